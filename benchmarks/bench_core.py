@@ -1,0 +1,148 @@
+"""Core speed: CLI start-up, deck loading and the parse cache, next card and grade at scale.
+
+    python benchmarks/bench_core.py [SYNTHETIC_DIR]
+
+SYNTHETIC_DIR is the output of ``make_synthetic.py`` (100,000 cards, 1,000,000
+reviews); without it the at-scale figures are skipped. Prints medians; targets
+from the core issue are shown beside them. Nothing here asserts: the machine is
+shared and noisy, so the figures are for reading, not for failing a build.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from make_synthetic import write_deck  # noqa: E402
+
+from dlcards.collection import load_collection  # noqa: E402
+from dlcards.config import Settings  # noqa: E402
+from dlcards.deck_cache import DeckCache  # noqa: E402
+from dlcards.session import StudySession  # noqa: E402
+from dlcards.store import Store  # noqa: E402
+
+
+def median_ms(fn: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def command(*args: str, home: str) -> Callable[[], object]:
+    exe = shutil.which("dlcards")
+    argv = [exe] if exe else [sys.executable, "-m", "dlcards"]
+    env = {**os.environ, "DLCARDS_HOME": home}
+
+    def run() -> None:
+        subprocess.run([*argv, *args], env=env, stdout=subprocess.DEVNULL, check=True)
+
+    return run
+
+
+def report(name: str, value: float, target: float, unit: str = "ms") -> None:
+    verdict = "ok" if value <= target else "OVER"
+    print(f"{name:<58} {value:9.1f} {unit}   target ≤ {target:g} {unit}   {verdict}")
+
+
+def bench_cli(tmp: Path) -> None:
+    home = str(tmp / "cli-home")
+    report("dlcards --help (whole process)", median_ms(command("--help", home=home), 15), 150)
+    command("decks", home=home)()  # fill the parse cache once
+    report(
+        "dlcards decks, shipped decks (whole process, cached)",
+        median_ms(command("decks", home=home), 15),
+        300,
+    )
+
+
+def bench_parse(tmp: Path) -> None:
+    deck = tmp / "ten-k" / "deck.toml"
+    write_deck(deck, 10_000, deck_id="ten-k")
+    firsts = []
+    for i in range(5):
+        cache = DeckCache(tmp / f"parse-cache-{i}.sqlite3")
+        start = time.perf_counter()
+        load_collection(None, [deck], cache)
+        firsts.append((time.perf_counter() - start) * 1000)
+        cache.close()
+    report("10,000-card deck, first parse (incl. shipped decks)", statistics.median(firsts), 1000)
+    cached = median_ms(
+        lambda: load_collection(None, [deck], DeckCache(tmp / "parse-cache-0.sqlite3")), 9
+    )
+    report("10,000-card deck, from the cache (incl. shipped decks)", cached, 100)
+
+
+def bench_scale(synthetic: Path, tmp: Path) -> None:
+    home = tmp / "scale-home"
+    shutil.copytree(synthetic / "home", home)
+    decks = synthetic / "decks"
+    cache = DeckCache(home / "cache.sqlite3")
+    start = time.perf_counter()
+    collection = load_collection(None, [decks], cache)
+    print(
+        f"{'100k-card deck: first load (parse + fill cache)':<58} "
+        f"{(time.perf_counter() - start) * 1000:9.1f} ms"
+    )
+    report(
+        "100k-card deck: load from the cache",
+        median_ms(lambda: load_collection(None, [decks], DeckCache(home / "cache.sqlite3")), 5),
+        1000,
+    )
+    store = Store.open(home / "progress.sqlite3")
+    settings = Settings(new_per_day=10_000, reviews_per_day=100_000)
+    session_start = time.perf_counter()
+    session = StudySession(
+        store,
+        collection,
+        "bench",
+        settings,
+        clock=lambda: datetime.now().astimezone(),
+        deck_ids=["synthetic"],
+    )
+    print(
+        f"{'session queue built (100k cards, 1M reviews)':<58} "
+        f"{(time.perf_counter() - session_start) * 1000:9.1f} ms"
+    )
+    nexts, grades = [], []
+    for i in range(200):
+        start = time.perf_counter()
+        item = session.next_card()
+        nexts.append((time.perf_counter() - start) * 1000)
+        if item is None:
+            break
+        start = time.perf_counter()
+        session.grade(item, 3 + i % 3)
+        grades.append((time.perf_counter() - start) * 1000)
+    report("next card (median of 200)", statistics.median(nexts), 5)
+    report("grade committed, synchronous=FULL (median of 200)", statistics.median(grades), 10)
+
+
+def main() -> None:
+    synthetic = Path(sys.argv[1]) if len(sys.argv) > 1 else None
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        bench_cli(tmp)
+        bench_parse(tmp)
+        if synthetic is not None:
+            bench_scale(synthetic, tmp)
+        else:
+            print("(no synthetic collection given: run make_synthetic.py OUT and pass OUT)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""dlcards: terminal flashcards for deep-learning interviews."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

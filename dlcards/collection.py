@@ -1,0 +1,261 @@
+"""Finding and loading decks (DESIGN §3): discovery order, overrides, the parse cache.
+
+A loaded ``Deck`` holds a light ``CardRef`` per card (ids, type, tags, line);
+the full card is read from the cache (or the file) only when it is needed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from dlcards.deck_cache import CachedDeck, DeckCache, file_digest
+from dlcards.errors import DeckError
+
+if TYPE_CHECKING:
+    from dlcards.deck import Card, ParsedDeck
+
+
+class CardRef(NamedTuple):
+    """What the queue needs of a card, without its text (a tuple: 100k are made at start-up)."""
+
+    deck_id: str
+    card_id: str
+    ordinal: int
+    type: str
+    tags: tuple[str, ...]
+    line: int
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.deck_id, self.card_id)
+
+
+@dataclass
+class Deck:
+    id: str
+    name: str
+    description: str | None
+    path: Path
+    shipped: bool
+    digest: str
+    cards: list[CardRef]
+    warnings: list[str] = field(default_factory=list)
+    overrides_shipped: bool = False
+    _by_id: dict[str, CardRef] | None = field(default=None, init=False, repr=False)
+
+    def ref(self, card_id: str) -> CardRef | None:
+        if self._by_id is None:
+            self._by_id = {ref.card_id: ref for ref in self.cards}
+        return self._by_id.get(card_id)
+
+
+@dataclass(frozen=True)
+class DeckSource:
+    path: Path
+    shipped: bool
+
+
+def shipped_decks_dir() -> Path:
+    """The decks that come with dlcards: inside the wheel, else the checkout's decks/."""
+    package = Path(__file__).resolve().parent
+    bundled = package / "_shipped_decks"
+    return bundled if bundled.is_dir() else package.parent / "decks"
+
+
+def _tomls_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.toml") if p.is_file())
+
+
+def discover(
+    home_decks: Path | None, deck_paths: Sequence[str | os.PathLike[str]] = ()
+) -> tuple[list[DeckSource], list[str]]:
+    """Deck files in discovery order, and messages for paths that do not exist."""
+    sources = [DeckSource(p, True) for p in _tomls_in(shipped_decks_dir())]
+    if home_decks is not None and home_decks.is_dir():
+        sources += [DeckSource(p, False) for p in _tomls_in(home_decks)]
+    problems: list[str] = []
+    env = os.environ.get("DLCARDS_DECK_PATH", "")
+    extra = [p for p in env.split(os.pathsep) if p] + [os.fspath(p) for p in deck_paths]
+    for entry in extra:
+        path = Path(entry).expanduser()
+        if path.is_dir():
+            sources += [DeckSource(p, False) for p in _tomls_in(path)]
+        elif path.is_file():
+            sources.append(DeckSource(path, False))
+        else:
+            problems.append(f"{path}: no such deck file or folder — check --deck-path")
+    seen: set[Path] = set()
+    unique = []
+    for source in sources:
+        resolved = source.path.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            unique.append(DeckSource(resolved, source.shipped))
+    return unique, problems
+
+
+@dataclass
+class Collection:
+    """The loaded decks, in discovery order, and the decks that failed to load."""
+
+    decks: list[Deck]
+    errors: list[str]
+    cache: DeckCache | None = None
+    _bodies: dict[tuple[Path, int], Card] = field(default_factory=dict)
+
+    def deck(self, deck_id: str) -> Deck | None:
+        return next((d for d in self.decks if d.id == deck_id), None)
+
+    def ref(self, deck_id: str, card_id: str) -> CardRef | None:
+        deck = self.deck(deck_id)
+        return deck.ref(card_id) if deck else None
+
+    def card(self, ref: CardRef) -> Card:
+        """The full card (text, choices, params) for ``ref``."""
+        deck = self.deck(ref.deck_id)
+        if deck is None:
+            raise KeyError(ref.deck_id)
+        key = (deck.path, ref.ordinal)
+        if key not in self._bodies:
+            body = self.cache.card_body(deck.path, deck.digest, ref.ordinal) if self.cache else None
+            if body is not None:
+                self._bodies[key] = _card_from_json(body)
+            else:
+                parsed = _parse(deck.path, deck.path.read_bytes())
+                for ordinal, card in enumerate(parsed.cards):
+                    self._bodies[(deck.path, ordinal)] = card
+        return self._bodies[key]
+
+    def all_refs(self, deck_ids: Iterable[str] | None = None) -> list[CardRef]:
+        wanted = set(deck_ids) if deck_ids else None
+        return [r for d in self.decks if wanted is None or d.id in wanted for r in d.cards]
+
+
+def _parse(path: Path, raw: bytes) -> ParsedDeck:
+    # The deck models (and pydantic) load only when a deck must really be parsed.
+    from dlcards import deck
+
+    return deck.parse_deck(path, raw)
+
+
+def _card_from_json(body: str) -> Card:
+    from dlcards.deck import _MODELS
+
+    data = json.loads(body)
+    return _MODELS[data.get("type", "basic")].model_validate(data)
+
+
+def _deck_from_parse(source: DeckSource, digest: str, parsed: ParsedDeck) -> Deck:
+    from dlcards.deck import card_tags
+
+    header = parsed.header
+    refs = [
+        CardRef(header.id, card.id, ordinal, card.type, card_tags(header, card), line)
+        for ordinal, (card, line) in enumerate(zip(parsed.cards, parsed.lines, strict=True))
+    ]
+    return Deck(
+        header.id,
+        header.name,
+        header.description,
+        source.path,
+        source.shipped,
+        digest,
+        refs,
+        parsed.warnings,
+    )
+
+
+def load_deck(source: DeckSource, cache: DeckCache | None) -> Deck:
+    """Load one deck through the cache; raise ``DeckError`` if it is invalid."""
+    path = source.path
+    try:
+        stat = path.stat()
+        cached = cache.lookup(path, stat.st_size, stat.st_mtime_ns, None) if cache else None
+        raw = None
+        if cached is None:
+            raw = path.read_bytes()
+            cached = cache.lookup(path, stat.st_size, stat.st_mtime_ns, raw) if cache else None
+    except OSError as exc:
+        raise DeckError([f"{path}: cannot read: {exc.strerror or exc}"]) from exc
+    if cached is not None:
+        if cached.errors:
+            raise DeckError(cached.errors)
+        header = cached.header or {}
+        deck_id = header["id"]
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per distinct tag set
+        refs = [
+            CardRef(
+                deck_id, card_id, ordinal, kind, shared.setdefault(tags := tuple(t), tags), line
+            )
+            for ordinal, (card_id, kind, t, line) in enumerate(cached.refs or [])
+        ]
+        return Deck(
+            deck_id,
+            header["name"],
+            header.get("description"),
+            path,
+            source.shipped,
+            cached.digest,
+            refs,
+            cached.warnings,
+        )
+    assert raw is not None
+    digest = file_digest(raw)
+    try:
+        parsed = _parse(path, raw)
+    except DeckError as exc:
+        if cache:
+            cache.store(
+                path,
+                stat.st_size,
+                stat.st_mtime_ns,
+                CachedDeck(digest, None, None, [], exc.messages),
+                None,
+            )
+        raise
+    deck = _deck_from_parse(source, digest, parsed)
+    if cache:
+        entry = CachedDeck(
+            digest,
+            parsed.header.model_dump(mode="json"),
+            [[r.card_id, r.type, list(r.tags), r.line] for r in deck.cards],
+            parsed.warnings,
+            [],
+        )
+        bodies = [card.model_dump_json(exclude_defaults=True) for card in parsed.cards]
+        cache.store(path, stat.st_size, stat.st_mtime_ns, entry, bodies)
+    return deck
+
+
+def load_collection(
+    home_decks: Path | None,
+    deck_paths: Sequence[str | os.PathLike[str]] = (),
+    cache: DeckCache | None = None,
+) -> Collection:
+    """Discover and load every deck; a bad deck is reported and the others still load."""
+    sources, errors = discover(home_decks, deck_paths)
+    decks: list[Deck] = []
+    for source in sources:
+        try:
+            deck = load_deck(source, cache)
+        except DeckError as exc:
+            errors.extend(exc.messages)
+            continue
+        same = next((d for d in decks if d.id == deck.id), None)
+        if same is None:
+            decks.append(deck)
+        elif same.shipped and not deck.shipped:
+            decks.remove(same)
+            deck.overrides_shipped = True
+            decks.append(deck)
+        else:
+            errors.append(
+                f"{deck.path}:1: deck id '{deck.id}' is already used by {same.path} "
+                "— give one of them another id"
+            )
+    return Collection(decks, errors, cache)

@@ -1,0 +1,37 @@
+"""Compute cards in a session: which level, which instance (DESIGN §3, §6)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dlcards.deck import ComputeCard
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from dlcards.problems import Instance
+
+
+def level_for(card: ComputeCard, repetitions: int) -> int:
+    """The card's pinned level, else 1 for 0–1 repetitions, 2 for 2–3, 3 after."""
+    from dlcards.problems import get_problem, reachable_levels
+
+    if card.level is not None:
+        return card.level
+    wanted = 1 if repetitions <= 1 else 2 if repetitions <= 3 else 3
+    levels = reachable_levels(card.problem, card.params, None) or get_problem(card.problem).levels
+    # A problem without this level uses its nearest lower one (or its lowest).
+    lower = [lv for lv in levels if lv <= wanted]
+    return max(lower) if lower else min(levels)
+
+
+def make_instance(card: ComputeCard, repetitions: int, rng: np.random.Generator) -> Instance:
+    """The instance to show: the card's fixed params, or a fresh seeded draw."""
+    from dlcards.problems import get_problem, is_fixed
+
+    problem = get_problem(card.problem)
+    level = level_for(card, repetitions)
+    if is_fixed(card.problem, card.params):
+        return problem.make_instance(level=level, seed=None, fixed=card.params)
+    seed = int(rng.integers(0, 2**31 - 1))
+    return problem.make_instance(level=level, seed=seed, fixed=card.params)

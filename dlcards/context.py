@@ -1,0 +1,65 @@
+"""Everything a command needs, opened lazily: home, settings, profile, store, decks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+
+from dlcards import config
+from dlcards.collection import Collection, load_collection
+from dlcards.deck_cache import DeckCache
+from dlcards.store import Store
+
+
+@dataclass
+class AppContext:
+    home: config.Home
+    user: str | None = None
+    deck_paths: Sequence[str] = ()
+    debug: bool = False
+    _store: Store | None = field(default=None, init=False, repr=False)
+
+    @cached_property
+    def settings(self) -> config.Settings:
+        return config.load_settings(self.home)
+
+    @cached_property
+    def profile(self) -> str:
+        name = self.user or config.default_profile(self.settings)
+        return config.check_profile_name(name)
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self.home.ensure()
+            self._store = Store.open(self.home.database)
+            self._store.ensure_profile(self.profile, self.now())
+        return self._store
+
+    @cached_property
+    def collection(self) -> Collection:
+        self.home.ensure()
+        return load_collection(
+            self.home.decks_dir, self.deck_paths, DeckCache(self.home.cache_database)
+        )
+
+    def now(self) -> datetime:
+        return config.now()
+
+    def today(self) -> date:
+        return config.study_day(self.now(), self.settings.day_start)
+
+    def before_session(self) -> None:
+        """Work due before studying: the daily backup of the progress database."""
+        from dlcards.backup import daily_backup
+
+        daily_backup(self.home, self.store, self.today())
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        if "collection" in self.__dict__ and self.collection.cache is not None:
+            self.collection.cache.close()

@@ -1,0 +1,237 @@
+"""Line-mode study (DESIGN §7): for pipes, scripts, screen readers and ``--plain``.
+
+At every prompt ``q`` ends the session, ``u`` undoes the last grade, ``b``
+buries the card and ``?`` prints help. A grade is committed to the database
+before the next prompt is printed.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import TextIO
+
+from dlcards.deck import BasicCard, ChoiceCard, ComputeCard
+from dlcards.scheduler import GRADE_LABELS
+from dlcards.session import QueueItem, StudySession
+
+HELP = """\
+Keys, typed at any prompt and then Enter:
+  q  end the session (every grade so far is saved)
+  u  undo the last grade and see that card again
+  b  bury this card until tomorrow
+  ?  this help
+Grades: 0 blackout · 1 wrong, the answer recognized · 2 wrong, but easy once shown ·
+        3 right, with serious effort · 4 right after hesitation · 5 perfect
+Compute answers go on one line: matrix rows separated by ';' (e.g. 1 2; 3 4);
+an empty line means "I don't know"."""
+
+_CHOICE_SPLIT = re.compile(r"[\s,]+")
+
+
+class _Quit(Exception):
+    pass
+
+
+class _Command(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+class PlainStudy:
+    """Drives a ``StudySession`` over a pair of text streams."""
+
+    def __init__(self, session: StudySession, stdin: TextIO, stdout: TextIO) -> None:
+        self.session = session
+        self.stdin = stdin
+        self.stdout = stdout
+
+    def say(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def ask(self, prompt: str) -> str:
+        """One line of input; the session-wide keys are handled here."""
+        while True:
+            self.stdout.write(prompt)
+            self.stdout.flush()
+            line = self.stdin.readline()
+            if not line:  # end of input: finish as if q was typed
+                self.say()
+                raise _Quit
+            answer = line.strip()
+            if answer == "q":
+                raise _Quit
+            if answer == "?":
+                self.say(HELP)
+                continue
+            if answer in ("u", "b"):
+                raise _Command(answer)
+            return answer
+
+    # --- the loop ------------------------------------------------------------
+
+    def run(self) -> int:
+        session = self.session
+        if session.next_card() is None:
+            self.say(self._nothing_due())
+            return 0
+        try:
+            while (item := session.next_card()) is not None:
+                try:
+                    self._show(item)
+                except _Command as command:
+                    self._command(command.key, item)
+        except _Quit:
+            pass
+        self._summary()
+        return 0
+
+    def _command(self, key: str, item: QueueItem) -> None:
+        if key == "b":
+            self.session.bury(item)
+            self.say(f"Buried {item.ref.card_id} until tomorrow.")
+            return
+        undone = self.session.undo()
+        if undone is None:
+            self.say("Nothing to undo in this session.")
+        else:
+            self.say(f"Undid the last grade ({undone.ref.card_id}); here it is again.")
+
+    def _header(self, item: QueueItem) -> str:
+        kind = "re-drill" if item.redrill else "new" if item.is_new else "review"
+        done, left = self.session.done(), self.session.remaining()
+        tags = f" · {', '.join(item.ref.tags)}" if item.ref.tags else ""
+        return f"── {item.ref.deck_id} · {kind}{tags} · {done} done, {left} left ──"
+
+    def _show(self, item: QueueItem) -> None:
+        self.say()
+        self.say(self._header(item))
+        card = item.card
+        if isinstance(card, BasicCard):
+            self.say(card.front.strip())
+            self.ask("[Enter] show answer (q quit, u undo, b bury, ? help): ")
+            self.say(card.back.strip())
+            self._grade(item, None, None)
+        elif isinstance(card, ChoiceCard):
+            self._choice(item, card)
+        elif isinstance(card, ComputeCard):
+            self._compute(item, card)
+
+    def _grade(self, item: QueueItem, suggested: int | None, answer: str | None) -> None:
+        intervals = self.session.intervals(item)
+        if intervals is not None:
+            parts = [f"{q} → {_days(d)}" for q, d in intervals.items()]
+            self.say("Next review after grade " + " · ".join(parts))
+        else:
+            self.say("Re-drill: a grade of 4 or 5 ends it for today; the schedule is unchanged.")
+        prompt = f"Grade 0-5 [{suggested}]: " if suggested is not None else "Grade 0-5: "
+        while True:
+            line = self.ask(prompt)
+            if line == "" and suggested is not None:
+                quality = suggested
+                break
+            if len(line) == 1 and line in "012345":
+                quality = int(line)
+                break
+            self.say(
+                "Type one digit from 0 to 5 ("
+                + ", ".join(f"{q} {label}" for q, label in GRADE_LABELS.items())
+                + ")."
+            )
+        self.session.grade(item, quality, answer=answer)
+        self.say(f"Saved: {quality} ({GRADE_LABELS[quality]}).")
+
+    def _choice(self, item: QueueItem, card: ChoiceCard) -> None:
+        self.say(card.front.strip())
+        for number, choice in enumerate(card.choices, start=1):
+            self.say(f"  {number}. {choice}")
+        count = len(card.choices)
+        while True:
+            line = self.ask(f"Your choice (numbers 1-{count}, separated by commas or spaces): ")
+            picked = parse_choice(line, count)
+            if picked is not None:
+                break
+            self.say(f"Type the numbers of the right choices, from 1 to {count}, e.g. 1, 3.")
+        right = set(picked) == {i + 1 for i in card.correct}
+        correct_text = ", ".join(str(i + 1) for i in sorted(card.correct))
+        self.say(("✓ Right." if right else "✗ Wrong.") + f" Correct: {correct_text}")
+        if card.back.strip():
+            self.say(card.back.strip())
+        self._grade(item, 4 if right else 1, ", ".join(str(i) for i in sorted(picked)))
+
+    def _compute(self, item: QueueItem, card: ComputeCard) -> None:
+        from dlcards.problems import AnswerError, get_problem
+
+        assert item.instance is not None
+        problem = get_problem(item.instance.problem)
+        if card.front.strip():
+            self.say(card.front.strip())
+        rendered = problem.render(item.instance)
+        self.say(rendered.to_text())
+        started = time.monotonic()
+        while True:
+            line = self.ask(f"Answer ({rendered.answer_hint}; empty = don't know): ")
+            try:
+                verdict = problem.check(item.instance, line, time.monotonic() - started)
+                break
+            except AnswerError as exc:
+                self.say(str(exc))
+        marks = {"correct": "✓", "close": "≈", "wrong": "✗", "blank": "·"}
+        self.say(f"{marks.get(verdict.status, '')} {verdict.message}".strip())
+        self.say(f"Expected: {verdict.expected}")
+        if verdict.mistake:
+            self.say(f"Mistake: {verdict.mistake}")
+        steps = problem.explain(item.instance)
+        if steps:
+            self.say("Solution:")
+            for number, step in enumerate(steps, start=1):
+                self.say(f"  {number}. {step}")
+        if card.back.strip():
+            self.say(card.back.strip())
+        self._grade(item, verdict.suggested_grade, line)
+
+    # --- messages ------------------------------------------------------------
+
+    def _nothing_due(self) -> str:
+        session = self.session
+        if not session.refs:
+            return (
+                "No cards to study: no deck matches. Put .toml decks in <home>/decks/, "
+                "pass --deck-path, or check --deck and --tag."
+            )
+        parts = ["Nothing due today."]
+        next_due = session.next_due()
+        if next_due is not None:
+            parts.append(f"Next review: {next_due.isoformat()}.")
+        if session.unseen_left():
+            parts.append(
+                f"Today's {session.settings.new_per_day} new cards are done; "
+                "raise new_per_day in config.toml for more."
+            )
+        return " ".join(parts)
+
+    def _summary(self) -> None:
+        summary = self.session.summary()
+        minutes, seconds = divmod(int(summary.seconds), 60)
+        accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "—"
+        self.say(
+            f"Session over: {summary.reviewed} cards, {summary.passed} of {summary.grades} "
+            f"grades right ({accuracy}), {summary.redrills} re-drills, {minutes}m {seconds:02d}s. "
+            f"Due tomorrow: {summary.due_tomorrow}."
+        )
+
+
+def parse_choice(line: str, count: int) -> list[int] | None:
+    """Numbers 1..count separated by commas or spaces, or None if that is not what was typed."""
+    parts = [p for p in _CHOICE_SPLIT.split(line.strip()) if p]
+    if not parts or not all(p.isdigit() for p in parts):
+        return None
+    numbers = sorted({int(p) for p in parts})
+    if any(not 1 <= n <= count for n in numbers):
+        return None
+    return numbers
+
+
+def _days(days: int) -> str:
+    return "1 day" if days == 1 else f"{days} days"

@@ -1,0 +1,375 @@
+"""A day's study session (DESIGN §6), with no UI code.
+
+The queue: due cards (oldest first), then new cards round-robin across decks,
+within the daily limits counted from today's log; then re-drills, derived from
+today's log (cards whose last grade today is below 4) so they survive a restart.
+"""
+
+from __future__ import annotations
+
+import time as _time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from dlcards.collection import CardRef, Collection
+from dlcards.config import Settings, study_day
+from dlcards.deck import Card, ComputeCard
+from dlcards.scheduler import preview_intervals
+from dlcards.store import CardState, Row, Store, apply_row
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from dlcards.problems import Instance
+
+REDRILL_PASS = 4
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class QueueItem:
+    """One card as the session presents it."""
+
+    ref: CardRef
+    card: Card
+    redrill: bool
+    state: CardState | None
+    instance: Instance | None = None
+    shown_at: float = field(default_factory=_time.monotonic)
+
+    @property
+    def is_new(self) -> bool:
+        return self.state is None
+
+    @property
+    def kind(self) -> str:
+        return "drill" if self.redrill else "review"
+
+
+@dataclass
+class SessionSummary:
+    reviewed: int  # distinct cards
+    grades: int  # grades given, re-drills included
+    passed: int  # grades of 3 or more
+    redrills: int
+    seconds: float
+    due_tomorrow: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.passed / self.grades if self.grades else None
+
+
+def select_refs(
+    collection: Collection, deck_ids: Sequence[str] = (), tags: Sequence[str] = ()
+) -> list[CardRef]:
+    """Cards of the chosen decks (all if none) having every one of ``tags``."""
+    refs = collection.all_refs(deck_ids or None)
+    if tags:
+        wanted = set(tags)
+        refs = [r for r in refs if wanted.issubset(r.tags)]
+    return refs
+
+
+class StudySession:
+    """Queue, grading, re-drills, undo and bury for one profile and one study day."""
+
+    def __init__(
+        self,
+        store: Store,
+        collection: Collection,
+        profile: str,
+        settings: Settings,
+        *,
+        clock: Clock,
+        rng: np.random.Generator | None = None,
+        deck_ids: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        limit: int | None = None,
+        timer: Callable[[], float] | None = None,
+    ) -> None:
+        self.store = store
+        self.collection = collection
+        self.profile = profile
+        self.settings = settings
+        self.clock = clock
+        self._rng = rng
+        self.limit = limit
+        # A monotonic seconds source for durations and the summary's time spent;
+        # injectable so that UI tests and snapshots do not depend on real time.
+        self.timer: Callable[[], float] = timer or _time.monotonic
+        self.started = self.timer()
+        self._deck_ids = tuple(deck_ids)
+        self._tags = tuple(tags)
+        self.today = study_day(clock(), settings.day_start)
+        self.refs = select_refs(collection, deck_ids, tags)
+        self._selected = {r.key: r for r in self.refs}
+        self._graded: list[Row] = []  # this session's grades, for undo and the summary
+        self._shown: set[tuple[str, str]] = set()
+        self._front: QueueItem | None = None  # an undone card comes back first
+        self._current: QueueItem | None = None
+        self._build()
+
+    # --- the queue ---------------------------------------------------------------
+
+    def _build(self) -> None:
+        # Only due dates for the whole collection (cheap at 100k cards); full
+        # states just for the cards this session will show.
+        due_dates = self.store.due_dates(self.profile)
+        day_rows = self.store.day_rows(self.profile, self.today)
+        buried = self.store.buried(self.profile, self.today)
+        today = self.today.isoformat()
+        reviews_today: dict[tuple[str, str], int] = {}
+        for row in day_rows:
+            if row.kind == "review":
+                key = (row.deck_id, row.card_id)
+                reviews_today[key] = reviews_today.get(key, 0) + 1
+        reviewed = self.store.states_for(self.profile, reviews_today)
+        # A card is "new today" when all its reviews are today's.
+        new_done = sum(1 for key, n in reviews_today.items() if reviewed[key].reviews == n)
+        reviews_done = len(reviews_today) - new_done
+        deck_rank = {d.id: i for i, d in enumerate(self.collection.decks)}
+        due: list[tuple[str, int, int, CardRef]] = []
+        new_by_deck: dict[str, list[CardRef]] = {}
+        for ref in self.refs:
+            if ref.key in buried:
+                continue
+            due_date = due_dates.get(ref.key)
+            if due_date is None:
+                new_by_deck.setdefault(ref.deck_id, []).append(ref)
+            elif due_date <= today:
+                due.append((due_date, deck_rank[ref.deck_id], ref.ordinal, ref))
+        due.sort(key=lambda t: t[:3])
+        review_room = max(0, self.settings.reviews_per_day - reviews_done)
+        new_room = max(0, self.settings.new_per_day - new_done)
+        queue = [t[3] for t in due[:review_room]] + _round_robin(new_by_deck.values(), new_room)
+        if self.limit is not None:
+            queue = queue[: self.limit]
+        self._queue = queue
+        self._due = due_dates
+        self._buried = buried
+        self._redrills = self._redrills_from(day_rows)
+        self._states = self.store.states_for(
+            self.profile, [r.key for r in self._queue] + [r.key for r in self._redrills]
+        )
+
+    def _redrills_from(self, day_rows: list[Row]) -> list[CardRef]:
+        last: dict[tuple[str, str], Row] = {}
+        for row in day_rows:
+            if row.kind in ("review", "drill") and row.grade is not None:
+                last[(row.deck_id, row.card_id)] = row
+        failing = sorted(
+            (
+                row
+                for key, row in last.items()
+                if row.grade < REDRILL_PASS and key in self._selected
+            ),
+            key=lambda r: (r.ts, r.id),
+        )
+        return [
+            self._selected[(r.deck_id, r.card_id)]
+            for r in failing
+            if (r.deck_id, r.card_id) not in self._buried
+        ]
+
+    @property
+    def today_date(self) -> date:
+        return self.today
+
+    def remaining(self) -> int:
+        """Cards still to show: the day's queue, re-drills included."""
+        extra = 1 if self._front is not None else 0
+        pending = {r.key for r in self._queue} | {r.key for r in self._redrills}
+        return len(pending) + extra
+
+    def done(self) -> int:
+        return len(self._graded)
+
+    def _within_limit(self, ref: CardRef) -> bool:
+        return self.limit is None or ref.key in self._shown or len(self._shown) < self.limit
+
+    def next_card(self) -> QueueItem | None:
+        """The card to show now, or None when the session is over."""
+        if self._current is not None:
+            return self._current
+        if self._front is not None:
+            self._current, self._front = self._front, None
+            return self._current
+        if self._queue:
+            ref, redrill = self._queue[0], False
+        else:
+            candidates = [r for r in self._redrills if self._within_limit(r)]
+            if not candidates:
+                return None
+            ref, redrill = candidates[0], True
+        self._current = self._make_item(ref, redrill)
+        return self._current
+
+    def _make_item(self, ref: CardRef, redrill: bool) -> QueueItem:
+        card = self.collection.card(ref)
+        state = self._states.get(ref.key)
+        item = QueueItem(ref, card, redrill, state, shown_at=self.timer())
+        if isinstance(card, ComputeCard):
+            from dlcards.compute import make_instance
+
+            item.instance = make_instance(card, state.sm2.repetitions if state else 0, self.rng)
+        self._shown.add(ref.key)
+        return item
+
+    @property
+    def rng(self) -> np.random.Generator:
+        if self._rng is None:
+            import numpy as np
+
+            self._rng = np.random.default_rng()
+        return self._rng
+
+    # --- acting on the current card ----------------------------------------------------
+
+    def intervals(self, item: QueueItem) -> dict[int, int] | None:
+        """Days until the next review for each grade; None for a re-drill (schedule unchanged)."""
+        if item.redrill:
+            return None
+        from dlcards.scheduler import new_state
+
+        return preview_intervals(item.state.sm2 if item.state else new_state(), self.today)
+
+    def grade(self, item: QueueItem, quality: int, *, answer: str | None = None) -> Row:
+        """Record ``quality`` for ``item``; the row is committed before this returns."""
+        duration_ms = int((self.timer() - item.shown_at) * 1000)
+        row = self.store.record(
+            self.profile,
+            item.ref.deck_id,
+            item.ref.card_id,
+            item.kind,
+            quality,
+            self.clock(),
+            self.today,
+            duration_ms=duration_ms,
+            instance=item.instance.to_json() if item.instance else None,
+            answer=answer,
+        )
+        self._graded.append(row)
+        key = item.ref.key
+        if row.kind == "review":
+            state = apply_row(self._states.get(key), row)  # what the store just wrote
+            if state is not None:
+                self._states[key] = state
+                self._due[key] = row.due or ""
+        self._remove(item.ref)
+        if quality < REDRILL_PASS:
+            self._redrills.append(item.ref)
+        self._current = None
+        return row
+
+    def _remove(self, ref: CardRef) -> None:
+        self._queue = [r for r in self._queue if r.key != ref.key]
+        self._redrills = [r for r in self._redrills if r.key != ref.key]
+
+    def undo(self) -> QueueItem | None:
+        """Cancel this session's last grade; its card is shown again next."""
+        if not self._graded:
+            return None
+        row = self._graded.pop()
+        self.store.undo(self.profile, row.id, self.clock(), self.today)
+        key = (row.deck_id, row.card_id)
+        state = self.store.state(self.profile, *key)
+        if state is None:
+            self._states.pop(key, None)
+            self._due.pop(key, None)
+        else:
+            self._states[key] = state
+            self._due[key] = state.sm2.due.isoformat() if state.sm2.due else ""
+        ref = self._selected[key]
+        self._redrills = self._redrills_from(self.store.day_rows(self.profile, self.today))
+        self._redrills = [r for r in self._redrills if r.key != key]
+        if self._current is not None:
+            # The card on screen goes back to where it came from.
+            current = self._current
+            if current.redrill:
+                self._redrills.insert(0, current.ref)
+            else:
+                self._queue.insert(0, current.ref)
+            self._current = None
+        self._front = self._make_item(ref, row.kind == "drill")
+        return self._front
+
+    def bury(self, item: QueueItem) -> None:
+        """Take the card out of today's queue (re-drills too); it is back tomorrow."""
+        self.store.bury(self.profile, item.ref.deck_id, item.ref.card_id, self.today)
+        self._buried.add(item.ref.key)
+        self._remove(item.ref)
+        if self._current is item:
+            self._current = None
+
+    def reload(self, collection: Collection) -> None:
+        """Use a freshly loaded ``collection`` (after a deck was edited), keeping the session.
+
+        Queued cards are matched by (deck id, card id); cards that disappeared leave the
+        queue. The card on screen gets its new text (a compute card a new instance if the
+        card changed); if it disappeared it stays on screen so it can still be graded.
+        """
+        self.collection = collection
+        self.refs = select_refs(collection, self._deck_ids, self._tags)
+        fresh = {r.key: r for r in self.refs}
+        # Keep the refs of vanished cards so an undo of their grade still finds them.
+        self._selected = {**self._selected, **fresh}
+        self._queue = [fresh[r.key] for r in self._queue if r.key in fresh]
+        self._redrills = [fresh[r.key] for r in self._redrills if r.key in fresh]
+        current = self._current
+        if current is not None and current.ref.key in fresh:
+            ref = fresh[current.ref.key]
+            card = collection.card(ref)
+            current.ref = ref
+            if card != current.card:
+                current.card = card
+                if isinstance(card, ComputeCard):
+                    from dlcards.compute import make_instance
+
+                    reps = current.state.sm2.repetitions if current.state else 0
+                    current.instance = make_instance(card, reps, self.rng)
+                else:
+                    current.instance = None
+
+    def next_due(self) -> date | None:
+        """The first day after today on which a selected card is due."""
+        today = self.today.isoformat()
+        days = [d for ref in self.refs if (d := self._due.get(ref.key)) and d > today]
+        return date.fromisoformat(min(days)) if days else None
+
+    def unseen_left(self) -> int:
+        """Selected cards never reviewed, beyond today's queue (held back by the daily limit)."""
+        queued = {r.key for r in self._queue}
+        return sum(1 for r in self.refs if r.key not in self._due and r.key not in queued)
+
+    # --- the end -----------------------------------------------------------------
+
+    def summary(self) -> SessionSummary:
+        reviews = [r for r in self._graded if r.grade is not None]
+        tomorrow = (self.today + timedelta(days=1)).isoformat()
+        due_tomorrow = sum(
+            1 for ref in self.refs if (d := self._due.get(ref.key)) and d <= tomorrow
+        )
+        return SessionSummary(
+            reviewed=len({(r.deck_id, r.card_id) for r in reviews}),
+            grades=len(reviews),
+            passed=sum(1 for r in reviews if r.grade >= 3),
+            redrills=sum(1 for r in reviews if r.kind == "drill"),
+            seconds=self.timer() - self.started,
+            due_tomorrow=due_tomorrow,
+        )
+
+
+def _round_robin(groups, room: int) -> list[CardRef]:
+    """Take one card from each deck in turn, in file order, up to ``room``."""
+    lists = [list(g) for g in groups]
+    result: list[CardRef] = []
+    index = 0
+    while len(result) < room and any(index < len(g) for g in lists):
+        for group in lists:
+            if index < len(group) and len(result) < room:
+                result.append(group[index])
+        index += 1
+    return result

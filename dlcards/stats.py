@@ -1,0 +1,175 @@
+"""Numbers about a profile's progress: deck counts, ``stats --json``, heatmap and forecast."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dlcards.collection import CardRef, Collection, Deck
+from dlcards.store import CardState, Store
+
+MATURE_INTERVAL = 21
+RETENTION_DAYS = 30
+
+_NOT_CANCELLED = (
+    "id NOT IN (SELECT cancels FROM reviews WHERE profile = :profile AND cancels IS NOT NULL)"
+)
+
+
+@dataclass(frozen=True)
+class DeckCounts:
+    deck: Deck
+    cards: int
+    new: int
+    due: int
+    learned: int  # reviewed at least once
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.deck.id,
+            "name": self.deck.name,
+            "path": str(self.deck.path.resolve()),
+            "cards": self.cards,
+            "new": self.new,
+            "due": self.due,
+        }
+
+
+def deck_counts(
+    collection: Collection, states: dict[tuple[str, str], CardState], today: date
+) -> list[DeckCounts]:
+    """Per deck: cards, never-reviewed cards, non-new cards due today or overdue."""
+    result = []
+    for deck in collection.decks:
+        new = due = 0
+        for ref in deck.cards:
+            state = states.get(ref.key)
+            if state is None:
+                new += 1
+            elif state.sm2.due is not None and state.sm2.due <= today:
+                due += 1
+        result.append(DeckCounts(deck, len(deck.cards), new, due, len(deck.cards) - new))
+    return result
+
+
+def card_state_name(state: CardState | None) -> str:
+    """new, learning (interval < 21 days) or mature."""
+    if state is None:
+        return "new"
+    return "mature" if state.sm2.interval >= MATURE_INTERVAL else "learning"
+
+
+def _deck_filter(deck_ids: Sequence[str]) -> tuple[str, dict]:
+    if not deck_ids:
+        return "", {}
+    names = {f"d{i}": d for i, d in enumerate(deck_ids)}
+    return f" AND deck_id IN ({', '.join(':' + n for n in names)})", names
+
+
+def summary(
+    store: Store,
+    collection: Collection,
+    profile: str,
+    today: date,
+    deck_ids: Sequence[str] = (),
+) -> dict:
+    """The object ``dlcards stats --json`` prints (DESIGN §7)."""
+    where, names = _deck_filter(deck_ids)
+    args = {"profile": profile, "today": today.isoformat(), **names}
+    conn = store.conn
+    base = f"FROM reviews WHERE profile = :profile{where} AND {_NOT_CANCELLED}"
+    total, seen, today_count = conn.execute(
+        "SELECT count(*), count(DISTINCT deck_id || char(31) || card_id), "
+        f"coalesce(sum(study_day = :today), 0) {base} AND kind = 'review'",
+        args,
+    ).fetchone()
+    start = (today - timedelta(days=RETENTION_DAYS - 1)).isoformat()
+    passed, counted = conn.execute(
+        "SELECT coalesce(sum(grade >= 3), 0), count(*) FROM ("
+        "SELECT grade, study_day, row_number() OVER "
+        "(PARTITION BY deck_id, card_id ORDER BY ts, id) AS nth "
+        f"{base} AND kind = 'review') WHERE nth > 1 AND study_day BETWEEN :start AND :today",
+        {**args, "start": start},
+    ).fetchone()
+    study_days = {
+        row[0]
+        for row in conn.execute(
+            f"SELECT DISTINCT study_day {base} AND kind IN ('review', 'drill') "
+            "AND study_day <= :today",
+            args,
+        )
+    }
+    states = store.states(profile)
+    refs = collection.all_refs(deck_ids or None)
+    due_today = sum(
+        1
+        for ref in refs
+        if (s := states.get(ref.key)) is not None and s.sm2.due is not None and s.sm2.due <= today
+    )
+    return {
+        "user": profile,
+        "reviews_total": total,
+        "reviews_today": today_count,
+        "cards_seen": seen,
+        "due_today": due_today,
+        "retention": passed / counted if counted else None,
+        "streak_days": streak(study_days, today),
+    }
+
+
+def streak(study_days: set[str], today: date) -> int:
+    """Consecutive study days ending today, or yesterday if nothing yet today."""
+    day = today if today.isoformat() in study_days else today - timedelta(days=1)
+    count = 0
+    while day.isoformat() in study_days:
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+def reviews_per_day(
+    store: Store, profile: str, first: date, last: date, deck_ids: Sequence[str] = ()
+) -> dict[date, int]:
+    """Graded rows (reviews and re-drills) per study day, for the calendar heatmap."""
+    where, names = _deck_filter(deck_ids)
+    rows = store.conn.execute(
+        f"SELECT study_day, count(*) FROM reviews WHERE profile = :profile{where} "
+        f"AND kind IN ('review', 'drill') AND {_NOT_CANCELLED} "
+        "AND study_day BETWEEN :first AND :last GROUP BY study_day",
+        {"profile": profile, "first": first.isoformat(), "last": last.isoformat(), **names},
+    )
+    return {date.fromisoformat(day): count for day, count in rows}
+
+
+def forecast(
+    states: dict[tuple[str, str], CardState], refs: Sequence[CardRef], today: date, days: int = 30
+) -> list[int]:
+    """Cards due on each of the next ``days`` days; overdue cards count for today."""
+    counts = [0] * days
+    for ref in refs:
+        state = states.get(ref.key)
+        if state is None or state.sm2.due is None:
+            continue
+        offset = max(0, (state.sm2.due - today).days)
+        if offset < days:
+            counts[offset] += 1
+    return counts
+
+
+def state_counts(
+    states: dict[tuple[str, str], CardState], refs: Sequence[CardRef]
+) -> dict[str, int]:
+    counts = {"new": 0, "learning": 0, "mature": 0}
+    for ref in refs:
+        counts[card_state_name(states.get(ref.key))] += 1
+    return counts
+
+
+def hardest(
+    states: dict[tuple[str, str], CardState], refs: Sequence[CardRef], count: int = 10
+) -> list[tuple[CardRef, CardState]]:
+    """The cards with the lowest easiness, then the most lapses."""
+    seen = [(ref, s) for ref in refs if (s := states.get(ref.key)) is not None]
+    seen.sort(key=lambda pair: (pair[1].sm2.easiness_hundredths, -pair[1].lapses, pair[0].key))
+    return seen[:count]

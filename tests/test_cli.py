@@ -1,0 +1,157 @@
+"""The CLI's contract: versions, error lines, exit codes, crash logs, import hygiene."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dlcards import __version__
+
+from .conftest import REPO, cli_env, run_cli, write_deck
+
+CORE = [
+    "deck",
+    "scheduler",
+    "store",
+    "session",
+    "kernels",
+    "problems",
+    "answers",
+    "collection",
+    "config",
+    "stats",
+    "compute",
+    "validate",
+    "deck_cache",
+    "interchange",
+]
+
+
+def test_core_imports_no_ui_library() -> None:
+    code = (
+        "import importlib, pkgutil, sys\n"
+        f"for name in {CORE!r}:\n"
+        "    try:\n"
+        "        importlib.import_module('dlcards.' + name)\n"
+        "    except ModuleNotFoundError as exc:\n"
+        "        if exc.name != 'dlcards.' + name: raise\n"
+        "import dlcards.problems as p\n"
+        "for name in p.PROBLEM_NAMES: p.get_problem(name)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'typer', 'rich'))\n"
+        "print(','.join(bad))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
+
+
+def test_cli_import_loads_neither_textual_nor_numpy() -> None:
+    code = "import sys, dlcards.cli; print(sorted({m.split('.')[0] for m in sys.modules}))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    loaded = result.stdout
+    assert result.returncode == 0, result.stderr
+    for heavy in ("textual", "numpy", "pydantic"):
+        assert f"'{heavy}'" not in loaded
+
+
+def test_version(home: Path) -> None:
+    result = run_cli(home, "--version")
+    assert (result.returncode, result.stdout) == (0, f"dlcards {__version__}\n")
+
+
+def test_usage_error_exits_2_with_typers_message(home: Path) -> None:
+    result = run_cli(home, "study", "--limit", "zero")
+    assert result.returncode == 2
+    assert "Invalid value" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unknown_deck_is_one_line(home: Path) -> None:
+    result = run_cli(home, "study", "--deck", "nope")
+    assert result.returncode == 1
+    assert result.stderr == "dlcards: no deck with id 'nope' — run 'dlcards decks' to list them\n"
+
+
+@pytest.mark.parametrize("name", ["Bad Name", "x" * 33, "ÄÖ"])
+def test_invalid_profile_is_one_line(home: Path, name: str) -> None:
+    result = run_cli(home, "--user", name, "stats")
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert result.stderr.startswith("dlcards: invalid profile name")
+
+
+def test_broken_config_is_one_line(home: Path) -> None:
+    home.mkdir()
+    (home / "config.toml").write_text("new_per_day = 'many'\n", "utf-8")
+    result = run_cli(home, "decks")
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert "config.toml: new_per_day" in result.stderr
+
+
+def test_bad_clock_is_one_line(home: Path) -> None:
+    result = run_cli(home, "stats", now="yesterday")
+    assert result.returncode == 1 and "DLCARDS_NOW" in result.stderr
+
+
+def test_unexpected_error_logs_the_traceback(home: Path) -> None:
+    code = (
+        "import dlcards.stats, dlcards.cli\n"
+        "def boom(*a, **k): raise RuntimeError('kaboom')\n"
+        "dlcards.stats.summary = boom\n"
+        "dlcards.cli.main(['stats'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=cli_env(home), cwd=REPO
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("dlcards: unexpected error: kaboom — details in ")
+    log = Path(result.stderr.rsplit("details in ", 1)[1].strip())
+    assert log.parent == home / "logs" and "RuntimeError: kaboom" in log.read_text()
+    debug = subprocess.run(
+        [sys.executable, "-c", code.replace("['stats']", "['--debug', 'stats']")],
+        capture_output=True,
+        text=True,
+        env=cli_env(home),
+        cwd=REPO,
+    )
+    assert "Traceback" in debug.stderr
+
+
+def test_profiles_keep_separate_progress(home: Path, tmp_path: Path) -> None:
+    path = write_deck(tmp_path / "decks", "p", 2)
+    now = "2026-03-01T10:00:00+00:00"
+    run_cli(
+        home,
+        "--user",
+        "ann",
+        "--deck-path",
+        str(path),
+        "study",
+        "--deck",
+        "p",
+        input="\n5\nq\n",
+        now=now,
+    )
+    ann = json.loads(run_cli(home, "--user", "ann", "stats", "--json", now=now).stdout)
+    bob = json.loads(run_cli(home, "--user", "bob", "stats", "--json", now=now).stdout)
+    assert (ann["user"], ann["reviews_total"]) == ("ann", 1)
+    assert (bob["user"], bob["reviews_total"]) == ("bob", 0)
+    users = run_cli(home, "--user", "bob", "users").stdout.splitlines()
+    assert users == ["  ann  (1 reviews, last studied 2026-03-01)", "* bob  (0 reviews)"]
+
+
+def test_profile_from_config(home: Path) -> None:
+    home.mkdir()
+    (home / "config.toml").write_text('user = "carol"\n', "utf-8")
+    assert json.loads(run_cli(home, "stats", "--json").stdout)["user"] == "carol"
+
+
+def test_shipped_decks_are_listed_from_any_directory(home: Path) -> None:
+    result = run_cli(home, "decks", "--json")
+    decks = json.loads(result.stdout)
+    ids = [d["id"] for d in decks]
+    assert "deep-learning-interview" in ids
+    first = decks[ids.index("deep-learning-interview")]
+    assert Path(first["path"]).is_absolute() and first["new"] == first["cards"] >= 12
