@@ -1,0 +1,126 @@
+"""Argument checking and strided-view helpers shared by the kernel submodules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from numbers import Integral, Real
+from typing import TypeAlias
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+FloatArray: TypeAlias = NDArray[np.float64]
+IntOrPair: TypeAlias = int | tuple[int, int]
+
+
+def as_float_array(value: ArrayLike, name: str, layout: Sequence[str] | None = None) -> FloatArray:
+    """Convert ``value`` to float64; with ``layout`` also check its rank and non-emptiness.
+
+    Parameters
+    ----------
+    value : array_like, any shape
+    name : str
+        Argument name used in error messages.
+    layout : sequence of str, optional
+        One name per expected axis, e.g. ``"NCHW"`` or ``("O", "C", "kH", "kW")``.
+
+    Returns
+    -------
+    ndarray, float64, same shape as ``value``
+    """
+    array = np.asarray(value, dtype=np.float64)
+    if layout is not None:
+        axes = ", ".join(layout)
+        if array.ndim != len(layout):
+            raise ValueError(
+                f"{name} must have {len(layout)} dimensions ({axes}); got shape {array.shape}"
+            )
+        if array.size == 0:
+            raise ValueError(f"{name} must not be empty; got shape {array.shape} ({axes})")
+    return array
+
+
+def check_same_shape(grad_out: FloatArray, x: FloatArray) -> None:
+    """Raise ValueError unless ``grad_out`` has the shape of ``x`` (elementwise backward)."""
+    if grad_out.shape != x.shape:
+        raise ValueError(f"grad_out has shape {grad_out.shape} but x has shape {x.shape}")
+
+
+def check_int(value: object, name: str, minimum: int) -> int:
+    """Return ``value`` as an int, raising ValueError if it is not an integer >= ``minimum``."""
+    # The exact-type test skips the slow ABC check on the hot path. bool is an
+    # Integral, but stride=True is a caller bug rather than a stride of 1.
+    if type(value) is not int:
+        if isinstance(value, bool) or not isinstance(value, Integral):
+            raise ValueError(f"{name} must be an integer, got {value!r}")
+        value = int(value)
+    if value < minimum:
+        bound = {0: "non-negative", 1: "positive"}.get(minimum, f">= {minimum}")
+        raise ValueError(f"{name} must be {bound}, got {value}")
+    return value
+
+
+def check_real(value: object, name: str, minimum: float | None = None) -> float:
+    """Return ``value`` as a float, raising ValueError if not a finite real >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if minimum is not None and value < minimum:
+        bound = "non-negative" if minimum == 0 else f">= {minimum}"
+        raise ValueError(f"{name} must be {bound}, got {value}")
+    return float(value)
+
+
+def pair(value: object, name: str, minimum: int) -> tuple[int, int]:
+    """Expand an int or an (h, w) pair to a validated ``(h, w)`` tuple of ints."""
+    if isinstance(value, tuple | list):
+        if len(value) != 2:
+            raise ValueError(f"{name} must be an int or a pair (h, w), got {value!r}")
+        return check_int(value[0], name, minimum), check_int(value[1], name, minimum)
+    as_int = check_int(value, name, minimum)
+    return as_int, as_int
+
+
+def output_size(size: int, kernel_size: int, stride: int, padding: int, dilation: int) -> int:
+    """``conv_output_size`` for arguments already checked (a span too long still raises)."""
+    span = dilation * (kernel_size - 1) + 1
+    if span > size + 2 * padding:
+        raise ValueError(
+            f"kernel spans {span} (kernel_size {kernel_size}, dilation {dilation}) but the "
+            f"padded input is only {size + 2 * padding} long (size {size}, padding {padding})"
+        )
+    return (size + 2 * padding - span) // stride + 1
+
+
+def pad_hw(x: FloatArray, padding: tuple[int, int], fill: float) -> FloatArray:
+    """Pad the last two axes of ``x`` (N, C, H, W) on both sides with ``fill``.
+
+    Returns ``x`` itself when there is no padding; otherwise a new array of shape
+    (N, C, H + 2·pH, W + 2·pW).
+    """
+    ph, pw = padding
+    if ph == 0 and pw == 0:
+        return x
+    n, c, h, w = x.shape
+    # np.pad costs ~50 µs of Python overhead per call, more than a small conv itself.
+    shape = (n, c, h + 2 * ph, w + 2 * pw)
+    padded = np.zeros(shape) if fill == 0.0 else np.full(shape, fill)
+    padded[:, :, ph : ph + h, pw : pw + w] = x
+    return padded
+
+
+def window_offset(
+    a: FloatArray, i: int, j: int, stride: tuple[int, int], out_hw: tuple[int, int]
+) -> FloatArray:
+    """View of ``a`` (N, C, Hp, Wp) picking element (i, j) of every window.
+
+    Returns a view of shape (N, C, oH, oW) whose element [n, c, r, s] is
+    ``a[n, c, r·sH + i, s·sW + j]``; writing to it writes into ``a``.
+    """
+    (sh, sw), (oh, ow) = stride, out_hw
+    return a[:, :, i : i + sh * (oh - 1) + 1 : sh, j : j + sw * (ow - 1) + 1 : sw]
+
+
+def crop_hw(padded: FloatArray, padding: tuple[int, int], hw: tuple[int, int]) -> FloatArray:
+    """Inverse of :func:`pad_hw` for gradients: the interior (N, C, H, W) as a new array."""
+    (ph, pw), (h, w) = padding, hw
+    return np.ascontiguousarray(padded[:, :, ph : ph + h, pw : pw + w])
