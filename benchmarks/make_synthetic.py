@@ -45,13 +45,14 @@ def write_deck(path: Path, cards: int, deck_id: str = DECK_ID) -> None:
 def write_log(database: Path, cards: int, reviews: int, today: date) -> None:
     rng = random.Random(7)
     store = Store.open(database)
-    first_day = today - timedelta(days=730)
-    per_card = max(1, reviews // max(1, cards // 2))  # half the cards seen, the rest new
-    seen = min(cards, reviews // per_card)
+    first_day = today - timedelta(days=900)
+    per_card = max(1, reviews // max(1, cards // 2))  # about half the cards seen, the rest new
     rows = []
     count = 0
-    for i in range(seen):
-        day = first_day + timedelta(days=rng.randrange(0, 365))
+    for i in range(cards):
+        if count >= reviews:
+            break
+        day = first_day + timedelta(days=rng.randrange(0, 600))
         for _ in range(per_card):
             if count >= reviews:
                 break
@@ -73,7 +74,9 @@ def write_log(database: Path, cards: int, reviews: int, today: date) -> None:
                 )
             )
             count += 1
-            day = min(today, day + timedelta(days=rng.randrange(1, 40)))
+            day += timedelta(days=rng.randrange(1, 40))
+            if day > today:  # a card's history stops at today, as real ones do
+                break
     with store.transaction() as conn:
         store.ensure_profile(PROFILE, datetime.now(UTC))
         conn.executemany(

@@ -10,14 +10,16 @@ import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from dlcards.cards import Card, card_from_dict, card_to_dict
 from dlcards.deck_cache import CachedDeck, DeckCache, file_digest
 from dlcards.errors import DeckError
 
 if TYPE_CHECKING:
-    from dlcards.deck import Card, ParsedDeck
+    from dlcards.deck import ParsedDeck
 
 
 class CardRef(NamedTuple):
@@ -144,10 +146,7 @@ def _parse(path: Path, raw: bytes) -> ParsedDeck:
 
 
 def _card_from_json(body: str) -> Card:
-    from dlcards.deck import _MODELS
-
-    data = json.loads(body)
-    return _MODELS[data.get("type", "basic")].model_validate(data)
+    return card_from_dict(json.loads(body))
 
 
 def _deck_from_parse(source: DeckSource, digest: str, parsed: ParsedDeck) -> Deck:
@@ -170,6 +169,43 @@ def _deck_from_parse(source: DeckSource, digest: str, parsed: ParsedDeck) -> Dec
     )
 
 
+_TYPE_CODES = {"basic": "b", "choice": "c", "compute": "m"}
+_TYPE_NAMES = {code: name for name, code in _TYPE_CODES.items()}
+
+
+def _refs_to_columns(refs: list[CardRef]) -> dict:
+    tagsets: dict[tuple[str, ...], int] = {}
+    return {
+        # ids never contain whitespace, so a newline separates them safely
+        "ids": "\n".join(r.card_id for r in refs),
+        "types": "".join(_TYPE_CODES[r.type] for r in refs),
+        "tags": [tagsets.setdefault(r.tags, len(tagsets)) for r in refs],
+        "tagsets": [list(t) for t in tagsets],
+        "lines": [r.line for r in refs],
+    }
+
+
+def _refs_from_columns(deck_id: str, columns: dict) -> list[CardRef]:
+    ids = columns["ids"].split("\n") if columns.get("ids") else []
+    tagsets = [tuple(t) for t in columns["tagsets"]]
+    types = [_TYPE_NAMES[c] for c in columns["types"]]
+    # CardRef._make is tuple.__new__: no Python-level call per card
+    return list(
+        map(
+            CardRef._make,
+            zip(
+                repeat(deck_id, len(ids)),
+                ids,
+                range(len(ids)),
+                types,
+                map(tagsets.__getitem__, columns["tags"]),
+                columns["lines"],
+                strict=True,
+            ),
+        )
+    )
+
+
 def load_deck(source: DeckSource, cache: DeckCache | None) -> Deck:
     """Load one deck through the cache; raise ``DeckError`` if it is invalid."""
     path = source.path
@@ -186,16 +222,9 @@ def load_deck(source: DeckSource, cache: DeckCache | None) -> Deck:
         if cached.errors:
             raise DeckError(cached.errors)
         header = cached.header or {}
-        deck_id = header["id"]
-        shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per distinct tag set
-        refs = [
-            CardRef(
-                deck_id, card_id, ordinal, kind, shared.setdefault(tags := tuple(t), tags), line
-            )
-            for ordinal, (card_id, kind, t, line) in enumerate(cached.refs or [])
-        ]
+        refs = _refs_from_columns(header["id"], cached.refs or {})
         return Deck(
-            deck_id,
+            header["id"],
             header["name"],
             header.get("description"),
             path,
@@ -223,11 +252,11 @@ def load_deck(source: DeckSource, cache: DeckCache | None) -> Deck:
         entry = CachedDeck(
             digest,
             parsed.header.model_dump(mode="json"),
-            [[r.card_id, r.type, list(r.tags), r.line] for r in deck.cards],
+            _refs_to_columns(deck.cards),
             parsed.warnings,
             [],
         )
-        bodies = [card.model_dump_json(exclude_defaults=True) for card in parsed.cards]
+        bodies = [json.dumps(card_to_dict(card), ensure_ascii=False) for card in parsed.cards]
         cache.store(path, stat.st_size, stat.st_mtime_ns, entry, bodies)
     return deck
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dlcards.deck import ComputeCard
+from dlcards.cards import ComputeCard
 
 if TYPE_CHECKING:
     import numpy as np

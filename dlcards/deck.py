@@ -17,10 +17,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from dlcards.cards import BasicCard, Card, ChoiceCard, ComputeCard, card_from_dict
 from dlcards.errors import DeckError
 from dlcards.tomlpos import LazyPositions
 
-__all__ = ["DeckError", "parse_deck"]
+__all__ = [
+    "BasicCard", "Card", "ChoiceCard", "ComputeCard", "DeckError", "content_id", "parse_deck",
+]
 
 FORMAT_VERSION = 1
 ID_PATTERN = re.compile(r"[^\s\x00-\x1f\x7f]{1,128}")
@@ -55,13 +58,13 @@ class _CardBase(_Strict):
     _id = field_validator("id")(_check_id)
 
 
-class BasicCard(_CardBase):
+class BasicModel(_CardBase):
     type: Literal["basic"] = "basic"
     front: str = Field(min_length=1)
     back: str
 
 
-class ChoiceCard(_CardBase):
+class ChoiceModel(_CardBase):
     type: Literal["choice"]
     front: str = Field(min_length=1)
     choices: list[str] = Field(min_length=2, max_length=9)
@@ -76,7 +79,7 @@ class ChoiceCard(_CardBase):
         return value
 
 
-class ComputeCard(_CardBase):
+class ComputeModel(_CardBase):
     type: Literal["compute"]
     problem: str
     params: dict[str, Any] | None = None
@@ -85,11 +88,11 @@ class ComputeCard(_CardBase):
     back: str = ""
 
 
-Card = BasicCard | ChoiceCard | ComputeCard
+# The validating models, by card type; parsing turns them into dlcards.cards classes.
 _MODELS: dict[str, type[_CardBase]] = {
-    "basic": BasicCard,
-    "choice": ChoiceCard,
-    "compute": ComputeCard,
+    "basic": BasicModel,
+    "choice": ChoiceModel,
+    "compute": ComputeModel,
 }
 
 
@@ -296,12 +299,12 @@ def _validate_card(
     problems = _semantic_problems(card)
     for key, message in problems:
         errors.append(f"{where}:{positions.card_line(index, key)}: {label}: {message}")
-    return None if problems else card  # type: ignore[return-value]
+    return None if problems else card_from_dict(card.model_dump())
 
 
 def _semantic_problems(card: _CardBase) -> list[tuple[str | None, str]]:
     """Checks a schema cannot express: choice indices in range, compute params."""
-    if isinstance(card, ChoiceCard):
+    if isinstance(card, ChoiceModel):
         bad = [i for i in card.correct if not 0 <= i < len(card.choices)]
         if bad:
             return [
@@ -311,7 +314,7 @@ def _semantic_problems(card: _CardBase) -> list[tuple[str | None, str]]:
                     f"(0 to {len(card.choices) - 1} for {len(card.choices)} choices)",
                 )
             ]
-    if isinstance(card, ComputeCard):
+    if isinstance(card, ComputeModel):
         from dlcards.problems import check_card_params
 
         problems: list[tuple[str | None, str]] = []

@@ -11,7 +11,7 @@ import re
 import time
 from typing import TextIO
 
-from dlcards.deck import BasicCard, ChoiceCard, ComputeCard
+from dlcards.cards import BasicCard, ChoiceCard, ComputeCard
 from dlcards.scheduler import GRADE_LABELS
 from dlcards.session import QueueItem, StudySession
 
@@ -171,7 +171,8 @@ class PlainStudy:
         self.say(rendered.to_text())
         started = time.monotonic()
         while True:
-            line = self.ask(f"Answer ({rendered.answer_hint}; empty = don't know): ")
+            # The rendered text already ends with how to type the answer.
+            line = self.ask("Your answer (empty = don't know): ")
             try:
                 verdict = problem.check(item.instance, line, time.monotonic() - started)
                 break

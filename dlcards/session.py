@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from dlcards.cards import Card, ComputeCard
 from dlcards.collection import CardRef, Collection
 from dlcards.config import Settings, study_day
-from dlcards.deck import Card, ComputeCard
 from dlcards.scheduler import preview_intervals
 from dlcards.store import CardState, Row, Store, apply_row
 
@@ -105,7 +105,7 @@ class StudySession:
         self._tags = tuple(tags)
         self.today = study_day(clock(), settings.day_start)
         self.refs = select_refs(collection, deck_ids, tags)
-        self._selected = {r.key: r for r in self.refs}
+        self._known: dict[tuple[str, str], CardRef] = {}  # refs of cards shown this session
         self._graded: list[Row] = []  # this session's grades, for undo and the summary
         self._shown: set[tuple[str, str]] = set()
         self._front: QueueItem | None = None  # an undone card comes back first
@@ -133,22 +133,28 @@ class StudySession:
         deck_rank = {d.id: i for i, d in enumerate(self.collection.decks)}
         due: list[tuple[str, int, int, CardRef]] = []
         new_by_deck: dict[str, list[CardRef]] = {}
+        # The hot loop at 100k cards: plain tuple indexing, no per-card key tuples.
+        due_of: dict[str, str] = {}
+        last_deck = None
         for ref in self.refs:
-            if ref.key in buried:
-                continue
-            due_date = due_dates.get(ref.key)
+            deck_id, card_id = ref[0], ref[1]
+            if deck_id != last_deck:
+                due_of, last_deck = due_dates.get(deck_id, {}), deck_id
+                rank = deck_rank[deck_id]
+            due_date = due_of.get(card_id)
             if due_date is None:
-                new_by_deck.setdefault(ref.deck_id, []).append(ref)
-            elif due_date <= today:
-                due.append((due_date, deck_rank[ref.deck_id], ref.ordinal, ref))
-        due.sort(key=lambda t: t[:3])
+                if not buried or (deck_id, card_id) not in buried:
+                    new_by_deck.setdefault(deck_id, []).append(ref)
+            elif due_date <= today and (not buried or (deck_id, card_id) not in buried):
+                due.append((due_date, rank, ref[2], ref))
+        due.sort()  # (due, deck rank, file order) is unique: refs are never compared
         review_room = max(0, self.settings.reviews_per_day - reviews_done)
         new_room = max(0, self.settings.new_per_day - new_done)
         queue = [t[3] for t in due[:review_room]] + _round_robin(new_by_deck.values(), new_room)
         if self.limit is not None:
             queue = queue[: self.limit]
         self._queue = queue
-        self._due = due_dates
+        self._due = due_dates  # {deck_id: {card_id: due}}, kept current as cards are graded
         self._buried = buried
         self._redrills = self._redrills_from(day_rows)
         self._states = self.store.states_for(
@@ -161,18 +167,24 @@ class StudySession:
             if row.kind in ("review", "drill") and row.grade is not None:
                 last[(row.deck_id, row.card_id)] = row
         failing = sorted(
-            (
-                row
-                for key, row in last.items()
-                if row.grade < REDRILL_PASS and key in self._selected
-            ),
+            (row for row in last.values() if row.grade < REDRILL_PASS),
             key=lambda r: (r.ts, r.id),
         )
-        return [
-            self._selected[(r.deck_id, r.card_id)]
+        refs = [
+            self._selected_ref(r.deck_id, r.card_id)
             for r in failing
             if (r.deck_id, r.card_id) not in self._buried
         ]
+        return [ref for ref in refs if ref is not None]
+
+    def _selected_ref(self, deck_id: str, card_id: str) -> CardRef | None:
+        """The card's ref if this session studies it (its deck and tags are selected)."""
+        ref = self.collection.ref(deck_id, card_id) or self._known.get((deck_id, card_id))
+        if ref is None or (self._deck_ids and deck_id not in self._deck_ids):
+            return None
+        if self._tags and not set(self._tags).issubset(ref.tags):
+            return None
+        return ref
 
     @property
     def today_date(self) -> date:
@@ -209,6 +221,7 @@ class StudySession:
 
     def _make_item(self, ref: CardRef, redrill: bool) -> QueueItem:
         card = self.collection.card(ref)
+        self._known[ref.key] = ref  # so an undo finds it even if its deck is edited away
         state = self._states.get(ref.key)
         item = QueueItem(ref, card, redrill, state, shown_at=self.timer())
         if isinstance(card, ComputeCard):
@@ -257,7 +270,7 @@ class StudySession:
             state = apply_row(self._states.get(key), row)  # what the store just wrote
             if state is not None:
                 self._states[key] = state
-                self._due[key] = row.due or ""
+                self._due.setdefault(key[0], {})[key[1]] = row.due or ""
         self._remove(item.ref)
         if quality < REDRILL_PASS:
             self._redrills.append(item.ref)
@@ -278,11 +291,13 @@ class StudySession:
         state = self.store.state(self.profile, *key)
         if state is None:
             self._states.pop(key, None)
-            self._due.pop(key, None)
+            self._due.get(key[0], {}).pop(key[1], None)
         else:
             self._states[key] = state
-            self._due[key] = state.sm2.due.isoformat() if state.sm2.due else ""
-        ref = self._selected[key]
+            self._due.setdefault(key[0], {})[key[1]] = (
+                state.sm2.due.isoformat() if state.sm2.due else ""
+            )
+        ref = self._selected_ref(*key) or self._known[key]
         self._redrills = self._redrills_from(self.store.day_rows(self.profile, self.today))
         self._redrills = [r for r in self._redrills if r.key != key]
         if self._current is not None:
@@ -314,8 +329,6 @@ class StudySession:
         self.collection = collection
         self.refs = select_refs(collection, self._deck_ids, self._tags)
         fresh = {r.key: r for r in self.refs}
-        # Keep the refs of vanished cards so an undo of their grade still finds them.
-        self._selected = {**self._selected, **fresh}
         self._queue = [fresh[r.key] for r in self._queue if r.key in fresh]
         self._redrills = [fresh[r.key] for r in self._redrills if r.key in fresh]
         current = self._current
@@ -336,22 +349,27 @@ class StudySession:
     def next_due(self) -> date | None:
         """The first day after today on which a selected card is due."""
         today = self.today.isoformat()
-        days = [d for ref in self.refs if (d := self._due.get(ref.key)) and d > today]
+        days = [d for d in self._due_of_selected() if d > today]
         return date.fromisoformat(min(days)) if days else None
 
     def unseen_left(self) -> int:
         """Selected cards never reviewed, beyond today's queue (held back by the daily limit)."""
         queued = {r.key for r in self._queue}
-        return sum(1 for r in self.refs if r.key not in self._due and r.key not in queued)
+        return sum(
+            1 for r in self.refs if r[1] not in self._due.get(r[0], ()) and r.key not in queued
+        )
+
+    def _due_of_selected(self) -> list[str]:
+        """Due dates of the selected cards that have been reviewed."""
+        due = self._due
+        return [d for r in self.refs if (d := due.get(r[0], {}).get(r[1]))]
 
     # --- the end -----------------------------------------------------------------
 
     def summary(self) -> SessionSummary:
         reviews = [r for r in self._graded if r.grade is not None]
         tomorrow = (self.today + timedelta(days=1)).isoformat()
-        due_tomorrow = sum(
-            1 for ref in self.refs if (d := self._due.get(ref.key)) and d <= tomorrow
-        )
+        due_tomorrow = sum(1 for d in self._due_of_selected() if d <= tomorrow)
         return SessionSummary(
             reviewed=len({(r.deck_id, r.card_id) for r in reviews}),
             grades=len(reviews),

@@ -97,6 +97,17 @@ def replay(rows: Iterable[Row]) -> dict[tuple[str, str], CardState]:
     return states
 
 
+@dataclass(frozen=True, slots=True)
+class MergeCounts:
+    """What :meth:`Store.merge_rows` did with the rows it was given."""
+
+    read: int  # rows given
+    added: int  # new to this database
+    present: int  # already here under this profile (identical ids)
+    other_profile: int  # ids already here under another profile: not added
+    differing: int  # of ``present``, rows whose content differs from ours: ours kept
+
+
 def _check_foreign(path: Path) -> None:
     """Refuse, without writing a byte, a file that is not a dlcards database of a known version."""
     with open(path, "rb") as handle:
@@ -373,12 +384,17 @@ class Store:
         )
         return {(r[0], r[1]): _state_from_row(r[2:]) for r in rows}
 
-    def due_dates(self, profile: str) -> dict[tuple[str, str], str]:
-        """Each reviewed card's due date as ISO text (which sorts as dates do); cheap at 100k."""
-        rows = self.conn.execute(
+    def due_dates(self, profile: str) -> dict[str, dict[str, str]]:
+        """``{deck_id: {card_id: due}}``: the queue's lookups then need no key tuples."""
+        result: dict[str, dict[str, str]] = {}
+        for deck_id, card_id, due in self.conn.execute(
             "SELECT deck_id, card_id, due FROM card_state WHERE profile = ?", (profile,)
-        )
-        return {(deck_id, card_id): due for deck_id, card_id, due in rows}
+        ):
+            cards = result.get(deck_id)
+            if cards is None:
+                cards = result[deck_id] = {}
+            cards[card_id] = due
+        return result
 
     def states_for(
         self, profile: str, keys: Iterable[tuple[str, str]]
@@ -449,6 +465,111 @@ class Store:
 
     def set_meta(self, key: str, value: str) -> None:
         self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # --- interchange: moving the log between machines (dlcards.interchange.progress) ----
+    # Added for `dlcards progress export/import`; nothing above depends on it.
+
+    def iter_rows(self, profile: str, batch: int = 10_000) -> Iterator[Row]:
+        """The profile's log in replay order, streamed: a log may hold millions of rows."""
+        cursor = self.conn.execute(
+            f"SELECT {_ROW_COLUMNS} FROM reviews WHERE profile = ? ORDER BY ts, id", (profile,)
+        )
+        while chunk := cursor.fetchmany(batch):
+            yield from (Row(*r) for r in chunk)
+
+    def merge_rows(self, profile: str, rows: Iterable[Row], now: datetime) -> MergeCounts:
+        """Add the rows whose ids the log lacks, under ``profile``, then replay its states.
+
+        One transaction: if ``rows`` raises (a bad line in a file), nothing is kept.
+        Rows already present (same id) are left as they are, so merging twice
+        changes nothing and two machines that exchange logs converge.
+        """
+        counts = {"read": 0, "added": 0, "present": 0, "other": 0, "differing": 0}
+        cache_size = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        # Row ids are random UUIDs: with SQLite's 2 MB default cache, a million
+        # inserts into the id index mostly wait on the disk.
+        self.conn.execute("PRAGMA cache_size = -262144")
+        try:
+            with self.transaction():
+                self.ensure_profile(profile, now)
+                batch: list[Row] = []
+                for row in rows:
+                    batch.append(row)
+                    if len(batch) >= 500:
+                        self._merge_batch(profile, batch, counts)
+                        batch = []
+                self._merge_batch(profile, batch, counts)
+                if counts["added"]:
+                    self._replay_into_cache(profile)
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
+        return MergeCounts(counts["read"], counts["added"], counts["present"], counts["other"],
+                           counts["differing"])
+
+    def _merge_batch(self, profile: str, batch: list[Row], counts: dict[str, int]) -> None:
+        if not batch:
+            return
+        marks = ", ".join("?" * len(batch))
+        known = {
+            r[0]: r[1:] for r in self.conn.execute(
+                "SELECT id, profile, deck_id, card_id, ts, kind, grade, cancels FROM reviews "
+                f"WHERE id IN ({marks})", [row.id for row in batch],
+            )
+        }
+        new = []
+        for row in batch:
+            counts["read"] += 1
+            mine = (profile, row.deck_id, row.card_id, row.ts, row.kind, row.grade, row.cancels)
+            theirs = known.get(row.id)
+            if theirs is None:
+                known[row.id] = mine  # an id repeated in the same batch counts as present
+                new.append((
+                    row.id, profile, row.deck_id, row.card_id, row.ts, row.study_day, row.kind,
+                    row.grade, row.duration_ms, row.instance, row.answer, row.cancels,
+                    row.repetitions, row.easiness, row.interval, row.due,
+                ))
+            elif theirs[0] != profile:
+                counts["other"] += 1
+            else:
+                counts["present"] += 1
+                counts["differing"] += theirs != mine
+        self.conn.executemany(
+            f"INSERT INTO reviews ({_ROW_COLUMNS}) VALUES ({', '.join('?' * 16)})", new
+        )
+        counts["added"] += len(new)
+
+    def _replay_into_cache(self, profile: str) -> None:
+        """rebuild_states inside the caller's transaction, streamed for logs of millions of rows.
+
+        The same replay as ``replay(self.rows(profile))``: rows in (ts, id) order,
+        cancelled ones skipped, each applied with ``apply_row`` — only without a Row
+        object for every row of the log in memory (and rows of other kinds, which
+        apply_row leaves alone, are not fetched).
+        """
+        cancelled = {r[0] for r in self.conn.execute(
+            "SELECT cancels FROM reviews WHERE profile = ? AND cancels IS NOT NULL", (profile,))}
+        kinds = ", ".join(f"'{k}'" for k in SCHEDULING_KINDS)
+        states: dict[tuple[str, str], CardState] = {}
+        for row_id, deck_id, card_id, ts, day, kind, grade in self.conn.execute(
+            "SELECT id, deck_id, card_id, ts, study_day, kind, grade FROM reviews "
+            f"WHERE profile = ? AND kind IN ({kinds}) ORDER BY ts, id", (profile,),
+        ):
+            if row_id in cancelled:
+                continue
+            key = (deck_id, card_id)
+            after = apply_row(states.get(key),
+                              Row(row_id, profile, deck_id, card_id, ts, day, kind, grade))
+            if after is not None:
+                states[key] = after
+        self.conn.execute("DELETE FROM card_state WHERE profile = ?", (profile,))
+        self.conn.executemany(
+            "INSERT INTO card_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (profile, deck_id, card_id, s.sm2.repetitions, s.sm2.easiness_hundredths,
+                 s.sm2.interval, s.sm2.due.isoformat() if s.sm2.due else "", s.lapses, s.reviews)
+                for (deck_id, card_id), s in states.items() if s.reviews
+            ),
+        )
 
 
 def _statements(script: str) -> list[str]:

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dlcards.deck import ComputeCard, DeckError, parse_deck
+from dlcards.cards import ComputeCard
+from dlcards.deck import DeckError, parse_deck
 
 SEEDS_PER_LEVEL = 50
 _NON_FINITE = re.compile(r"\b(nan|inf|infinity)\b", re.IGNORECASE)

@@ -1,0 +1,342 @@
+"""Answer kinds: how a problem's answer is parsed, formatted and compared.
+
+Every problem picks one kind per instance (a scalar with a tolerance, a vector,
+a matrix, a shape, a tuple, a word…). The kinds hold the shared checking logic
+of DESIGN §9: tolerances, "close" within 10× the tolerance, shape messages.
+
+Values: numbers are floats, arrays are float ndarrays, shapes are int tuples,
+tuples are Python tuples, and words are ``str`` (canonical spelling).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from dlcards import answers as A
+from dlcards.answers import AnswerError
+from dlcards.problems.core import Grid, Status
+from dlcards.problems.fmt import grid, num
+
+Compared = tuple[Status, str]
+
+
+@dataclass(frozen=True)
+class Tol:
+    """Absolute and/or relative tolerance; both zero means exact."""
+
+    abs: float = 0.0
+    rel: float = 0.0
+
+    def bound(self, want: Any, scale: float = 1.0) -> Any:
+        """Allowed |error| around ``want`` (a float or an ndarray, elementwise)."""
+        size = np.abs(want)
+        # A tiny slack so exact answers survive float round-off (0.1 + 0.2).
+        return scale * (self.abs + self.rel * size) + 1e-9 * np.maximum(1.0, size)
+
+    def text(self) -> str:
+        if self.rel:
+            return f"±{num(self.rel * 100, 3)}%"
+        return f"±{num(self.abs, 8)}" if self.abs else "exact"
+
+    def fmt(self, value: float) -> str:
+        """The typed form, precise enough to parse back within the tolerance."""
+        if self.rel:
+            return A.format_number(value, sig=math.ceil(-math.log10(self.rel)) + 2)
+        # Exact answers are usually integers; other values (a mistake's answer, a deck's
+        # decimals) keep enough digits to parse back within the tiny exact slack.
+        decimals = math.ceil(-math.log10(self.abs)) + 1 if self.abs else 10
+        return A.format_number(value, decimals)
+
+
+EXACT = Tol()
+# A mistake's answer that is not a whole number (an average where a maximum was due…)
+# is typed rounded; recognize it within this, even when the right answer is exact.
+TYPED = Tol(abs=5e-3)
+
+
+def _words_text(words: Mapping[str, str]) -> str:
+    return ", ".join(dict.fromkeys(words.values()))
+
+
+def _parse_word(text: str, words: Mapping[str, str] | None) -> str | None:
+    return A.match_word(text, words) if words else None
+
+
+class Kind:
+    """Base class: parse → value, format value → typed text, compare two values."""
+
+    hint: str = ""
+
+    def parse(self, text: str) -> Any:
+        raise NotImplementedError
+
+    def format(self, value: Any) -> str:
+        raise NotImplementedError
+
+    def compare(self, got: Any, want: Any) -> Compared:
+        raise NotImplementedError
+
+    def same(self, got: Any, other: Any) -> bool:
+        """Equal within tolerance (used to recognize a mistake's answer)."""
+        return self.compare(got, other)[0] == "correct"
+
+    def format_mistake(self, value: Any) -> str:
+        """A mistake's answer as typed (rounded like a person would, where that is enough)."""
+        return self.format(value)
+
+    def _loose(self, tol: Tol, other: Any) -> Tol:
+        """The tolerance for recognizing ``other``: exact only for whole numbers."""
+        if tol == EXACT and not isinstance(other, str):
+            values = np.asarray(other, dtype=float)
+            if not np.all(values == np.round(values)):
+                return TYPED
+        return tol
+
+    def show(self, value: Any) -> Grid | str:
+        """The parsed value for the live preview."""
+        return self.format(value)
+
+
+def _word_compare(got: Any, want: Any) -> Compared | None:
+    """Verdict when a word is involved on either side, else None."""
+    if isinstance(got, str) or isinstance(want, str):
+        same = isinstance(got, str) and isinstance(want, str) and got == want
+        return ("correct", "Correct.") if same else ("wrong", "Wrong.")
+    return None
+
+
+class Scalar(Kind):
+    def __init__(self, tol: Tol = EXACT, words: Mapping[str, str] | None = None,
+                 hint: str | None = None) -> None:
+        self.tol, self.words = tol, words
+        base = "an integer" if tol == EXACT else "a number (3/4 or 1e-3 are fine)"
+        self.hint = hint or (base + (f", or {_words_text(words)}" if words else ""))
+
+    def parse(self, text: str) -> float | str:
+        word = _parse_word(text, self.words)
+        if word is not None:
+            return word
+        try:
+            return A.parse_number(text)
+        except AnswerError as exc:
+            if self.words:
+                raise AnswerError(f"{exc}; or type {_words_text(self.words)}") from None
+            raise
+
+    def format(self, value: float | str) -> str:
+        return value if isinstance(value, str) else self.tol.fmt(float(value))
+
+    def compare(self, got: float | str, want: float | str) -> Compared:
+        worded = _word_compare(got, want)
+        if worded:
+            return worded
+        diff = abs(float(got) - float(want))
+        if diff <= self.tol.bound(float(want)):
+            return "correct", "Correct."
+        if self.tol != EXACT and diff <= self.tol.bound(float(want), 10):
+            return "close", (f"Close: {self.format(got)} vs {self.format(want)} "
+                             f"(tolerance {self.tol.text()})")
+        return "wrong", "Wrong."
+
+    def same(self, got: float | str, other: float | str) -> bool:
+        return Scalar(self._loose(self.tol, other), self.words).compare(got, other)[0] == "correct"
+
+    def format_mistake(self, value: float | str) -> str:
+        return Scalar(self._loose(self.tol, value), self.words).format(value)
+
+    def show(self, value: float | str) -> str:
+        return value if isinstance(value, str) else f"= {num(float(value), 6)}"
+
+
+def _describe(shape: tuple[int, ...]) -> str:
+    return A.describe_array_shape(1 if len(shape) == 1 else shape[0], shape[-1],
+                                  vector=len(shape) == 1)
+
+
+class Array(Kind):
+    """A vector (``shape = (n,)``) or a matrix (``(r, c)``) compared entry by entry.
+
+    ``reveal`` puts the shape in the hint; off when finding the output shape is
+    part of the exercise (conv, pooling).
+    """
+
+    def __init__(self, shape: tuple[int, ...], tol: Tol = EXACT, *, reveal: bool = True,
+                 words: Mapping[str, str] | None = None, hint_words: bool = True) -> None:
+        self.shape, self.tol, self.words = shape, tol, words
+        if len(shape) == 1:
+            self.hint = (f"{shape[0]} numbers separated by spaces" if reveal
+                         else "numbers separated by spaces")
+        else:
+            self.hint = (f"a {shape[0]}×{shape[1]} matrix, rows separated by ;" if reveal
+                         else "a matrix, rows separated by ; (e.g. 1 2; 3 4)")
+        if words and hint_words:  # off when the words only serve to name a mistake
+            self.hint += f", or {_words_text(words)}"
+
+    def parse(self, text: str) -> np.ndarray | str:
+        word = _parse_word(text, self.words)
+        if word is not None:
+            return word
+        rows = A.parse_array(text)
+        flat = [v for r in rows for v in r]
+        if len(self.shape) == 1:
+            if len(rows) == 1 or all(len(r) == 1 for r in rows):
+                return np.array(flat)
+            raise AnswerError(f"expected {self.shape[0]} numbers in one row, "
+                              f"got a {len(rows)}×{len(rows[0])} matrix")
+        r, c = self.shape
+        if (len(rows) == 1 or all(len(row) == 1 for row in rows)) and (r == 1 or c == 1):
+            # A row or column typed either way round: only the count matters.
+            return np.array(flat).reshape(r, c) if len(flat) == r * c else np.array([flat])
+        if len(rows) == 1 and r > 1 and len(flat) == r * c:
+            raise AnswerError(f"expected a {r}×{c} matrix: separate its {r} rows with ; "
+                              f"(got one row of {len(flat)} numbers)")
+        return np.array(rows)
+
+    def format(self, value: np.ndarray | str) -> str:
+        if isinstance(value, str):
+            return value
+        a = np.asarray(value, dtype=float)
+        cell = [[self.tol.fmt(float(v)) for v in row] for row in np.atleast_2d(a)]
+        if a.ndim == 1:
+            return " ".join(cell[0])
+        return "; ".join(" ".join(row) for row in cell)
+
+    def compare(self, got: np.ndarray | str, want: np.ndarray | str) -> Compared:
+        worded = _word_compare(got, want)
+        if worded:
+            return worded
+        g, w = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
+        if g.shape != w.shape:
+            return "wrong", f"Expected {_describe(w.shape)}, got {_describe(g.shape)}."
+        diff = np.abs(g - w)
+        bound = self.tol.bound(w)
+        off = diff > bound
+        if not off.any():
+            return "correct", "Correct."
+        k, n = int(off.sum()), w.size
+        if self.tol != EXACT and (diff <= self.tol.bound(w, 10)).all():
+            i = np.unravel_index(int(np.argmax(diff - bound)), w.shape)
+            return "close", (f"Close: {k} of {n} entries off by more than {self.tol.text()} "
+                             f"(worst: {self.tol.fmt(float(g[i]))} vs {self.tol.fmt(float(w[i]))})")
+        return "wrong", f"Wrong: {k} of {n} entries differ."
+
+    def same(self, got: np.ndarray | str, other: np.ndarray | str) -> bool:
+        loose = Array(self.shape, self._loose(self.tol, other), words=self.words)
+        return loose.compare(got, other)[0] == "correct"
+
+    def format_mistake(self, value: np.ndarray | str) -> str:
+        return Array(self.shape, self._loose(self.tol, value), words=self.words).format(value)
+
+    def show(self, value: np.ndarray | str) -> Grid | str:
+        return value if isinstance(value, str) else grid("your answer", value, 6)
+
+
+class Shape(Kind):
+    """A tensor shape, or a word such as ``error``.
+
+    ``square_ok``: a single number n stands for n×n when a square 2-D shape is expected.
+    """
+
+    def __init__(self, words: Mapping[str, str] | None = None, *, square_ok: bool = False,
+                 hint: str | None = None) -> None:
+        self.words, self.square_ok = words, square_ok
+        self.hint = hint or ("a shape like 10x10 or (1, 16, 30, 30)"
+                             + (f", or {_words_text(words)}" if words else ""))
+
+    def parse(self, text: str) -> tuple[int, ...] | str:
+        word = _parse_word(text, self.words)
+        if word is not None:
+            return word
+        try:
+            return A.parse_shape(text)
+        except AnswerError as exc:
+            if self.words:
+                raise AnswerError(f"{exc}; or type {_words_text(self.words)}") from None
+            raise
+
+    def format(self, value: tuple[int, ...] | str) -> str:
+        return value if isinstance(value, str) else A.format_shape(value)
+
+    def compare(self, got: tuple[int, ...] | str, want: tuple[int, ...] | str) -> Compared:
+        worded = _word_compare(got, want)
+        if worded:
+            return worded
+        assert not isinstance(got, str) and not isinstance(want, str)
+        if self.square_ok and len(got) == 1 and len(want) == 2 and want[0] == want[1]:
+            got = (got[0], got[0])
+        if tuple(got) == tuple(want):
+            return "correct", "Correct."
+        if len(got) == len(want) and sum(a != b for a, b in zip(got, want, strict=True)) == 1:
+            return "close", "Close: one dimension is off."
+        if len(got) != len(want):
+            return "wrong", f"Wrong: expected {len(want)} dimensions, got {len(got)}."
+        return "wrong", "Wrong."
+
+    def show(self, value: tuple[int, ...] | str) -> str:
+        if isinstance(value, str):
+            return value
+        return "shape " + ("()" if not value else "×".join(str(d) for d in value))
+
+
+class Words(Kind):
+    """One word from a synonym table (``{typed: canonical}``)."""
+
+    def __init__(self, words: Mapping[str, str], hint: str | None = None) -> None:
+        self.words = words
+        self.hint = hint or "one of: " + _words_text(words)
+
+    def parse(self, text: str) -> str:
+        word = A.match_word(text, self.words)
+        if word is None:
+            shown = A.normalize(text)[:30]
+            raise AnswerError(f"'{shown}' is not one of: {_words_text(self.words)}")
+        return word
+
+    def format(self, value: str) -> str:
+        return value
+
+    def compare(self, got: str, want: str) -> Compared:
+        return ("correct", "Correct.") if got == want else ("wrong", "Wrong.")
+
+
+class Tuple(Kind):
+    """Named parts typed as ``(a, b)`` or ``a, b``, each with its own kind."""
+
+    def __init__(self, parts: Sequence[tuple[str, Kind]], hint: str) -> None:
+        self.parts = list(parts)
+        self.hint = hint
+        # a trailing word part may contain spaces ("too high")
+        self.rest_last = isinstance(self.parts[-1][1], Words)
+
+    def parse(self, text: str) -> tuple[Any, ...]:
+        pieces = A.split_tuple(text, len(self.parts), rest_last=self.rest_last)
+        values = []
+        for (name, kind), piece in zip(self.parts, pieces, strict=True):
+            try:
+                values.append(kind.parse(piece))
+            except AnswerError as exc:
+                raise AnswerError(f"{name}: {exc}") from None
+        return tuple(values)
+
+    def format(self, value: tuple[Any, ...]) -> str:
+        texts = [k.format(v) for (_, k), v in zip(self.parts, value, strict=True)]
+        return "(" + ", ".join(texts) + ")"
+
+    def compare(self, got: tuple[Any, ...], want: tuple[Any, ...]) -> Compared:
+        results = [k.compare(g, w)[0] for (_, k), g, w in zip(self.parts, got, want, strict=True)]
+        if all(r == "correct" for r in results):
+            return "correct", "Correct."
+        detail = ", ".join(f"{name} {'right' if r == 'correct' else r}"
+                           for (name, _), r in zip(self.parts, results, strict=True))
+        if "wrong" not in results:
+            return "close", f"Close: {detail}."
+        return "wrong", f"Wrong: {detail}."
+
+    def show(self, value: tuple[Any, ...]) -> str:
+        return ", ".join(f"{name} = {k.format(v)}"
+                         for (name, k), v in zip(self.parts, value, strict=True))
