@@ -1,0 +1,209 @@
+"""Time from process start to the first card painted in the TUI, and the RSS then.
+
+    python benchmarks/bench_tui.py [--runs 5]                 # shipped decks, fresh home
+    python benchmarks/bench_tui.py --synthetic OUT [--runs 5] # a make_synthetic.py folder
+    python benchmarks/bench_tui.py --home H [--deck-path P]... [--user U]
+
+Each run starts ``python -m dlcards … study`` on a pseudo-terminal (100×30),
+reads what it paints, and stops the clock when the first card's front is on
+screen; RSS is read from /proc at that moment. Then it presses Space (answer
+painted) and 4 (next card painted) and times both. The first run also makes the
+day's backup of the progress database (the deck parse cache is filled before, to
+find the first card) and is reported apart ("cold"); medians are over the others,
+which start as a second launch the same day does.
+Linux only (pty, /proc). Prints medians in milliseconds and MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import pty
+import re
+import select
+import signal
+import statistics
+import struct
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# CSI sequences, OSC strings, charset selections and other two-byte escapes.
+ANSI = re.compile(
+    r"\x1b\[[0-9;?<>=$]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-B]|\x1b."
+)
+COLUMNS, ROWS = 100, 30
+TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "60"))
+
+
+def first_front(home: Path, deck_paths: list[str], user: str | None) -> str:
+    """The first words of the card the session will show first (the paint marker)."""
+    from dlcards.context import AppContext
+    from dlcards.session import StudySession
+
+    ctx = AppContext(home_of(home), user, deck_paths)
+    try:
+        session = StudySession(ctx.store, ctx.collection, ctx.profile, ctx.settings,
+                               clock=ctx.now)
+        item = session.next_card()
+        if item is None:
+            raise SystemExit(f"nothing to study in {home}: no first card to time")
+        front = getattr(item.card, "front", "") or ""
+        words = re.sub(r"[*_`#>]", "", front).split()[:3]
+        return " ".join(words) if words else " done · "
+    finally:
+        ctx.close()
+
+
+def home_of(path: Path):  # noqa: ANN201 - a config.Home
+    from dlcards.config import Home
+
+    return Home(path)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Terminal:
+    """A child process on a pseudo-terminal, with its painted text accumulated."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.started = time.perf_counter()
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: a 100×30 terminal, then dlcards
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+            os.execvpe(argv[0], argv, env)
+        self.pid, self.fd = pid, fd
+        self.raw = b""
+
+    def text(self) -> str:
+        return ANSI.sub("", self.raw.decode("utf-8", "replace"))
+
+    def wait_for(self, marker: str, since: int = 0) -> float:
+        """Seconds until ``marker`` appears in text painted after byte ``since``."""
+        deadline = time.perf_counter() + TIMEOUT
+        while time.perf_counter() < deadline:
+            ready, _, _ = select.select([self.fd], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(self.fd, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                self.raw += chunk
+                painted = ANSI.sub("", self.raw[since:].decode("utf-8", "replace"))
+                if marker in " ".join(painted.split()):
+                    return time.perf_counter()
+        tail = self.text()[-400:]
+        raise SystemExit(f"timed out waiting for {marker!r}; screen tail: {tail!r}")
+
+    def press(self, key: str) -> tuple[float, int]:
+        mark = len(self.raw)
+        os.write(self.fd, key.encode())
+        return time.perf_counter(), mark
+
+    def close(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+        os.close(self.fd)
+
+
+def one_run(argv: list[str], env: dict[str, str], marker: str) -> dict[str, float]:
+    term = Terminal(argv, env)
+    try:
+        painted = term.wait_for(marker)
+        result = {"first_card_ms": (painted - term.started) * 1000, "rss_mb": rss_mb(term.pid)}
+        sent, mark = term.press("\r")  # reveals a basic card; checks a blank compute answer
+        result["reveal_ms"] = (term.wait_for("Next review in", mark) - sent) * 1000
+        sent, mark = term.press("4")
+        result["grade_ms"] = (term.wait_for("1 done", mark) - sent) * 1000
+        return result
+    finally:
+        term.close()
+
+
+def bench(label: str, home: Path, deck_paths: list[str], user: str | None, runs: int) -> None:
+    marker = first_front(home, deck_paths, user)
+    argv = [sys.executable, "-m", "dlcards", "--home", str(home)]
+    for path in deck_paths:
+        argv += ["--deck-path", path]
+    if user:
+        argv += ["--user", user]
+    argv.append("study")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DLCARDS_", "TEXTUAL"))}
+    env.update(TERM="xterm-256color", COLORTERM="truecolor", PYTHONPATH=str(ROOT))
+    results = []
+    for run in range(runs + 1):
+        # Every run grades one card: work on a copy of the database so each run starts alike.
+        snapshot = backup(home)
+        try:
+            results.append(one_run(argv, env, marker))
+        finally:
+            restore(home, snapshot)
+        print(f"  run {run}: " + ", ".join(f"{k} {v:.0f}" for k, v in results[-1].items()),
+              file=sys.stderr)
+    cold, warm = results[0], results[1:]
+    print(f"{label}: cold first card {cold['first_card_ms']:.0f} ms")
+    for key, unit in (("first_card_ms", "ms"), ("rss_mb", "MB"), ("reveal_ms", "ms"),
+                      ("grade_ms", "ms")):
+        median = statistics.median(r[key] for r in warm)
+        print(f"{label}: median {key.removesuffix('_ms').removesuffix('_mb')} "
+              f"{median:.0f} {unit}  (n={len(warm)})")
+
+
+def backup(home: Path) -> dict[str, bytes | None]:
+    saved: dict[str, bytes | None] = {}
+    for name in ("progress.sqlite3", "progress.sqlite3-wal", "progress.sqlite3-shm"):
+        path = home / name
+        saved[name] = path.read_bytes() if path.exists() else None
+    return saved
+
+
+def restore(home: Path, saved: dict[str, bytes | None]) -> None:
+    for name, data in saved.items():
+        path = home / name
+        if data is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_bytes(data)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--synthetic", type=Path, help="a folder written by make_synthetic.py")
+    parser.add_argument("--home", type=Path)
+    parser.add_argument("--deck-path", action="append", default=[])
+    parser.add_argument("--user")
+    args = parser.parse_args()
+    if args.synthetic:
+        bench("synthetic", args.synthetic.resolve() / "home",
+              [str(args.synthetic.resolve() / "decks")], None, args.runs)
+    elif args.home:
+        bench(str(args.home), args.home.resolve(), args.deck_path, args.user, args.runs)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            home = Path(tmp) / "home"
+            home_of(home).ensure()
+            bench("shipped", home, [], "bench", args.runs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,319 @@
+"""The dlcards Textual app and ``make_app``, the factory the CLI and the tests use.
+
+Store, decks, settings, profile, clock, RNG and timer are injected, so tests run
+the real app on an in-memory store, fixed decks and a fixed day.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from dlcards import config
+from dlcards.collection import CardRef, Collection, load_collection
+from dlcards.errors import UserError
+from dlcards.session import StudySession
+from dlcards.store import Store
+from dlcards.tui import themes
+from dlcards.tui.screens.home import HomeScreen, days_until
+from dlcards.tui.screens.review import ReviewScreen
+
+if TYPE_CHECKING:
+    import numpy as np
+
+Start = Literal["home", "review"]
+
+
+class DlcardsApp(App[None]):
+    CSS_PATH = "dlcards.tcss"
+    TITLE = "dlcards"
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        collection: Collection,
+        settings: config.Settings,
+        profile: str,
+        home: config.Home | None = None,
+        clock: Callable[[], datetime] = config.now,
+        rng: np.random.Generator | None = None,
+        timer: Callable[[], float] | None = None,
+        start: Start = "home",
+        deck_ids: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        limit: int | None = None,
+        reload: Callable[[], Collection] | None = None,
+        before_session: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.collection = collection
+        self.settings = settings
+        self.profile = profile
+        self.home = home
+        self.clock = clock
+        self.rng = rng
+        self.timer = timer
+        self._start = start
+        self._start_args = (tuple(deck_ids), tuple(tags), limit)
+        self._reload = reload
+        self._before_session = before_session
+        for theme in themes.THEMES.values():
+            self.register_theme(theme)
+        self.theme = themes.theme_for_setting(settings.theme, set(self.available_themes))
+
+    # --- the day and the session -------------------------------------------------------
+
+    def today(self) -> date:
+        return config.study_day(self.clock(), self.settings.day_start)
+
+    def new_session(self, deck_ids: Sequence[str] = (), tags: Sequence[str] = (),
+                    limit: int | None = None) -> StudySession:
+        return StudySession(
+            self.store, self.collection, self.profile, self.settings, clock=self.clock,
+            rng=self.rng, deck_ids=deck_ids, tags=tags, limit=limit, timer=self.timer,
+        )
+
+    def on_mount(self) -> None:
+        # ``dlcards study`` opens Review alone (Home is built when it is first needed),
+        # so the first card is painted as early as possible.
+        if self._start != "review" or not self.start_review(*self._start_args):
+            self.push_screen(HomeScreen())
+
+    def start_review(self, deck_ids: Sequence[str] = (), tags: Sequence[str] = (),
+                     limit: int | None = None) -> bool:
+        """Open Review on what is due; say why not when nothing is."""
+        session = self.new_session(deck_ids, tags, limit)
+        if session.next_card() is None:
+            self.notify(nothing_due(session, self.home), title="Nothing to study")
+            return False
+        if self._before_session is not None:
+            self._before_session()  # the daily backup, before the first grade
+        if len(self.screen_stack) > 1:
+            self.go_home()
+        self.push_screen(ReviewScreen(session))
+        return True
+
+    def on_home_screen_study(self, message: HomeScreen.Study) -> None:
+        self.start_review(message.deck_ids)
+
+    def on_review_screen_ended(self, message: ReviewScreen.Ended) -> None:
+        session = message.session
+        summary = session.summary()
+        if message.finished:
+            from dlcards.tui.screens.summary import SummaryScreen
+
+            next_due = session.next_due()
+            when = days_until(next_due, session.today) if next_due else None
+            self.go_home()
+            self.push_screen(SummaryScreen(summary, self.profile, next_due=when))
+            return
+        self.go_home()
+        if summary.grades:
+            self.notify(f"Saved {summary.grades} grade{'s' if summary.grades != 1 else ''} "
+                        f"on {summary.reviewed} card{'s' if summary.reviewed != 1 else ''}.",
+                        title="Session saved")
+
+    # --- navigation -------------------------------------------------------------------------
+
+    def go_home(self) -> None:
+        """Close every screen above Home (Home refreshes its counts when it shows again)."""
+        if not any(isinstance(s, HomeScreen) for s in self.screen_stack):
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+            if len(self.screen_stack) > 1:
+                self.switch_screen(HomeScreen())
+            else:
+                self.push_screen(HomeScreen())
+            return
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    def action_go_home(self) -> None:
+        self.go_home()
+
+    def action_study_all(self) -> None:
+        self.start_review()
+
+    def action_stats(self) -> None:
+        if isinstance(self.screen, ReviewScreen):
+            self.notify("Leave the review first (Esc): stats are on Home.")
+            return
+        from dlcards.tui.screens.stats import StatsScreen
+
+        self.go_home()
+        self.push_screen(StatsScreen())
+
+    def action_help(self) -> None:
+        from dlcards.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_profiles(self) -> None:
+        if isinstance(self.screen, ReviewScreen):
+            self.notify("Leave the review first (Esc) to switch profile.")
+            return
+
+        from dlcards.tui.screens.profiles import ProfileScreen
+
+        def switch(name: str | None) -> None:
+            if name and name != self.profile:
+                self.switch_profile(name)
+
+        self.push_screen(ProfileScreen(self.store.profiles(), self.profile), switch)
+
+    def switch_profile(self, name: str) -> None:
+        config.check_profile_name(name)
+        self.store.ensure_profile(name, self.clock())
+        self.profile = name
+        self.go_home()
+        home = self.screen
+        if isinstance(home, HomeScreen):
+            home.refresh_data()
+        self.notify(f"Now studying as {name}.", title="Profile")
+
+    def action_toggle_theme(self) -> None:
+        dark = self.current_theme.dark
+        self.theme = (themes.LIGHT if dark else themes.DARK).name
+        value = themes.setting_for_theme(self.theme)
+        self.settings = dataclasses.replace(self.settings, theme=value)
+        if self.home is not None:
+            try:
+                config.save_setting(self.home, "theme", value)
+            except (OSError, UserError) as exc:
+                self.notify(f"Could not save the theme: {exc}", severity="warning")
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Study all due", "Review everything due in every deck",
+                            self.action_study_all)
+        yield SystemCommand("Stats", "Heatmap, forecast, retention, hardest cards",
+                            self.action_stats)
+        yield SystemCommand("Switch profile", "Study as someone else, or start a new profile",
+                            self.action_profiles)
+        yield SystemCommand("Toggle theme", "Dark or light (saved in config.toml)",
+                            self.action_toggle_theme)
+        yield SystemCommand("Help", "Keys, grades and how to type answers", self.action_help)
+        yield SystemCommand("Quit", "Quit dlcards (every grade is already saved)", self.exit)
+
+    # --- editing a deck --------------------------------------------------------------------
+
+    def edit_card(self, ref: CardRef) -> Collection | None:
+        """Open the card's deck at its line in the editor, then reload the decks.
+
+        A shipped deck is first copied to ``<home>/decks/`` (the copy overrides it).
+        Returns the reloaded collection, or None when nothing was edited.
+        """
+        from dlcards.tui.editor import editor_argv, user_copy
+
+        deck = self.collection.deck(ref.deck_id)
+        if deck is None:
+            return None
+        path = deck.path
+        if deck.shipped:
+            if self.home is None:
+                self.notify("Shipped decks can only be edited as a copy in <home>/decks/.",
+                            severity="warning")
+                return None
+            path = user_copy(self.home, deck.path, deck.id)
+            self.notify(f"Copied the shipped deck to {path}; your copy now replaces it.",
+                        title="Editing your copy", timeout=8)
+        try:
+            argv = editor_argv(self.settings.editor, path, ref.line)
+        except UserError as exc:
+            self.notify(str(exc), severity="error")
+            return None
+        if not self.run_editor(argv):
+            return None
+        return self.reload_collection(path)
+
+    def run_editor(self, argv: list[str]) -> bool:
+        """Run the editor with the terminal handed over to it; False if it could not start."""
+        from textual.app import SuspendNotSupported
+
+        try:
+            with self.suspend():
+                subprocess.run(argv, check=False)
+        except SuspendNotSupported:
+            self.notify("This terminal cannot hand over to an editor.", severity="error")
+            return False
+        except OSError as exc:
+            self.notify(f"Could not start the editor {argv[0]!r}: {exc.strerror or exc}. "
+                        "Set editor in config.toml or $EDITOR.", severity="error")
+            return False
+        return True
+
+    def reload_collection(self, edited: Path | None = None) -> Collection | None:
+        """Load the decks again; a deck the edit broke is reported with its first error."""
+        if self._reload is not None:
+            collection = self._reload()
+        else:
+            deck_dir = self.home.decks_dir if self.home else None
+            collection = load_collection(deck_dir, (), self.collection.cache)
+        if edited is not None:
+            broken = [m for m in collection.errors if m.startswith(str(edited))]
+            if broken:
+                self.notify(broken[0], title="The deck no longer loads", severity="error",
+                            timeout=12)
+        self.collection = collection
+        return collection
+
+
+def nothing_due(session: StudySession, home: config.Home | None) -> str:
+    """Why there is nothing to study, and what to do (DESIGN: empty states say what to do)."""
+    if not session.refs:
+        where = f"{home.decks_dir}/" if home else "<home>/decks/"
+        return f"No cards match. Add .toml decks to {where} or use --deck-path."
+    parts = ["Nothing due today."]
+    next_due = session.next_due()
+    if next_due is not None:
+        parts.append(f"Next review: {days_until(next_due, session.today)}.")
+    if session.unseen_left():
+        parts.append(f"Today's {session.settings.new_per_day} new cards are done.")
+    return " ".join(parts)
+
+
+def make_app(
+    *,
+    store: Store,
+    collection: Collection,
+    settings: config.Settings,
+    profile: str,
+    home: config.Home | None = None,
+    clock: Callable[[], datetime] = config.now,
+    rng: np.random.Generator | None = None,
+    timer: Callable[[], float] | None = None,
+    start: Start = "home",
+    deck_ids: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    limit: int | None = None,
+    deck_paths: Sequence[str] = (),
+    reload: Callable[[], Collection] | None = None,
+    before_session: Callable[[], None] | None = None,
+) -> DlcardsApp:
+    """Build the app. ``start="review"`` opens Review on the chosen decks/tags/limit.
+
+    ``reload`` loads the decks again after an edit (default: ``<home>/decks`` and
+    ``deck_paths`` through the collection's parse cache); ``before_session`` runs
+    when a review begins (the CLI passes the daily backup); ``timer`` is the
+    monotonic seconds source for durations and the summary's time spent.
+    """
+    if reload is None and (home is not None or deck_paths):
+        decks_dir = home.decks_dir if home else None
+
+        def reload() -> Collection:
+            return load_collection(decks_dir, deck_paths, collection.cache)
+
+    return DlcardsApp(
+        store=store, collection=collection, settings=settings, profile=profile, home=home,
+        clock=clock, rng=rng, timer=timer, start=start, deck_ids=deck_ids, tags=tags,
+        limit=limit, reload=reload, before_session=before_session,
+    )

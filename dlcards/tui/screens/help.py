@@ -1,0 +1,90 @@
+"""Help: the keys of each screen, the grades, and how to type compute answers."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from dlcards.scheduler import GRADE_LABELS
+
+HOME_KEYS = [
+    ("Enter", "study the highlighted deck"),
+    ("a", "study everything due"),
+    ("s", "statistics"),
+    ("p", "switch profile"),
+    ("t", "dark / light theme"),
+    ("?", "this help"),
+    ("q", "quit"),
+]
+REVIEW_KEYS = [
+    ("Space / Enter", "show the answer"),
+    ("0 – 5", "grade (after the answer is shown)"),
+    ("1 – 9", "choice cards: toggle an option; Enter checks"),
+    ("Enter", "accept the suggested grade (choice and compute)"),
+    ("u", "undo the last grade"),
+    ("b", "bury the card until tomorrow"),
+    ("e", "edit the card's deck in $EDITOR"),
+    ("Esc / q", "back to Home (every grade is saved)"),
+]
+COMPUTE_KEYS = [
+    ("Enter", "check the answer (an empty box means “don't know”)"),
+    ("Esc", "leave the box (then Esc again: Home)"),
+]
+EVERYWHERE = [("Ctrl+P", "command palette: study, stats, profile, theme, help, quit")]
+
+
+def key_table(title: str, rows: list[tuple[str, str]]) -> Group:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True, min_width=14)
+    table.add_column()
+    for key, what in rows:
+        table.add_row(key, what)
+    return Group(Text(title, style="bold underline"), table, Text(""))
+
+
+def help_body() -> Group:
+    grades = Table.grid(padding=(0, 2))
+    grades.add_column(style="bold", no_wrap=True, min_width=14)
+    grades.add_column()
+    for grade, label in GRADE_LABELS.items():
+        grades.add_row(str(grade), label)
+    answers = Text(
+        "Numbers: 3, -0.25, 3/4, 1e-3.  Vectors: 1 2 3.  Matrices: rows split by ';' "
+        "(1 2; 3 4).  Shapes: 10x10 or (1, 16, 30, 30).  Some problems take words "
+        "(error, impossible…). The preview under the box shows how your answer was read.\n"
+    )
+    return Group(
+        key_table("Home", HOME_KEYS),
+        key_table("Review", REVIEW_KEYS),
+        key_table("Compute answer box", COMPUTE_KEYS),
+        Text("Grades", style="bold underline"), grades,
+        Text("Below 3 the card starts over; below 4 it comes back today (re-drill).\n",
+             style="dim"),
+        Text("Typing compute answers", style="bold underline"), answers,
+        key_table("Everywhere", EVERYWHERE),
+    )
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close"),
+        Binding("question_mark", "dismiss", "Close", show=False),
+        Binding("q", "dismiss", "Close", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-dialog", classes="dialog"):
+            with VerticalScroll(id="help-scroll"):
+                yield Static(help_body())
+            yield Static("Esc closes · ↑ ↓ scroll", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        dialog = self.query_one("#help-dialog")
+        dialog.border_title = "Help"
+        self.query_one("#help-scroll").focus()

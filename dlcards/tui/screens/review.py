@@ -1,0 +1,279 @@
+"""Review: one card at a time — reveal or answer, then grade 0–5; undo, bury, edit.
+
+Every grade goes through ``StudySession.grade``, which commits it before this
+screen asks for the next card, so leaving (or a crash) never loses a grade.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+
+from dlcards.cards import BasicCard, ChoiceCard, ComputeCard
+from dlcards.session import QueueItem, StudySession
+from dlcards.tui.widgets.answer_box import AnswerBox
+from dlcards.tui.widgets.basic_card import BasicCardView
+from dlcards.tui.widgets.choice_card import ChoiceCardView
+from dlcards.tui.widgets.compute_card import ComputeCardView
+from dlcards.tui.widgets.grade_bar import GradeBar, GradeKey
+from dlcards.tui.widgets.key_footer import KeyFooter
+from dlcards.tui.widgets.session_bar import SessionBar
+from dlcards.tui.widgets.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from dlcards.tui.app import DlcardsApp
+
+# front: a basic card's question; choosing: options being toggled; typing: a compute
+# answer not yet checked; back: answer shown, waiting for a grade.
+Phase = Literal["front", "choosing", "typing", "back"]
+
+
+class ReviewScreen(Screen[None]):
+    BINDINGS = [
+        Binding("space", "reveal", "Show answer"),
+        Binding("enter", "reveal", "Show answer", show=False),
+        Binding("enter", "check_choice", "Check"),
+        Binding("enter", "focus_box", "Answer"),
+        Binding("enter", "accept", "Accept grade"),
+        *[Binding(str(d), f"digit({d})", f"Key {d}", show=False) for d in range(10)],
+        Binding("u", "undo", "Undo"),
+        Binding("b", "bury", "Bury"),
+        Binding("e", "edit", "Edit"),
+        Binding("question_mark", "app.help", "Help"),
+        Binding("escape", "leave", "Home"),
+        Binding("q", "leave", "Home", show=False),
+    ]
+
+    class Ended(Message):
+        """The session is over (``finished``) or the user left it early."""
+
+        def __init__(self, session: StudySession, finished: bool) -> None:
+            super().__init__()
+            self.session = session
+            self.finished = finished
+
+    def __init__(self, session: StudySession) -> None:
+        super().__init__(id="review")
+        self.session = session
+        self.item: QueueItem | None = None
+        self.phase: Phase = "front"
+        self.suggested: int | None = None
+        self.answer: str | None = None
+
+    @property
+    def dl(self) -> DlcardsApp:
+        return cast("DlcardsApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("Review", self.session.profile, id="title")
+        yield SessionBar(id="session-bar")
+        yield VerticalScroll(id="card-scroll")
+        bar = GradeBar(id="grade-bar")
+        bar.display = False
+        yield bar
+        yield KeyFooter()
+
+    async def on_mount(self) -> None:
+        item = self.session.next_card()
+        if item is not None:
+            await self.show_item(item)
+
+    # --- showing a card ------------------------------------------------------------
+
+    @property
+    def view(self) -> BasicCardView | ChoiceCardView | ComputeCardView:
+        return self.query_one(".card-view")  # type: ignore[return-value]
+
+    async def show_item(self, item: QueueItem, *, revealed: bool = False) -> None:
+        self.item = item
+        self.suggested = None
+        self.answer = None
+        scroll = self.query_one("#card-scroll", VerticalScroll)
+        await scroll.remove_children()
+        card = item.card
+        view: BasicCardView | ChoiceCardView | ComputeCardView
+        if isinstance(card, ChoiceCard):
+            view, self.phase = ChoiceCardView(card), "choosing"
+        elif isinstance(card, ComputeCard):
+            from dlcards.problems import get_problem
+
+            assert item.instance is not None
+            problem = get_problem(item.instance.problem)
+            session = self.session
+
+            def seconds() -> float:
+                return session.timer() - item.shown_at
+
+            view, self.phase = ComputeCardView(card, item.instance, problem, seconds), "typing"
+        else:
+            assert isinstance(card, BasicCard)
+            view = BasicCardView(card, revealed=revealed)
+            self.phase = "back" if revealed else "front"
+        await scroll.mount(view)
+        scroll.scroll_home(animate=False)
+        self._update_bar()
+        self._show_grades()
+        if isinstance(view, ComputeCardView):
+            view.focus_box()
+        else:
+            scroll.focus()
+        self.refresh_bindings()
+
+    def _update_bar(self) -> None:
+        item = self.item
+        assert item is not None
+        deck = self.session.collection.deck(item.ref.deck_id)
+        kind = "re-drill" if item.redrill else "new" if item.is_new else "review"
+        self.query_one(SessionBar).show(
+            deck=deck.name if deck else item.ref.deck_id, kind=kind, tags=item.ref.tags,
+            done=self.session.done(), left=self.session.remaining(),
+        )
+
+    def _show_grades(self) -> None:
+        bar = self.query_one(GradeBar)
+        bar.display = self.phase == "back"
+        if self.phase == "back" and self.item is not None:
+            bar.show(self.session.intervals(self.item), self.suggested)
+
+    def _to_back(self) -> None:
+        self.phase = "back"
+        self._show_grades()
+        self.query_one("#card-scroll").focus()
+        self.refresh_bindings()
+
+    # --- which keys act now ------------------------------------------------------------
+
+    def _typing(self) -> bool:
+        return isinstance(self.focused, AnswerBox)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self._typing():
+            return False  # the box has focus: only its Enter and Escape act
+        phase = self.phase
+        if action == "reveal":
+            return phase == "front"
+        if action == "check_choice":
+            return phase == "choosing"
+        if action == "focus_box":
+            return phase == "typing"
+        if action == "accept":
+            return phase == "back" and self.suggested is not None
+        if action == "digit":
+            digit = cast(int, parameters[0])
+            if phase == "choosing" and isinstance(self.item and self.item.card, ChoiceCard):
+                return 1 <= digit <= len(cast(ChoiceCard, self.item.card).choices)
+            return phase == "back" and digit <= 5
+        if action == "undo":
+            return True if self.session.done() else None
+        return True
+
+    # --- answering ---------------------------------------------------------------------
+
+    def action_reveal(self) -> None:
+        view = self.view
+        if isinstance(view, BasicCardView):
+            view.reveal()
+            self._to_back()
+
+    def action_check_choice(self) -> None:
+        view = self.view
+        if not isinstance(view, ChoiceCardView):
+            return
+        if not view.picked:
+            count = len(view.card.choices)
+            self.notify(f"Pick at least one option with the keys 1–{count} first.",
+                        severity="warning")
+            return
+        self.suggested = view.submit()
+        self.answer = view.answer_text()
+        self._to_back()
+
+    def action_focus_box(self) -> None:
+        view = self.view
+        if isinstance(view, ComputeCardView):
+            view.focus_box()
+
+    def on_answer_box_left(self, message: AnswerBox.Left) -> None:
+        message.stop()
+        self.query_one("#card-scroll").focus()
+
+    def on_compute_card_view_checked(self, message: ComputeCardView.Checked) -> None:
+        message.stop()
+        self.suggested = message.verdict.suggested_grade
+        self.answer = message.answer
+        self._to_back()
+        self.call_after_refresh(self._scroll_to_check)
+
+    def _scroll_to_check(self) -> None:
+        scroll = self.query_one("#card-scroll", VerticalScroll)
+        back = self.view.query_one(".back")
+        scroll.scroll_to_widget(back, animate=False, top=True)
+
+    async def action_digit(self, digit: int) -> None:
+        if self.phase == "choosing":
+            view = self.view
+            if isinstance(view, ChoiceCardView):
+                view.toggle(digit - 1)
+        elif self.phase == "back" and digit <= 5:
+            await self.grade(digit)
+
+    async def action_accept(self) -> None:
+        if self.phase == "back" and self.suggested is not None:
+            await self.grade(self.suggested)
+
+    async def on_grade_key_pressed(self, message: GradeKey.Pressed) -> None:
+        message.stop()
+        if self.phase == "back":
+            await self.grade(message.grade)
+
+    async def grade(self, quality: int) -> None:
+        """Record the grade (committed when this returns), then show the next card."""
+        assert self.item is not None
+        self.session.grade(self.item, quality, answer=self.answer)
+        await self._advance()
+
+    async def _advance(self) -> None:
+        item = self.session.next_card()
+        if item is None:
+            self.post_message(self.Ended(self.session, finished=True))
+            return
+        await self.show_item(item)
+
+    # --- undo, bury, edit, leave ------------------------------------------------------------
+
+    async def action_undo(self) -> None:
+        item = self.session.undo()
+        if item is None:
+            self.notify("Nothing to undo in this session yet.")
+            return
+        self.notify(f"Undid the last grade of “{item.ref.card_id}”: here it is again.")
+        await self.show_item(item)
+
+    async def action_bury(self) -> None:
+        if self.item is None:
+            return
+        self.session.bury(self.item)
+        self.notify(f"Buried “{self.item.ref.card_id}” until tomorrow.")
+        await self._advance()
+
+    async def action_edit(self) -> None:
+        if self.item is None:
+            return
+        collection = self.dl.edit_card(self.item.ref)
+        if collection is None:
+            return
+        self.session.reload(collection)
+        item = self.session.next_card()
+        if item is None:
+            self.post_message(self.Ended(self.session, finished=True))
+            return
+        keep_back = isinstance(item.card, BasicCard) and self.phase == "back"
+        await self.show_item(item, revealed=keep_back)
+
+    def action_leave(self) -> None:
+        self.post_message(self.Ended(self.session, finished=False))

@@ -1,0 +1,103 @@
+"""Stats: streak, retention, heatmap, forecast, card states and the hardest cards.
+
+The renderables come from ``dlcards.views.stats_view`` (shared with ``dlcards
+stats``); this screen puts each in a titled panel, per deck or for all decks.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Static, Tab, Tabs
+
+from dlcards.tui.widgets.key_footer import KeyFooter
+from dlcards.tui.widgets.title_bar import TitleBar
+from dlcards.views import stats_view as view
+
+if TYPE_CHECKING:
+    from dlcards.tui.app import DlcardsApp
+
+ALL = "all-decks"
+
+
+class StatsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.go_home", "Home"),
+        Binding("q", "app.go_home", "Home", show=False),
+        Binding("left", "switch(-1)", "Prev deck", show=False),
+        Binding("right", "switch(1)", "Next deck", show=False),
+        Binding("question_mark", "app.help", "Help"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="stats")
+        self._tab_decks: dict[str, str] = {}
+
+    @property
+    def dl(self) -> DlcardsApp:
+        return cast("DlcardsApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        app = self.dl
+        yield TitleBar("Stats", app.profile)
+        tabs = [Tab("All decks", id=ALL)]
+        for index, deck in enumerate(app.collection.decks):
+            tab_id = f"deck-{index}"
+            self._tab_decks[tab_id] = deck.id
+            tabs.append(Tab(deck.name, id=tab_id))
+        yield Tabs(*tabs, id="stats-tabs")
+        with VerticalScroll(id="stats-body"):
+            yield Static(id="stats-tiles", classes="panel")
+            yield Static(id="stats-heatmap", classes="panel")
+            yield Static(id="stats-forecast", classes="panel")
+            yield Static(id="stats-states", classes="panel")
+            yield Static(id="stats-decks", classes="panel")
+            yield Static(id="stats-hardest", classes="panel")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        titles = {
+            "#stats-tiles": "Today",
+            "#stats-heatmap": f"Reviews · last {view.HEATMAP_WEEKS} weeks",
+            "#stats-forecast": f"Due · next {view.FORECAST_DAYS} days",
+            "#stats-states": "Cards by state",
+            "#stats-decks": "Decks",
+            "#stats-hardest": f"Hardest {view.HARDEST} cards · lowest EF, most lapses",
+        }
+        for selector, title in titles.items():
+            self.query_one(selector).border_title = title
+        self.query_one("#stats-body").focus()
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        event.stop()
+        tab_id = event.tab.id or ALL
+        deck_ids = (self._tab_decks[tab_id],) if tab_id in self._tab_decks else ()
+        self.show(deck_ids)
+
+    def action_switch(self, step: int) -> None:
+        tabs = self.query_one(Tabs)
+        if step > 0:
+            tabs.action_next_tab()
+        else:
+            tabs.action_previous_tab()
+
+    def show(self, deck_ids: tuple[str, ...]) -> None:
+        app = self.dl
+        data = view.gather(app.store, app.collection, app.profile, app.today(), deck_ids)
+        self.query_one("#stats-tiles", Static).update(view.tiles(data))
+        self.query_one("#stats-heatmap", Static).update(view.heatmap(data.per_day, data.today))
+        self.query_one("#stats-forecast", Static).update(view.forecast_chart(data.forecast))
+        self.query_one("#stats-states", Static).update(view.state_bar(data.states))
+        decks = self.query_one("#stats-decks", Static)
+        decks.display = len(data.decks) > 1
+        if decks.display:
+            decks.update(view.decks_table(data.decks))
+        self.query_one("#stats-hardest", Static).update(
+            view.hardest_table(data.hardest, show_deck=not deck_ids))
+        self.query_one(TitleBar).info = (
+            f"{app.profile} · {data.scope} · {data.today.isoformat()}"
+        )

@@ -1,0 +1,82 @@
+"""Summary: what the session did — cards, accuracy, time, re-drills, what is due tomorrow."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Static
+
+from dlcards.session import SessionSummary
+from dlcards.tui.widgets.key_footer import KeyFooter
+from dlcards.tui.widgets.title_bar import TitleBar
+
+
+def duration_text(seconds: float) -> str:
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min {secs:02d} s"
+    return f"{secs} s"
+
+
+class SummaryScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "app.go_home", "Home"),
+        Binding("escape", "app.go_home", "Home", show=False),
+        Binding("s", "app.stats", "Stats"),
+        Binding("question_mark", "app.help", "Help"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, summary: SessionSummary, profile: str, *, next_due: str | None = None,
+                 finished: bool = True) -> None:
+        super().__init__(id="summary")
+        self.summary = summary
+        self.profile = profile
+        self.next_due = next_due
+        self.finished = finished
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("Summary", self.profile)
+        with Center(id="summary-center"), Vertical(id="summary-card"):
+            yield Static(self._heading(), id="summary-heading")
+            yield Static(self._table(), id="summary-table")
+            yield Static(self._footnote(), id="summary-note")
+        yield KeyFooter()
+
+    def _heading(self) -> Text:
+        title = "Session complete" if self.finished else "Session saved"
+        return Text(title, style="bold")
+
+    def _table(self) -> Table:
+        s = self.summary
+        variables = self.app.theme_variables
+        table = Table.grid(padding=(0, 3))
+        table.add_column(style="dim", no_wrap=True)
+        table.add_column(no_wrap=True)
+        accuracy = Text("—")
+        if s.accuracy is not None:
+            color = variables.get("success" if s.accuracy >= 0.8 else
+                                  "warning" if s.accuracy >= 0.6 else "error", "")
+            accuracy = Text.assemble((f"{s.accuracy:.0%}", f"bold {color}".strip()),
+                                     (f"  {s.passed} of {s.grades} grades ≥ 3", "dim"))
+        table.add_row("Cards reviewed", Text(str(s.reviewed), style="bold"))
+        table.add_row("Accuracy", accuracy)
+        table.add_row("Time spent", Text(duration_text(s.seconds), style="bold"))
+        table.add_row("Re-drills", Text(str(s.redrills), style="bold"))
+        table.add_row("Due tomorrow", Text(str(s.due_tomorrow), style="bold"))
+        return table
+
+    def _footnote(self) -> Text:
+        text = Text(style="dim")
+        if self.next_due:
+            text.append(f"Nothing left for today. Next review: {self.next_due}.\n")
+        text.append("Every grade is saved.  Enter: Home  ·  s: Stats")
+        return text

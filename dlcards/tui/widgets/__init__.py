@@ -1,0 +1,1 @@
+"""One widget per module, used by the screens."""

@@ -1,0 +1,163 @@
+"""A compute card: the generated problem, the answer box with a live preview, then the check.
+
+The problem (``dlcards.problems``) renders the prompt and grids, previews what is
+typed, checks it, and explains the solution; this widget only lays them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Markdown, Static
+
+from dlcards.cards import ComputeCard
+from dlcards.tui.widgets.answer_box import AnswerBox
+from dlcards.tui.widgets.divider import Divider
+from dlcards.views.grids import grid_table, grids_row
+
+if TYPE_CHECKING:
+    from dlcards.problems import Grid, Instance, Problem, Verdict
+
+STATUS = {
+    "correct": ("✓", "success"),
+    "close": ("≈", "warning"),
+    "wrong": ("✗", "error"),
+    "blank": ("·", "text-muted"),
+}
+
+
+class ComputeCardView(Vertical):
+    """Posts ``Checked`` once an answer parses and is checked; a parse error stays inline."""
+
+    DEFAULT_CSS = """
+    ComputeCardView { height: auto; }
+    """
+
+    class Checked(Message):
+        def __init__(self, verdict: Verdict, answer: str) -> None:
+            super().__init__()
+            self.verdict = verdict
+            self.answer = answer
+
+    def __init__(self, card: ComputeCard, instance: Instance, problem: Problem,
+                 seconds: Callable[[], float]) -> None:
+        super().__init__(classes="card-view")
+        self.card = card
+        self.instance = instance
+        self.problem = problem
+        self.rendered = problem.render(instance)
+        self._seconds = seconds  # since the card was shown: a fast right answer suggests 5
+        self.verdict: Verdict | None = None
+
+    def compose(self) -> ComposeResult:
+        rendered = self.rendered
+        if self.card.front.strip():
+            yield Markdown(self.card.front.strip(), classes="front")
+        yield Static(Text(rendered.text), classes="prompt")
+        if rendered.grids:
+            yield Static(grids_row(rendered.grids), classes="grids")
+        if rendered.constants:
+            yield Static(Text.assemble(("Constants  ", "dim"), "   ".join(rendered.constants)),
+                         classes="constants")
+        with Vertical(classes="answer"):
+            yield Static(Text.assemble(("Answer: ", "bold"), (rendered.answer_hint, "dim")),
+                         classes="answer-hint")
+            yield AnswerBox(placeholder="type, then Enter to check (empty: don't know)",
+                            id="answer-box")
+            yield Static(classes="preview")
+            yield Static(classes="answer-error")
+        result = Vertical(classes="back")
+        result.display = False
+        with result:
+            yield Divider("check")
+            yield Static(classes="verdict")
+            yield Static(classes="solution")
+            if self.card.back.strip():
+                yield Markdown(self.card.back.strip())
+
+    # --- typing -----------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.query_one(".answer-error", Static).update("")
+        self.query_one(".preview", Static).update(self._preview(event.value))
+
+    def _preview(self, value: str) -> RenderableType:
+        shown = self.problem.preview(self.instance, value)
+        if shown is None:
+            return ""
+        if isinstance(shown, str):
+            return Text("→ " + shown, style="dim")
+        return grid_table(shown)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.verdict is not None:
+            return
+        from dlcards.problems import AnswerError
+
+        answer = event.value
+        try:
+            verdict = self.problem.check(self.instance, answer, self._seconds())
+        except AnswerError as exc:
+            error = self.app.theme_variables.get("error", "red")
+            self.query_one(".answer-error", Static).update(
+                Text.assemble(("✗ ", f"bold {error}"), (str(exc), error),
+                              ("  — fix it and press Enter again", "dim")))
+            return
+        self.show_verdict(verdict, answer)
+        self.post_message(self.Checked(verdict, answer))
+
+    # --- the check ---------------------------------------------------------------
+
+    def show_verdict(self, verdict: Verdict, answer: str) -> None:
+        from dlcards.problems import Grid
+
+        self.verdict = verdict
+        box = self.query_one(AnswerBox)
+        box.disabled = True
+        self.query_one(".answer-error", Static).update("")
+        variables = self.app.theme_variables
+        symbol, color_name = STATUS[verdict.status]
+        color = variables.get(color_name, "")
+        parts: list[RenderableType] = [
+            Text.assemble((f"{symbol} {verdict.message}", f"bold {color}".strip()))
+        ]
+        expected = self.problem.preview(self.instance, verdict.expected)
+        mine = self.problem.preview(self.instance, answer) if answer.strip() else None
+        if isinstance(expected, Grid):
+            grids: list[Grid] = []
+            if isinstance(mine, Grid) and verdict.status != "correct":
+                grids.append(Grid("your answer", mine.rows))
+            grids.append(Grid("expected", expected.rows))
+            parts.append(grids_row(grids))
+        else:
+            parts.append(Text.assemble(("Expected: ", "bold"), verdict.expected))
+        if verdict.mistake:
+            warning = variables.get("warning", "yellow")
+            parts.append(Text.assemble(("Mistake: ", f"bold {warning}"),
+                                       (verdict.mistake, warning)))
+        self.query_one(".verdict", Static).update(Group(*parts))
+        steps = self.problem.explain(self.instance)
+        if steps:
+            # A grid keeps wrapped lines of a step indented under its text.
+            table = Table.grid(padding=(0, 1))
+            table.add_column(justify="right", style="dim", no_wrap=True)
+            table.add_column(ratio=1)
+            for number, step in enumerate(steps, start=1):
+                table.add_row(f"{number}.", step)
+            self.query_one(".solution", Static).update(
+                Group(Text("Worked solution", style="bold"), table))
+        self.query_one(".back").display = True
+
+    def focus_box(self) -> None:
+        box = self.query_one(AnswerBox)
+        if not box.disabled:
+            box.focus()

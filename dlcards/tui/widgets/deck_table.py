@@ -1,0 +1,116 @@
+"""Home's table of decks: cards, new, due today and learned per deck; broken decks shown too."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import events
+from textual.widgets import DataTable
+
+from dlcards.stats import DeckCounts
+
+NUMBER_COLUMNS = ("Cards", "New", "Due", "Learned")
+NUMBER_WIDTH = 8
+_LOCATED = re.compile(r"^(?P<path>.+?\.toml)(?::\d+)?:\s")
+
+
+@dataclass(frozen=True)
+class BrokenDeck:
+    """A deck file that failed to load, with the first error reported for it."""
+
+    path: str
+    message: str
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+    @property
+    def short_message(self) -> str:
+        """The message with the file named by its name only (the row shows which file)."""
+        if self.message.startswith(self.path):
+            return self.name + self.message[len(self.path):]
+        return self.message
+
+
+def broken_decks(errors: list[str]) -> list[BrokenDeck]:
+    """One entry per failing file (its first error), in the order they were reported."""
+    seen: dict[str, BrokenDeck] = {}
+    for message in errors:
+        match = _LOCATED.match(message)
+        path = match["path"] if match else message.split(":", 1)[0]
+        first_line = message.splitlines()[0] if message else message
+        seen.setdefault(path, BrokenDeck(path, first_line))
+    return list(seen.values())
+
+
+class DeckTable(DataTable):
+    """Rows keyed by deck id; a broken deck's row key is ``!`` + its path."""
+
+    DEFAULT_CSS = """
+    DeckTable { height: auto; max-height: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=1)
+        self._counts: list[DeckCounts] = []
+        self._broken: list[BrokenDeck] = []
+        self._width = 0
+
+    def show(self, counts: list[DeckCounts], broken: list[BrokenDeck]) -> None:
+        self._counts, self._broken = counts, broken
+        self._rebuild()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._width:
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        # DataTable columns have fixed widths: the deck name takes what the numbers leave.
+        self._width = self.size.width
+        keep = self.cursor_row
+        self.clear(columns=True)
+        padding = 2 * self.cell_padding
+        name_width = max(12, self._width - len(NUMBER_COLUMNS) * (NUMBER_WIDTH + padding)
+                         - padding - 2)
+        self.add_column("Deck", key="deck", width=name_width)
+        for title in NUMBER_COLUMNS:
+            self.add_column(Text(title, justify="right"), key=title.lower(), width=NUMBER_WIDTH)
+        variables = self.app.theme_variables
+        due_style = f"bold {variables.get('warning', 'yellow')}"
+        new_style = variables.get("primary", "blue")
+        for c in self._counts:
+            name = Text(c.deck.name, overflow="ellipsis", no_wrap=True)
+            if c.deck.overrides_shipped:
+                name.append("  (your copy)", style="dim")
+            self.add_row(
+                name,
+                Text(str(c.cards), justify="right"),
+                Text(str(c.new), justify="right", style=new_style if c.new else "dim"),
+                Text(str(c.due), justify="right", style=due_style if c.due else "dim"),
+                Text(str(c.learned), justify="right", style="" if c.learned else "dim"),
+                key=c.deck.id,
+            )
+        error = variables.get("error", "red")
+        for broken in self._broken:
+            self.add_row(
+                Text("⚠ " + broken.name, style=error, overflow="ellipsis", no_wrap=True),
+                Text("failed", justify="right", style=error),
+                Text("—", justify="right", style="dim"),
+                Text("—", justify="right", style="dim"),
+                Text("—", justify="right", style="dim"),
+                key="!" + broken.path,
+            )
+        if self.row_count:
+            self.move_cursor(row=min(keep, self.row_count - 1))
+
+    def broken(self, key: str) -> BrokenDeck | None:
+        if not key.startswith("!"):
+            return None
+        return next((b for b in self._broken if b.path == key[1:]), None)
+
+    def counts(self, key: str) -> DeckCounts | None:
+        return next((c for c in self._counts if c.deck.id == key), None)

@@ -1,0 +1,100 @@
+"""The grade keys 0–5 under a revealed card: label, next interval, the suggested grade marked."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import events
+from textual.containers import Grid
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Static
+
+from dlcards.scheduler import GRADE_LABELS
+
+WIDE = 110  # from this width the keys fit three to a row
+
+
+def interval_text(days: int) -> str:
+    if days < 30:
+        return f"{days} day" if days == 1 else f"{days} days"
+    if days < 365:
+        return f"{days / 30.4:.1f} mo".replace(".0 ", " ")
+    return f"{days / 365:.1f} yr".replace(".0 ", " ")
+
+
+class GradeKey(Widget):
+    """One grade: the key, its label and the interval it would give. Clicking grades too."""
+
+    DEFAULT_CSS = """
+    GradeKey { height: 1; }
+    """
+
+    class Pressed(Message):
+        def __init__(self, grade: int) -> None:
+            super().__init__()
+            self.grade = grade
+
+    def __init__(self, grade: int) -> None:
+        super().__init__(id=f"grade-{grade}")
+        self.grade = grade
+        self.interval: str = ""
+        self.suggested = False
+
+    def render(self) -> Table:
+        variables = self.app.theme_variables
+        accent = variables.get("accent", "yellow")
+        key_style = f"bold reverse {accent}" if self.suggested else "bold"
+        grid = Table.grid(expand=True)
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        grid.add_column(no_wrap=True, justify="right")
+        label = Text(GRADE_LABELS[self.grade], style="bold" if self.suggested else "")
+        grid.add_row(Text(f" {self.grade} ", style=key_style), Text(" ") + label,
+                     Text(f" {self.interval}" if self.interval else "", style="dim"))
+        return grid
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.post_message(self.Pressed(self.grade))
+
+
+class GradeBar(Widget):
+    """Set with ``show(intervals, suggested)``; ``intervals`` is None for a re-drill."""
+
+    DEFAULT_CSS = """
+    GradeBar { height: auto; }
+    GradeBar > Grid { grid-size: 2; grid-gutter: 0 2; height: auto; }
+    GradeBar.-wide > Grid { grid-size: 3; }
+    """
+
+    def compose(self):
+        yield Static(id="grade-note")
+        with Grid():
+            for grade in range(6):
+                yield GradeKey(grade)
+
+    def on_mount(self) -> None:
+        self._arrange()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._arrange()
+
+    def _arrange(self) -> None:
+        self.set_class(self.size.width >= WIDE, "-wide")
+
+    def show(self, intervals: dict[int, int] | None, suggested: int | None) -> None:
+        note = self.query_one("#grade-note", Static)
+        if intervals is None:
+            note.update(Text("Re-drill: the schedule is unchanged; 4 or 5 ends it for today.",
+                             style="dim"))
+        elif suggested is not None:
+            note.update(Text(f"Suggested grade {suggested}: Enter accepts it, or press 0–5. "
+                             "Next review in:", style="dim"))
+        else:
+            note.update(Text("How well did you know it? Press 0–5. Next review in:",
+                             style="dim"))
+        for key in self.query(GradeKey):
+            key.suggested = key.grade == suggested
+            key.interval = interval_text(intervals[key.grade]) if intervals else ""
+            key.refresh()
