@@ -1,0 +1,191 @@
+"""Backups of the progress database in ``<home>/backups/``.
+
+Before a study session, at most once a study day, the database is copied with
+SQLite's online backup API — a consistent snapshot even while another process is
+grading — to ``progress-YYYY-MM-DD.sqlite3``; the newest 7 daily copies are kept.
+A restore first saves the current database as
+``progress-before-restore-YYYYMMDD-HHMMSS.sqlite3``, which rotation never deletes.
+Files are 0600: a review log is personal.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from dlcards.config import Home
+from dlcards.errors import UserError
+from dlcards.store import APPLICATION_ID, SCHEMA_VERSION, Store
+
+KEEP_DAILY = 7
+_DAILY = re.compile(r"progress-(\d{4}-\d{2}-\d{2})\.sqlite3")
+_BEFORE_RESTORE = re.compile(r"progress-before-restore-(\d{8}-\d{6})(?:-\d+)?\.sqlite3")
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    name: str
+    path: Path
+    size: int
+    kind: str  # "daily" or "before-restore"
+    label: str  # the day or time it was made
+
+
+def _folder(home: Home) -> Path:
+    folder = home.backups_dir
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def _copy(source: sqlite3.Connection, target: Path) -> None:
+    """Snapshot ``source`` into ``target`` through a temporary file (never half a copy)."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    os.chmod(tmp_name, 0o600)
+    try:
+        destination = sqlite3.connect(tmp_name)
+        try:
+            source.backup(destination)
+            # A copy of a WAL database is in WAL mode too; make it one self-contained file.
+            destination.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            destination.close()
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def daily_backup(home: Home, store: Store, today: date) -> Path | None:
+    """Copy the progress database into ``<home>/backups/`` at most once a day."""
+    if store.path is None:
+        return None
+    folder = _folder(home)
+    target = folder / f"progress-{today.isoformat()}.sqlite3"
+    if target.exists():
+        return None
+    _copy(store.conn, target)
+    _rotate(folder)
+    return target
+
+
+def _rotate(folder: Path) -> None:
+    daily = sorted(p for p in folder.iterdir() if _DAILY.fullmatch(p.name))
+    for old in daily[:-KEEP_DAILY]:
+        old.unlink(missing_ok=True)
+
+
+def list_backups(home: Home) -> list[BackupFile]:
+    """Every backup, oldest first (daily and before-restore copies)."""
+    folder = home.backups_dir
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        if match := _DAILY.fullmatch(path.name):
+            kind, label = "daily", match.group(1)
+        elif match := _BEFORE_RESTORE.fullmatch(path.name):
+            stamp = datetime.strptime(match.group(1), "%Y%m%d-%H%M%S")
+            kind, label = "before-restore", stamp.strftime("%Y-%m-%d %H:%M:%S")
+        else:
+            continue
+        found.append(BackupFile(path.name, path, path.stat().st_size, kind, label))
+    return sorted(found, key=lambda b: (b.label, b.name))
+
+
+def _check_backup(path: Path) -> None:
+    """Refuse a file that is not an intact dlcards database this version reads."""
+    problem = None
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                problem = "not a dlcards progress database"
+            elif conn.execute("PRAGMA user_version").fetchone()[0] > SCHEMA_VERSION:
+                problem = "written by a newer dlcards"
+            elif conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                problem = "damaged"
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        problem = f"not readable ({exc})"
+    if problem:
+        raise UserError(f"backup {path.name} is {problem}",
+                        "choose another one with 'dlcards backup list'; nothing was changed")
+
+
+def find_backup(home: Home, name: str) -> Path:
+    """The backup called ``name`` (a file name from ``backup list``)."""
+    if not name or "/" in name or "\\" in name or name.startswith(".") or name in ("..",):
+        raise UserError(f"no backup named {name!r}", "use a name from 'dlcards backup list'")
+    path = home.backups_dir / name
+    if not path.is_file() or not (_DAILY.fullmatch(name) or _BEFORE_RESTORE.fullmatch(name)):
+        raise UserError(f"no backup named {name!r}", "use a name from 'dlcards backup list'")
+    return path
+
+
+def _save_current(home: Home, now: datetime) -> Path | None:
+    """Copy the current database aside before it is replaced; None if there is none."""
+    database = home.database
+    if not database.exists():
+        return None
+    folder = _folder(home)
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    target = folder / f"progress-before-restore-{stamp}.sqlite3"
+    n = 1
+    while target.exists():
+        target = folder / f"progress-before-restore-{stamp}-{n}.sqlite3"
+        n += 1
+    try:
+        source = sqlite3.connect(database, timeout=30)
+        try:
+            _copy(source, target)
+        finally:
+            source.close()
+    except sqlite3.DatabaseError:
+        # Unreadable (the reason to restore, often): keep its bytes as they are.
+        shutil.copyfile(database, target)
+        os.chmod(target, 0o600)
+        wal = database.with_name(database.name + "-wal")
+        if wal.exists():
+            shutil.copyfile(wal, target.with_name(target.name + "-wal"))
+    return target
+
+
+def restore_backup(home: Home, name: str, now: datetime) -> Path | None:
+    """Replace the progress database with backup ``name``; return the copy of the old one."""
+    path = find_backup(home, name)
+    _check_backup(path)
+    saved = _save_current(home, now)
+    database = home.database
+    database.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # Through SQLite, so a process holding the database open sees the new content.
+        source = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        target = sqlite3.connect(database, timeout=30)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+            source.close()
+    except sqlite3.DatabaseError:
+        # The current file is not a database SQLite will write into: replace the file.
+        fd, tmp_name = tempfile.mkstemp(prefix=".progress.", suffix=".tmp", dir=database.parent)
+        os.close(fd)
+        try:
+            shutil.copyfile(path, tmp_name)
+            os.chmod(tmp_name, 0o600)
+            for suffix in ("-wal", "-shm"):
+                database.with_name(database.name + suffix).unlink(missing_ok=True)
+            os.replace(tmp_name, database)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+    os.chmod(database, 0o600)
+    return saved

@@ -1,0 +1,132 @@
+"""dlcards cards → Anki notes (HTML fields, tags, guid, id), for the TSV/CSV and .apkg writers.
+
+- basic: front and back as HTML;
+- choice: the options listed under the question, the right ones marked on the back;
+- compute: N frozen instances (seeds 0..N-1, cycling through the card's levels),
+  each with its prompt, expected answer and worked solution, each its own guid.
+
+Each note carries the card id (``dlcards_id``) and, for the .apkg, the card as it
+was (``dlcards_source``) with a fingerprint of the HTML written, so an import of
+an unedited note gives the exact card back.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from dlcards.interchange.md2html import html_digest, to_html
+from dlcards.interchange.notes import INSTANCE_PREFIX
+
+
+@dataclass
+class ExportNote:
+    front: str  # HTML
+    back: str  # HTML
+    tags: list[str]
+    guid: str
+    card_id: str  # the dlcards_id field
+    source: str = ""  # the dlcards_source field (escaped JSON), .apkg only
+
+
+@dataclass
+class Rendered:
+    notes: list[ExportNote] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # card type -> notes written
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def anki_tags(tags: list[str]) -> list[str]:
+    """Anki tags cannot hold spaces."""
+    return ["_".join(t.split()) for t in tags if t.strip()]
+
+
+def _source(card: dict[str, Any], front: str, back: str) -> str:
+    data = {"card": card, "html": html_digest(front, back)}
+    return html.escape(json.dumps(data, ensure_ascii=False, separators=(",", ":")), quote=False)
+
+
+def render_cards(deck_id: str, cards: list[Any], *, instances: int) -> Rendered:
+    """Notes for ``cards`` (deck models) of deck ``deck_id``."""
+    from genanki import guid_for
+
+    out = Rendered()
+    for card in cards:
+        kind = card.type
+        if kind == "compute":
+            _compute(out, deck_id, card, instances)
+            continue
+        if kind == "choice":
+            front_md, back_md = _choice_markdown(card)
+            source = {"type": "choice", "front": card.front, "choices": list(card.choices),
+                      "correct": list(card.correct), "back": card.back}
+        else:
+            front_md, back_md = card.front, card.back
+            source = {"front": card.front, "back": card.back}
+        front, back = to_html(front_md), to_html(back_md)
+        guid = card.guid or str(guid_for(deck_id, card.id))
+        out.notes.append(ExportNote(front, back, anki_tags(card.tags), guid, card.id,
+                                    _source(source, front, back)))
+        out.counts[kind] = out.counts.get(kind, 0) + 1
+    return out
+
+
+def _choice_markdown(card: Any) -> tuple[str, str]:
+    options = "\n".join(f"{n}. {choice}" for n, choice in enumerate(card.choices, start=1))
+    marked = "\n".join(
+        f"{n}. **{choice}** ✓" if n - 1 in card.correct else f"{n}. {choice}"
+        for n, choice in enumerate(card.choices, start=1)
+    )
+    answer = ", ".join(str(i + 1) for i in sorted(card.correct))
+    back = f"**Answer: {answer}**\n\n{marked}"
+    if card.back.strip():
+        back += f"\n\n{card.back}"
+    return f"{card.front}\n\n{options}", back
+
+
+def _fence(text: str) -> str:
+    fence = "```"
+    while fence in text:
+        fence += "`"
+    return f"{fence}text\n{text}\n{fence}"
+
+
+def _compute(out: Rendered, deck_id: str, card: Any, instances: int) -> None:
+    from genanki import guid_for
+
+    if instances <= 0:
+        out.skipped.append((card.id, "compute card (--instances 0)"))
+        return
+    try:
+        from dlcards.problems import get_problem, is_fixed, reachable_levels
+
+        problem = get_problem(card.problem)
+        levels = reachable_levels(card.problem, card.params, card.level) or problem.levels
+        count = 1 if is_fixed(card.problem, card.params) else instances
+        notes = []
+        for seed in range(count):
+            instance = problem.make_instance(level=levels[seed % len(levels)], seed=seed,
+                                             fixed=card.params)
+            prompt = problem.render(instance).to_text()
+            expected = problem.expected_text(instance)
+            steps = problem.explain(instance)
+            front_md = "\n\n".join(p for p in (card.front, _fence(prompt)) if p.strip())
+            parts = [f"**Answer:**\n\n{_fence(expected)}"]
+            if steps:
+                parts.append("**Worked solution:**\n\n" + _fence("\n".join(steps)))
+            if card.back.strip():
+                parts.append(card.back)
+            front, back = to_html(front_md), to_html("\n\n".join(parts))
+            instance_id = f"{INSTANCE_PREFIX}{card.id}:{seed}"
+            notes.append(ExportNote(
+                front, back, anki_tags(card.tags),
+                str(guid_for(deck_id, card.id, "instance", seed)), instance_id,
+                _source({"instance_of": card.id, "seed": seed}, front, back),
+            ))
+    except Exception as exc:  # a problem that cannot be generated must not stop the export
+        out.skipped.append((card.id, f"compute card could not be generated ({exc})"))
+        return
+    out.notes.extend(notes)
+    out.counts["compute"] = out.counts.get("compute", 0) + len(notes)

@@ -1,0 +1,84 @@
+"""``dlcards export``: one deck → TOML, an Anki text file (TSV/CSV) or an .apkg."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from dlcards.errors import UserError
+
+EXPORT_FORMATS = ("toml", "tsv", "csv", "apkg")
+_BY_SUFFIX = {".toml": "toml", ".tsv": "tsv", ".txt": "tsv", ".tab": "tsv", ".csv": "csv",
+              ".apkg": "apkg"}
+
+
+@dataclass
+class ExportReport:
+    target: Path
+    fmt: str
+    notes: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def export_format(out: Path, fmt: str | None) -> str:
+    if fmt:
+        if fmt not in EXPORT_FORMATS:
+            raise UserError(f"unknown export format {fmt!r}",
+                            f"use one of: {', '.join(EXPORT_FORMATS)}")
+        return fmt
+    found = _BY_SUFFIX.get(out.suffix.lower())
+    if found is None:
+        raise UserError(f"cannot tell the format of {out.name} from its extension",
+                        "name it .toml, .tsv, .csv or .apkg, or pass --format")
+    return found
+
+
+def export_deck(deck_path: Path, out: Path, *, fmt: str | None = None, force: bool = False,
+                instances: int = 5, now: datetime) -> ExportReport:
+    """Write the deck at ``deck_path`` to ``out``; an existing file only with ``force``."""
+    from dlcards.deck import DeckError, parse_deck
+    from dlcards.fileutil import atomic_write_bytes
+
+    fmt = export_format(out, fmt)
+    if out.is_dir():
+        raise UserError(f"{out} is a folder", "give a file name")
+    if out.exists() and not force:
+        raise UserError(f"{out} already exists", "pass --force to overwrite it")
+    if instances < 0:
+        raise UserError("--instances must be 0 or more", "e.g. --instances 5")
+    raw = deck_path.read_bytes()
+    try:
+        parsed = parse_deck(deck_path, raw)
+    except DeckError as exc:
+        raise UserError(f"cannot export: {exc.messages[0]}",
+                        "fix the deck (dlcards validate) first") from exc
+    report = ExportReport(out, fmt)
+    if fmt == "toml":
+        data = raw  # the deck as written, comments and all
+        report.notes = len(parsed.cards)
+        report.counts = {"card": len(parsed.cards)}
+    else:
+        from dlcards.interchange import export_write
+        from dlcards.interchange.export_notes import render_cards
+        from dlcards.interchange.md2html import to_html
+
+        header = parsed.header
+        rendered = render_cards(header.id, parsed.cards, instances=instances)
+        report.counts, report.skipped = rendered.counts, rendered.skipped
+        report.notes = len(rendered.notes)
+        if fmt == "apkg":
+            marker = {"deck": header.id, "name": header.name, "tags": list(header.tags)}
+            data = export_write.apkg_bytes(
+                rendered.notes, header.id, header.name, to_html(header.description or ""),
+                now.timestamp(), marker,
+            )
+        else:
+            data = export_write.text_bytes(rendered.notes, header.id, header.name,
+                                           "\t" if fmt == "tsv" else ",")
+    try:
+        atomic_write_bytes(out, data, mode=0o644)
+    except OSError as exc:
+        raise UserError(f"{out}: cannot be written ({exc.strerror})", "check the folder") from exc
+    return report

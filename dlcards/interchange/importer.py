@@ -1,0 +1,238 @@
+"""``dlcards import``: any supported file → a validated TOML deck, merged by id and guid."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dlcards.errors import UserError
+from dlcards.interchange import deckfile
+from dlcards.interchange.notes import Incoming, RawNote, convert_note, valid_id
+
+FORMATS = ("auto", "apkg", "anki-text", "csv", "tsv", "toml")
+Progress = Callable[[int, int], None]
+MARKER = re.compile(r"<!--\s*dlcards\s+(\{[^<>]{0,20000}?\})\s*-->")
+_EXTENSIONS = {".apkg": "apkg", ".colpkg": "apkg", ".toml": "toml", ".csv": "csv",
+               ".tsv": "tsv", ".tab": "tsv", ".txt": "anki-text"}
+
+
+@dataclass
+class ImportReport:
+    target: Path
+    deck_id: str
+    deck_name: str
+    created: bool
+    fmt: str
+    notes: int = 0
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    media: int = 0
+    remarks: list[str] = field(default_factory=list)
+    written: bool = True  # False when the deck already held exactly these cards
+
+
+@dataclass
+class _Gathered:
+    incoming: list[Incoming]
+    skipped: list[tuple[str, str]]
+    deck_id: str | None = None
+    name: str | None = None
+    header: dict[str, Any] = field(default_factory=dict)
+    media: int = 0
+    remarks: list[str] = field(default_factory=list)
+
+
+def detect_format(path: Path, fmt: str = "auto") -> str:
+    """The format to read ``path`` as: the one asked for, else from its bytes and name."""
+    if fmt != "auto":
+        if fmt not in FORMATS:
+            raise UserError(f"unknown format {fmt!r}", f"use one of: {', '.join(FORMATS)}")
+        return fmt
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except FileNotFoundError as exc:
+        raise UserError(f"{path}: no such file", "check the path") from exc
+    except IsADirectoryError as exc:
+        raise UserError(f"{path} is a folder", "give the exported file") from exc
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be read ({exc.strerror})", "check the file") from exc
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "apkg"
+    suffix = path.suffix.lower()
+    if suffix in (".apkg", ".colpkg"):
+        return "apkg"  # not a zip: read_package says so clearly
+    text = head.decode("utf-8-sig", "replace")
+    if text.startswith("tags:") or (text.startswith("#") and ":" in text.split("\n", 1)[0]):
+        return "anki-text"
+    if suffix in _EXTENSIONS:
+        return _EXTENSIONS[suffix]
+    if "[deck]" in text:
+        return "toml"
+    first = text.split("\n", 1)[0]
+    return "tsv" if "\t" in first else "csv"
+
+
+def slug(text: str) -> str:
+    """A deck id made from a file or deck name."""
+    candidate = re.sub(r"[^\w]+", "-", text.lower()).strip("-_")[:64]
+    return candidate if candidate and valid_id(candidate) else "imported"
+
+
+def import_deck(
+    source: Path, *, decks_dir: Path, fmt: str = "auto", deck_id: str | None = None,
+    name: str | None = None, out: Path | None = None, progress: Progress | None = None,
+    locate: Callable[[str], tuple[Path, bool] | None] | None = None,
+) -> ImportReport:
+    """Read ``source``, merge its cards into the target deck, write it; nothing on error.
+
+    ``locate(deck_id)`` gives (path, shipped) of a loaded deck with that id: a user
+    deck found elsewhere (``--deck-path``) is updated where it is, rather than
+    shadowed by a second file of the same id; a shipped deck is overridden by a
+    copy in ``decks_dir``, as editing one does.
+    """
+    fmt = detect_format(source, fmt)
+    if deck_id is not None and not valid_id(deck_id):
+        raise UserError(f"invalid deck id {deck_id!r}",
+                        "use 1–128 printable characters without spaces")
+    if fmt == "toml":
+        gathered = _from_toml(source)
+    else:
+        gathered = _from_notes(source, fmt, progress)
+    deck_id = deck_id or gathered.deck_id or slug(source.stem)
+    target = out if out is not None else decks_dir / f"{deck_id}.toml"
+    found = locate(deck_id) if locate is not None and out is None else None
+    overrides = None
+    if found is not None and found[0] != target:
+        if found[1]:
+            overrides = found[0]
+        else:
+            target = found[0]
+    if target.is_dir():
+        raise UserError(f"{target} is a folder", "give a file name ending in .toml")
+    if not gathered.incoming:
+        reasons = Counter(reason for _, reason in gathered.skipped).most_common(1)
+        why = f": {reasons[0][1]} × {reasons[0][0]}" if reasons else ""
+        raise UserError(f"{source}: none of its {len(gathered.skipped)} note(s) can be "
+                        f"imported{why}", "nothing was written")
+    existing = deckfile.load_existing(target)
+    old_text = target.read_text("utf-8") if existing is not None else ""
+    if existing is not None and existing["deck"]["id"] != deck_id:
+        raise UserError(
+            f"{target} holds deck '{existing['deck']['id']}', not '{deck_id}'",
+            f"pass --deck-id {existing['deck']['id']} to merge into it, or another -o",
+        )
+    header = {"id": deck_id, "name": name or gathered.name or source.stem, **gathered.header}
+    merged = deckfile.merge(existing, header, gathered.incoming, deck_id,
+                            rename=name if existing is not None else None)
+    raw = deckfile.render(merged.data, target)
+    changed = existing is None or merged.imported or merged.updated or merged.data["deck"] != \
+        existing["deck"]
+    if changed:
+        deckfile.write(target, raw, private=target.parent == decks_dir)
+    report = ImportReport(
+        target=target, deck_id=deck_id, deck_name=merged.data["deck"]["name"],
+        created=existing is None, fmt=fmt, notes=len(gathered.incoming) + len(gathered.skipped),
+        imported=merged.imported, updated=merged.updated, unchanged=merged.unchanged,
+        skipped=gathered.skipped + merged.skipped, media=gathered.media,
+        remarks=gathered.remarks, written=bool(changed),
+    )
+    if overrides is not None and existing is None:
+        report.remarks.append(f"it overrides the shipped deck '{deck_id}' (delete {target.name} "
+                              "to get the shipped one back)")
+    if changed and existing is not None and deckfile.has_comments(old_text):
+        report.remarks.append(f"comments in {target.name} were not kept (the deck was rewritten)")
+    return report
+
+
+def _from_toml(source: Path) -> _Gathered:
+    from dlcards.deck import DeckError, parse_deck
+    from dlcards.interchange.text_read import read_bytes
+
+    raw = read_bytes(source)
+    try:
+        parsed = parse_deck(source, raw)
+    except DeckError as exc:
+        raise UserError(f"cannot import: {exc.messages[0]}",
+                        "fix the deck (dlcards validate) first; nothing was changed") from exc
+    data = tomllib.loads(raw.decode("utf-8"))
+    incoming = []
+    for card_data, card in zip(data.get("cards", []), parsed.cards, strict=False):
+        card_data = {**card_data, "id": card.id}
+        incoming.append(Incoming(card_data, f"card '{card.id}'", exact=True, whole=True))
+    header = {k: v for k, v in data["deck"].items() if k in ("description", "tags", "format")}
+    return _Gathered(incoming, [], parsed.header.id, parsed.header.name, header)
+
+
+def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
+    notes: list[RawNote]
+    deck_names: list[str]
+    remarks: list[str] = []
+    gathered = _Gathered([], [])
+    if fmt == "apkg":
+        from dlcards.interchange.apkg_read import read_package
+        from dlcards.interchange.html2md import convert
+
+        package = read_package(source)
+        notes, deck_names = package.notes, package.deck_names
+        marker = MARKER.search(package.description)
+        if marker:
+            _apply_marker(gathered, marker.group(1))
+        description = convert(MARKER.sub("", package.description)).markdown
+        if description:
+            gathered.header["description"] = description
+    else:
+        from dlcards.interchange.text_read import read_text
+
+        text = read_text(source, fmt)
+        notes, deck_names, remarks = text.notes, text.deck_names, text.warnings
+        if text.deck_id and valid_id(text.deck_id):
+            gathered.deck_id = text.deck_id
+    if not notes:
+        raise UserError(f"{source}: no notes to import", "check the file; nothing was changed")
+    if len(set(deck_names) - {""}) > 1:
+        remarks.append(f"the file holds {len(set(deck_names) - {''})} Anki decks; "
+                       "their cards were imported into one dlcards deck")
+    common = Counter(n for n in deck_names if n).most_common(1)
+    if common and not gathered.name:
+        gathered.name = common[0][0].split("::")[-1].strip() or None
+    total = len(notes)
+    media_cards = 0
+    for done, note in enumerate(notes, start=1):
+        converted = convert_note(note)
+        if converted.skipped:
+            gathered.skipped.append((note.where, converted.skipped))
+        gathered.incoming.extend(converted.cards)
+        media_cards += bool(converted.media)
+        if progress is not None and (done % 200 == 0 or done == total):
+            progress(done, total)
+    gathered.media = media_cards
+    gathered.remarks = remarks
+    return gathered
+
+
+def _apply_marker(gathered: _Gathered, text: str) -> None:
+    """Deck id and tags an export by dlcards left in the Anki deck's description."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return
+    if not isinstance(data, dict):
+        return
+    deck_id = data.get("deck")
+    if isinstance(deck_id, str) and valid_id(deck_id):
+        gathered.deck_id = deck_id
+    name = data.get("name")
+    if isinstance(name, str) and name.strip():
+        gathered.name = name
+    tags = data.get("tags")
+    if isinstance(tags, list) and all(isinstance(t, str) for t in tags) and tags:
+        gathered.header["tags"] = tags

@@ -1,0 +1,108 @@
+"""Anki HTML → Markdown (markdownify, with a fast path that must agree with it)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dlcards.interchange.html2md import _fast, _slow, convert
+from dlcards.interchange.md2html import to_html
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        ("What is <b>deep</b> learning?", "What is **deep** learning?"),
+        ("<strong>s</strong> <em>e</em> <i>i</i>", "**s** *e* *i*"),
+        ("line one<br>line two", "line one\\\nline two"),
+        ("<div>first</div><div>second</div>", "first\n\nsecond"),
+        ("use <code>x_1 * y</code> here", "use `x_1 * y` here"),
+        ("<ul><li>one</li><li>two</li></ul>", "- one\n- two"),
+        ("<ol><li>one</li><li>two</li></ol>", "1. one\n2. two"),
+        ("a &amp; b &lt;c&gt; &nbsp;d &#8594; &eacute;", "a & b <c>  d → é"),
+        ("<pre><code class=\"language-python\">x = 1\n</code></pre>", "```python\nx = 1\n```"),
+        ("2*3 and a_b", "2\\*3 and a\\_b"),  # escaped: they are not Markdown emphasis
+        ("<img src=\"cell diagram.png\" alt=\"x\">", "[image: cell diagram.png]"),
+        ("[sound:intro_1.mp3] listen", "[sound:intro_1.mp3] listen"),
+        ("<span style=\"color:red\">red</span> <u>under</u>", "red under"),
+        ("", ""),
+        # Anki's editor writes empty lines as <div><br></div>: no stray backslashes.
+        ("line1<div><br></div><div>line3</div>", "line1\n\nline3"),
+        ("text<br>", "text"),
+        ("a<br><br>b", "a\n\nb"),
+    ],
+)
+def test_conversions(html: str, markdown: str) -> None:
+    assert convert(html).markdown == markdown
+
+
+def test_media_are_counted() -> None:
+    assert convert("<img src='a.png'> [sound:b.mp3] <img src=\"c.jpg\">").media == 3
+    assert convert("no media").media == 0
+
+
+def test_markdown_to_html_unwraps_a_single_paragraph_and_escapes_raw_html() -> None:
+    assert to_html("What is **ReLU**?") == "What is <strong>ReLU</strong>?"
+    assert to_html("a\n\nb") == "<p>a</p>\n<p>b</p>"
+    assert to_html("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+# --- the fast path agrees with markdownify ------------------------------------------------
+
+_PIECES = list("ab _*`\n\t>#-1.") + ["&amp;", "&nbsp;", "&lt;", "&#65;", "&#x263A;", "\xa0",
+                                       "é", "  "]
+_INLINE = ["b", "strong", "i", "em", "code", "span", "u", "sub", "sup", "del", "s", "kbd", "B",
+           "a href='https://x.org/a_b'", 'a href="x" title="T &amp; t"', "a", "a href=y"]
+
+
+def _text() -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(_PIECES), max_size=6).map("".join)
+
+
+def _inline(depth: int) -> st.SearchStrategy[str]:
+    leaf = st.one_of(_text(), st.sampled_from(["<br>", "<br/>", "<br />", "<BR>"]))
+    if depth == 0:
+        return leaf
+    tag = st.tuples(st.sampled_from(_INLINE), st.lists(_inline(depth - 1), max_size=3))
+    return st.one_of(leaf, tag.map(
+        lambda t: f"<{t[0]}>{''.join(t[1])}</{t[0].split()[0]}>"))
+
+
+def _list(depth: int) -> st.SearchStrategy[str]:
+    item_content = st.lists(st.one_of(_inline(1), _list(depth - 1)) if depth else _inline(1),
+                            max_size=3).map("".join)
+    items = st.lists(st.tuples(item_content, st.sampled_from(["", "\n", " "])), max_size=3)
+    kind = st.sampled_from(["ul", "ol", "ol start='3'", "OL start=\"10\""])
+    return st.tuples(kind, items).map(lambda t: f"<{t[0]}>" + "".join(
+        f"<li>{c}</li>{w}" for c, w in t[1]) + f"</{t[0].split()[0]}>")
+
+
+def _block(depth: int) -> st.SearchStrategy[str]:
+    content = st.lists(_inline(2), max_size=3).map("".join)
+    paragraph = content.map(lambda c: f"<p>{c}</p>")
+    if depth == 0:
+        return st.one_of(paragraph, content)
+    div = st.lists(st.one_of(_block(depth - 1), _inline(1)), max_size=3).map(
+        lambda parts: "<div class='x'>" + "".join(parts) + "</div>")
+    return st.one_of(paragraph, div, content, _list(1))
+
+
+_DOCUMENTS = st.lists(st.one_of(_block(2), _inline(2), _text()), max_size=4).map("".join)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_DOCUMENTS)
+def test_fast_path_matches_markdownify(html: str) -> None:
+    fast = _fast(html)
+    assert fast is not None, "the generated HTML is inside the fast path's subset"
+    assert fast == _slow(html)
+
+
+@pytest.mark.parametrize(
+    "html",
+    ["<table><tr><td>x</td></tr></table>", "<b>unclosed", "</b>", "<p><p>x</p></p>",
+     "<b><div>x</div></b>", "a &copy; b", "&#128;", "<!-- c -->x", "<img src=x>", "x < y"],
+)
+def test_outside_the_subset_the_fast_path_steps_aside(html: str) -> None:
+    assert _fast(html) is None
