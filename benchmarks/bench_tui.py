@@ -183,6 +183,9 @@ def restore(home: Path, saved: dict[str, bytes | None]) -> None:
             path.unlink(missing_ok=True)
         else:
             path.write_bytes(data)
+    # Flush the rewritten database now: left dirty, it would be written back during the
+    # next run, and the first grade's fsync (ext4 orders journal commits) would wait for it.
+    os.sync()
 
 
 def main() -> None:

@@ -3,8 +3,8 @@
 Before a study session, at most once a study day, the database is copied with
 SQLite's online backup API — a consistent snapshot even while another process is
 grading — to ``progress-YYYY-MM-DD.sqlite3``; the newest 7 daily copies are kept.
-A restore first saves the current database as
-``progress-before-restore-YYYYMMDD-HHMMSS.sqlite3``, which rotation never deletes.
+A restore (or deleting a profile) first saves the current database as
+``progress-before-<what>-YYYYMMDD-HHMMSS.sqlite3``, which rotation never deletes.
 Files are 0600: a review log is personal.
 """
 
@@ -25,7 +25,8 @@ from dlcards.store import APPLICATION_ID, SCHEMA_VERSION, Store
 
 KEEP_DAILY = 7
 _DAILY = re.compile(r"progress-(\d{4}-\d{2}-\d{2})\.sqlite3")
-_BEFORE_RESTORE = re.compile(r"progress-before-restore-(\d{8}-\d{6})(?:-\d+)?\.sqlite3")
+# Copies made just before a risky change: "restore", or "delete-<profile>".
+_BEFORE = re.compile(r"progress-before-([a-z0-9_-]+?)-(\d{8}-\d{6})(?:-\d+)?\.sqlite3")
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class BackupFile:
     name: str
     path: Path
     size: int
-    kind: str  # "daily" or "before-restore"
+    kind: str  # "daily", or "before-<what>" (before-restore, before-delete-ann)
     label: str  # the day or time it was made
 
 
@@ -82,7 +83,7 @@ def _rotate(folder: Path) -> None:
 
 
 def list_backups(home: Home) -> list[BackupFile]:
-    """Every backup, oldest first (daily and before-restore copies)."""
+    """Every backup, oldest first (daily copies and those made before a change)."""
     folder = home.backups_dir
     if not folder.is_dir():
         return []
@@ -90,9 +91,9 @@ def list_backups(home: Home) -> list[BackupFile]:
     for path in folder.iterdir():
         if match := _DAILY.fullmatch(path.name):
             kind, label = "daily", match.group(1)
-        elif match := _BEFORE_RESTORE.fullmatch(path.name):
-            stamp = datetime.strptime(match.group(1), "%Y%m%d-%H%M%S")
-            kind, label = "before-restore", stamp.strftime("%Y-%m-%d %H:%M:%S")
+        elif match := _BEFORE.fullmatch(path.name):
+            stamp = datetime.strptime(match.group(2), "%Y%m%d-%H%M%S")
+            kind, label = f"before-{match.group(1)}", stamp.strftime("%Y-%m-%d %H:%M:%S")
         else:
             continue
         found.append(BackupFile(path.name, path, path.stat().st_size, kind, label))
@@ -125,22 +126,26 @@ def find_backup(home: Home, name: str) -> Path:
     if not name or "/" in name or "\\" in name or name.startswith(".") or name in ("..",):
         raise UserError(f"no backup named {name!r}", "use a name from 'dlcards backup list'")
     path = home.backups_dir / name
-    if not path.is_file() or not (_DAILY.fullmatch(name) or _BEFORE_RESTORE.fullmatch(name)):
+    if not path.is_file() or not (_DAILY.fullmatch(name) or _BEFORE.fullmatch(name)):
         raise UserError(f"no backup named {name!r}", "use a name from 'dlcards backup list'")
     return path
 
 
-def _save_current(home: Home, now: datetime) -> Path | None:
-    """Copy the current database aside before it is replaced; None if there is none."""
+def save_copy(home: Home, now: datetime, before: str) -> Path | None:
+    """Copy the current database aside before a risky change; None if there is none.
+
+    ``before`` names the change (``restore``, ``delete-ann``); the copy is never
+    rotated away and ``dlcards backup restore`` takes it like any other.
+    """
     database = home.database
     if not database.exists():
         return None
     folder = _folder(home)
     stamp = now.strftime("%Y%m%d-%H%M%S")
-    target = folder / f"progress-before-restore-{stamp}.sqlite3"
+    target = folder / f"progress-before-{before}-{stamp}.sqlite3"
     n = 1
     while target.exists():
-        target = folder / f"progress-before-restore-{stamp}-{n}.sqlite3"
+        target = folder / f"progress-before-{before}-{stamp}-{n}.sqlite3"
         n += 1
     try:
         source = sqlite3.connect(database, timeout=30)
@@ -162,7 +167,7 @@ def restore_backup(home: Home, name: str, now: datetime) -> Path | None:
     """Replace the progress database with backup ``name``; return the copy of the old one."""
     path = find_backup(home, name)
     _check_backup(path)
-    saved = _save_current(home, now)
+    saved = save_copy(home, now, "restore")
     database = home.database
     database.parent.mkdir(parents=True, exist_ok=True)
     try:

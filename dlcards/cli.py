@@ -122,12 +122,16 @@ def decks(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
     ctx = context()
     collection = ctx.collection
     report_deck_errors(collection.errors)
-    counts = deck_counts(collection, ctx.store.states(ctx.profile), ctx.today())
+    states = ctx.store.states(ctx.profile)
     if json_out:
         import json
 
+        # The JSON counts are DESIGN §7's, to the letter: a suspended card that was never
+        # reviewed is still "new". The table below, like Home, leaves suspended cards out.
+        counts = deck_counts(collection, states, ctx.today())
         typer.echo(json.dumps([c.as_json() for c in counts], indent=2, ensure_ascii=False))
         return
+    counts = deck_counts(collection, states, ctx.today(), ctx.store.suspended(ctx.profile))
     if not counts:
         typer.echo(f"No decks found. Put .toml decks in {ctx.home.decks_dir} or pass --deck-path.")
         return
@@ -214,6 +218,10 @@ def _study(
         # Imported here: textual costs ~150 ms and `dlcards --help` must stay fast.
         from dlcards.tui.app import make_app
 
+        # The decks' card index (100k tuples for a big collection) lives as long as the
+        # app: keep it out of the garbage collector's way while Textual allocates.
+        ctx.collection.freeze()
+
         tui = make_app(
             store=ctx.store,
             collection=ctx.collection,
@@ -229,6 +237,8 @@ def _study(
             before_session=ctx.before_session,
         )
         tui.run()
+        if tui.crash is not None:
+            raise tui.crash  # main() logs the traceback and prints one line
         # Home shows decks that failed to load; repeat them on the terminal afterwards.
         report_deck_errors(ctx.collection.errors)
         raise typer.Exit(tui.return_code or 0)
@@ -286,20 +296,8 @@ def stats(
     )
 
 
-@app.command()
-def users() -> None:
-    """List the profiles on this machine."""
-    ctx = context()
-    current = ctx.profile
-    store = ctx.store
-    for name, reviews, last_day in store.profiles():
-        mark = "*" if name == current else " "
-        last = f", last studied {last_day}" if last_day else ""
-        typer.echo(f"{mark} {name}  ({reviews} reviews{last})")
-
-
 def _register_command_modules() -> None:
-    # Commands of their own modules (import/export/progress/backup; practice/cards);
+    # Commands of their own modules (import/export/progress/backup; practice/cards/users);
     # each module imports only typer at import time, so --help stays fast.
     from dlcards import cli_cards, cli_transfer
 

@@ -205,7 +205,7 @@ def backup_list() -> None:
         typer.echo(f"No backups yet in {ctx.home.backups_dir} (one is made each study day).")
         return
     for b in backups:
-        note = "  (made before a restore)" if b.kind == "before-restore" else ""
+        note = f"  (made {b.kind.replace('-', ' ', 1)})" if b.kind != "daily" else ""
         typer.echo(f"{b.name}  {b.size / 1024:.0f} KiB{note}")
 
 

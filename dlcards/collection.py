@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from dlcards.cards import Card, card_from_dict, card_to_dict
-from dlcards.deck_cache import CachedDeck, DeckCache, file_digest
+from dlcards.deck_cache import CachedDeck, DeckCache, SearchRow, file_digest
 from dlcards.errors import DeckError
 
 if TYPE_CHECKING:
@@ -45,10 +45,24 @@ class Deck:
     path: Path
     shipped: bool
     digest: str
-    cards: list[CardRef]
+    # The cards, or how to decode them from the cache: a search or a listing at
+    # 100k cards reads the cache's search table and never needs this list.
+    _cards: list[CardRef] | Callable[[], list[CardRef]] = field(repr=False)
     warnings: list[str] = field(default_factory=list)
     overrides_shipped: bool = False
+    tags: tuple[str, ...] = ()  # the deck's own tags (every card has them too)
     _by_id: dict[str, CardRef] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def cards(self) -> list[CardRef]:
+        if callable(self._cards):
+            self._cards = self._cards()
+        return self._cards
+
+    @property
+    def cards_loaded(self) -> bool:
+        """Whether ``cards`` is at hand (else reading it decodes the cache's index)."""
+        return not callable(self._cards)
 
     def ref(self, card_id: str) -> CardRef | None:
         if self._by_id is None:
@@ -133,6 +147,18 @@ class Collection:
                     self._bodies[(deck.path, ordinal)] = card
         return self._bodies[key]
 
+    def freeze(self) -> None:
+        """Decode every deck's card index now and exempt it from garbage collection.
+
+        A long-lived app keeps these (100k tuples in a big collection) until it exits;
+        with them frozen, each collection pass while the UI allocates skips them.
+        """
+        import gc
+
+        for deck in self.decks:
+            deck.cards  # noqa: B018 - decode the lazy index
+        gc.freeze()
+
     def all_refs(self, deck_ids: Iterable[str] | None = None) -> list[CardRef]:
         wanted = set(deck_ids) if deck_ids else None
         return [r for d in self.decks if wanted is None or d.id in wanted for r in d.cards]
@@ -166,6 +192,7 @@ def _deck_from_parse(source: DeckSource, digest: str, parsed: ParsedDeck) -> Dec
         digest,
         refs,
         parsed.warnings,
+        tags=tuple(header.tags),
     )
 
 
@@ -222,16 +249,21 @@ def load_deck(source: DeckSource, cache: DeckCache | None) -> Deck:
         if cached.errors:
             raise DeckError(cached.errors)
         header = cached.header or {}
-        refs = _refs_from_columns(header["id"], cached.refs or {})
+        deck_id, refs_json = header["id"], cached.refs_json
+
+        def decode() -> list[CardRef]:
+            return _refs_from_columns(deck_id, json.loads(refs_json) if refs_json else {})
+
         return Deck(
-            header["id"],
+            deck_id,
             header["name"],
             header.get("description"),
             path,
             source.shipped,
             cached.digest,
-            refs,
+            decode,
             cached.warnings,
+            tags=tuple(header.get("tags") or ()),
         )
     assert raw is not None
     digest = file_digest(raw)
@@ -257,8 +289,21 @@ def load_deck(source: DeckSource, cache: DeckCache | None) -> Deck:
             [],
         )
         bodies = [json.dumps(card_to_dict(card), ensure_ascii=False) for card in parsed.cards]
-        cache.store(path, stat.st_size, stat.st_mtime_ns, entry, bodies)
+        cache.store(path, stat.st_size, stat.st_mtime_ns, entry, bodies, _search_rows(deck, parsed))
     return deck
+
+
+def _search_rows(deck: Deck, parsed: ParsedDeck) -> list[SearchRow]:
+    from dlcards.search import card_texts, tags_column
+
+    texts = card_texts(parsed.cards)
+    tag_columns: dict[tuple[str, ...], str] = {}
+    return [
+        (ref.card_id, ref.type,
+         tag_columns.get(ref.tags) or tag_columns.setdefault(ref.tags, tags_column(ref.tags)),
+         ref.line, card.front, text)
+        for ref, card, text in zip(deck.cards, parsed.cards, texts, strict=True)
+    ]
 
 
 def load_collection(

@@ -3,7 +3,10 @@
 tomllib and validation take seconds for a 100,000-card file; the cache keeps a
 compact index of every deck (ids, types, tags, lines) and each card's body as
 JSON, so start-up reads the index and a card's text is read when it is shown.
-The cache is disposable: a broken one is deleted and rebuilt.
+It also keeps, per card, the normalized text that searches look in (see
+``dlcards.search``) beside its id, tags and front, so that searching or listing
+100,000 cards is one SQL query. The cache is disposable: a broken one is deleted
+and rebuilt.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 from dlcards import __version__
 
 # Entries from another dlcards version, or of another layout, are parsed afresh.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: the search table
 PARSER = f"{__version__}/{CACHE_FORMAT}"
 
 _SCHEMA = """
@@ -38,7 +41,26 @@ CREATE TABLE IF NOT EXISTS cards(
     body TEXT NOT NULL,
     PRIMARY KEY (path, ordinal)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS search(
+    path TEXT NOT NULL,
+    ordinal INTEGER NOT NULL,
+    card_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    tags TEXT NOT NULL,     -- every tag between unit separators: dlcards.search.tags_column
+    line INTEGER NOT NULL,
+    front TEXT NOT NULL,
+    text TEXT NOT NULL,     -- dlcards.search.card_text: what a query is matched against
+    PRIMARY KEY (path, ordinal)
+) WITHOUT ROWID;
 """
+
+# One card of the search table: (card_id, type, tags column, line, front, search text).
+SearchRow = tuple[str, str, str, int, str, str]
+
+
+def _glob_literal(text: str) -> str:
+    """``text`` matched literally by GLOB: its wildcard characters bracketed."""
+    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
 
 
 @dataclass(frozen=True)
@@ -50,6 +72,9 @@ class CachedDeck:
     refs: dict | None
     warnings: list[str]
     errors: list[str]
+    # As read back by lookup: the same index still as JSON text, decoded only when a
+    # command needs every card (a search or a listing reads the search table instead).
+    refs_json: str | None = None
 
 
 def file_digest(raw: bytes) -> str:
@@ -112,9 +137,10 @@ class DeckCache:
         return CachedDeck(
             digest=row[2],
             header=json.loads(row[4]) if row[4] else None,
-            refs=json.loads(row[5]) if row[5] else None,
+            refs=None,
             warnings=json.loads(row[6]),
             errors=json.loads(row[7]),
+            refs_json=row[5],
         )
 
     def store(
@@ -124,6 +150,7 @@ class DeckCache:
         mtime_ns: int,
         entry: CachedDeck,
         bodies: list[str] | None,
+        search: list[SearchRow] | None = None,
     ) -> None:
         if self._conn is None:
             return
@@ -131,6 +158,7 @@ class DeckCache:
         try:
             self._conn.execute("BEGIN IMMEDIATE")
             self._conn.execute("DELETE FROM cards WHERE path = ?", (key,))
+            self._conn.execute("DELETE FROM search WHERE path = ?", (key,))
             self._conn.execute(
                 "INSERT OR REPLACE INTO decks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -150,6 +178,11 @@ class DeckCache:
                     "INSERT INTO cards VALUES (?, ?, ?)",
                     ((key, ordinal, body) for ordinal, body in enumerate(bodies)),
                 )
+            if search:
+                self._conn.executemany(
+                    "INSERT INTO search VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    ((key, ordinal, *row) for ordinal, row in enumerate(search)),
+                )
             self._conn.execute("COMMIT")
         except sqlite3.DatabaseError:
             self._try("ROLLBACK", ())
@@ -166,6 +199,71 @@ class DeckCache:
         except sqlite3.DatabaseError:
             return None
         return row[0] if row else None
+
+    # --- search -------------------------------------------------------------------
+
+    def searchable(self, decks: list[tuple[Path, str]]) -> set[Path]:
+        """Which of these (path, digest) decks the search table holds, as parsed now."""
+        if self._conn is None or not decks:
+            return set()
+        found = set()
+        try:
+            for path, digest in decks:
+                row = self._conn.execute(
+                    "SELECT 1 FROM decks WHERE path = ? AND digest = ? AND parser = ? "
+                    "AND EXISTS (SELECT 1 FROM search WHERE path = ?)",
+                    (str(path), digest, PARSER, str(path)),
+                ).fetchone()
+                if row:
+                    found.add(path)
+        except sqlite3.DatabaseError:
+            return set()
+        return found
+
+    def search(
+        self, path: Path, terms: list[str], tags: list[str], *, with_front: bool = True
+    ) -> list[tuple] | None:
+        """(ordinal, card_id, type, tags column, line[, front]) of the deck's cards whose
+        search text holds every term and whose tags include every tag, in file order;
+        None if the cache cannot answer."""
+        if self._conn is None:
+            return None
+        # A substring test per term. GLOB, not instr: both scan every card of the
+        # deck, and GLOB does it in half the time (~50 ms for 100k cards here). The
+        # text and the terms are already casefolded, so its case-sensitivity is right.
+        where = ["path = ?"]
+        args: list[object] = [str(path)]
+        for term in terms:
+            where.append("text GLOB ?")
+            args.append(f"*{_glob_literal(term)}*")
+        for tag in tags:
+            where.append("tags GLOB ?")
+            args.append(f"*\x1f{_glob_literal(tag)}\x1f*")
+        columns = "ordinal, card_id, type, tags, line" + (", front" if with_front else "")
+        try:
+            return self._conn.execute(
+                f"SELECT {columns} FROM search WHERE {' AND '.join(where)} ORDER BY ordinal",
+                args,
+            ).fetchall()
+        except sqlite3.DatabaseError:
+            return None
+
+    def fronts(self, path: Path, ordinals: list[int]) -> dict[int, str]:
+        """The fronts of some of a deck's cards (those the cache holds)."""
+        if self._conn is None or not ordinals:
+            return {}
+        result: dict[int, str] = {}
+        try:
+            for start in range(0, len(ordinals), 500):
+                chunk = ordinals[start:start + 500]
+                marks = ", ".join("?" * len(chunk))
+                result.update(self._conn.execute(
+                    f"SELECT ordinal, front FROM search WHERE path = ? AND ordinal IN ({marks})",
+                    [str(path), *chunk],
+                ).fetchall())
+        except sqlite3.DatabaseError:
+            return {}
+        return result
 
     def _try(self, sql: str, args: tuple) -> None:
         try:

@@ -1,25 +1,30 @@
 """Line-mode study (DESIGN §7): for pipes, scripts, screen readers and ``--plain``.
 
 At every prompt ``q`` ends the session, ``u`` undoes the last grade, ``b``
-buries the card and ``?`` prints help. A grade is committed to the database
-before the next prompt is printed.
+buries the card, ``s`` suspends it and ``?`` prints help. A grade is committed
+to the database before the next prompt is printed. ``PlainPractice`` drives a
+practice session (``dlcards practice --plain``) through the same prompts.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from dlcards.cards import BasicCard, ChoiceCard, ComputeCard
 from dlcards.scheduler import GRADE_LABELS
 from dlcards.session import QueueItem, StudySession
+
+if TYPE_CHECKING:
+    from dlcards.practice import PracticeSession
 
 HELP = """\
 Keys, typed at any prompt and then Enter:
   q  end the session (every grade so far is saved)
   u  undo the last grade and see that card again
   b  bury this card until tomorrow
+  s  suspend this card (until 'dlcards cards unsuspend DECK:CARD')
   ?  this help
 Grades: 0 blackout · 1 wrong, the answer recognized · 2 wrong, but easy once shown ·
         3 right, with serious effort · 4 right after hesitation · 5 perfect
@@ -41,8 +46,10 @@ class _Command(Exception):
 class PlainStudy:
     """Drives a ``StudySession`` over a pair of text streams."""
 
-    def __init__(self, session: StudySession, stdin: TextIO, stdout: TextIO) -> None:
-        self.session = session
+    def __init__(
+        self, session: StudySession | PracticeSession, stdin: TextIO, stdout: TextIO
+    ) -> None:
+        self.session: Any = session  # either session: they answer the same calls
         self.stdin = stdin
         self.stdout = stdout
 
@@ -65,7 +72,7 @@ class PlainStudy:
             if answer == "?":
                 self.say(HELP)
                 continue
-            if answer in ("u", "b"):
+            if answer in ("u", "b", "s"):
                 raise _Command(answer)
             return answer
 
@@ -90,7 +97,12 @@ class PlainStudy:
     def _command(self, key: str, item: QueueItem) -> None:
         if key == "b":
             self.session.bury(item)
-            self.say(f"Buried {item.ref.card_id} until tomorrow.")
+            self.say(self._buried_text(item))
+            return
+        if key == "s":
+            self.session.suspend(item)
+            self.say(f"Suspended {item.ref.card_id}: it is not shown again until "
+                     f"'dlcards cards unsuspend {item.ref.deck_id}:{item.ref.card_id}'.")
             return
         undone = self.session.undo()
         if undone is None:
@@ -98,19 +110,30 @@ class PlainStudy:
         else:
             self.say(f"Undid the last grade ({undone.ref.card_id}); here it is again.")
 
+    def _buried_text(self, item: QueueItem) -> str:
+        return f"Buried {item.ref.card_id} until tomorrow."
+
+    def _kind(self, item: QueueItem) -> str:
+        return "re-drill" if item.redrill else "new" if item.is_new else "review"
+
     def _header(self, item: QueueItem) -> str:
-        kind = "re-drill" if item.redrill else "new" if item.is_new else "review"
         done, left = self.session.done(), self.session.remaining()
         tags = f" · {', '.join(item.ref.tags)}" if item.ref.tags else ""
-        return f"── {item.ref.deck_id} · {kind}{tags} · {done} done, {left} left ──"
+        leech = " · LEECH" if self.session.is_leech(item) else ""
+        counts = f"{done} done, {left} left" if left is not None else f"{done} done"
+        return f"── {item.ref.deck_id} · {self._kind(item)}{leech}{tags} · {counts} ──"
 
     def _show(self, item: QueueItem) -> None:
         self.say()
         self.say(self._header(item))
+        if self.session.is_leech(item):
+            lapses = item.state.lapses if item.state else 0
+            self.say(f"⚠ Leech: forgotten {lapses} times. Consider rewriting it, or "
+                     "suspending it with s.")
         card = item.card
         if isinstance(card, BasicCard):
             self.say(card.front.strip())
-            self.ask("[Enter] show answer (q quit, u undo, b bury, ? help): ")
+            self.ask("[Enter] show answer (q quit, u undo, b bury, s suspend, ? help): ")
             self.say(card.back.strip())
             self._grade(item, None, None)
         elif isinstance(card, ChoiceCard):
@@ -124,7 +147,7 @@ class PlainStudy:
             parts = [f"{q} → {_days(d)}" for q, d in intervals.items()]
             self.say("Next review after grade " + " · ".join(parts))
         else:
-            self.say("Re-drill: a grade of 4 or 5 ends it for today; the schedule is unchanged.")
+            self.say(self._unscheduled_note())
         prompt = f"Grade 0-5 [{suggested}]: " if suggested is not None else "Grade 0-5: "
         while True:
             line = self.ask(prompt)
@@ -141,6 +164,16 @@ class PlainStudy:
             )
         self.session.grade(item, quality, answer=answer)
         self.say(f"Saved: {quality} ({GRADE_LABELS[quality]}).")
+        if self.session.last_leech == "suspended":
+            self.say(f"{item.ref.card_id} is a leech and was suspended (leech_action = "
+                     "\"suspend\"); rewrite it, then 'dlcards cards unsuspend "
+                     f"{item.ref.deck_id}:{item.ref.card_id}'.")
+        elif self.session.last_leech == "tagged":
+            self.say(f"{item.ref.card_id} is now a leech: it keeps being forgotten. "
+                     "Consider rewriting or suspending it.")
+
+    def _unscheduled_note(self) -> str:
+        return "Re-drill: a grade of 4 or 5 ends it for today; the schedule is unchanged."
 
     def _choice(self, item: QueueItem, card: ChoiceCard) -> None:
         self.say(card.front.strip())
@@ -168,7 +201,7 @@ class PlainStudy:
         if card.front.strip():
             self.say(card.front.strip())
         rendered = problem.render(item.instance)
-        self.say(rendered.to_text())
+        self.say(self._prompt_text(rendered))
         started = time.monotonic()
         while True:
             # The rendered text already ends with how to type the answer.
@@ -191,6 +224,9 @@ class PlainStudy:
         if card.back.strip():
             self.say(card.back.strip())
         self._grade(item, verdict.suggested_grade, line)
+
+    def _prompt_text(self, rendered: Any) -> str:
+        return rendered.to_text()
 
     # --- messages ------------------------------------------------------------
 
@@ -221,6 +257,65 @@ class PlainStudy:
             f"grades right ({accuracy}), {summary.redrills} re-drills, {minutes}m {seconds:02d}s. "
             f"Due tomorrow: {summary.due_tomorrow}."
         )
+
+
+class PlainPractice(PlainStudy):
+    """A practice session in line mode: the same prompts, a practice summary.
+
+    In interview mode a compute card shows no constants and only the minimal
+    answer format, and every answer is followed by the time it took.
+    """
+
+    def _kind(self, item: QueueItem) -> str:
+        return "interview" if self.session.interview else "practice"
+
+    def _buried_text(self, item: QueueItem) -> str:
+        return f"Skipped {item.ref.card_id} for this practice."
+
+    def _unscheduled_note(self) -> str:
+        return "Practice: the schedule is unchanged, whatever the grade."
+
+    def _prompt_text(self, rendered: Any) -> str:
+        if not self.session.interview:
+            return rendered.to_text()
+        from dlcards.practice import minimal_hint
+
+        parts = [rendered.text, *(g.to_text() for g in rendered.grids)]
+        parts.append(f"Answer: {minimal_hint(rendered.answer_hint)}")
+        return "\n\n".join(parts)
+
+    def _grade(self, item: QueueItem, suggested: int | None, answer: str | None) -> None:
+        if self.session.interview:
+            seconds = self.session.timer() - item.shown_at
+            self.say(f"Time: {_clock(seconds)}")
+        super()._grade(item, suggested, answer)
+
+    def _nothing_due(self) -> str:
+        if not self.session.refs:
+            return ("No cards to practise: no deck matches (or every match is suspended). "
+                    "Check --deck, --tag and --compute-only.")
+        return "Nothing to practise."
+
+    def _summary(self) -> None:
+        summary = self.session.summary()
+        accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "—"
+        self.say(f"Practice over: {summary.right} of {summary.answered} right ({accuracy}) in "
+                 f"{_clock(summary.seconds)}. The schedule is unchanged.")
+        if summary.topics:
+            self.say("By topic (weakest first):")
+            for topic in summary.topics:
+                self.say(f"  {topic.topic}: {topic.right}/{topic.total} "
+                         f"({topic.accuracy:.0%})")
+        if summary.slowest:
+            self.say("Slowest answers:")
+            for slow in summary.slowest:
+                self.say(f"  {_clock(slow.seconds)}  {slow.ref.deck_id}:{slow.ref.card_id} "
+                         f"(grade {slow.grade})")
+
+
+def _clock(seconds: float) -> str:
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes}:{rest:02d}"
 
 
 def parse_choice(line: str, count: int) -> list[int] | None:

@@ -1,4 +1,5 @@
--- dlcards progress database, the latest schema (PRAGMA user_version = 1).
+-- dlcards progress database, the latest schema (PRAGMA user_version = 2).
+-- Older databases are brought here by store.MIGRATIONS (a test checks both agree).
 -- The review log is the source of truth; card_state is a cache of it, updated
 -- in the same transaction as every row and rebuilt by replaying the log.
 
@@ -15,8 +16,8 @@ CREATE TABLE reviews (
     card_id      TEXT NOT NULL,
     ts           TEXT NOT NULL,      -- UTC, 'YYYY-MM-DDTHH:MM:SS.ffffffZ' (sorts as text)
     study_day    TEXT NOT NULL,      -- local date with day_starts_at applied, fixed when graded
-    kind         TEXT NOT NULL,      -- review | drill | undo | practice
-    grade        INTEGER,            -- 0-5; NULL for undo
+    kind         TEXT NOT NULL,      -- review | drill | practice | undo | suspend | unsuspend | reset
+    grade        INTEGER,            -- 0-5; NULL for undo, suspend, unsuspend, reset
     duration_ms  INTEGER,
     instance     TEXT,               -- compute cards: {"problem", "level", "seed", "params"} as JSON
     answer       TEXT,               -- compute and choice cards: what was typed or chosen
@@ -30,6 +31,11 @@ CREATE INDEX reviews_by_profile_time ON reviews (profile, ts, id);
 CREATE INDEX reviews_by_profile_day ON reviews (profile, study_day);
 CREATE INDEX reviews_by_card ON reviews (profile, deck_id, card_id, ts);
 CREATE INDEX reviews_by_cancelled ON reviews (cancels) WHERE cancels IS NOT NULL;
+-- The suspend/unsuspend rows (few): a card is suspended when its latest (ts, id)
+-- such row that no undo cancels is a suspend. This index is the live "cache" of
+-- suspensions, kept by SQLite on every insert, merges included.
+CREATE INDEX reviews_card_events ON reviews (profile, deck_id, card_id, ts, id)
+WHERE kind IN ('suspend', 'unsuspend');
 
 -- Cache of the log: one row per card a profile has reviewed (no row = new).
 CREATE TABLE card_state (

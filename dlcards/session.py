@@ -17,7 +17,7 @@ from dlcards.cards import Card, ComputeCard
 from dlcards.collection import CardRef, Collection
 from dlcards.config import Settings, study_day
 from dlcards.scheduler import preview_intervals
-from dlcards.store import CardState, Row, Store, apply_row
+from dlcards.store import CardState, Row, Store, apply_row, is_leech, leech_suspends
 
 if TYPE_CHECKING:
     import numpy as np
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from dlcards.problems import Instance
 
 REDRILL_PASS = 4
+PREFETCH = 300  # states read when the session starts; the rest as their cards come up
 Clock = Callable[[], datetime]
 
 
@@ -38,6 +39,7 @@ class QueueItem:
     state: CardState | None
     instance: Instance | None = None
     shown_at: float = field(default_factory=_time.monotonic)
+    practice: bool = False  # shown by a practice session (dlcards.practice)
 
     @property
     def is_new(self) -> bool:
@@ -45,6 +47,8 @@ class QueueItem:
 
     @property
     def kind(self) -> str:
+        if self.practice:
+            return "practice"
         return "drill" if self.redrill else "review"
 
 
@@ -109,6 +113,8 @@ class StudySession:
         self._graded: list[Row] = []  # this session's grades, for undo and the summary
         self._shown: set[tuple[str, str]] = set()
         self._front: QueueItem | None = None  # an undone card comes back first
+        self._leech_suspends: set[str] = set()  # grades that suspended their card as a leech
+        self.last_leech: str | None = None  # the last grade made a leech: "tagged"/"suspended"
         self._current: QueueItem | None = None
         self._build()
 
@@ -119,7 +125,9 @@ class StudySession:
         # states just for the cards this session will show.
         due_dates = self.store.due_dates(self.profile)
         day_rows = self.store.day_rows(self.profile, self.today)
-        buried = self.store.buried(self.profile, self.today)
+        self._suspended = set(self.store.suspended(self.profile))
+        # Suspended cards are left out exactly like buried ones (queue and re-drills).
+        buried = self.store.buried(self.profile, self.today) | self._suspended
         today = self.today.isoformat()
         reviews_today: dict[tuple[str, str], int] = {}
         for row in day_rows:
@@ -127,8 +135,10 @@ class StudySession:
                 key = (row.deck_id, row.card_id)
                 reviews_today[key] = reviews_today.get(key, 0) + 1
         reviewed = self.store.states_for(self.profile, reviews_today)
-        # A card is "new today" when all its reviews are today's.
-        new_done = sum(1 for key, n in reviews_today.items() if reviewed[key].reviews == n)
+        # A card is "new today" when all its reviews are today's (or it was reset since:
+        # it has no state then, and its reviews today still used up new cards).
+        new_done = sum(1 for key, n in reviews_today.items()
+                       if key not in reviewed or reviewed[key].reviews == n)
         reviews_done = len(reviews_today) - new_done
         deck_rank = {d.id: i for i, d in enumerate(self.collection.decks)}
         due: list[tuple[str, int, int, CardRef]] = []
@@ -157,8 +167,11 @@ class StudySession:
         self._due = due_dates  # {deck_id: {card_id: due}}, kept current as cards are graded
         self._buried = buried
         self._redrills = self._redrills_from(day_rows)
+        # States of the first cards to show, read now so that showing them costs no
+        # query; later ones are read when they come up (see _state_of).
+        upcoming = [r.key for r in self._queue[:PREFETCH] if self._is_reviewed(r)]
         self._states = self.store.states_for(
-            self.profile, [r.key for r in self._queue] + [r.key for r in self._redrills]
+            self.profile, upcoming + [r.key for r in self._redrills]
         )
 
     def _redrills_from(self, day_rows: list[Row]) -> list[CardRef]:
@@ -166,6 +179,8 @@ class StudySession:
         for row in day_rows:
             if row.kind in ("review", "drill") and row.grade is not None:
                 last[(row.deck_id, row.card_id)] = row
+            elif row.kind == "reset":  # a card made new again owes no re-drill
+                last.pop((row.deck_id, row.card_id), None)
         failing = sorted(
             (row for row in last.values() if row.grade < REDRILL_PASS),
             key=lambda r: (r.ts, r.id),
@@ -176,6 +191,18 @@ class StudySession:
             if (r.deck_id, r.card_id) not in self._buried
         ]
         return [ref for ref in refs if ref is not None]
+
+    def _is_reviewed(self, ref: CardRef) -> bool:
+        return ref[1] in self._due.get(ref[0], ())
+
+    def _state_of(self, ref: CardRef) -> CardState | None:
+        """The card's state: from the session's cache, else one read (never for new cards)."""
+        key = ref.key
+        if key not in self._states and self._is_reviewed(ref):
+            state = self.store.state(self.profile, *key)
+            if state is not None:
+                self._states[key] = state
+        return self._states.get(key)
 
     def _selected_ref(self, deck_id: str, card_id: str) -> CardRef | None:
         """The card's ref if this session studies it (its deck and tags are selected)."""
@@ -193,8 +220,9 @@ class StudySession:
     def remaining(self) -> int:
         """Cards still to show: the day's queue, re-drills included."""
         extra = 1 if self._front is not None else 0
-        pending = {r.key for r in self._queue} | {r.key for r in self._redrills}
-        return len(pending) + extra
+        # A card is in one of them only: graded cards leave the queue for the re-drills,
+        # and an undone card leaves the re-drills for the front.
+        return len(self._queue) + len(self._redrills) + extra
 
     def done(self) -> int:
         return len(self._graded)
@@ -222,7 +250,7 @@ class StudySession:
     def _make_item(self, ref: CardRef, redrill: bool) -> QueueItem:
         card = self.collection.card(ref)
         self._known[ref.key] = ref  # so an undo finds it even if its deck is edited away
-        state = self._states.get(ref.key)
+        state = self._state_of(ref)
         item = QueueItem(ref, card, redrill, state, shown_at=self.timer())
         if isinstance(card, ComputeCard):
             from dlcards.compute import make_instance
@@ -252,6 +280,8 @@ class StudySession:
     def grade(self, item: QueueItem, quality: int, *, answer: str | None = None) -> Row:
         """Record ``quality`` for ``item``; the row is committed before this returns."""
         duration_ms = int((self.timer() - item.shown_at) * 1000)
+        threshold = self.settings.leech_threshold
+        suspend_at = threshold if self.settings.leech_action == "suspend" else None
         row = self.store.record(
             self.profile,
             item.ref.deck_id,
@@ -263,22 +293,49 @@ class StudySession:
             duration_ms=duration_ms,
             instance=item.instance.to_json() if item.instance else None,
             answer=answer,
+            suspend_leech_at=suspend_at,
         )
         self._graded.append(row)
         key = item.ref.key
+        self.last_leech = None
         if row.kind == "review":
             state = apply_row(self._states.get(key), row)  # what the store just wrote
             if state is not None:
                 self._states[key] = state
                 self._due.setdefault(key[0], {})[key[1]] = row.due or ""
+            if quality < 3 and is_leech(state, threshold):
+                self.last_leech = "tagged"
+                if suspend_at is not None and state and leech_suspends(state.lapses, threshold):
+                    # store.record appended the suspend row with the grade
+                    self.last_leech = "suspended"
+                    self._leech_suspends.add(row.id)
+                    self._suspended.add(key)
+                    self._buried.add(key)
         self._remove(item.ref)
-        if quality < REDRILL_PASS:
+        if quality < REDRILL_PASS and self.last_leech != "suspended":
             self._redrills.append(item.ref)
         self._current = None
         return row
 
+    def is_leech(self, item: QueueItem) -> bool:
+        """Whether the card has lapsed ``leech_threshold`` times (since its last reset)."""
+        return is_leech(item.state, self.settings.leech_threshold)
+
+    def suspend(self, item: QueueItem) -> None:
+        """Suspend the card: it leaves this session and every queue until unsuspended."""
+        self.store.suspend(self.profile, item.ref.deck_id, item.ref.card_id, self.clock(),
+                           self.today)
+        self._suspended.add(item.ref.key)
+        self._buried.add(item.ref.key)
+        self._remove(item.ref)
+        if self._current is item:
+            self._current = None
+
     def _remove(self, ref: CardRef) -> None:
-        self._queue = [r for r in self._queue if r.key != ref.key]
+        if self._queue and self._queue[0].key == ref.key:
+            del self._queue[0]  # the usual case: the card just shown
+        else:
+            self._queue = [r for r in self._queue if r.key != ref.key]
         self._redrills = [r for r in self._redrills if r.key != ref.key]
 
     def undo(self) -> QueueItem | None:
@@ -288,6 +345,12 @@ class StudySession:
         row = self._graded.pop()
         self.store.undo(self.profile, row.id, self.clock(), self.today)
         key = (row.deck_id, row.card_id)
+        if row.id in self._leech_suspends:
+            # The grade made the card a suspended leech: undoing it undoes that too.
+            self._leech_suspends.discard(row.id)
+            self.store.unsuspend(self.profile, *key, self.clock(), self.today)
+            self._suspended.discard(key)
+            self._buried.discard(key)
         state = self.store.state(self.profile, *key)
         if state is None:
             self._states.pop(key, None)
@@ -354,15 +417,16 @@ class StudySession:
 
     def unseen_left(self) -> int:
         """Selected cards never reviewed, beyond today's queue (held back by the daily limit)."""
-        queued = {r.key for r in self._queue}
+        queued = {r.key for r in self._queue} | self._suspended
         return sum(
             1 for r in self.refs if r[1] not in self._due.get(r[0], ()) and r.key not in queued
         )
 
     def _due_of_selected(self) -> list[str]:
-        """Due dates of the selected cards that have been reviewed."""
-        due = self._due
-        return [d for r in self.refs if (d := due.get(r[0], {}).get(r[1]))]
+        """Due dates of the selected cards that have been reviewed (suspended ones left out)."""
+        due, suspended = self._due, self._suspended
+        return [d for r in self.refs if (d := due.get(r[0], {}).get(r[1]))
+                and (not suspended or r.key not in suspended)]
 
     # --- the end -----------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection as Keys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -37,19 +38,29 @@ class DeckCounts:
 
 
 def deck_counts(
-    collection: Collection, states: dict[tuple[str, str], CardState], today: date
+    collection: Collection,
+    states: dict[tuple[str, str], CardState],
+    today: date,
+    suspended: Keys[tuple[str, str]] = (),
 ) -> list[DeckCounts]:
-    """Per deck: cards, never-reviewed cards, non-new cards due today or overdue."""
+    """Per deck: cards, never-reviewed cards, non-new cards due today or overdue.
+
+    Suspended cards count as cards (and learned) but never as new or due: they are
+    not studied until unsuspended.
+    """
     result = []
     for deck in collection.decks:
-        new = due = 0
+        new = due = learned = 0
         for ref in deck.cards:
             state = states.get(ref.key)
+            learned += state is not None
+            if suspended and ref.key in suspended:
+                continue
             if state is None:
                 new += 1
             elif state.sm2.due is not None and state.sm2.due <= today:
                 due += 1
-        result.append(DeckCounts(deck, len(deck.cards), new, due, len(deck.cards) - new))
+        result.append(DeckCounts(deck, len(deck.cards), new, due, learned))
     return result
 
 
@@ -102,6 +113,7 @@ def summary(
     }
     states = store.states(profile)
     refs = collection.all_refs(deck_ids or None)
+    # As DESIGN §7 defines it: every non-new card due today, suspended or not.
     due_today = sum(
         1
         for ref in refs

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,32 +14,24 @@ from dlcards import __version__
 
 from .conftest import REPO, cli_env, run_cli, write_deck
 
+# Every module of the core: everything but the front ends (cli*, plain, tui, views).
 CORE = [
-    "deck",
-    "scheduler",
-    "store",
-    "session",
-    "kernels",
-    "problems",
-    "answers",
-    "collection",
-    "config",
-    "stats",
-    "compute",
-    "validate",
-    "deck_cache",
-    "interchange",
+    "answers", "backup", "browse", "cards", "collection", "compute", "config", "context",
+    "deck", "deck_cache", "errors", "fileutil", "log", "practice", "scheduler", "search",
+    "session", "stats", "store", "store_merge", "tomlpos", "validate",
 ]
+CORE_PACKAGES = ["interchange", "kernels", "problems"]
 
 
 def test_core_imports_no_ui_library() -> None:
     code = (
         "import importlib, pkgutil, sys\n"
         f"for name in {CORE!r}:\n"
-        "    try:\n"
-        "        importlib.import_module('dlcards.' + name)\n"
-        "    except ModuleNotFoundError as exc:\n"
-        "        if exc.name != 'dlcards.' + name: raise\n"
+        "    importlib.import_module('dlcards.' + name)\n"
+        f"for package in {CORE_PACKAGES!r}:\n"
+        "    module = importlib.import_module('dlcards.' + package)\n"
+        "    for info in pkgutil.iter_modules(module.__path__):\n"
+        "        importlib.import_module(f'dlcards.{package}.{info.name}')\n"
         "import dlcards.problems as p\n"
         "for name in p.PROBLEM_NAMES: p.get_problem(name)\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'typer', 'rich'))\n"
@@ -47,6 +40,26 @@ def test_core_imports_no_ui_library() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_studying_from_the_parse_cache_needs_no_pydantic(home: Path) -> None:
+    # Validation (pydantic, ~300 ms to import and build) runs when a deck is parsed;
+    # starting a session on decks already in the cache must not pay for it.
+    run_cli(home, "decks")  # fills the cache
+    code = (
+        "import sys\n"
+        "from dlcards.config import resolve_home\n"
+        "from dlcards.context import AppContext\n"
+        "from dlcards.session import StudySession\n"
+        "ctx = AppContext(resolve_home(None))\n"
+        "s = StudySession(ctx.store, ctx.collection, ctx.profile, ctx.settings, clock=ctx.now)\n"
+        "assert s.next_card() is not None\n"
+        "print('pydantic' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=cli_env(home), cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
 
 
 def test_cli_import_loads_neither_textual_nor_numpy() -> None:
@@ -155,3 +168,39 @@ def test_shipped_decks_are_listed_from_any_directory(home: Path) -> None:
     assert "deep-learning-interview" in ids
     first = decks[ids.index("deep-learning-interview")]
     assert Path(first["path"]).is_absolute() and first["new"] == first["cards"] >= 12
+
+
+def test_a_crash_inside_the_tui_is_one_line_and_a_log(home: Path) -> None:
+    import os
+    import pty
+    import select
+    import time
+
+    code = (
+        "import dlcards.tui.screens.review as review, dlcards.cli\n"
+        "def boom(self, *a, **k): raise RuntimeError('kaboom')\n"
+        "review.ReviewScreen.on_mount = boom\n"
+        "dlcards.cli.main(['study'])\n"
+    )
+    primary, secondary = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=secondary, stdout=secondary, stderr=subprocess.PIPE,
+        env={**cli_env(home), "TERM": "xterm-256color"}, cwd=REPO,
+    )
+    os.close(secondary)
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        if select.select([primary], [], [], 0.2)[0]:
+            try:
+                os.read(primary, 65536)  # keep the terminal drained
+            except OSError:
+                break
+    proc.wait(timeout=30)
+    os.close(primary)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    assert proc.returncode == 1, err[-2000:]
+    assert "Traceback" not in err
+    # Textual draws on stderr; after it restores the terminal comes our one line.
+    found = re.search(r"dlcards: unexpected error: kaboom — details in (\S+)\n$", err)
+    assert found, err[-500:]
+    assert "RuntimeError: kaboom" in Path(found.group(1)).read_text()

@@ -160,8 +160,8 @@ async def test_command_palette_offers_the_main_actions(tmp_path: Path) -> None:
     app = world.app()
     async with app.run_test(size=SIZE) as pilot:
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert titles == ["Study all due", "Stats", "Switch profile", "Toggle theme", "Help",
-                          "Quit"]
+        assert titles == ["Study all due", "Stats", "Practice", "Browse cards", "Switch profile",
+                          "Toggle theme", "Help", "Quit"]
         await pilot.press("ctrl+p", *"stats")
         await pilot.pause(0.3)
         await pilot.press("enter")

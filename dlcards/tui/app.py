@@ -11,7 +11,7 @@ import subprocess
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
@@ -19,6 +19,7 @@ from textual.screen import Screen
 from dlcards import config
 from dlcards.collection import CardRef, Collection, load_collection
 from dlcards.errors import UserError
+from dlcards.practice import PracticeSession
 from dlcards.session import StudySession
 from dlcards.store import Store
 from dlcards.tui import themes
@@ -28,7 +29,7 @@ from dlcards.tui.screens.review import ReviewScreen
 if TYPE_CHECKING:
     import numpy as np
 
-Start = Literal["home", "review"]
+Start = Literal["home", "review", "practice"]
 
 
 class DlcardsApp(App[None]):
@@ -52,6 +53,7 @@ class DlcardsApp(App[None]):
         limit: int | None = None,
         reload: Callable[[], Collection] | None = None,
         before_session: Callable[[], None] | None = None,
+        practice: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -66,9 +68,18 @@ class DlcardsApp(App[None]):
         self._start_args = (tuple(deck_ids), tuple(tags), limit)
         self._reload = reload
         self._before_session = before_session
+        self.crash: Exception | None = None  # an unexpected error that ended the app
+        self._practice_args = dict(practice or {})
         for theme in themes.THEMES.values():
             self.register_theme(theme)
         self.theme = themes.theme_for_setting(settings.theme, set(self.available_themes))
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual would print a full traceback with locals on exit; the CLI instead
+        # writes it to <home>/logs/ and prints one line (--debug shows it).
+        self.crash = error
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
 
     # --- the day and the session -------------------------------------------------------
 
@@ -85,8 +96,59 @@ class DlcardsApp(App[None]):
     def on_mount(self) -> None:
         # ``dlcards study`` opens Review alone (Home is built when it is first needed),
         # so the first card is painted as early as possible.
+        if self._start == "practice":
+            if not self.start_practice(**self._practice_args):
+                self.push_screen(HomeScreen())
+            return
         if self._start != "review" or not self.start_review(*self._start_args):
             self.push_screen(HomeScreen())
+
+    def new_practice(self, **options: Any) -> PracticeSession:
+        return PracticeSession(
+            self.store, self.collection, self.profile, self.settings, clock=self.clock,
+            rng=self.rng, timer=self.timer, **options,
+        )
+
+    def start_practice(self, **options: Any) -> bool:
+        """Open Review on a practice session (see dlcards.practice); say why not if empty."""
+        session = self.new_practice(**options)
+        if session.next_card() is None:
+            self.notify("No cards to practise here (suspended cards are left out). "
+                        "Try all decks, or another deck.", title="Nothing to practise")
+            return False
+        if self._before_session is not None:
+            self._before_session()  # the daily backup, before the first practice row
+        if len(self.screen_stack) > 1:
+            self.go_home()
+        self.push_screen(ReviewScreen(session))
+        return True
+
+    def action_practice(self) -> None:
+        """Home's c: choose what to practise, then start."""
+        from dlcards.tui.screens.practice_setup import PracticeSetupScreen
+
+        if isinstance(self.screen, ReviewScreen):
+            self.notify("Leave the review first (Esc) to practise.")
+            return
+        home = self.screen
+        deck_id = home.highlighted_deck() if isinstance(home, HomeScreen) else None
+        deck = self.collection.deck(deck_id) if deck_id else None
+
+        def chosen(options: dict[str, Any] | None) -> None:
+            if options is not None:
+                self.start_practice(**options)
+
+        self.push_screen(PracticeSetupScreen(deck_id, deck.name if deck else None), chosen)
+
+    def action_browse(self) -> None:
+        """Home's /: every card, searchable, with its history."""
+        from dlcards.tui.screens.browser import BrowserScreen
+
+        if isinstance(self.screen, ReviewScreen):
+            self.notify("Leave the review first (Esc) to browse the cards.")
+            return
+        if not isinstance(self.screen, BrowserScreen):
+            self.push_screen(BrowserScreen())
 
     def start_review(self, deck_ids: Sequence[str] = (), tags: Sequence[str] = (),
                      limit: int | None = None) -> bool:
@@ -107,6 +169,14 @@ class DlcardsApp(App[None]):
 
     def on_review_screen_ended(self, message: ReviewScreen.Ended) -> None:
         session = message.session
+        if isinstance(session, PracticeSession):
+            from dlcards.tui.screens.practice_summary import PracticeSummaryScreen
+
+            practice = session.summary()
+            self.go_home()
+            if practice.answered:
+                self.push_screen(PracticeSummaryScreen(practice, self.profile))
+            return
         summary = session.summary()
         if message.finished:
             from dlcards.tui.screens.summary import SummaryScreen
@@ -171,6 +241,23 @@ class DlcardsApp(App[None]):
 
         self.push_screen(ProfileScreen(self.store.profiles(), self.profile), switch)
 
+    def rename_profile(self, old: str, new: str) -> None:
+        """Rename a profile (every row and state goes with it); raises UserError if not."""
+        config.check_profile_name(new)
+        try:
+            self.store.rename_profile(old, new)
+        except ValueError as exc:
+            raise UserError(str(exc).replace("'", ""), "choose another name") from exc
+        if self.settings.user == old and self.home is not None:
+            # config.toml names it as the default profile: follow the rename there too.
+            config.save_setting(self.home, "user", new)
+            self.settings = dataclasses.replace(self.settings, user=new)
+        if self.profile == old:
+            self.profile = new
+            home = next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
+            if home is not None:
+                home.refresh_data()
+
     def switch_profile(self, name: str) -> None:
         config.check_profile_name(name)
         self.store.ensure_profile(name, self.clock())
@@ -197,6 +284,10 @@ class DlcardsApp(App[None]):
                             self.action_study_all)
         yield SystemCommand("Stats", "Heatmap, forecast, retention, hardest cards",
                             self.action_stats)
+        yield SystemCommand("Practice", "Weakest cards first, compute drills, interview mode",
+                            self.action_practice)
+        yield SystemCommand("Browse cards", "Search every card; its history; suspend, reset",
+                            self.action_browse)
         yield SystemCommand("Switch profile", "Study as someone else, or start a new profile",
                             self.action_profiles)
         yield SystemCommand("Toggle theme", "Dark or light (saved in config.toml)",
@@ -298,8 +389,11 @@ def make_app(
     deck_paths: Sequence[str] = (),
     reload: Callable[[], Collection] | None = None,
     before_session: Callable[[], None] | None = None,
+    practice: dict[str, Any] | None = None,
 ) -> DlcardsApp:
-    """Build the app. ``start="review"`` opens Review on the chosen decks/tags/limit.
+    """Build the app. ``start="review"`` opens Review on the chosen decks/tags/limit;
+    ``start="practice"`` a practice session with the ``practice`` options
+    (PracticeSession's keywords: deck_ids, tags, compute_only, interview, minutes, count).
 
     ``reload`` loads the decks again after an edit (default: ``<home>/decks`` and
     ``deck_paths`` through the collection's parse cache); ``before_session`` runs
@@ -315,5 +409,5 @@ def make_app(
     return DlcardsApp(
         store=store, collection=collection, settings=settings, profile=profile, home=home,
         clock=clock, rng=rng, timer=timer, start=start, deck_ids=deck_ids, tags=tags,
-        limit=limit, reload=reload, before_session=before_session,
+        limit=limit, reload=reload, before_session=before_session, practice=practice,
     )

@@ -16,8 +16,10 @@ from dlcards.scheduler import GRADE_LABELS
 HOME_KEYS = [
     ("Enter", "study the highlighted deck"),
     ("a", "study everything due"),
+    ("c", "practice: weakest first, compute drills, interview"),
+    ("/", "browse and search every card"),
     ("s", "statistics"),
-    ("p", "switch profile"),
+    ("p", "profiles: switch, create (type a name), rename (r)"),
     ("t", "dark / light theme"),
     ("?", "this help"),
     ("q", "quit"),
@@ -28,15 +30,23 @@ REVIEW_KEYS = [
     ("1 – 9", "choice cards: toggle an option; Enter checks"),
     ("Enter", "accept the suggested grade (choice and compute)"),
     ("u", "undo the last grade"),
-    ("b", "bury the card until tomorrow"),
+    ("b", "bury the card until tomorrow (practice: skip it)"),
+    ("s", "suspend the card (never shown until unsuspended)"),
     ("e", "edit the card's deck in $EDITOR"),
     ("Esc / q", "back to Home (every grade is saved)"),
+]
+CARDS_KEYS = [
+    ("typing", "words search fronts and backs (case, accents ignored)"),
+    ("filters", "tag:NAME  deck:ID  is:new|learning|mature|suspended|leech"),
+    ("↑ ↓ PgUp PgDn", "move; / back to the search box"),
+    ("Enter", "the card's history; there s (un)suspends, r resets, b buries, e edits"),
 ]
 COMPUTE_KEYS = [
     ("Enter", "check the answer (an empty box means “don't know”)"),
     ("Esc", "leave the box (then Esc again: Home)"),
 ]
-EVERYWHERE = [("Ctrl+P", "command palette: study, stats, profile, theme, help, quit")]
+EVERYWHERE = [("Ctrl+P",
+               "command palette: study, practice, cards, stats, profile, theme, help, quit")]
 
 
 def key_table(title: str, rows: list[tuple[str, str]]) -> Group:
@@ -61,11 +71,13 @@ def help_body() -> Group:
     )
     return Group(
         key_table("Home", HOME_KEYS),
-        key_table("Review", REVIEW_KEYS),
+        key_table("Review and practice", REVIEW_KEYS),
+        key_table("Cards (/ on Home)", CARDS_KEYS),
         key_table("Compute answer box", COMPUTE_KEYS),
         Text("Grades", style="bold underline"), grades,
-        Text("Below 3 the card starts over; below 4 it comes back today (re-drill).\n",
-             style="dim"),
+        Text("Below 3 the card starts over; below 4 it comes back today (re-drill).\n"
+             "Practice grades never change the schedule. A card forgotten leech_threshold "
+             "times (8) is a leech.\n", style="dim"),
         Text("Typing compute answers", style="bold underline"), answers,
         key_table("Everywhere", EVERYWHERE),
     )

@@ -35,8 +35,11 @@ def plural(count: int, word: str) -> str:
 
 class HomeScreen(Screen[None]):
     BINDINGS = [
-        Binding("enter", "study_deck", "Study deck", priority=True),
-        Binding("a", "study_all", "Study all due"),
+        # Short labels: with practice and cards, the full ones overflow 80 columns.
+        Binding("enter", "study_deck", "Study", priority=True),
+        Binding("a", "study_all", "All due"),
+        Binding("c", "app.practice", "Practice"),
+        Binding("slash", "app.browse", "Cards"),
         Binding("s", "app.stats", "Stats"),
         Binding("p", "app.profiles", "Profile"),
         Binding("t", "app.toggle_theme", "Theme", show=False),
@@ -66,7 +69,11 @@ class HomeScreen(Screen[None]):
             yield DeckTable(id="decks")
             yield Static(id="deck-detail")
             yield Static(id="load-errors")
-        yield KeyFooter()
+        # Home has the most keys: below 100 columns they only fit close together.
+        yield KeyFooter(compact=self.app.size.width < 100)
+
+    def on_resize(self) -> None:
+        self.query_one(KeyFooter).compact = self.size.width < 100
 
     def on_screen_resume(self) -> None:
         # Opening straight into Review (``dlcards study``) pushes Review at once:
@@ -78,7 +85,8 @@ class HomeScreen(Screen[None]):
         app = self.dl
         today = app.today()
         states = app.store.states(app.profile)
-        counts = stats.deck_counts(app.collection, states, today)
+        counts = stats.deck_counts(app.collection, states, today,
+                                   app.store.suspended(app.profile))
         summary = stats.summary(app.store, app.collection, app.profile, today)
         streak = summary["streak_days"]
         self.query_one(TitleBar).info = (
@@ -151,6 +159,11 @@ class HomeScreen(Screen[None]):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail()
+
+    def highlighted_deck(self) -> str | None:
+        """The id of the highlighted deck (None for a broken deck or an empty table)."""
+        key = self._highlighted_key()
+        return None if key is None or key.startswith("!") else key
 
     def _highlighted_key(self) -> str | None:
         table = self.query_one(DeckTable)

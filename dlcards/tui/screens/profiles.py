@@ -1,4 +1,8 @@
-"""Switch profile: pick one of the profiles on this machine or type a new name."""
+"""Profiles: pick one of the profiles on this machine, create one, or rename one.
+
+Typing a name that does not exist yet creates that profile and switches to it;
+``r`` on a highlighted profile renames it, keeping all its progress.
+"""
 
 from __future__ import annotations
 
@@ -13,36 +17,49 @@ from textual.widgets.option_list import Option
 from dlcards.config import check_profile_name
 from dlcards.errors import UserError
 
+NEW_HINT = "new profile: type its name, then Enter"
+
 
 class ProfileScreen(ModalScreen[str | None]):
-    """Dismisses with the chosen profile name, or None when cancelled."""
+    """Dismisses with the chosen (or new) profile name, or None when cancelled.
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    A rename is done here, through the app's ``rename_profile``; the dialog stays
+    open, showing the new name.
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("r", "rename", "Rename", show=False),
+    ]
 
     def __init__(self, profiles: list[tuple[str, int, str | None]], current: str) -> None:
         super().__init__()
         self.profiles = profiles
         self.current = current
+        self.renaming: str | None = None  # the profile being renamed
 
     def compose(self) -> ComposeResult:
         with Vertical(id="profile-dialog", classes="dialog"):
-            options = []
-            for name, reviews, last_day in self.profiles:
-                line = Text(("● " if name == self.current else "  ") + name,
-                            style="bold" if name == self.current else "")
-                detail = f"  {reviews} review{'s' if reviews != 1 else ''}"
-                if last_day:
-                    detail += f", last {last_day}"
-                line.append(detail, style="dim")
-                options.append(Option(line, id=name))
-            yield OptionList(*options, id="profile-list")
-            yield Input(placeholder="or type a new profile name, then Enter", id="profile-new",
-                        max_length=32)
+            yield OptionList(*self._options(), id="profile-list")
+            yield Input(placeholder=NEW_HINT, id="profile-new", max_length=32)
             yield Static(id="profile-error")
-            yield Static("Enter picks · Tab moves · Esc cancels", classes="dialog-hint")
+            yield Static("Enter picks · r renames · Tab moves · Esc cancels",
+                         classes="dialog-hint")
+
+    def _options(self) -> list[Option]:
+        options = []
+        for name, reviews, last_day in self.profiles:
+            line = Text(("● " if name == self.current else "  ") + name,
+                        style="bold" if name == self.current else "")
+            detail = f"  {reviews} review{'s' if reviews != 1 else ''}"
+            if last_day:
+                detail += f", last {last_day}"
+            line.append(detail, style="dim")
+            options.append(Option(line, id=name))
+        return options
 
     def on_mount(self) -> None:
-        self.query_one("#profile-dialog").border_title = "Switch profile"
+        self.query_one("#profile-dialog").border_title = "Profiles"
         option_list = self.query_one(OptionList)
         names = [name for name, _, _ in self.profiles]
         if self.current in names:
@@ -51,6 +68,55 @@ class ProfileScreen(ModalScreen[str | None]):
         if self.app.is_headless:
             self.query_one(Input).cursor_blink = False
 
+    def _error(self, message: str) -> None:
+        error = self.app.theme_variables.get("error", "red")
+        self.query_one("#profile-error", Static).update(Text(message, style=error))
+
+    def action_rename(self) -> None:
+        option_list = self.query_one(OptionList)
+        if option_list.highlighted is None:
+            return
+        self.renaming = self.profiles[option_list.highlighted][0]
+        box = self.query_one(Input)
+        box.value = ""
+        box.placeholder = f"new name for {self.renaming}, then Enter (Esc: cancel)"
+        box.focus()
+
+    def action_cancel(self) -> None:
+        if self.renaming is not None:
+            self._end_rename()
+            return
+        self.dismiss(None)
+
+    def _end_rename(self) -> None:
+        self.renaming = None
+        box = self.query_one(Input)
+        box.value = ""
+        box.placeholder = NEW_HINT
+        self.query_one("#profile-error", Static).update("")
+        self.query_one(OptionList).focus()
+
+    def _rename(self, old: str, new: str) -> None:
+        try:
+            check_profile_name(new)
+            if any(name == new for name, _, _ in self.profiles):
+                raise UserError(f"profile '{new}' already exists", "choose another name")
+            self.app.rename_profile(old, new)  # type: ignore[attr-defined]
+        except UserError as exc:
+            self._error(str(exc))
+            return
+        if self.current == old:
+            self.current = new
+        self.profiles = sorted(
+            ((new if name == old else name, reviews, last) for name, reviews, last in
+             self.profiles), key=lambda p: p[0])
+        option_list = self.query_one(OptionList)
+        option_list.clear_options()
+        option_list.add_options(self._options())
+        option_list.highlighted = [p[0] for p in self.profiles].index(new)
+        self._end_rename()
+        self.notify(f"Renamed {old} to {new}; all its progress went with it.", title="Profile")
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(event.option.id)
@@ -58,10 +124,12 @@ class ProfileScreen(ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         name = event.value.strip()
+        if self.renaming is not None:
+            self._rename(self.renaming, name)
+            return
         try:
             check_profile_name(name)
         except UserError as exc:
-            error = self.app.theme_variables.get("error", "red")
-            self.query_one("#profile-error", Static).update(Text(str(exc), style=error))
+            self._error(str(exc))
             return
         self.dismiss(name)

@@ -1,12 +1,14 @@
-"""Review: one card at a time — reveal or answer, then grade 0–5; undo, bury, edit.
+"""Review: one card at a time — reveal or answer, then grade 0–5; undo, bury, suspend, edit.
 
 Every grade goes through ``StudySession.grade``, which commits it before this
 screen asks for the next card, so leaving (or a crash) never loses a grade.
+A ``PracticeSession`` runs here too: it answers the same calls, its grades leave
+the schedule alone, and in interview mode a clock runs above each card.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +17,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from dlcards.cards import BasicCard, ChoiceCard, ComputeCard
+from dlcards.practice import PracticeSession
 from dlcards.session import QueueItem, StudySession
 from dlcards.tui.widgets.answer_box import AnswerBox
 from dlcards.tui.widgets.basic_card import BasicCardView
@@ -43,8 +46,11 @@ class ReviewScreen(Screen[None]):
         *[Binding(str(d), f"digit({d})", f"Key {d}", show=False) for d in range(10)],
         Binding("u", "undo", "Undo"),
         Binding("b", "bury", "Bury"),
+        Binding("b", "skip", "Skip"),  # practice: b leaves the card out of this practice
+        Binding("s", "suspend", "Suspend"),
         Binding("e", "edit", "Edit"),
-        Binding("question_mark", "app.help", "Help"),
+        # Not in the footer: at 80 columns it would push Esc off the line (Home shows ?).
+        Binding("question_mark", "app.help", "Help", show=False),
         Binding("escape", "leave", "Home"),
         Binding("q", "leave", "Home", show=False),
     ]
@@ -52,25 +58,30 @@ class ReviewScreen(Screen[None]):
     class Ended(Message):
         """The session is over (``finished``) or the user left it early."""
 
-        def __init__(self, session: StudySession, finished: bool) -> None:
+        def __init__(self, session: Any, finished: bool) -> None:
             super().__init__()
             self.session = session
             self.finished = finished
 
-    def __init__(self, session: StudySession) -> None:
+    def __init__(self, session: StudySession | PracticeSession) -> None:
         super().__init__(id="review")
-        self.session = session
+        # Either session: they answer the same calls (see dlcards.practice).
+        self.session: Any = session
+        self.practice = isinstance(session, PracticeSession)
+        self.interview = bool(getattr(session, "interview", False))
         self.item: QueueItem | None = None
         self.phase: Phase = "front"
         self.suggested: int | None = None
         self.answer: str | None = None
+        self._answered_in: float | None = None  # interview: seconds the answer took
 
     @property
     def dl(self) -> DlcardsApp:
         return cast("DlcardsApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield TitleBar("Review", self.session.profile, id="title")
+        title = "Interview" if self.interview else "Practice" if self.practice else "Review"
+        yield TitleBar(title, self.session.profile, id="title")
         yield SessionBar(id="session-bar")
         yield VerticalScroll(id="card-scroll")
         bar = GradeBar(id="grade-bar")
@@ -82,6 +93,21 @@ class ReviewScreen(Screen[None]):
         item = self.session.next_card()
         if item is not None:
             await self.show_item(item)
+        if self.interview or getattr(self.session, "minutes", None) is not None:
+            self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        """The interview clock (time on this card) and the practice's time left."""
+        parts = []
+        if self.interview and self.item is not None:
+            seconds = self._answered_in
+            if seconds is None:
+                seconds = self.session.timer() - self.item.shown_at
+            parts.append(clock_text(seconds))
+        left = self.session.time_left() if self.practice else None
+        if left is not None:
+            parts.append(f"{clock_text(left)} left")
+        self.query_one(SessionBar).set_clock(" · ".join(parts))
 
     # --- showing a card ------------------------------------------------------------
 
@@ -93,12 +119,13 @@ class ReviewScreen(Screen[None]):
         self.item = item
         self.suggested = None
         self.answer = None
+        self._answered_in = None
         scroll = self.query_one("#card-scroll", VerticalScroll)
         await scroll.remove_children()
         card = item.card
         view: BasicCardView | ChoiceCardView | ComputeCardView
         if isinstance(card, ChoiceCard):
-            view, self.phase = ChoiceCardView(card), "choosing"
+            view, self.phase = ChoiceCardView(card, interview=self.interview), "choosing"
         elif isinstance(card, ComputeCard):
             from dlcards.problems import get_problem
 
@@ -109,7 +136,9 @@ class ReviewScreen(Screen[None]):
             def seconds() -> float:
                 return session.timer() - item.shown_at
 
-            view, self.phase = ComputeCardView(card, item.instance, problem, seconds), "typing"
+            view = ComputeCardView(card, item.instance, problem, seconds,
+                                   interview=self.interview)
+            self.phase = "typing"
         else:
             assert isinstance(card, BasicCard)
             view = BasicCardView(card, revealed=revealed)
@@ -118,6 +147,12 @@ class ReviewScreen(Screen[None]):
         scroll.scroll_home(animate=False)
         self._update_bar()
         self._show_grades()
+        if self.interview or self.practice:
+            self._tick()
+        if self.session.is_leech(item):
+            lapses = item.state.lapses if item.state else 0
+            self.notify(f"Leech: forgotten {lapses} times. Consider rewriting it (e) or "
+                        "suspending it (s).", title="Leech", severity="warning")
         if isinstance(view, ComputeCardView):
             view.focus_box()
         else:
@@ -128,19 +163,27 @@ class ReviewScreen(Screen[None]):
         item = self.item
         assert item is not None
         deck = self.session.collection.deck(item.ref.deck_id)
-        kind = "re-drill" if item.redrill else "new" if item.is_new else "review"
+        if self.practice:
+            kind = "interview" if self.interview else "practice"
+        else:
+            kind = "re-drill" if item.redrill else "new" if item.is_new else "review"
         self.query_one(SessionBar).show(
             deck=deck.name if deck else item.ref.deck_id, kind=kind, tags=item.ref.tags,
             done=self.session.done(), left=self.session.remaining(),
+            leech=self.session.is_leech(item),
         )
 
     def _show_grades(self) -> None:
         bar = self.query_one(GradeBar)
         bar.display = self.phase == "back"
         if self.phase == "back" and self.item is not None:
-            bar.show(self.session.intervals(self.item), self.suggested)
+            bar.show(self.session.intervals(self.item), self.suggested, practice=self.practice)
 
     def _to_back(self) -> None:
+        if self.interview and self.item is not None:
+            # The clock stops at the answer: the time it took stays shown.
+            self._answered_in = self.session.timer() - self.item.shown_at
+            self._tick()
         self.phase = "back"
         self._show_grades()
         self.query_one("#card-scroll").focus()
@@ -170,6 +213,8 @@ class ReviewScreen(Screen[None]):
             return phase == "back" and digit <= 5
         if action == "undo":
             return True if self.session.done() else None
+        if action in ("bury", "skip"):
+            return (action == "skip") == self.practice
         return True
 
     # --- answering ---------------------------------------------------------------------
@@ -234,7 +279,17 @@ class ReviewScreen(Screen[None]):
     async def grade(self, quality: int) -> None:
         """Record the grade (committed when this returns), then show the next card."""
         assert self.item is not None
-        self.session.grade(self.item, quality, answer=self.answer)
+        item = self.item
+        self.session.grade(item, quality, answer=self.answer)
+        if self.session.last_leech == "suspended":
+            self.notify(f"“{item.ref.card_id}” is a leech and was suspended "
+                        "(leech_action = \"suspend\"). Rewrite it, then unsuspend it from "
+                        "the card browser (/ on Home).", title="Leech suspended",
+                        severity="warning", timeout=10)
+        elif self.session.last_leech == "tagged":
+            self.notify(f"“{item.ref.card_id}” is now a leech: it keeps being forgotten. "
+                        "Consider rewriting or suspending it.", title="Leech",
+                        severity="warning", timeout=8)
         await self._advance()
 
     async def _advance(self) -> None:
@@ -258,7 +313,21 @@ class ReviewScreen(Screen[None]):
         if self.item is None:
             return
         self.session.bury(self.item)
-        self.notify(f"Buried “{self.item.ref.card_id}” until tomorrow.")
+        if self.practice:
+            self.notify(f"Skipped “{self.item.ref.card_id}” for this practice.")
+        else:
+            self.notify(f"Buried “{self.item.ref.card_id}” until tomorrow.")
+        await self._advance()
+
+    async def action_skip(self) -> None:
+        await self.action_bury()
+
+    async def action_suspend(self) -> None:
+        if self.item is None:
+            return
+        self.session.suspend(self.item)
+        self.notify(f"Suspended “{self.item.ref.card_id}”: it is not shown again until you "
+                    "unsuspend it in the card browser (/ on Home).", title="Suspended")
         await self._advance()
 
     async def action_edit(self) -> None:
@@ -277,3 +346,8 @@ class ReviewScreen(Screen[None]):
 
     def action_leave(self) -> None:
         self.post_message(self.Ended(self.session, finished=False))
+
+
+def clock_text(seconds: float) -> str:
+    minutes, rest = divmod(max(0, int(seconds)), 60)
+    return f"{minutes}:{rest:02d}"

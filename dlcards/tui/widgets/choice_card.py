@@ -88,9 +88,10 @@ class ChoiceCardView(Vertical):
     ChoiceCardView > .hint { color: $text-muted; margin: 1 0 0 0; }
     """
 
-    def __init__(self, card: ChoiceCard) -> None:
+    def __init__(self, card: ChoiceCard, *, interview: bool = False) -> None:
         super().__init__(classes="card-view")
         self.card = card
+        self.interview = interview  # no hint of how many options are right
         self.picked: set[int] = set()
         self.submitted = False
 
@@ -100,8 +101,9 @@ class ChoiceCardView(Vertical):
             for index, text in enumerate(self.card.choices):
                 yield ChoiceOption(index, text)
         several = "one or more may be right" if len(self.card.correct) != 1 else "pick one"
+        aside = "" if self.interview else f" ({several})"
         yield Static(
-            f"Toggle with 1–{len(self.card.choices)} ({several}), then Enter to check.",
+            f"Toggle with 1–{len(self.card.choices)}{aside}, then Enter to check.",
             classes="hint",
         )
         result = Vertical(classes="back")

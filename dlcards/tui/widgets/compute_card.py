@@ -47,8 +47,9 @@ class ComputeCardView(Vertical):
             self.answer = answer
 
     def __init__(self, card: ComputeCard, instance: Instance, problem: Problem,
-                 seconds: Callable[[], float]) -> None:
+                 seconds: Callable[[], float], *, interview: bool = False) -> None:
         super().__init__(classes="card-view")
+        self.interview = interview  # no constants, only the answer's format
         self.card = card
         self.instance = instance
         self.problem = problem
@@ -63,11 +64,16 @@ class ComputeCardView(Vertical):
         yield Static(Text(rendered.text), classes="prompt")
         if rendered.grids:
             yield Static(grids_row(rendered.grids), classes="grids")
-        if rendered.constants:
+        if rendered.constants and not self.interview:
             yield Static(Text.assemble(("Constants  ", "dim"), "   ".join(rendered.constants)),
                          classes="constants")
+        hint = rendered.answer_hint
+        if self.interview:
+            from dlcards.practice import minimal_hint
+
+            hint = minimal_hint(hint)
         with Vertical(classes="answer"):
-            yield Static(Text.assemble(("Answer: ", "bold"), (rendered.answer_hint, "dim")),
+            yield Static(Text.assemble(("Answer: ", "bold"), (hint, "dim")),
                          classes="answer-hint")
             yield AnswerBox(placeholder="type, then Enter to check (empty: don't know)",
                             id="answer-box")

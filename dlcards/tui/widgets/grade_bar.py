@@ -83,9 +83,15 @@ class GradeBar(Widget):
     def _arrange(self) -> None:
         self.set_class(self.size.width >= WIDE, "-wide")
 
-    def show(self, intervals: dict[int, int] | None, suggested: int | None) -> None:
+    def show(self, intervals: dict[int, int] | None, suggested: int | None,
+             practice: bool = False) -> None:
         note = self.query_one("#grade-note", Static)
-        if intervals is None:
+        if intervals is None and practice:
+            text = "Practice: the schedule is unchanged, whatever the grade."
+            if suggested is not None:
+                text = f"Suggested grade {suggested}: Enter accepts it. Practice: no rescheduling."
+            note.update(Text(text, style="dim"))
+        elif intervals is None:
             note.update(Text("Re-drill: the schedule is unchanged; 4 or 5 ends it for today.",
                              style="dim"))
         elif suggested is not None:

@@ -13,8 +13,8 @@ from textual.widgets import Footer
 
 
 class KeyFooter(Footer):
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *, compact: bool = False) -> None:
+        super().__init__(compact=compact)
         self._shown: tuple | None = None
         self._pending = False
 

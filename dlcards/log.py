@@ -1,0 +1,144 @@
+"""The review log as data: rows, card states, and the replay that turns one into the other.
+
+The log is the source of truth (DESIGN §5); a card's state is the replay of its
+rows ordered by (ts, id), cancelled rows skipped, only the kinds that schedule
+applied. ``dlcards.store`` keeps these in SQLite; this module has no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+
+from dlcards.scheduler import State, new_state, review
+
+SCHEDULING_KINDS = ("review", "reset")  # the kinds that change a card's SM-2 state
+GRADE_KINDS = ("review", "drill", "practice")
+# Rows that act on a card without a grade; they merge between machines like grades.
+CARD_EVENT_KINDS = ("suspend", "unsuspend", "reset")
+ROW_KINDS = (*GRADE_KINDS, "undo", *CARD_EVENT_KINDS)
+
+
+@dataclass(frozen=True, slots=True)
+class CardState:
+    """A card's SM-2 state plus the counts the app shows (lapses, reviews)."""
+
+    sm2: State
+    lapses: int = 0
+    reviews: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    id: str
+    profile: str
+    deck_id: str
+    card_id: str
+    ts: str
+    study_day: str
+    kind: str
+    grade: int | None
+    duration_ms: int | None = None
+    instance: str | None = None
+    answer: str | None = None
+    cancels: str | None = None
+    repetitions: int | None = None
+    easiness: int | None = None
+    interval: int | None = None
+    due: str | None = None
+
+
+def format_ts(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_ts(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+_NEW_AGAIN = CardState(new_state())  # after a reset; 0 reviews: the cache keeps no row
+
+
+def apply_row(state: CardState | None, row: Row) -> CardState | None:
+    """One step of the replay: how a (not cancelled) row changes a card's state.
+
+    Reads only ``kind``, ``grade`` and ``study_day`` (the merge replays millions of
+    rows through light tuples). A ``reset`` makes the card new: a state with no
+    reviews, which the cache stores as no row at all.
+    """
+    kind = row.kind
+    if kind == "reset":
+        return _NEW_AGAIN
+    if kind != "review" or row.grade is None:
+        return state
+    current = state or _NEW_AGAIN
+    sm2 = review(current.sm2, row.grade, date.fromisoformat(row.study_day))
+    return CardState(sm2, current.lapses + (row.grade < 3), current.reviews + 1)
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """What a log replays to: card states (reviewed cards only) and suspended cards."""
+
+    states: dict[tuple[str, str], CardState]
+    suspended: dict[tuple[str, str], str]  # card -> ts of the suspend row in force
+
+
+def replay_log(rows: Iterable[Row]) -> Replayed:
+    """States and suspensions from a log: ordered by (ts, id), cancelled rows skipped."""
+    ordered = sorted(rows, key=lambda r: (r.ts, r.id))
+    cancelled = {r.cancels for r in ordered if r.kind == "undo" and r.cancels}
+    states: dict[tuple[str, str], CardState] = {}
+    suspended: dict[tuple[str, str], str] = {}
+    for row in ordered:
+        if row.id in cancelled:
+            continue
+        key = (row.deck_id, row.card_id)
+        if row.kind == "suspend":
+            suspended[key] = row.ts
+        elif row.kind == "unsuspend":
+            suspended.pop(key, None)
+        after = apply_row(states.get(key), row)
+        if after is not None:
+            states[key] = after
+    # A card reset and not reviewed since is new: like the cache, no entry for it.
+    return Replayed({k: s for k, s in states.items() if s.reviews}, suspended)
+
+
+def replay(rows: Iterable[Row]) -> dict[tuple[str, str], CardState]:
+    """Card states from a log: ordered by (ts, id), cancelled rows skipped."""
+    return replay_log(rows).states
+
+
+def is_leech(state: CardState | None, threshold: int) -> bool:
+    """A leech: a card forgotten ``threshold`` times or more (lapses since its last reset)."""
+    return state is not None and state.lapses >= threshold
+
+
+def leech_suspends(lapses: int, threshold: int) -> bool:
+    """Whether the lapse that brought a card to ``lapses`` suspends it (leech_action "suspend").
+
+    At the threshold, then again every half threshold (as Anki does), so a leech the
+    user unsuspended without rewriting comes back to their attention.
+    """
+    if lapses < threshold:
+        return False
+    return (lapses - threshold) % max(1, threshold // 2) == 0
+
+
+def state_from_row(row: tuple) -> CardState:
+    repetitions, easiness, interval, due, lapses, reviews = row
+    sm2 = State(repetitions, easiness, interval, date.fromisoformat(due) if due else None)
+    return CardState(sm2, lapses, reviews)
+
+
+def with_state(row: Row, state: CardState | None) -> Row:
+    sm2 = (state or CardState(new_state())).sm2
+    return replace(
+        row,
+        repetitions=sm2.repetitions,
+        easiness=sm2.easiness_hundredths,
+        interval=sm2.interval,
+        due=sm2.due.isoformat() if sm2.due else None,
+    )

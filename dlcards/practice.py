@@ -1,0 +1,339 @@
+"""Practice: cards regardless of their schedule, weakest first; no UI code.
+
+A practice session shows the selected cards (suspended ones never) in order of
+weakness — lowest easiness first, ties by most lapses, then cards never seen —
+mixing topics among equally weak cards. Its grades are logged as rows of kind
+``practice``, which the replay skips: practising never changes a card's schedule.
+Compute-only practice is endless: it goes round the cards again with fresh
+numbers until the time or count limit, or until the user stops. The interview
+variant shows a clock per card and hides hints (see ``minimal_hint``).
+
+``PracticeSession`` answers the calls the review screen and plain mode make of a
+``StudySession`` (next_card, grade, undo, bury, suspend, intervals, done,
+remaining, reload), so both drive it unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+import time as _time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from dlcards.cards import ComputeCard
+from dlcards.collection import CardRef, Collection
+from dlcards.config import Settings, study_day
+from dlcards.session import QueueItem, select_refs
+from dlcards.store import Row, Store, is_leech
+
+if TYPE_CHECKING:
+    import numpy as np
+
+PASS = 3  # a practice answer counts as right from grade 3 (as the session's accuracy)
+SLOWEST = 5
+# Tags that say how hard a card is, not what it is about: never a topic.
+LEVEL_TAGS = frozenset({"beginner", "intermediate", "advanced", "easy", "medium", "hard"})
+_LEVEL_TAG = re.compile(r"(level|lvl)-?\d+")
+
+
+def topic_of(ref: CardRef, deck_tags: Iterable[str] = ()) -> str:
+    """A card's topic: its first own tag that is not a level; else its deck."""
+    shared = set(deck_tags)
+    for tag in ref.tags:
+        if tag not in shared and tag not in LEVEL_TAGS and not _LEVEL_TAG.fullmatch(tag):
+            return tag
+    return ref.deck_id
+
+
+def weakest_first(
+    refs: Sequence[CardRef],
+    weakness: dict[tuple[str, str], tuple[int, int]],
+    topics: dict[tuple[str, str], str],
+) -> list[CardRef]:
+    """``refs`` from weakest to strongest, topics mixed among equals.
+
+    ``weakness`` holds (easiness hundredths, lapses) of the cards seen before;
+    order: lowest easiness, then most lapses, then the unseen cards. Cards equally
+    weak are dealt round-robin over their topics (in order of first appearance),
+    each topic's cards in collection order, so one topic never fills a stretch that
+    another, as weak, could share.
+    """
+    groups: dict[tuple[int, ...], list[CardRef]] = {}
+    for ref in refs:
+        seen = weakness.get(ref.key)
+        rank = (0, seen[0], -seen[1]) if seen is not None else (1,)
+        groups.setdefault(rank, []).append(ref)
+    ordered: list[CardRef] = []
+    for rank in sorted(groups):
+        by_topic: dict[str, list[CardRef]] = {}
+        for ref in groups[rank]:
+            by_topic.setdefault(topics.get(ref.key, ref.deck_id), []).append(ref)
+        queues = list(by_topic.values())
+        for index in range(max(len(q) for q in queues)):
+            ordered += [q[index] for q in queues if index < len(q)]
+    return ordered
+
+
+def minimal_hint(hint: str) -> str:
+    """An answer hint cut to what is needed to type an answer (interview mode).
+
+    Drops examples ("e.g. …"), asides in parentheses, alternatives after a dash
+    ("— or impossible if …") and sizes, which would give the result's shape away:
+    "a 2×2 matrix, rows separated by ; (e.g. 1 2; 3 4)" becomes "a matrix, rows
+    separated by ;". A badly typed answer still gets the problem's own message
+    saying what it expects.
+    """
+    text = hint.split(" — ")[0]
+    text = re.sub(r"\s*\([^)]*\)", "", text)
+    text = re.sub(r",?\s*e\.g\..*$", "", text)
+    text = re.sub(r"\b\d+\s*×\s*\d+\s+", "", text)  # "a 2×3 matrix" -> "a matrix"
+    text = re.sub(r"^\d+\s+(?=numbers)", "", text)  # "4 numbers" -> "numbers"
+    text = text.strip(" ,—-")
+    return text or hint
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    topic: str
+    right: int
+    total: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.total
+
+
+@dataclass(frozen=True)
+class SlowCard:
+    ref: CardRef
+    seconds: float
+    grade: int
+
+
+@dataclass(frozen=True)
+class PracticeSummary:
+    answered: int  # grades given
+    right: int  # grades of 3 or more
+    seconds: float
+    topics: list[TopicScore]  # weakest topic first
+    slowest: list[SlowCard]  # the slowest answers, slowest first
+    interview: bool = False
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.right / self.answered if self.answered else None
+
+
+class PracticeSession:
+    """Practice of one profile's selected cards; see the module's docstring."""
+
+    def __init__(
+        self,
+        store: Store,
+        collection: Collection,
+        profile: str,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime],
+        rng: np.random.Generator | None = None,
+        timer: Callable[[], float] | None = None,
+        deck_ids: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        compute_only: bool = False,
+        interview: bool = False,
+        minutes: float | None = None,
+        count: int | None = None,
+    ) -> None:
+        self.store = store
+        self.collection = collection
+        self.profile = profile
+        self.settings = settings
+        self.clock = clock
+        self._rng = rng
+        self.timer: Callable[[], float] = timer or _time.monotonic
+        self.started = self.timer()
+        self.compute_only = compute_only
+        self.interview = interview
+        self.minutes = minutes
+        self.count = count
+        self.today = study_day(clock(), settings.day_start)
+        self._deck_ids, self._tags = tuple(deck_ids), tuple(tags)
+        self.last_leech: str | None = None  # practice never adds lapses: always None
+        self._graded: list[tuple[Row, QueueItem]] = []
+        self._current: QueueItem | None = None
+        self._front: QueueItem | None = None
+        self._build()
+
+    # --- the order -----------------------------------------------------------------
+
+    def _build(self) -> None:
+        suspended = set(self.store.suspended(self.profile))
+        refs = [
+            r for r in select_refs(self.collection, self._deck_ids, self._tags)
+            if r.key not in suspended and (not self.compute_only or r.type == "compute")
+        ]
+        self.refs = refs
+        table = self.store.state_table(self.profile)
+        weakness = {key: (s[1], s[4]) for key, s in table.items()}
+        deck_tags = {d.id: d.tags for d in self.collection.decks}
+        self.topics = {r.key: topic_of(r, deck_tags.get(r.deck_id, ())) for r in refs}
+        self._order = weakest_first(refs, weakness, self.topics)
+        self._position = 0
+        self.rounds = 1
+
+    @property
+    def endless(self) -> bool:
+        """Compute drills go round again with fresh numbers; other practice ends."""
+        return self.compute_only
+
+    def time_left(self) -> float | None:
+        if self.minutes is None:
+            return None
+        return max(0.0, self.minutes * 60 - (self.timer() - self.started))
+
+    def _over(self) -> bool:
+        if self.count is not None and len(self._graded) >= self.count:
+            return True
+        left = self.time_left()
+        return left is not None and left <= 0
+
+    def next_card(self) -> QueueItem | None:
+        """The card to show now, or None when the practice is over."""
+        if self._current is not None:
+            return self._current
+        if self._front is not None:
+            self._current, self._front = self._front, None
+            return self._current
+        if self._over() or not self._order:
+            return None
+        if self._position >= len(self._order):
+            if not self.endless:
+                return None
+            self._position = 0
+            self.rounds += 1
+        ref = self._order[self._position]
+        self._position += 1
+        self._current = self._make_item(ref)
+        return self._current
+
+    def _make_item(self, ref: CardRef) -> QueueItem:
+        card = self.collection.card(ref)
+        state = self.store.state(self.profile, *ref.key)
+        item = QueueItem(ref, card, False, state, shown_at=self.timer(), practice=True)
+        if isinstance(card, ComputeCard):
+            from dlcards.compute import make_instance
+
+            item.instance = make_instance(card, state.sm2.repetitions if state else 0, self.rng)
+        return item
+
+    @property
+    def rng(self) -> np.random.Generator:
+        if self._rng is None:
+            import numpy as np
+
+            self._rng = np.random.default_rng()
+        return self._rng
+
+    # --- acting on the current card --------------------------------------------------
+
+    def intervals(self, item: QueueItem) -> dict[int, int] | None:
+        return None  # practice never changes the schedule
+
+    def grade(self, item: QueueItem, quality: int, *, answer: str | None = None) -> Row:
+        """Log a ``practice`` row (committed when this returns); the schedule is unchanged."""
+        row = self.store.record(
+            self.profile, item.ref.deck_id, item.ref.card_id, "practice", quality,
+            self.clock(), self.today,
+            duration_ms=int((self.timer() - item.shown_at) * 1000),
+            instance=item.instance.to_json() if item.instance else None,
+            answer=answer,
+        )
+        self._graded.append((row, item))
+        self._current = None
+        return row
+
+    def undo(self) -> QueueItem | None:
+        """Cancel the last practice answer; its card is shown again next."""
+        if not self._graded:
+            return None
+        row, item = self._graded.pop()
+        self.store.undo(self.profile, row.id, self.clock(), self.today)
+        if self._current is not None:
+            self._position -= 1  # the card on screen comes back after the undone one
+            self._current = None
+        self._front = self._make_item(item.ref)
+        return self._front
+
+    def bury(self, item: QueueItem) -> None:
+        """Skip the card for the rest of this practice (the schedule has no say here)."""
+        self._drop(item.ref)
+        if self._current is item:
+            self._current = None
+
+    def suspend(self, item: QueueItem) -> None:
+        self.store.suspend(self.profile, item.ref.deck_id, item.ref.card_id, self.clock(),
+                           self.today)
+        self.bury(item)
+
+    def _drop(self, ref: CardRef) -> None:
+        before = self._order[: self._position]
+        self._position -= sum(1 for r in before if r.key == ref.key)
+        self._order = [r for r in self._order if r.key != ref.key]
+
+    def is_leech(self, item: QueueItem) -> bool:
+        return is_leech(item.state, self.settings.leech_threshold)
+
+    def done(self) -> int:
+        return len(self._graded)
+
+    def remaining(self) -> int | None:
+        """Cards left to show, the one on screen included (as a study session counts);
+        None when endless."""
+        if self.endless:
+            return None
+        left = len(self._order) - self._position
+        left += (self._front is not None) + (self._current is not None)
+        if self.count is not None:
+            left = min(left, self.count - len(self._graded))
+        return max(0, left)
+
+    def reload(self, collection: Collection) -> None:
+        """Use a freshly loaded collection (after an edit), keeping the practice's place."""
+        self.collection = collection
+        fresh = {r.key: r for r in select_refs(collection, self._deck_ids, self._tags)}
+        shown = {r.key for r in self._order[: self._position]}
+        self._order = [fresh[r.key] for r in self._order if r.key in fresh]
+        self._position = sum(1 for r in self._order if r.key in shown)
+        current = self._current
+        if current is not None and current.ref.key in fresh:
+            ref = fresh[current.ref.key]
+            card = collection.card(ref)
+            if card != current.card:
+                self._current = self._make_item(ref)
+                self._current.shown_at = current.shown_at
+
+    # --- the end ------------------------------------------------------------------
+
+    def summary(self) -> PracticeSummary:
+        rows = [(row, item) for row, item in self._graded if row.grade is not None]
+        by_topic: dict[str, list[int]] = {}
+        for row, item in rows:
+            score = by_topic.setdefault(self.topics.get(item.ref.key, item.ref.deck_id), [0, 0])
+            score[0] += row.grade >= PASS
+            score[1] += 1
+        topics = sorted(
+            (TopicScore(topic, right, total) for topic, (right, total) in by_topic.items()),
+            key=lambda t: (t.accuracy, -t.total, t.topic),
+        )
+        slow = sorted(rows, key=lambda pair: -(pair[0].duration_ms or 0))[:SLOWEST]
+        return PracticeSummary(
+            answered=len(rows),
+            right=sum(1 for row, _ in rows if row.grade >= PASS),
+            seconds=self.timer() - self.started,
+            topics=topics,
+            slowest=[SlowCard(item.ref, (row.duration_ms or 0) / 1000, row.grade)
+                     for row, item in slow],
+            interview=self.interview,
+        )

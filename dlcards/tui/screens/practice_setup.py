@@ -1,0 +1,72 @@
+"""Practice (Home's c): which cards to practise and how; the schedule is never changed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+INTERVIEW_CARDS = 10
+
+
+def practice_choices(deck_id: str | None, deck_name: str | None) -> list[tuple[str, str, dict]]:
+    """(title, explanation, PracticeSession options) of each choice, in the order shown."""
+    choices = []
+    if deck_id is not None:
+        choices.append((f"Weakest first · {deck_name or deck_id}",
+                        "lowest easiness, most lapses, then unseen; topics mixed",
+                        {"deck_ids": (deck_id,)}))
+    choices += [
+        ("Weakest first · all decks",
+         "every deck, the cards you forget most first", {}),
+        ("Compute drill · endless",
+         "compute cards, fresh numbers, round and round until Esc",
+         {"compute_only": True}),
+        (f"Interview · {INTERVIEW_CARDS} cards",
+         "the weakest cards of all decks, a clock each, no hints",
+         {"interview": True, "count": INTERVIEW_CARDS}),
+    ]
+    return choices
+
+
+class PracticeSetupScreen(ModalScreen[dict[str, Any] | None]):
+    """Dismisses with the PracticeSession options chosen, or None."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel"),
+        *[Binding(str(n), f"pick({n})", show=False) for n in range(1, 5)],
+    ]
+
+    def __init__(self, deck_id: str | None, deck_name: str | None = None) -> None:
+        super().__init__()
+        self.choices = practice_choices(deck_id, deck_name)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="practice-dialog", classes="dialog"):
+            options = []
+            for number, (title, detail, _) in enumerate(self.choices, start=1):
+                line = Text.assemble((f"{number}  ", "bold"), (title, "bold"))
+                line.append(f"\n   {detail}", style="dim")
+                options.append(Option(line, id=str(number)))
+            yield OptionList(*options, id="practice-list")
+            yield Static("Practice never changes your schedule: grades are logged apart.",
+                         classes="dialog-note")
+            yield Static("Enter or 1–4 starts · Esc cancels", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#practice-dialog").border_title = "Practice"
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_pick(int(event.option.id or 1))
+
+    def action_pick(self, number: int) -> None:
+        if 1 <= number <= len(self.choices):
+            self.dismiss(dict(self.choices[number - 1][2]))

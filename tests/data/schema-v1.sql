@@ -1,0 +1,61 @@
+-- dlcards progress database, the latest schema (PRAGMA user_version = 1).
+-- The review log is the source of truth; card_state is a cache of it, updated
+-- in the same transaction as every row and rebuilt by replaying the log.
+
+CREATE TABLE profiles (
+    name        TEXT PRIMARY KEY,
+    created_at  TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Append-only. One row per event; ids are UUIDs so logs from two machines merge.
+CREATE TABLE reviews (
+    id           TEXT PRIMARY KEY,
+    profile      TEXT NOT NULL,
+    deck_id      TEXT NOT NULL,
+    card_id      TEXT NOT NULL,
+    ts           TEXT NOT NULL,      -- UTC, 'YYYY-MM-DDTHH:MM:SS.ffffffZ' (sorts as text)
+    study_day    TEXT NOT NULL,      -- local date with day_starts_at applied, fixed when graded
+    kind         TEXT NOT NULL,      -- review | drill | undo | practice
+    grade        INTEGER,            -- 0-5; NULL for undo
+    duration_ms  INTEGER,
+    instance     TEXT,               -- compute cards: {"problem", "level", "seed", "params"} as JSON
+    answer       TEXT,               -- compute and choice cards: what was typed or chosen
+    cancels      TEXT,               -- undo: the id of the row it cancels
+    repetitions  INTEGER,            -- the card's state after this row
+    easiness     INTEGER,            -- hundredths
+    interval     INTEGER,
+    due          TEXT
+);
+CREATE INDEX reviews_by_profile_time ON reviews (profile, ts, id);
+CREATE INDEX reviews_by_profile_day ON reviews (profile, study_day);
+CREATE INDEX reviews_by_card ON reviews (profile, deck_id, card_id, ts);
+CREATE INDEX reviews_by_cancelled ON reviews (cancels) WHERE cancels IS NOT NULL;
+
+-- Cache of the log: one row per card a profile has reviewed (no row = new).
+CREATE TABLE card_state (
+    profile      TEXT NOT NULL,
+    deck_id      TEXT NOT NULL,
+    card_id      TEXT NOT NULL,
+    repetitions  INTEGER NOT NULL,
+    easiness     INTEGER NOT NULL,
+    interval     INTEGER NOT NULL,
+    due          TEXT NOT NULL,
+    lapses       INTEGER NOT NULL,
+    reviews      INTEGER NOT NULL,
+    PRIMARY KEY (profile, deck_id, card_id)
+) WITHOUT ROWID;
+CREATE INDEX card_state_by_due ON card_state (profile, due);
+
+-- Buried cards leave one study day's queue; not part of the merged log.
+CREATE TABLE buried (
+    profile    TEXT NOT NULL,
+    deck_id    TEXT NOT NULL,
+    card_id    TEXT NOT NULL,
+    study_day  TEXT NOT NULL,
+    PRIMARY KEY (profile, study_day, deck_id, card_id)
+) WITHOUT ROWID;
+
+CREATE TABLE meta (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+) WITHOUT ROWID;
