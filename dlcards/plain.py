@@ -253,8 +253,9 @@ class PlainStudy:
         minutes, seconds = divmod(int(summary.seconds), 60)
         accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "—"
         self.say(
-            f"Session over: {summary.reviewed} cards, {summary.passed} of {summary.grades} "
-            f"grades right ({accuracy}), {summary.redrills} re-drills, {minutes}m {seconds:02d}s. "
+            f"Session over: {_count(summary.reviewed, 'card')}, {summary.passed} of "
+            f"{_count(summary.grades, 'grade')} right ({accuracy}), "
+            f"{_count(summary.redrills, 're-drill')}, {minutes}m {seconds:02d}s. "
             f"Due tomorrow: {summary.due_tomorrow}."
         )
 
@@ -329,5 +330,9 @@ def parse_choice(line: str, count: int) -> list[int] | None:
     return numbers
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _days(days: int) -> str:
-    return "1 day" if days == 1 else f"{days} days"
+    return _count(days, "day")
