@@ -4,12 +4,34 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dlcards.cards import ComputeCard
+from dlcards.cards import Card, ComputeCard
 
 if TYPE_CHECKING:
     import numpy as np
 
     from dlcards.problems import Instance
+    from dlcards.store import CardState
+
+
+class LazyRng:
+    """A ``numpy.random.Generator`` made on first use: numpy loads with the first compute card."""
+
+    def __init__(self, rng: np.random.Generator | None = None) -> None:
+        self._rng = rng
+
+    def __call__(self) -> np.random.Generator:
+        if self._rng is None:
+            import numpy as np
+
+            self._rng = np.random.default_rng()
+        return self._rng
+
+
+def instance_for(card: Card, state: CardState | None, rng: LazyRng) -> Instance | None:
+    """The instance a card shows now: a compute card's, else None."""
+    if not isinstance(card, ComputeCard):
+        return None
+    return make_instance(card, state.sm2.repetitions if state else 0, rng())
 
 
 def level_for(card: ComputeCard, repetitions: int) -> int:

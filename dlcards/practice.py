@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from dlcards.cards import ComputeCard
 from dlcards.collection import CardRef, Collection
+from dlcards.compute import LazyRng, instance_for
 from dlcards.config import Settings, study_day
 from dlcards.session import QueueItem, select_refs
 from dlcards.store import Row, Store, is_leech
@@ -151,7 +151,7 @@ class PracticeSession:
         self.profile = profile
         self.settings = settings
         self.clock = clock
-        self._rng = rng
+        self._rng = LazyRng(rng)
         self.timer: Callable[[], float] = timer or _time.monotonic
         self.started = self.timer()
         self.compute_only = compute_only
@@ -222,19 +222,8 @@ class PracticeSession:
         card = self.collection.card(ref)
         state = self.store.state(self.profile, *ref.key)
         item = QueueItem(ref, card, False, state, shown_at=self.timer(), practice=True)
-        if isinstance(card, ComputeCard):
-            from dlcards.compute import make_instance
-
-            item.instance = make_instance(card, state.sm2.repetitions if state else 0, self.rng)
+        item.instance = instance_for(card, state, self._rng)
         return item
-
-    @property
-    def rng(self) -> np.random.Generator:
-        if self._rng is None:
-            import numpy as np
-
-            self._rng = np.random.default_rng()
-        return self._rng
 
     # --- acting on the current card --------------------------------------------------
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from dlcards.cards import Card, ComputeCard
+from dlcards.cards import Card
 from dlcards.collection import CardRef, Collection
+from dlcards.compute import LazyRng, instance_for
 from dlcards.config import Settings, study_day
 from dlcards.scheduler import preview_intervals
 from dlcards.store import CardState, Row, Store, apply_row, is_leech, leech_suspends
@@ -99,7 +100,7 @@ class StudySession:
         self.profile = profile
         self.settings = settings
         self.clock = clock
-        self._rng = rng
+        self._rng = LazyRng(rng)
         self.limit = limit
         # A monotonic seconds source for durations and the summary's time spent;
         # injectable so that UI tests and snapshots do not depend on real time.
@@ -252,20 +253,9 @@ class StudySession:
         self._known[ref.key] = ref  # so an undo finds it even if its deck is edited away
         state = self._state_of(ref)
         item = QueueItem(ref, card, redrill, state, shown_at=self.timer())
-        if isinstance(card, ComputeCard):
-            from dlcards.compute import make_instance
-
-            item.instance = make_instance(card, state.sm2.repetitions if state else 0, self.rng)
+        item.instance = instance_for(card, state, self._rng)
         self._shown.add(ref.key)
         return item
-
-    @property
-    def rng(self) -> np.random.Generator:
-        if self._rng is None:
-            import numpy as np
-
-            self._rng = np.random.default_rng()
-        return self._rng
 
     # --- acting on the current card ----------------------------------------------------
 
@@ -401,13 +391,7 @@ class StudySession:
             current.ref = ref
             if card != current.card:
                 current.card = card
-                if isinstance(card, ComputeCard):
-                    from dlcards.compute import make_instance
-
-                    reps = current.state.sm2.repetitions if current.state else 0
-                    current.instance = make_instance(card, reps, self.rng)
-                else:
-                    current.instance = None
+                current.instance = instance_for(card, current.state, self._rng)
 
     def next_due(self) -> date | None:
         """The first day after today on which a selected card is due."""
