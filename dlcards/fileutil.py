@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from dlcards.errors import UserError
 
 
 def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
@@ -21,3 +25,16 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def reading(path: Path, what: str = "the exported file") -> Iterator[None]:
+    """Turn the errors of reading a file the user named into one line each."""
+    try:
+        yield
+    except FileNotFoundError as exc:
+        raise UserError(f"{path}: no such file", "check the path") from exc
+    except IsADirectoryError as exc:
+        raise UserError(f"{path} is a folder", f"give {what}") from exc
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be read ({exc.strerror})", "check the file") from exc

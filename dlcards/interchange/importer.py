@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from dlcards.errors import UserError
+from dlcards.fileutil import reading
 from dlcards.interchange import deckfile
 from dlcards.interchange.notes import Incoming, RawNote, convert_note, valid_id
 
@@ -56,15 +57,8 @@ def detect_format(path: Path, fmt: str = "auto") -> str:
         if fmt not in FORMATS:
             raise UserError(f"unknown format {fmt!r}", f"use one of: {', '.join(FORMATS)}")
         return fmt
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(4096)
-    except FileNotFoundError as exc:
-        raise UserError(f"{path}: no such file", "check the path") from exc
-    except IsADirectoryError as exc:
-        raise UserError(f"{path} is a folder", "give the exported file") from exc
-    except OSError as exc:
-        raise UserError(f"{path}: cannot be read ({exc.strerror})", "check the file") from exc
+    with reading(path), open(path, "rb") as handle:
+        head = handle.read(4096)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return "apkg"
     suffix = path.suffix.lower()

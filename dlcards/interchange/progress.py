@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from dlcards.errors import UserError
+from dlcards.fileutil import reading
 from dlcards.store import GRADE_KINDS, MERGE_FIELDS, ROW_KINDS, Store
 
 FORMAT = "dlcards-progress"
@@ -77,14 +78,8 @@ def export_progress(store: Store, profile: str, out: Path, *, force: bool = Fals
 def import_progress(store: Store, profile: str, source: Path, now: datetime, *,
                     known: set[tuple[str, str]] | None = None) -> ProgressImport:
     """Merge the rows of ``source`` under ``profile``; on any bad line, nothing changes."""
-    try:
-        handle = open(source, "rb")
-    except FileNotFoundError as exc:
-        raise UserError(f"{source}: no such file", "check the path") from exc
-    except IsADirectoryError as exc:
-        raise UserError(f"{source} is a folder", "give the .jsonl file") from exc
-    except OSError as exc:
-        raise UserError(f"{source}: cannot be read ({exc.strerror})", "check the file") from exc
+    with reading(source, "the .jsonl file"):
+        handle = open(source, "rb")  # closed by the with below
     result = ProgressImport()
     unknown: set[tuple[str, str]] = set()
 

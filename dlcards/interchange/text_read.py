@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dlcards.errors import UserError
+from dlcards.fileutil import reading
 from dlcards.interchange.limits import MAX_UNCOMPRESSED
 from dlcards.interchange.notes import ID_FIELD, RawNote
 
@@ -69,18 +70,12 @@ def decode(path: Path, raw: bytes) -> str:
 
 
 def read_bytes(path: Path) -> bytes:
-    try:
+    with reading(path):
         size = path.stat().st_size
         if size > MAX_UNCOMPRESSED:
             raise UserError(f"{path}: refused: larger than {MAX_UNCOMPRESSED // 2**20} MB",
                             "split the file; nothing was changed")
         return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise UserError(f"{path}: no such file", "check the path") from exc
-    except IsADirectoryError as exc:
-        raise UserError(f"{path} is a folder", "give the exported file") from exc
-    except OSError as exc:
-        raise UserError(f"{path}: cannot be read ({exc.strerror})", "check the file") from exc
 
 
 def looks_like_anki_text(text: str) -> bool:
