@@ -43,7 +43,9 @@ __all__ = [
     "split_tuple",
 ]
 
-MAX_CHARS = 20_000  # a 64×64 matrix of short decimals fits comfortably
+# The longest answer the limits allow — a 64×64 matrix of values up to ±1e6 — is
+# about 40,000 characters typed; beyond this is not an answer.
+MAX_CHARS = 100_000
 MAX_VALUES = 4096  # DESIGN §9 limit on array elements
 MAX_MAGNITUDE = 1e15  # larger typed numbers are typos, not answers
 
@@ -234,6 +236,8 @@ def parse_shape(text: str) -> tuple[int, ...]:
             raise AnswerError(
                 f"'{shown}' is not a whole number; a shape looks like 10x10 or (1, 16, 30, 30)"
             )
+        if len(t.lstrip("0")) > 15:  # int() refuses 4,300+ digits; no side is this long
+            raise AnswerError(f"{t[:12]}… is far too large for a side of a shape")
         dims.append(int(t))
     if not dims and not re.fullmatch(r"[\[(]\s*,?\s*[\])]", text):
         # separators alone ("x", "×") are not the empty shape; only () or [] are

@@ -7,6 +7,7 @@ the kernels and the deck models load inside the commands that need them, so
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import TYPE_CHECKING, Annotated
 
@@ -94,9 +95,20 @@ def context() -> AppContext:
     return _Globals.context
 
 
+# "path:line: " at the start of a located message; a warning says so after it.
+_LOCATION = re.compile(r"^(.*?:\d+: )")
+
+
 def report_deck_errors(errors: list[str]) -> None:
-    for message in errors:
-        typer.echo(f"dlcards: {message}", err=True)
+    """One stderr line per deck that failed to load: its first error (DESIGN §7)."""
+    from dlcards.collection import errors_by_file
+
+    for path, messages in errors_by_file(errors).items():
+        first = messages[0].splitlines()[0] if messages[0] else path
+        more = len(messages) - 1
+        if more:
+            first += f" (and {more} more: 'dlcards validate {path}' lists them)"
+        typer.echo(f"dlcards: {first}", err=True)
 
 
 def require_decks(ids: list[str] | None) -> list[str]:
@@ -164,22 +176,27 @@ def validate(
     from dlcards.validate import validate_files
 
     ctx = context()
+    from dlcards.collection import discover, shipped_decks_dir
+
     if paths:
         files = [Path(p) for p in paths]
         missing = [p for p in files if not p.is_file()]
         if missing:
             raise UserError(f"{missing[0]}: no such file", "check the path")
+        shipped_dir = shipped_decks_dir().resolve()
+        shipped = [p for p in files if p.resolve().parent == shipped_dir]
     else:
-        from dlcards.collection import discover
-
         sources, problems = discover(ctx.home.decks_dir, ctx.deck_paths)
         report_deck_errors(problems)
         files = [s.path for s in sources]
-    report = validate_files(files)
+        shipped = [s.path for s in sources if s.shipped]
+    report = validate_files(files, shipped)
     for line in report.errors:
-        typer.echo(f"error: {line}")
+        typer.echo(line)  # path:line: message (DESIGN §3)
     for line in report.warnings:
-        typer.echo(f"warning: {line}")
+        located = _LOCATION.match(line)
+        typer.echo(f"{located[1]}warning: {line[located.end():]}" if located
+                   else f"warning: {line}")
     typer.echo(
         f"{report.decks} deck(s), {report.cards} card(s), {report.compute_checks} compute "
         f"instance(s) checked: {len(report.errors)} error(s), {len(report.warnings)} warning(s)."
@@ -310,6 +327,7 @@ _register_command_modules()
 
 def _log_crash(exc: BaseException) -> str | None:
     """Write the traceback under ``<home>/logs/`` and return the file's path."""
+    import os
     import traceback
     from datetime import datetime
 
@@ -318,7 +336,10 @@ def _log_crash(exc: BaseException) -> str | None:
         logs = ctx.home.logs_dir
         logs.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = logs / f"crash-{datetime.now():%Y%m%d-%H%M%S}.log"
-        path.write_text("".join(traceback.format_exception(exc)), "utf-8")
+        # 0600 like every file under <home> (DESIGN §5): a traceback may show card text.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write("".join(traceback.format_exception(exc)))
         return str(path)
     except Exception:
         return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from dlcards.cards import Card, card_from_dict, card_to_dict
 from dlcards.deck_cache import CachedDeck, DeckCache, SearchRow, file_digest
 from dlcards.errors import DeckError
+from dlcards.tomlpos import deck_key_line
 
 if TYPE_CHECKING:
     from dlcards.deck import ParsedDeck
@@ -306,6 +308,19 @@ def _search_rows(deck: Deck, parsed: ParsedDeck) -> list[SearchRow]:
     ]
 
 
+_LOCATED = re.compile(r"^(?P<path>.+?\.toml)(?::\d+)?:\s")
+
+
+def errors_by_file(errors: Sequence[str]) -> dict[str, list[str]]:
+    """Load errors grouped by the deck file they name, in the order reported."""
+    grouped: dict[str, list[str]] = {}
+    for message in errors:
+        match = _LOCATED.match(message)
+        path = match["path"] if match else message.split(":", 1)[0]
+        grouped.setdefault(path, []).append(message)
+    return grouped
+
+
 def load_collection(
     home_decks: Path | None,
     deck_paths: Sequence[str | os.PathLike[str]] = (),
@@ -329,7 +344,8 @@ def load_collection(
             decks.append(deck)
         else:
             errors.append(
-                f"{deck.path}:1: deck id '{deck.id}' is already used by {same.path} "
+                f"{deck.path}:{deck_key_line(deck.path, 'id')}: deck id '{deck.id}' is already "
+                f"used by {same.path} "
                 "— give one of them another id"
             )
     return Collection(decks, errors, cache)

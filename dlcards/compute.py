@@ -27,11 +27,37 @@ class LazyRng:
         return self._rng
 
 
+class UnusableCard(Exception):
+    """A compute card whose params yield no instance it can solve.
+
+    The deck loads (each param is valid on its own) but, say, a pinned 64×64
+    kernel fits no input the level draws: the session sets the card aside with
+    this message instead of stopping; ``dlcards validate`` finds such cards.
+    """
+
+
 def instance_for(card: Card, state: CardState | None, rng: LazyRng) -> Instance | None:
-    """The instance a card shows now: a compute card's, else None."""
+    """The instance a card shows now: a compute card's, else None; UnusableCard if none can be."""
     if not isinstance(card, ComputeCard):
         return None
-    return make_instance(card, state.sm2.repetitions if state else 0, rng())
+    from dlcards.problems import get_problem
+
+    try:
+        instance = make_instance(card, state.sm2.repetitions if state else 0, rng())
+        problem = get_problem(card.problem)
+        # Shown, solved and explained below: a card whose params break any of it is unusable.
+        problem.render(instance)
+        problem.expected_text(instance)
+        problem.explain(instance)
+    except Exception as exc:  # whatever breaks here is the card's params: say so, go on
+        raise UnusableCard(str(exc)) from exc
+    return instance
+
+
+def unusable_notice(deck_id: str, card_id: str, exc: UnusableCard) -> str:
+    """What the UIs say of a card set aside (one line)."""
+    return (f"Skipped {deck_id}:{card_id}: it cannot be shown ({exc}) — "
+            "'dlcards validate' checks its deck.")
 
 
 def level_for(card: ComputeCard, repetitions: int) -> int:

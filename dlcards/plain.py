@@ -1,6 +1,6 @@
 """Line-mode study (DESIGN §7): for pipes, scripts, screen readers and ``--plain``.
 
-At every prompt ``q`` ends the session, ``u`` undoes the last grade, ``b``
+At every prompt ``q`` ends the session, ``u`` undoes the last grade, bury or suspension, ``b``
 buries the card, ``s`` suspends it and ``?`` prints help. A grade is committed
 to the database before the next prompt is printed. ``PlainPractice`` drives a
 practice session (``dlcards practice --plain``) through the same prompts.
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from dlcards.cards import BasicCard, ChoiceCard, ComputeCard
 from dlcards.scheduler import GRADE_LABELS
-from dlcards.session import QueueItem, StudySession
+from dlcards.session import QueueItem, StudySession, undone_text
 
 if TYPE_CHECKING:
     from dlcards.practice import PracticeSession
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 HELP = """\
 Keys, typed at any prompt and then Enter:
   q  end the session (every grade so far is saved)
-  u  undo the last grade and see that card again
+  u  undo the last grade, bury or suspension and see that card again
   b  bury this card until tomorrow
   s  suspend this card (until 'dlcards cards unsuspend DECK:CARD')
   ?  this help
@@ -80,11 +80,14 @@ class PlainStudy:
 
     def run(self) -> int:
         session = self.session
-        if session.next_card() is None:
+        first = session.next_card()
+        self._say_notices()
+        if first is None:
             self.say(self._nothing_due())
             return 0
         try:
             while (item := session.next_card()) is not None:
+                self._say_notices()
                 try:
                     self._show(item)
                 except _Command as command:
@@ -108,7 +111,17 @@ class PlainStudy:
         if undone is None:
             self.say("Nothing to undo in this session.")
         else:
-            self.say(f"Undid the last grade ({undone.ref.card_id}); here it is again.")
+            card_id, action = undone.ref.card_id, self.session.last_undone
+            if action == "grade":
+                self.say(f"Undid the last grade ({card_id}); here it is again.")
+            else:
+                self.say(f"{undone_text(action, practice=False)} {card_id}; here it is again.")
+
+    def _say_notices(self) -> None:
+        """Cards the session set aside because they cannot be shown (their deck needs fixing)."""
+        for notice in self.session.notices:
+            self.say(notice)
+        self.session.notices.clear()
 
     def _buried_text(self, item: QueueItem) -> str:
         return f"Buried {item.ref.card_id} until tomorrow."
@@ -214,13 +227,14 @@ class PlainStudy:
         marks = {"correct": "✓", "close": "≈", "wrong": "✗", "blank": "·"}
         self.say(f"{marks.get(verdict.status, '')} {verdict.message}".strip())
         self.say(f"Expected: {verdict.expected}")
-        if verdict.mistake:
-            self.say(f"Mistake: {verdict.mistake}")
+        # DESIGN §7's order: verdict, expected answer, worked solution, mistake note.
         steps = problem.explain(item.instance)
         if steps:
             self.say("Solution:")
             for number, step in enumerate(steps, start=1):
                 self.say(f"  {number}. {step}")
+        if verdict.mistake:
+            self.say(f"Mistake: {verdict.mistake}")
         if card.back.strip():
             self.say(card.back.strip())
         self._grade(item, verdict.suggested_grade, line)

@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from dlcards.collection import CardRef, Collection
-from dlcards.compute import LazyRng, instance_for
+from dlcards.compute import LazyRng, UnusableCard, instance_for, unusable_notice
 from dlcards.config import Settings, study_day
 from dlcards.session import QueueItem, select_refs
 from dlcards.store import Row, Store, is_leech
@@ -162,8 +162,11 @@ class PracticeSession:
         self._deck_ids, self._tags = tuple(deck_ids), tuple(tags)
         self.last_leech: str | None = None  # practice never adds lapses: always None
         self._graded: list[tuple[Row, QueueItem]] = []
+        # What undo takes back, last first: "grade", "skip" or "suspend", with its card.
+        self._actions: list[tuple[str, QueueItem]] = []
+        self.last_undone: str | None = None  # what the last undo took back
+        self.notices: list[str] = []  # cards set aside as unusable: for the UI to say, then clear
         self._current: QueueItem | None = None
-        self._front: QueueItem | None = None
         self._build()
 
     # --- the order -----------------------------------------------------------------
@@ -203,20 +206,24 @@ class PracticeSession:
         """The card to show now, or None when the practice is over."""
         if self._current is not None:
             return self._current
-        if self._front is not None:
-            self._current, self._front = self._front, None
             return self._current
-        if self._over() or not self._order:
-            return None
-        if self._position >= len(self._order):
-            if not self.endless:
+        while True:
+            if self._over() or not self._order:
                 return None
-            self._position = 0
-            self.rounds += 1
-        ref = self._order[self._position]
-        self._position += 1
-        self._current = self._make_item(ref)
-        return self._current
+            if self._position >= len(self._order):
+                if not self.endless:
+                    return None
+                self._position = 0
+                self.rounds += 1
+            ref = self._order[self._position]
+            self._position += 1
+            try:
+                self._current = self._make_item(ref)
+            except UnusableCard as exc:
+                self._drop(ref)  # for this practice; it is back once the deck is fixed
+                self.notices.append(unusable_notice(*ref.key, exc))
+                continue
+            return self._current
 
     def _make_item(self, ref: CardRef) -> QueueItem:
         card = self.collection.card(ref)
@@ -240,31 +247,56 @@ class PracticeSession:
             answer=answer,
         )
         self._graded.append((row, item))
+        self._actions.append(("grade", item))
         self._current = None
         return row
 
+    def can_undo(self) -> bool:
+        return bool(self._actions)
+
     def undo(self) -> QueueItem | None:
-        """Cancel the last practice answer; its card is shown again next."""
-        if not self._graded:
+        """Take back the last answer, skip or suspension; its card is shown again next."""
+        if not self._actions:
             return None
-        row, item = self._graded.pop()
-        self.store.undo(self.profile, row.id, self.clock(), self.today)
+        action, item = self._actions.pop()
+        if action == "grade":
+            row, item = self._graded.pop()
+            self.store.undo(self.profile, row.id, self.clock(), self.today)
+        elif action == "suspend":
+            self.store.unsuspend(self.profile, item.ref.deck_id, item.ref.card_id, self.clock(),
+                                 self.today)
         if self._current is not None:
             self._position -= 1  # the card on screen comes back after the undone one
             self._current = None
-        self._front = self._make_item(item.ref)
-        return self._front
+        if action != "grade":
+            # A skipped or suspended card left the order: it goes back where it is shown now.
+            self._order.insert(self._position, item.ref)
+            self._position += 1
+        # Shown now, as the card on screen (which the UI shows without asking next_card).
+        self.last_undone = action
+        try:
+            self._current = self._make_item(item.ref)
+        except UnusableCard as exc:  # its deck was edited since: the undo stands
+            self._drop(item.ref)
+            self.notices.append(unusable_notice(*item.ref.key, exc))
+            return self.next_card()
+        return self._current
 
     def bury(self, item: QueueItem) -> None:
         """Skip the card for the rest of this practice (the schedule has no say here)."""
-        self._drop(item.ref)
-        if self._current is item:
-            self._current = None
+        self._skip(item)
+        self._actions.append(("skip", item))
 
     def suspend(self, item: QueueItem) -> None:
         self.store.suspend(self.profile, item.ref.deck_id, item.ref.card_id, self.clock(),
                            self.today)
-        self.bury(item)
+        self._skip(item)
+        self._actions.append(("suspend", item))
+
+    def _skip(self, item: QueueItem) -> None:
+        self._drop(item.ref)
+        if self._current is item:
+            self._current = None
 
     def _drop(self, ref: CardRef) -> None:
         before = self._order[: self._position]
@@ -283,7 +315,7 @@ class PracticeSession:
         if self.endless:
             return None
         left = len(self._order) - self._position
-        left += (self._front is not None) + (self._current is not None)
+        left += self._current is not None
         if self.count is not None:
             left = min(left, self.count - len(self._graded))
         return max(0, left)
@@ -300,7 +332,11 @@ class PracticeSession:
             ref = fresh[current.ref.key]
             card = collection.card(ref)
             if card != current.card:
-                self._current = self._make_item(ref)
+                try:
+                    self._current = self._make_item(ref)
+                except UnusableCard as exc:  # the edit broke it: keep what is on screen
+                    self.notices.append(unusable_notice(*ref.key, exc))
+                    return
                 self._current.shown_at = current.shown_at
 
     # --- the end ------------------------------------------------------------------

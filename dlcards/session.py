@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from dlcards.cards import Card
 from dlcards.collection import CardRef, Collection
-from dlcards.compute import LazyRng, instance_for
+from dlcards.compute import LazyRng, UnusableCard, instance_for, unusable_notice
 from dlcards.config import Settings, study_day
 from dlcards.scheduler import preview_intervals
 from dlcards.store import CardState, Row, Store, apply_row, is_leech, leech_suspends
@@ -28,6 +28,15 @@ if TYPE_CHECKING:
 REDRILL_PASS = 4
 PREFETCH = 300  # states read when the session starts; the rest as their cards come up
 Clock = Callable[[], datetime]
+
+
+def undone_text(action: str | None, practice: bool) -> str:
+    """How the UIs name what an undo took back: "Undid the last grade of", ... ."""
+    if action == "suspend":
+        return "Unsuspended"
+    if action in ("bury", "skip"):
+        return "Brought back the skipped card" if practice else "Unburied"
+    return "Undid the last grade of"
 
 
 @dataclass
@@ -111,9 +120,12 @@ class StudySession:
         self.today = study_day(clock(), settings.day_start)
         self.refs = select_refs(collection, deck_ids, tags)
         self._known: dict[tuple[str, str], CardRef] = {}  # refs of cards shown this session
-        self._graded: list[Row] = []  # this session's grades, for undo and the summary
+        self._graded: list[Row] = []  # this session's grades, for the summary
+        # What undo takes back, last first: ("grade", Row) or ("suspend" | "bury", QueueItem).
+        self._actions: list[tuple[str, Row | QueueItem]] = []
+        self.last_undone: str | None = None  # what the last undo took back
+        self.notices: list[str] = []  # cards set aside as unusable: for the UI to say, then clear
         self._shown: set[tuple[str, str]] = set()
-        self._front: QueueItem | None = None  # an undone card comes back first
         self._leech_suspends: set[str] = set()  # grades that suspended their card as a leech
         self.last_leech: str | None = None  # the last grade made a leech: "tagged"/"suspended"
         self._current: QueueItem | None = None
@@ -220,10 +232,9 @@ class StudySession:
 
     def remaining(self) -> int:
         """Cards still to show: the day's queue, re-drills included."""
-        extra = 1 if self._front is not None else 0
         # A card is in one of them only: graded cards leave the queue for the re-drills,
-        # and an undone card leaves the re-drills for the front.
-        return len(self._queue) + len(self._redrills) + extra
+        # and the card on screen stays in its list until it is graded, buried or suspended.
+        return len(self._queue) + len(self._redrills)
 
     def done(self) -> int:
         return len(self._graded)
@@ -235,18 +246,27 @@ class StudySession:
         """The card to show now, or None when the session is over."""
         if self._current is not None:
             return self._current
-        if self._front is not None:
-            self._current, self._front = self._front, None
             return self._current
-        if self._queue:
-            ref, redrill = self._queue[0], False
-        else:
-            candidates = [r for r in self._redrills if self._within_limit(r)]
-            if not candidates:
-                return None
-            ref, redrill = candidates[0], True
-        self._current = self._make_item(ref, redrill)
-        return self._current
+        while True:
+            if self._queue:
+                ref, redrill = self._queue[0], False
+            else:
+                candidates = [r for r in self._redrills if self._within_limit(r)]
+                if not candidates:
+                    return None
+                ref, redrill = candidates[0], True
+            try:
+                self._current = self._make_item(ref, redrill)
+            except UnusableCard as exc:
+                self._set_aside(ref, exc)
+                continue
+            return self._current
+
+    def _set_aside(self, ref: CardRef, exc: UnusableCard) -> None:
+        """Leave a card that cannot be shown out of this session, with a notice."""
+        self._remove(ref)
+        self._buried.add(ref.key)  # in memory only: it is back once the deck is fixed
+        self.notices.append(unusable_notice(*ref.key, exc))
 
     def _make_item(self, ref: CardRef, redrill: bool) -> QueueItem:
         card = self.collection.card(ref)
@@ -286,6 +306,7 @@ class StudySession:
             suspend_leech_at=suspend_at,
         )
         self._graded.append(row)
+        self._actions.append(("grade", row))
         key = item.ref.key
         self.last_leech = None
         if row.kind == "review":
@@ -317,6 +338,7 @@ class StudySession:
                            self.today)
         self._suspended.add(item.ref.key)
         self._buried.add(item.ref.key)
+        self._actions.append(("suspend", item))
         self._remove(item.ref)
         if self._current is item:
             self._current = None
@@ -328,11 +350,44 @@ class StudySession:
             self._queue = [r for r in self._queue if r.key != ref.key]
         self._redrills = [r for r in self._redrills if r.key != ref.key]
 
+    def can_undo(self) -> bool:
+        return bool(self._actions)
+
     def undo(self) -> QueueItem | None:
-        """Cancel this session's last grade; its card is shown again next."""
-        if not self._graded:
+        """Take back this session's last grade, suspension or bury; the card is shown again next.
+
+        A grade is cancelled by an ``undo`` row naming it, a suspension by an
+        ``unsuspend`` row (the log stays append-only); a bury is simply lifted.
+        :attr:`last_undone` says which it was.
+        """
+        if not self._actions:
             return None
-        row = self._graded.pop()
+        action, subject = self._actions.pop()
+        if isinstance(subject, QueueItem):
+            key, redrill = subject.ref.key, subject.redrill
+            if action == "suspend":
+                self.store.unsuspend(self.profile, *key, self.clock(), self.today)
+                self._suspended.discard(key)
+            else:
+                self.store.unbury(self.profile, *key, self.today)
+            self._buried.discard(key)
+        else:
+            key, redrill = self._cancel_grade(subject), subject.kind == "drill"
+        ref = self._selected_ref(*key) or self._known[key]
+        # The undone card is shown now, first in its list; the card that was on screen
+        # (if any) is still first in its own, so it comes right after.
+        (self._redrills if redrill else self._queue).insert(0, ref)
+        self.last_undone = action
+        try:
+            self._current = self._make_item(ref, redrill)
+        except UnusableCard as exc:  # its deck was edited since: the undo stands
+            self._set_aside(ref, exc)
+            return self.next_card()
+        return self._current
+
+    def _cancel_grade(self, row: Row) -> tuple[str, str]:
+        """Cancel the grade ``row`` and restore its card's state; the card's key."""
+        self._graded.remove(row)
         self.store.undo(self.profile, row.id, self.clock(), self.today)
         key = (row.deck_id, row.card_id)
         if row.id in self._leech_suspends:
@@ -350,24 +405,15 @@ class StudySession:
             self._due.setdefault(key[0], {})[key[1]] = (
                 state.sm2.due.isoformat() if state.sm2.due else ""
             )
-        ref = self._selected_ref(*key) or self._known[key]
         self._redrills = self._redrills_from(self.store.day_rows(self.profile, self.today))
         self._redrills = [r for r in self._redrills if r.key != key]
-        if self._current is not None:
-            # The card on screen goes back to where it came from.
-            current = self._current
-            if current.redrill:
-                self._redrills.insert(0, current.ref)
-            else:
-                self._queue.insert(0, current.ref)
-            self._current = None
-        self._front = self._make_item(ref, row.kind == "drill")
-        return self._front
+        return key
 
     def bury(self, item: QueueItem) -> None:
         """Take the card out of today's queue (re-drills too); it is back tomorrow."""
         self.store.bury(self.profile, item.ref.deck_id, item.ref.card_id, self.today)
         self._buried.add(item.ref.key)
+        self._actions.append(("bury", item))
         self._remove(item.ref)
         if self._current is item:
             self._current = None
@@ -390,8 +436,11 @@ class StudySession:
             card = collection.card(ref)
             current.ref = ref
             if card != current.card:
-                current.card = card
-                current.instance = instance_for(card, current.state, self._rng)
+                try:
+                    current.instance = instance_for(card, current.state, self._rng)
+                    current.card = card
+                except UnusableCard as exc:  # the edit broke it: keep what is on screen
+                    self.notices.append(unusable_notice(*ref.key, exc))
 
     def next_due(self) -> date | None:
         """The first day after today on which a selected card is due."""

@@ -435,6 +435,14 @@ class Store(LogMerge):
                 (profile, deck_id, card_id, day.isoformat()),
             )
 
+    def unbury(self, profile: str, deck_id: str, card_id: str, day: date) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "DELETE FROM buried WHERE profile = ? AND deck_id = ? AND card_id = ? "
+                "AND study_day = ?",
+                (profile, deck_id, card_id, day.isoformat()),
+            )
+
     def buried(self, profile: str, day: date) -> set[tuple[str, str]]:
         rows = self.conn.execute(
             "SELECT deck_id, card_id FROM buried WHERE profile = ? AND study_day = ?",

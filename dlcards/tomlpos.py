@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 _BARE_KEY = re.compile(r'\s*("(?:[^"\\]|\\.)*"|\'[^\']*\'|[A-Za-z0-9_-]+)\s*[.=]')
 
@@ -160,3 +161,12 @@ class LazyPositions:
         if key is None and self._headers is not None and index < len(self._headers):
             return self._headers[index]
         return self.full.card_line(index, key)
+
+
+def deck_key_line(path: Path, key: str) -> int:
+    """The line of ``key`` in the file's ``[deck]`` table (1 if it cannot be told)."""
+    try:
+        block = scan(path.read_text("utf-8")).deck
+    except (OSError, UnicodeDecodeError):
+        return 1
+    return block.line_of(key) if block else 1

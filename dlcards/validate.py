@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dlcards.cards import ComputeCard
 from dlcards.deck import DeckError, parse_deck
+from dlcards.tomlpos import deck_key_line
 
 SEEDS_PER_LEVEL = 50
 _NON_FINITE = re.compile(r"\b(nan|inf|infinity)\b", re.IGNORECASE)
@@ -71,8 +72,11 @@ def _has_non_finite(values: Iterable[object]) -> bool:
     return False
 
 
-def validate_files(paths: Iterable[Path]) -> ValidationReport:
+def validate_files(paths: Iterable[Path], shipped: Iterable[Path] = ()) -> ValidationReport:
+    """Check each deck file; ``shipped`` ones may share an id with one other (an override)."""
     report = ValidationReport()
+    shipped = {p.resolve() for p in shipped}
+    owners: dict[tuple[str, bool], Path] = {}  # (deck id, shipped?) -> the first file
     for path in paths:
         report.decks += 1
         try:
@@ -83,6 +87,12 @@ def validate_files(paths: Iterable[Path]) -> ValidationReport:
         except OSError as exc:
             report.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
             continue
+        # A user's deck may replace a shipped one; two of either kind may not share an id.
+        owner = owners.setdefault((parsed.header.id, path.resolve() in shipped), path)
+        if owner != path:
+            where = f"{path}:{deck_key_line(path, 'id')}"
+            report.errors.append(f"{where}: deck id '{parsed.header.id}' is already used by "
+                                 f"{owner} — give one of them another id")
         report.warnings.extend(parsed.warnings)
         report.cards += len(parsed.cards)
         for card, line in zip(parsed.cards, parsed.lines, strict=True):

@@ -115,6 +115,15 @@ def test_vector_rejects_a_real_matrix() -> None:
         parse_vector("1 2; 3 4")
 
 
+def test_the_longest_answer_the_limits_allow_is_read() -> None:
+    # DESIGN §9 limits: 64 per axis, |v| ≤ 1e6. Such a matrix, typed, is ~40,000 characters.
+    rows = [[(-1) ** (i + j) * 999_999.5 for j in range(64)] for i in range(64)]
+    text = "; ".join(" ".join(f"{v:g}" if abs(v) < 1e5 else f"{v:.1f}" for v in row)
+                     for row in rows)
+    assert len(text) > 20_000
+    assert parse_matrix(text) == rows
+
+
 def test_too_many_values_is_refused() -> None:
     with pytest.raises(AnswerError, match="too many values"):
         parse_vector(" ".join(["1"] * 5000))
@@ -136,7 +145,8 @@ def test_shape_forms(text: str, shape: tuple[int, ...]) -> None:
     assert parse_shape(text) == shape
 
 
-@pytest.mark.parametrize("text", ["10.5x10", "-3x3", "(2, (3))", "ten", "[[1, 2]"])
+@pytest.mark.parametrize("text", ["10.5x10", "-3x3", "(2, (3))", "ten", "[[1, 2]",
+                                  "9" * 5000, "10x" + "1" * 20])
 def test_shape_rejects(text: str) -> None:
     with pytest.raises(AnswerError):
         parse_shape(text)

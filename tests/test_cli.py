@@ -122,6 +122,7 @@ def test_unexpected_error_logs_the_traceback(home: Path) -> None:
     assert result.stderr.startswith("dlcards: unexpected error: kaboom — details in ")
     log = Path(result.stderr.rsplit("details in ", 1)[1].strip())
     assert log.parent == home / "logs" and "RuntimeError: kaboom" in log.read_text()
+    assert log.stat().st_mode & 0o777 == 0o600  # private, like everything under <home>
     debug = subprocess.run(
         [sys.executable, "-c", code.replace("['stats']", "['--debug', 'stats']")],
         capture_output=True,

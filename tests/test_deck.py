@@ -75,6 +75,18 @@ CASES = {
         9,
         "finite",
     ),
+    "params type": (  # a list where a name is expected: a message, not a crash
+        HEADER + '\n[[cards]]\nid = "a"\ntype = "compute"\nproblem = "logic_gate"\n'
+        'params = { task = ["AND"] }\n',
+        9,
+        "task",
+    ),
+    "params zero": (
+        HEADER + '\n[[cards]]\nid = "a"\ntype = "compute"\nproblem = "lr_schedule"\n'
+        'params = { schedule = "inverse_time", k = 0 }\n',
+        9,
+        "k must be positive",
+    ),
     "format": ('[deck]\nid = "d"\nname = "D"\nformat = 2\n', 4, "format 2 is newer"),
     "choice index": (
         HEADER + '\n[[cards]]\nid = "a"\ntype = "choice"\nfront = "F"\n'
@@ -153,6 +165,43 @@ def test_strict_validate_fails_on_warnings(tmp_path: Path, home: Path) -> None:
     assert run_cli(home, "validate", str(path)).returncode == 0
     strict = run_cli(home, "validate", "--strict", str(path))
     assert strict.returncode == 1 and "warning:" in strict.stdout
+
+
+def test_validate_prints_errors_as_path_line_message(tmp_path: Path, home: Path) -> None:
+    path, hashed = tmp_path / "deck.toml", tmp_path / "hashed.toml"
+    path.write_text(CASES["unknown"][0], "utf-8")
+    hashed.write_text(HEADER + '\n[[cards]]\nfront = "F"\nback = "B"\n', "utf-8")
+    lines = run_cli(home, "validate", str(path), str(hashed)).stdout.splitlines()
+    assert lines[0].startswith(f"{path}:{CASES['unknown'][1]}: card 'a': ")
+    assert lines[1].startswith(f"{hashed}:5: warning: card 'h-")  # an id from the front
+
+
+def test_validate_finds_two_decks_with_one_id(tmp_path: Path, home: Path) -> None:
+    folder = tmp_path / "decks"
+    first = write_deck(folder, "same", 1, filename="a.toml")
+    second = write_deck(folder, "same", 1, filename="b.toml")
+    for args in ([str(first), str(second)], ["--deck-path", str(folder)]):
+        if args[0] == "--deck-path":
+            result = run_cli(home, *args, "validate")
+        else:
+            result = run_cli(home, "validate", *args)
+        assert result.returncode == 1, result.stdout
+        assert f"{second}:2: deck id 'same' is already used by {first}" in result.stdout
+    # A deck of yours may still replace a shipped one of the same id.
+    mine = write_deck(tmp_path / "mine", "compute-drills", 1)
+    assert run_cli(home, "--deck-path", str(mine), "validate").returncode == 0
+
+
+def test_a_broken_deck_is_one_stderr_line(tmp_path: Path, home: Path) -> None:
+    folder = tmp_path / "decks"
+    write_deck(folder, "good", 1)
+    write_deck(folder, "bad", ['[[cards]]\nid = "a"\nfront = 1\nback = 2\nfoo = 3'])
+    result = run_cli(home, "--deck-path", str(folder), "decks", "--json")
+    assert result.returncode == 0
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"dlcards: {folder / 'bad.toml'}:7: card 'a': ")
+    assert "(and 2 more: 'dlcards validate " in lines[0]
 
 
 def test_one_bad_deck_never_stops_the_others(tmp_path: Path, home: Path) -> None:

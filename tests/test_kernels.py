@@ -370,6 +370,15 @@ def test_max_pool_backward_ties_go_to_top_left():
     np.testing.assert_array_equal(grad[0, 0], [[1, 1, 0], [1, 1, 0], [0, 0, 0]])
 
 
+def test_max_pool_backward_never_routes_to_padding():
+    # Windows whose real cells are all -inf: torch gives the gradient to the window's
+    # first real cell (its scan never visits padding), so none of it is lost.
+    x = np.array([[[[-np.inf, -np.inf], [-np.inf, 5.0]]]])
+    grad = K.max_pool2d_backward(np.ones((1, 1, 3, 3)), x, 2, stride=1, padding=1)
+    np.testing.assert_array_equal(grad[0, 0], [[3, 1], [1, 4]])  # torch 2.13's answer
+    assert grad.sum() == 9  # every window's gradient arrives somewhere
+
+
 def test_max_pool_propagates_nan_like_torch():
     x = np.array([[[[np.nan, 1.0], [np.nan, 2.0]]]])
     assert np.isnan(K.max_pool2d(x, 2)).all()

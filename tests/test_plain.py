@@ -118,6 +118,16 @@ def test_bury_in_plain_mode(home: Path, tmp_path: Path) -> None:
     assert "Question 1 of t?" not in again.stdout and "Question 3 of t?" in again.stdout
 
 
+def test_u_in_plain_mode_unburies(home: Path, tmp_path: Path) -> None:
+    now = "2026-03-01T10:00:00+00:00"
+    result = study(home, tmp_path, now, ["b", "u", "", "5", "q"])
+    assert "Buried c1 until tomorrow." in result.stdout
+    assert "Unburied c1; here it is again." in result.stdout
+    store = Store.open(home / "progress.sqlite3")
+    profile = store.profiles()[0][0]
+    assert [(r.card_id, r.grade) for r in store.rows(profile)] == [("c1", 5)]
+
+
 def test_choice_card_suggests_a_grade(home: Path, tmp_path: Path) -> None:
     path = write_deck(
         tmp_path / "decks",
@@ -149,6 +159,47 @@ def test_choice_card_suggests_a_grade(home: Path, tmp_path: Path) -> None:
     store = Store.open(home / "progress.sqlite3")
     row = store.rows(store.profiles()[0][0])[0]
     assert (row.grade, row.answer) == (4, "2, 4")
+
+
+def test_compute_card_in_plain_mode(home: Path, tmp_path: Path) -> None:
+    path = write_deck(
+        tmp_path / "decks",
+        "c",
+        [
+            """
+        [[cards]]
+        id = "size"
+        type = "compute"
+        problem = "conv_output_size"
+        params = { size = 12, kernel_size = 3, padding = 1, stride = 1 }
+        """,
+            """
+        [[cards]]
+        id = "unusable"  # each param valid, but no level-1 input fits a 64×64 kernel
+        type = "compute"
+        problem = "conv_output_size"
+        params = { kernel_size = 64 }
+        """,
+        ],
+    )
+    result = run_cli(home, "--deck-path", str(path), "study", "--deck", "c",
+                     input="ten\n10x10\n\nq\n", now="2026-03-01T10:00:00+00:00")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    # Unparseable: one line, the same prompt; then verdict, expected, solution, mistake.
+    assert out.count("Your answer (empty = don't know): ") == 3
+    assert "'ten' is not a whole number" in out
+    order = [out.index(s) for s in ("✗ Wrong.", "Expected: 12x12", "Solution:",
+                                    "Mistake: Looks like you forgot the padding",
+                                    "Grade 0-5 [1]: ")]
+    assert order == sorted(order)
+    # The unusable card is named and skipped; the session goes on (here, to the re-drill).
+    assert "Skipped c:unusable: it cannot be shown (could not draw" in out
+    assert "── c · re-drill · 1 done, 1 left ──" in out
+    store = Store.open(home / "progress.sqlite3")
+    row = store.rows(store.profiles()[0][0])[0]
+    assert (row.card_id, row.grade, row.answer) == ("size", 1, "10x10")
+    assert json.loads(row.instance)["params"]["padding"] == 1
 
 
 def read_until(proc: subprocess.Popen, marker: bytes, timeout: float = 30) -> bytes:

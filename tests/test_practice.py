@@ -186,6 +186,32 @@ def test_compute_drills_are_endless_with_fresh_numbers_until_the_count(world) ->
     assert all(json.loads(r.instance)["seed"] is not None for r in rows)
 
 
+def test_endless_drills_set_an_unusable_card_aside_and_say_so(tmp_path: Path) -> None:
+    write_deck(tmp_path / "decks", "calc", [
+        """
+        [[cards]]
+        id = "size"
+        type = "compute"
+        problem = "conv_output_size"
+        """,
+        """
+        [[cards]]
+        id = "unusable"  # each param valid, but no level-1 input fits a 64×64 kernel
+        type = "compute"
+        problem = "conv_output_size"
+        params = { kernel_size = 64 }
+        """,
+    ])
+    world = (Store.open(tmp_path / "p.sqlite3"), load_collection(None, [tmp_path / "decks"]))
+    session = practice(world, deck_ids=["calc"], compute_only=True, count=3)
+    cards = []
+    while (item := session.next_card()) is not None:
+        cards.append(item.ref.card_id)
+        session.grade(item, 4, answer="1")
+    assert cards == ["size"] * 3
+    assert len(session.notices) == 1 and session.notices[0].startswith("Skipped calc:unusable:")
+
+
 def test_minutes_end_the_practice_after_the_current_card(world) -> None:
     timer = Timer()
     session = practice(world, timer, deck_ids=["calc"], compute_only=True, minutes=1)
@@ -245,6 +271,29 @@ def test_skip_and_suspend_take_the_card_out_of_this_practice(world) -> None:
     assert len(seen) == 4
     assert store.suspended("ann").keys() == {second.ref.key}
     assert store.buried("ann", T0.date()) == set()  # skipping in practice buries nothing
+
+
+def test_undo_brings_back_a_skipped_or_suspended_card(world) -> None:
+    store, _ = world
+    session = practice(world, deck_ids=["mix"])
+    skipped = session.next_card()
+    session.bury(skipped)
+    suspended = session.next_card()
+    session.suspend(suspended)
+    on_screen = session.next_card()
+    back = session.undo()
+    assert (back.ref.key, session.last_undone) == (suspended.ref.key, "suspend")
+    assert store.suspended("ann") == {} and session.next_card() is back
+    session.grade(back, 4)
+    assert session.next_card().ref.key == on_screen.ref.key  # then where it was
+    session.undo()  # the grade
+    back = session.undo()  # the skip
+    assert (back.ref.key, session.last_undone) == (skipped.ref.key, "skip")
+    seen = []
+    while (item := session.next_card()) is not None:
+        seen.append(item.ref.card_id)
+        session.grade(item, 4)
+    assert sorted(seen) == sorted(f"b{i}" for i in range(6))  # every card once
 
 
 # --- the command ----------------------------------------------------------------------

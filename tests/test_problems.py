@@ -134,6 +134,14 @@ def test_unknown_problem() -> None:
         ("momentum_step", {"lr": 0}, None, "params.lr must be positive"),
         ("batchnorm_forward", {"x": [2, 2, 2, 2], "eps": 0}, None, "eps must be positive"),
         ("pool2d", [1, 2], None, "params must be a table"),
+        # Values of the wrong type are named before any rule reads them (no crash).
+        ("logic_gate", {"task": ["AND"]}, None, "params.task must be one of"),
+        ("activation", {"fn": {"a": 1}}, None, "params.fn must be one of"),
+        ("lr_schedule", {"schedule": ["step"]}, None, "params.schedule must be one of"),
+        ("lr_schedule", {"schedule": "exponential", "k": 0}, None, "k must be positive"),
+        ("adam_step", {"eps": 0}, None, "params.eps must be positive"),
+        ("neuron_output", {"x": [1], "weight": [1], "bias": -1e6, "activation": "sigmoid"},
+         None, "too large for a sigmoid question"),
     ],
 )
 def test_check_card_params_messages(problem: str, params: Any, level: int | None,
@@ -160,6 +168,20 @@ def test_fixed_partial_and_levels() -> None:
         get_problem("softmax").make_instance(level=1, seed=None, fixed={})
     with pytest.raises(ValueError, match="kernel_size"):
         get_problem("pool2d").make_instance(level=1, seed=3, fixed={"kernel_size": 99})
+
+
+def test_pinning_macs_asks_them_at_every_level() -> None:
+    problem = get_problem("layer_params")
+    for level in (1, 2):
+        for seed in range(30):
+            inst = problem.make_instance(level=level, seed=seed, fixed={"macs": True})
+            params = inst.params
+            if params["layer"] == "conv":
+                count = (params["kernel_size"] ** 2 * params["c_in"] // params["groups"]
+                         * params["c_out"]) + params["c_out"] * params["bias"]
+                macs = count - params["c_out"] * params["bias"]
+                macs *= params["output_size"] ** 2
+                assert problem.expected_text(inst) == f"({count}, {macs})"
 
 
 def test_pinned_params_are_kept_and_draws_are_deterministic() -> None:

@@ -143,6 +143,40 @@ def test_bury_removes_the_card_for_today_only(setup) -> None:
     assert "bb:c1" in keys(session(deck_ids=["bb"]), 5)
 
 
+def test_an_undone_card_shown_as_a_ui_shows_it_is_studied_once(setup) -> None:
+    # The TUI shows what undo returns without asking next_card again.
+    session, _, _ = setup
+    s = session(deck_ids=["bb"])
+    s.grade(s.next_card(), 4)
+    s.next_card()  # c2 on screen
+    s.grade(s.undo(), 4)  # c1 again, graded again
+    assert s.remaining() == 2
+    assert keys(s, 4) == ["bb:c2", "bb:c3"]
+
+
+def test_undo_takes_back_a_bury_or_a_suspension_then_the_grade_before(setup) -> None:
+    session, store, clock = setup
+    s = session(deck_ids=["bb"])
+    graded = s.next_card()
+    s.grade(graded, 4)
+    buried = s.next_card()
+    s.bury(buried)
+    suspended = s.next_card()
+    s.suspend(suspended)
+    assert store.suspended("ann").keys() == {("bb", "c3")}
+    back = s.undo()  # the suspension: an unsuspend row, the card shown again
+    assert (back.ref.card_id, s.last_undone) == ("c3", "suspend")
+    assert s.next_card() is back and store.suspended("ann") == {}
+    back = s.undo()  # the bury: lifted, the card before the one on screen
+    assert (back.ref.card_id, s.last_undone) == ("c2", "bury")
+    assert store.buried("ann", clock.now.date()) == set()
+    back = s.undo()  # then the grade
+    assert (back.ref.card_id, s.last_undone) == ("c1", "grade")
+    assert store.state("ann", "bb", "c1") is None and s.undo() is None
+    assert [r.kind for r in store.rows("ann")] == ["review", "suspend", "unsuspend", "undo"]
+    assert keys(s, 4) == ["bb:c1", "bb:c2", "bb:c3"]  # all three are studied after all
+
+
 def test_tags_filter_with_deck_tags(setup) -> None:
     session, _, _ = setup
     assert keys(session(deck_ids=[], tags=["bee"]), 5) == ["bb:c1", "bb:c2", "bb:c3"]

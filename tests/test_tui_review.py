@@ -73,6 +73,7 @@ async def test_undo_restores_the_previous_state(tmp_path: Path) -> None:
         await pilot.press("space", "4")
         state = world.store.state(world.profile, "neural", "relu")
         assert (state.sm2.repetitions, state.sm2.interval) == (2, 6)
+        assert screen.item.ref.card_id == "vanishing"  # then the card undo interrupted
 
 
 async def test_bury_takes_the_card_out_for_today(tmp_path: Path) -> None:
@@ -88,6 +89,37 @@ async def test_bury_takes_the_card_out_for_today(tmp_path: Path) -> None:
     # A new session today does not bring it back.
     session = world.app().new_session()
     assert ("neural", "relu") not in {r.key for r in session._queue}  # noqa: SLF001
+
+
+async def test_u_after_a_suspension_brings_the_card_back(tmp_path: Path) -> None:
+    world = make_world(tmp_path, decks="basics")
+    app = world.app(start="review")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await pilot.press("s")
+        assert world.store.suspended(world.profile).keys() == {("neural", "relu")}
+        assert screen.item.ref.card_id == "vanishing"
+        await pilot.press("u")
+        assert world.store.suspended(world.profile) == {}
+        assert screen.item.ref.card_id == "relu"
+        await pilot.press("b", "u")
+        assert world.store.buried(world.profile, TODAY) == set()
+        assert screen.item.ref.card_id == "relu"
+
+
+async def test_an_unusable_compute_card_is_skipped_with_a_notice(tmp_path: Path) -> None:
+    world = make_world(tmp_path, decks="basics")
+    (world.deck_dir / "aaa.toml").write_text(
+        '[deck]\nid = "aaa"\nname = "A"\n\n[[cards]]\nid = "unusable"\ntype = "compute"\n'
+        'problem = "conv_output_size"\nparams = { kernel_size = 64 }\n', "utf-8")
+    app = world.app(start="review")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.item.ref.card_id == "relu"
+        notes = [n.message for n in app._notifications]  # noqa: SLF001
+        assert any(n.startswith("Skipped aaa:unusable: it cannot be shown") for n in notes)
 
 
 async def test_choice_card_right_set_suggests_4(tmp_path: Path) -> None:

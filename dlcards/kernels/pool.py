@@ -129,11 +129,16 @@ def max_pool2d_backward(
     taps = [(i, j) for i in range(kh) for j in range(kw)]
     # Index of the tap each window routes its gradient to, decided in row-major order
     # the way torch's scan does (`val > max || isnan(val)`): the first maximum claims
-    # the window, except that every NaN takes it over.
+    # the window, except that every NaN takes it over. Torch scans only real cells:
+    # a padding cell (-inf) must not claim a window whose real cells are all -inf.
+    real = None if p == (0, 0) else pad_hw(np.ones((1, 1, *x.shape[2:])), p, 0.0) > 0
     winner = np.full(out.shape, -1, dtype=np.intp)
     for t, (i, j) in enumerate(taps):
         view = window_offset(xp, i, j, s, out_hw)
-        np.copyto(winner, t, where=(view == out) & (winner < 0))
+        claims = (view == out) & (winner < 0)
+        if real is not None:
+            claims &= window_offset(real, i, j, s, out_hw)
+        np.copyto(winner, t, where=claims)
         np.copyto(winner, t, where=np.isnan(view))
     grad_xp = np.zeros(xp.shape)
     for t, (i, j) in enumerate(taps):

@@ -85,19 +85,19 @@ def check_card_params(problem: str, params: dict | None, level: int | None) -> l
     if not isinstance(params, dict):
         return messages + ["params must be a table, e.g. params = { kernel_size = 3 }"]
     names = [p.name for p in spec.params]
-    applies = spec.applies(params)
     for key, value in params.items():
         if key not in spec.by_name:
             messages.append(f"unknown param '{key}' for {problem} (expected: {', '.join(names)})"
                             + _suggest(key, names))
-        elif applies is not None and key not in applies:
-            messages.append(f"params.{key} does not apply to this {problem} card "
-                            f"(it uses: {', '.join(applies)})")
         else:
             messages.extend(check_param(spec.by_name[key], value))
-    if not messages:
-        messages.extend(spec.cross(params))
-    return messages
+    if messages:
+        return messages  # the rules below read the values: only once each has its type
+    applies = spec.applies(params)
+    if applies is not None:
+        messages.extend(f"params.{key} does not apply to this {problem} card "
+                        f"(it uses: {', '.join(applies)})" for key in params if key not in applies)
+    return messages or spec.cross(params)
 
 
 def is_fixed(problem: str, params: dict | None) -> bool:

@@ -93,6 +93,17 @@ def _cross_same_len(a: str, b: str):  # noqa: ANN202
     return check
 
 
+def _cross_neuron(p: Mapping[str, Any]) -> list[str]:
+    messages = _cross_same_len("x", "weight")(p)
+    if messages or p.get("activation") != "sigmoid" or "x" not in p or "weight" not in p:
+        return messages
+    z = sum(a * w for a, w in zip(p["x"], p["weight"], strict=True)) + p.get("bias", 0)
+    if abs(z) > 50:  # σ(z) is then 0 or 1 to twenty digits: nothing to compute by hand
+        return [f"params: z = w·x + b = {z:g} is too large for a sigmoid question "
+                "(keep |z| ≤ 50)"]
+    return []
+
+
 def gate_table(w1: float, w2: float, b: float) -> tuple[int, int, int, int]:
     """Outputs for inputs (0,0), (0,1), (1,0), (1,1); step(z) = 1 if z > 0."""
     return tuple(int(w1 * x1 + w2 * x2 + b > 0) for x1, x2 in ((0, 0), (0, 1), (1, 0), (1, 1)))
@@ -154,6 +165,8 @@ def _cross_cosine(p: Mapping[str, Any]) -> list[str]:
         return [f"params.t ({p['t']}) must not exceed params.T ({p['T']})"]
     if "lr_min" in p and "lr0" in p and p["lr_min"] > p["lr0"]:
         return ["params.lr_min must not exceed params.lr0"]
+    if p.get("k") == 0:
+        return ["params.k must be positive (a decay rate of 0 never decays)"]
     return []
 
 
@@ -265,7 +278,7 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         P("activation", "choice", "activation", choices=("linear", "step", "relu", "sigmoid"),
           default="linear"),
         P("slope", "number", "slope a of the linear activation f(z) = a·z", default=1),
-    ), _req("x", "weight"), cross=_cross_same_len("x", "weight"),
+    ), _req("x", "weight"), cross=_cross_neuron,
         applies=lambda p: None if p.get("activation", "linear") == "linear" else (
             "x", "weight", "bias", "activation")),
     Spec("logic_gate", "A neuron as a logic gate", (1, 2, 3), (
@@ -333,7 +346,9 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
         P("betas", "array", "[β₁, β₂]", ranks=(1,), lo=0, hi=0.9999, min_len=2, max_len=2,
           default=[0.9, 0.999]),
         P("eps", "number", "ε", lo=0, hi=1, default=1e-8),
-    ), _req("param", "grad", "lr")),
+    ), _req("param", "grad", "lr"),
+        cross=lambda p: ["params.eps must be positive (it keeps √v̂ + ε away from 0)"]
+        if p.get("eps") == 0 else []),
     Spec("lr_schedule", "Learning-rate schedules", (1, 2, 3), (
         P("schedule", "choice", "the schedule", choices=tuple(_SCHEDULE_PARAMS)),
         P("lr0", "number", "initial learning rate", lo=0, hi=10),

@@ -60,10 +60,10 @@ class LayerParams(Problem):
             pick.choice("c_out", {1: [4, 8, 16], 2: [16, 32, 64, 128], 3: [16, 32, 64]}[level])
         if level >= 2:
             pick.get("bias", lambda: bool(pick.rng.random() < 0.7))
-        if level == 3:
-            pick.get("macs", lambda: True)
-            if layer == "conv":
-                pick.choice("output_size", [7, 8, 14, 16])
+        # Level 3 asks the MACs too; a card may pin macs = true at any level.
+        macs = pick.get("macs", lambda: True) if level == 3 else pick.params.get("macs")
+        if macs and layer == "conv":
+            pick.choice("output_size", [7, 8, 14, 16])
 
     def solve(self, params: dict[str, Any]) -> int | tuple[float, float]:
         count, macs = _counts(params)

@@ -82,6 +82,8 @@ def sci(x: float) -> str:
 
 def exp_const(k: float) -> str:
     """``e⁻² ≈ 0.1353``, ``e⁻⁶ ≈ 0.002479`` (4 significant digits)."""
+    if abs(k) > 700:  # beyond float64 (e^710 overflows): say its size instead
+        return f"{power('e', k)} ≈ 10^{k / math.log(10):.0f}"
     return f"{power('e', k)} ≈ {num_sig(math.exp(k), 5 if k > 0 else 4)}"
 
 

@@ -112,7 +112,9 @@ class DlcardsApp(App[None]):
     def start_practice(self, **options: Any) -> bool:
         """Open Review on a practice session (see dlcards.practice); say why not if empty."""
         session = self.new_practice(**options)
-        if session.next_card() is None:
+        first = session.next_card()
+        self.tell_notices(session)
+        if first is None:
             self.notify("No cards to practise here (suspended cards are left out). "
                         "Try all decks, or another deck.", title="Nothing to practise")
             return False
@@ -154,7 +156,9 @@ class DlcardsApp(App[None]):
                      limit: int | None = None) -> bool:
         """Open Review on what is due; say why not when nothing is."""
         session = self.new_session(deck_ids, tags, limit)
-        if session.next_card() is None:
+        first = session.next_card()
+        self.tell_notices(session)
+        if first is None:
             self.notify(nothing_due(session, self.home), title="Nothing to study")
             return False
         if self._before_session is not None:
@@ -193,6 +197,12 @@ class DlcardsApp(App[None]):
                         title="Session saved")
 
     # --- navigation -------------------------------------------------------------------------
+
+    def tell_notices(self, session: StudySession | PracticeSession) -> None:
+        """Say which cards the session set aside because they cannot be shown."""
+        for notice in session.notices:
+            self.notify(notice, title="Card skipped", severity="warning", timeout=12)
+        session.notices.clear()
 
     def go_home(self) -> None:
         """Close every screen above Home (Home refreshes its counts when it shows again)."""

@@ -29,7 +29,7 @@ REVIEW_KEYS = [
     ("0 – 5", "grade (after the answer is shown)"),
     ("1 – 9", "choice cards: toggle an option; Enter checks"),
     ("Enter", "accept the suggested grade (choice and compute)"),
-    ("u", "undo the last grade"),
+    ("u", "undo the last grade, bury or suspension"),
     ("b", "bury the card until tomorrow (practice: skip it)"),
     ("s", "suspend the card (never shown until unsuspended)"),
     ("e", "edit the card's deck in $EDITOR"),

@@ -18,7 +18,7 @@ from textual.screen import Screen
 
 from dlcards.cards import BasicCard, ChoiceCard, ComputeCard
 from dlcards.practice import PracticeSession
-from dlcards.session import QueueItem, StudySession
+from dlcards.session import QueueItem, StudySession, undone_text
 from dlcards.tui.widgets.answer_box import AnswerBox
 from dlcards.tui.widgets.basic_card import BasicCardView
 from dlcards.tui.widgets.choice_card import ChoiceCardView
@@ -116,6 +116,7 @@ class ReviewScreen(Screen[None]):
         return self.query_one(".card-view")  # type: ignore[return-value]
 
     async def show_item(self, item: QueueItem, *, revealed: bool = False) -> None:
+        self.dl.tell_notices(self.session)
         self.item = item
         self.suggested = None
         self.answer = None
@@ -212,7 +213,7 @@ class ReviewScreen(Screen[None]):
                 return 1 <= digit <= len(cast(ChoiceCard, self.item.card).choices)
             return phase == "back" and digit <= 5
         if action == "undo":
-            return True if self.session.done() else None
+            return True if self.session.can_undo() else None
         if action in ("bury", "skip"):
             return (action == "skip") == self.practice
         return True
@@ -295,6 +296,7 @@ class ReviewScreen(Screen[None]):
     async def _advance(self) -> None:
         item = self.session.next_card()
         if item is None:
+            self.dl.tell_notices(self.session)
             self.post_message(self.Ended(self.session, finished=True))
             return
         await self.show_item(item)
@@ -306,7 +308,8 @@ class ReviewScreen(Screen[None]):
         if item is None:
             self.notify("Nothing to undo in this session yet.")
             return
-        self.notify(f"Undid the last grade of “{item.ref.card_id}”: here it is again.")
+        self.notify(f"{undone_text(self.session.last_undone, self.practice)} "
+                    f"“{item.ref.card_id}”: here it is again.")
         await self.show_item(item)
 
     async def action_bury(self) -> None:

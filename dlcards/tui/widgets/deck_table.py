@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,11 +9,11 @@ from rich.text import Text
 from textual import events
 from textual.widgets import DataTable
 
+from dlcards.collection import errors_by_file
 from dlcards.stats import DeckCounts
 
 NUMBER_COLUMNS = ("Cards", "New", "Due", "Learned")
 NUMBER_WIDTH = 8
-_LOCATED = re.compile(r"^(?P<path>.+?\.toml)(?::\d+)?:\s")
 
 
 @dataclass(frozen=True)
@@ -38,13 +37,8 @@ class BrokenDeck:
 
 def broken_decks(errors: list[str]) -> list[BrokenDeck]:
     """One entry per failing file (its first error), in the order they were reported."""
-    seen: dict[str, BrokenDeck] = {}
-    for message in errors:
-        match = _LOCATED.match(message)
-        path = match["path"] if match else message.split(":", 1)[0]
-        first_line = message.splitlines()[0] if message else message
-        seen.setdefault(path, BrokenDeck(path, first_line))
-    return list(seen.values())
+    return [BrokenDeck(path, (messages[0].splitlines() or [""])[0])
+            for path, messages in errors_by_file(errors).items()]
 
 
 class DeckTable(DataTable):
