@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from dlcards.cards import Card, card_from_dict, card_to_dict
-from dlcards.deck_cache import CachedDeck, DeckCache, SearchRow, file_digest
+from dlcards.deck_cache import CachedDeck, DeckCache, FileStamp, SearchRow, file_digest
 from dlcards.errors import DeckError
 from dlcards.tomlpos import deck_key_line
 
@@ -239,12 +239,12 @@ def load_deck(source: DeckSource, cache: DeckCache | None) -> Deck:
     """Load one deck through the cache; raise ``DeckError`` if it is invalid."""
     path = source.path
     try:
-        stat = path.stat()
-        cached = cache.lookup(path, stat.st_size, stat.st_mtime_ns, None) if cache else None
+        stamp = FileStamp.of(path.stat())
+        cached = cache.lookup(path, stamp, None) if cache else None
         raw = None
         if cached is None:
             raw = path.read_bytes()
-            cached = cache.lookup(path, stat.st_size, stat.st_mtime_ns, raw) if cache else None
+            cached = cache.lookup(path, stamp, raw) if cache else None
     except OSError as exc:
         raise DeckError([f"{path}: cannot read: {exc.strerror or exc}"]) from exc
     if cached is not None:
@@ -273,13 +273,7 @@ def load_deck(source: DeckSource, cache: DeckCache | None) -> Deck:
         parsed = _parse(path, raw)
     except DeckError as exc:
         if cache:
-            cache.store(
-                path,
-                stat.st_size,
-                stat.st_mtime_ns,
-                CachedDeck(digest, None, None, [], exc.messages),
-                None,
-            )
+            cache.store(path, stamp, CachedDeck(digest, None, None, [], exc.messages), None)
         raise
     deck = _deck_from_parse(source, digest, parsed)
     if cache:
@@ -291,7 +285,7 @@ def load_deck(source: DeckSource, cache: DeckCache | None) -> Deck:
             [],
         )
         bodies = [json.dumps(card_to_dict(card), ensure_ascii=False) for card in parsed.cards]
-        cache.store(path, stat.st_size, stat.st_mtime_ns, entry, bodies, _search_rows(deck, parsed))
+        cache.store(path, stamp, entry, bodies, _search_rows(deck, parsed))
     return deck
 
 

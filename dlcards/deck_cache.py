@@ -16,11 +16,13 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from dlcards import __version__
 
-# Entries from another dlcards version, or of another layout, are parsed afresh.
-CACHE_FORMAT = 3  # 3: the search table
+# Entries from another dlcards version, or of another layout, are parsed afresh;
+# a cache file of another format is emptied (it holds nothing that cannot be rebuilt).
+CACHE_FORMAT = 4  # 3: the search table; 4: ctime_ns
 PARSER = f"{__version__}/{CACHE_FORMAT}"
 
 _SCHEMA = """
@@ -28,6 +30,7 @@ CREATE TABLE IF NOT EXISTS decks(
     path TEXT PRIMARY KEY,
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,  -- changes with every write and cannot be set back by hand
     digest TEXT NOT NULL,
     parser TEXT NOT NULL,
     header TEXT,
@@ -56,6 +59,21 @@ CREATE TABLE IF NOT EXISTS search(
 
 # One card of the search table: (card_id, type, tags column, line, front, search text).
 SearchRow = tuple[str, str, str, int, str, str]
+
+
+class FileStamp(NamedTuple):
+    """What says a deck file is unchanged without reading it (DESIGN §3: path, size,
+    mtime and a hash of the bytes key the cache). Tools that restore an edited file's
+    mtime cannot restore its ctime, so a same-size edit is still noticed; any change of
+    the stamp makes lookup compare the hash of the bytes before re-parsing."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+
+    @classmethod
+    def of(cls, stat: os.stat_result) -> FileStamp:
+        return cls(stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
 def _glob_literal(text: str) -> str:
@@ -102,6 +120,11 @@ class DeckCache:
                 conn.execute("PRAGMA journal_mode=WAL")
                 # Losing the last cache write to a power cut costs one re-parse.
                 conn.execute("PRAGMA synchronous=NORMAL")
+                if conn.execute("PRAGMA user_version").fetchone()[0] != CACHE_FORMAT:
+                    conn.executescript(
+                        "DROP TABLE IF EXISTS decks; DROP TABLE IF EXISTS cards; "
+                        f"DROP TABLE IF EXISTS search; PRAGMA user_version = {CACHE_FORMAT};"
+                    )
                 conn.executescript(_SCHEMA)
                 return conn
             except sqlite3.DatabaseError:
@@ -112,42 +135,42 @@ class DeckCache:
                 return None
         return None
 
-    def lookup(self, path: Path, size: int, mtime_ns: int, raw: bytes | None) -> CachedDeck | None:
-        """The cached parse if ``path`` is unchanged (same size and mtime, or same bytes)."""
+    def lookup(self, path: Path, stamp: FileStamp, raw: bytes | None) -> CachedDeck | None:
+        """The cached parse if ``path`` is unchanged (the same stamp, or the same bytes)."""
         if self._conn is None:
             return None
         try:
             row = self._conn.execute(
-                "SELECT size, mtime_ns, digest, parser, header, refs, warnings, errors "
-                "FROM decks WHERE path = ?",
+                "SELECT size, mtime_ns, ctime_ns, digest, parser, header, refs, warnings, "
+                "errors FROM decks WHERE path = ?",
                 (str(path),),
             ).fetchone()
         except sqlite3.DatabaseError:
             return None
-        if row is None or row[3] != PARSER:
+        if row is None or row[4] != PARSER:
             return None
-        if (row[0], row[1]) != (size, mtime_ns):
-            if raw is None or file_digest(raw) != row[2]:
+        if tuple(row[:3]) != stamp:
+            if raw is None or file_digest(raw) != row[3]:
                 return None
-            # Touched but identical: remember the new mtime so the next start skips the hash.
+            # Touched, copied or moved but identical: remember the new stamp so the next
+            # start skips the hash.
             self._try(
-                "UPDATE decks SET size = ?, mtime_ns = ? WHERE path = ?",
-                (size, mtime_ns, str(path)),
+                "UPDATE decks SET size = ?, mtime_ns = ?, ctime_ns = ? WHERE path = ?",
+                (*stamp, str(path)),
             )
         return CachedDeck(
-            digest=row[2],
-            header=json.loads(row[4]) if row[4] else None,
+            digest=row[3],
+            header=json.loads(row[5]) if row[5] else None,
             refs=None,
-            warnings=json.loads(row[6]),
-            errors=json.loads(row[7]),
-            refs_json=row[5],
+            warnings=json.loads(row[7]),
+            errors=json.loads(row[8]),
+            refs_json=row[6],
         )
 
     def store(
         self,
         path: Path,
-        size: int,
-        mtime_ns: int,
+        stamp: FileStamp,
         entry: CachedDeck,
         bodies: list[str] | None,
         search: list[SearchRow] | None = None,
@@ -160,11 +183,10 @@ class DeckCache:
             self._conn.execute("DELETE FROM cards WHERE path = ?", (key,))
             self._conn.execute("DELETE FROM search WHERE path = ?", (key,))
             self._conn.execute(
-                "INSERT OR REPLACE INTO decks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO decks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     key,
-                    size,
-                    mtime_ns,
+                    *stamp,
                     entry.digest,
                     PARSER,
                     json.dumps(entry.header) if entry.header is not None else None,

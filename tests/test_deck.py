@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import textwrap
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from dlcards import deck as deck_module
 from dlcards.collection import load_collection
 from dlcards.deck import DeckError, content_id, parse_deck
-from dlcards.deck_cache import DeckCache
+from dlcards.deck_cache import DeckCache, FileStamp
 
 from .conftest import run_cli, write_deck
 
@@ -280,6 +281,30 @@ def test_unchanged_deck_is_not_parsed_again(
     third = load_collection(None, [path], DeckCache(tmp_path / "cache.sqlite3"))
     assert path.resolve() in calls
     assert third.card(third.deck("cached").cards[2]).back == "Answer three."
+
+    # Same size, mtime set back by hand (as `touch -r` or an rsync would): still noticed.
+    calls.clear()
+    before = path.stat()
+    path.write_text(path.read_text("utf-8").replace("Answer 4.", "Answer 8."), "utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    fourth = load_collection(None, [path], DeckCache(tmp_path / "cache.sqlite3"))
+    assert path.resolve() in calls
+    assert fourth.card(fourth.deck("cached").cards[3]).back == "Answer 8."
+
+
+def test_a_cache_of_an_older_format_is_emptied_and_rebuilt(tmp_path: Path) -> None:
+    cache_path = tmp_path / "cache.sqlite3"
+    old = sqlite3.connect(cache_path)  # format 3: no ctime column, user_version 0
+    old.execute("CREATE TABLE decks(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns "
+                "INTEGER NOT NULL, digest TEXT NOT NULL, parser TEXT NOT NULL, header TEXT, "
+                "refs TEXT, warnings TEXT NOT NULL, errors TEXT NOT NULL)")
+    old.commit()
+    old.close()
+    path = write_deck(tmp_path / "decks", "x", 2)
+    load_collection(None, [path], DeckCache(cache_path))
+    again = DeckCache(cache_path)
+    assert again.lookup(path.resolve(), FileStamp.of(path.stat()), None) is not None
 
 
 def test_broken_cache_file_is_rebuilt(tmp_path: Path) -> None:
