@@ -66,8 +66,10 @@ class SessionBar(Widget):
         else:
             total = self._done + self._left
             bar_width = max(6, min(20, self.size.width // 6))
+            grid.add_column(width=1)  # a gap: the cells' own edge spaces are trimmed
             grid.add_column(width=bar_width, no_wrap=True)
             grid.add_column(no_wrap=True, justify="right")
+            cells.append("")
             cells.append(ProgressBar(total=max(total, 1), completed=self._done, width=bar_width,
                                      complete_style=styles.get("primary", "blue"),
                                      finished_style=styles.get("success", "green"),
