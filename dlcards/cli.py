@@ -173,11 +173,10 @@ def validate(
     """Check decks: format, ids, and every compute card generated, solved and re-parsed."""
     from pathlib import Path
 
+    from dlcards.collection import discover, shipped_decks_dir
     from dlcards.validate import validate_files
 
     ctx = context()
-    from dlcards.collection import discover, shipped_decks_dir
-
     if paths:
         files = [Path(p) for p in paths]
         missing = [p for p in files if not p.is_file()]

@@ -75,7 +75,7 @@ def _has_non_finite(values: Iterable[object]) -> bool:
 def validate_files(paths: Iterable[Path], shipped: Iterable[Path] = ()) -> ValidationReport:
     """Check each deck file; ``shipped`` ones may share an id with one other (an override)."""
     report = ValidationReport()
-    shipped = {p.resolve() for p in shipped}
+    shipped_files = {p.resolve() for p in shipped}
     owners: dict[tuple[str, bool], Path] = {}  # (deck id, shipped?) -> the first file
     for path in paths:
         report.decks += 1
@@ -88,7 +88,7 @@ def validate_files(paths: Iterable[Path], shipped: Iterable[Path] = ()) -> Valid
             report.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
             continue
         # A user's deck may replace a shipped one; two of either kind may not share an id.
-        owner = owners.setdefault((parsed.header.id, path.resolve() in shipped), path)
+        owner = owners.setdefault((parsed.header.id, path.resolve() in shipped_files), path)
         if owner != path:
             where = f"{path}:{deck_key_line(path, 'id')}"
             report.errors.append(f"{where}: deck id '{parsed.header.id}' is already used by "
