@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
 import json
 import sqlite3
 import sys
@@ -179,3 +182,51 @@ def test_the_core_reports_progress_and_the_cli_draws_it_on_a_terminal(
         update(100, 1500)
         update(1500, 1500)
     assert "Importing" in capsys.readouterr().err
+
+
+def test_importing_into_a_shipped_deck_keeps_its_cards(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    export = tmp_path / "dl.tsv"
+    assert run_cli(home, "export", "deep-learning-interview", "-o", str(export)).returncode == 0
+    text = export.read_text("utf-8")
+    header = list(itertools.takewhile(lambda line: line.startswith("#"), text.splitlines()))
+    body = "".join(text.splitlines(keepends=True)[len(header):])
+    records = list(csv.reader(io.StringIO(body, newline=""), delimiter="\t"))[:2]
+    records[1][1] = "My own answer."
+    out = io.StringIO()
+    csv.writer(out, delimiter="\t", lineterminator="\n").writerows(records)
+    small = tmp_path / "small.tsv"
+    small.write_text("\n".join(header) + "\n" + out.getvalue(), "utf-8")
+    result = run_cli(home, "import", str(small))
+    assert result.returncode == 0, result.stderr
+    assert "0 imported, 1 updated, 1 unchanged" in result.stdout
+    assert "overrides the shipped deck" in result.stdout
+    listed = {d["id"]: d for d in json.loads(run_cli(home, "decks", "--json").stdout)}
+    mine = listed["deep-learning-interview"]
+    assert mine["cards"] == 265 and mine["name"] == "Deep Learning Interview"
+    assert mine["path"] == str(home / "decks" / "deep-learning-interview.toml")
+
+
+def test_a_toml_deck_with_a_colon_in_its_first_comment_is_read_as_toml(tmp_path: Path) -> None:
+    deck = tmp_path / "mine.toml"
+    deck.write_text('# Notes: my deck\n[deck]\nid = "mine"\nname = "Mine"\n\n'
+                    '[[cards]]\nid = "a"\nfront = "Q"\nback = "A"\n', "utf-8")
+    result = run_cli(tmp_path / "home", "import", str(deck))
+    assert result.returncode == 0, result.stderr
+    assert "Created deck 'mine' (Mine)" in result.stdout and "1 imported" in result.stdout
+
+
+@pytest.mark.parametrize("deck_id", ["../../outside", "/tmp/abs", "a/b", "c:d"])
+def test_a_deck_id_never_names_a_file_outside_the_decks_folder(tmp_path: Path,
+                                                               deck_id: str) -> None:
+    home = tmp_path / "home"
+    source = tmp_path / "hostile.txt"
+    source.write_text(f"#separator:tab\n#html:true\n#dlcards deck:{deck_id}\nQ\tA\n", "utf-8")
+    result = run_cli(home, "import", str(source))
+    assert result.returncode == 0, result.stderr
+    written = [p for p in tmp_path.rglob("*.toml")]
+    assert len(written) == 1 and written[0].parent == home / "decks", written
+    listed = json.loads(run_cli(home, "decks", "--json").stdout)
+    assert deck_id in [d["id"] for d in listed]  # the id is kept; only the file name is safe
+    again = run_cli(home, "import", str(source))  # and found again: an update, not a copy
+    assert "1 unchanged" in again.stdout and len(list(tmp_path.rglob("*.toml"))) == 1

@@ -64,8 +64,10 @@ def detect_format(path: Path, fmt: str = "auto") -> str:
     suffix = path.suffix.lower()
     if suffix in (".apkg", ".colpkg"):
         return "apkg"  # not a zip: read_package says so clearly
+    if suffix == ".toml":
+        return "toml"  # a deck's comment line ("# Notes: …") is not an Anki header
     text = head.decode("utf-8-sig", "replace")
-    if text.startswith("tags:") or (text.startswith("#") and ":" in text.split("\n", 1)[0]):
+    if text.startswith("tags:") or _ANKI_HEADER.match(text):
         return "anki-text"
     if suffix in _EXTENSIONS:
         return _EXTENSIONS[suffix]
@@ -73,6 +75,23 @@ def detect_format(path: Path, fmt: str = "auto") -> str:
         return "toml"
     first = text.split("\n", 1)[0]
     return "tsv" if "\t" in first else "csv"
+
+
+# The header lines Anki writes (and dlcards' own): "#separator:tab", "#tags column:3", …
+_ANKI_HEADER = re.compile(
+    r"#(separator|html|tags|columns|notetype|deck|dlcards deck|[a-z ]+ column):", re.IGNORECASE
+)
+
+
+def deck_file_name(deck_id: str) -> str:
+    """The file in ``<home>/decks/`` for a deck id: the id itself when it is a safe file
+    name, else a safe form of it plus a short hash (ids may hold '/', '..', ':')."""
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", deck_id):
+        return f"{deck_id}.toml"
+    import hashlib
+
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", deck_id).strip(".-_")[:80] or "deck"
+    return f"{safe}-{hashlib.blake2b(deck_id.encode(), digest_size=4).hexdigest()}.toml"
 
 
 def slug(text: str) -> str:
@@ -102,7 +121,7 @@ def import_deck(
     else:
         gathered = _from_notes(source, fmt, progress)
     deck_id = deck_id or gathered.deck_id or slug(source.stem)
-    target = out if out is not None else decks_dir / f"{deck_id}.toml"
+    target = out if out is not None else decks_dir / deck_file_name(deck_id)
     found = locate(deck_id) if locate is not None and out is None else None
     overrides = None
     if found is not None and found[0] != target:
@@ -124,9 +143,13 @@ def import_deck(
             f"{target} holds deck '{existing['deck']['id']}', not '{deck_id}'",
             f"pass --deck-id {existing['deck']['id']} to merge into it, or another -o",
         )
+    # A first import into a shipped deck's id starts the user's copy from the shipped
+    # cards (as editing one does): it updates them, and keeps every other card.
+    base = existing if existing is not None or overrides is None else \
+        deckfile.load_existing(overrides)
     header = {"id": deck_id, "name": name or gathered.name or source.stem, **gathered.header}
-    merged = deckfile.merge(existing, header, gathered.incoming, deck_id,
-                            rename=name if existing is not None else None)
+    merged = deckfile.merge(base, header, gathered.incoming, deck_id,
+                            rename=name if base is not None else None)
     raw = deckfile.render(merged.data, target)
     changed = existing is None or merged.imported or merged.updated or merged.data["deck"] != \
         existing["deck"]
