@@ -260,6 +260,9 @@ class PlainStudy:
                 f"Today's {session.settings.new_per_day} new cards are done; "
                 "raise new_per_day in config.toml for more."
             )
+        buried = session.buried_count()
+        if buried:
+            parts.append(f"{buried} card{'s' if buried != 1 else ''} buried until tomorrow.")
         return " ".join(parts)
 
     def _summary(self) -> None:

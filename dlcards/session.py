@@ -125,6 +125,7 @@ class StudySession:
         self._actions: list[tuple[str, Row | QueueItem]] = []
         self.last_undone: str | None = None  # what the last undo took back
         self.notices: list[str] = []  # cards set aside as unusable: for the UI to say, then clear
+        self._unusable: set[tuple[str, str]] = set()  # set aside this session
         self._shown: set[tuple[str, str]] = set()
         self._leech_suspends: set[str] = set()  # grades that suspended their card as a leech
         self.last_leech: str | None = None  # the last grade made a leech: "tagged"/"suspended"
@@ -148,10 +149,15 @@ class StudySession:
                 key = (row.deck_id, row.card_id)
                 reviews_today[key] = reviews_today.get(key, 0) + 1
         reviewed = self.store.states_for(self.profile, reviews_today)
-        # A card is "new today" when all its reviews are today's (or it was reset since:
-        # it has no state then, and its reviews today still used up new cards).
-        new_done = sum(1 for key, n in reviews_today.items()
-                       if key not in reviewed or reviewed[key].reviews == n)
+        reset_today = {(r.deck_id, r.card_id) for r in day_rows if r.kind == "reset"}
+
+        def new_today(key: tuple[str, str], reviews: int) -> bool:
+            """Whether the card was introduced (reviewed while new) today."""
+            if key in reset_today or key not in reviewed:  # a reset blurs the state: ask the log
+                return self._introduced_today(key)
+            return reviewed[key].reviews == reviews  # every review since it was new is today's
+
+        new_done = sum(1 for key, n in reviews_today.items() if new_today(key, n))
         reviews_done = len(reviews_today) - new_done
         deck_rank = {d.id: i for i, d in enumerate(self.collection.decks)}
         due: list[tuple[str, int, int, CardRef]] = []
@@ -186,6 +192,25 @@ class StudySession:
         self._states = self.store.states_for(
             self.profile, upcoming + [r.key for r in self._redrills]
         )
+
+    def _introduced_today(self, key: tuple[str, str]) -> bool:
+        """Replay one card's log: was a review of today made while the card was new?
+
+        Only for cards reset today or without a state (rare): a card reviewed yesterday
+        and reset today was not a new card today, one reset yesterday and studied today was.
+        """
+        rows = self.store.card_rows(self.profile, *key)
+        cancelled = {r.cancels for r in rows if r.kind == "undo"}
+        is_new, introduced = True, False
+        for row in rows:
+            if row.id in cancelled:
+                continue
+            if row.kind == "reset":
+                is_new = True
+            elif row.kind == "review" and row.grade is not None:
+                introduced |= is_new and row.study_day == self.today.isoformat()
+                is_new = False
+        return introduced
 
     def _redrills_from(self, day_rows: list[Row]) -> list[CardRef]:
         last: dict[tuple[str, str], Row] = {}
@@ -266,6 +291,7 @@ class StudySession:
         """Leave a card that cannot be shown out of this session, with a notice."""
         self._remove(ref)
         self._buried.add(ref.key)  # in memory only: it is back once the deck is fixed
+        self._unusable.add(ref.key)
         self.notices.append(unusable_notice(*ref.key, exc))
 
     def _make_item(self, ref: CardRef, redrill: bool) -> QueueItem:
@@ -450,10 +476,15 @@ class StudySession:
 
     def unseen_left(self) -> int:
         """Selected cards never reviewed, beyond today's queue (held back by the daily limit)."""
-        queued = {r.key for r in self._queue} | self._suspended
+        queued = {r.key for r in self._queue} | self._buried  # buried: suspended ones too
         return sum(
             1 for r in self.refs if r[1] not in self._due.get(r[0], ()) and r.key not in queued
         )
+
+    def buried_count(self) -> int:
+        """Selected cards buried until tomorrow (not the suspended or unusable ones)."""
+        keys = self._buried - self._suspended - self._unusable
+        return sum(1 for r in self.refs if r.key in keys) if keys else 0
 
     def _due_of_selected(self) -> list[str]:
         """Due dates of the selected cards that have been reviewed (suspended ones left out)."""

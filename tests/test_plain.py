@@ -118,6 +118,14 @@ def test_bury_in_plain_mode(home: Path, tmp_path: Path) -> None:
     assert "Question 1 of t?" not in again.stdout and "Question 3 of t?" in again.stdout
 
 
+def test_nothing_to_study_after_burying_says_so(home: Path, tmp_path: Path) -> None:
+    now = "2026-03-01T10:00:00+00:00"
+    study(home, tmp_path, now, ["b", "b", "b", "q"])
+    again = study(home, tmp_path, now, [])
+    assert "3 cards buried until tomorrow." in again.stdout
+    assert "new cards are done" not in again.stdout
+
+
 def test_u_in_plain_mode_unburies(home: Path, tmp_path: Path) -> None:
     now = "2026-03-01T10:00:00+00:00"
     result = study(home, tmp_path, now, ["b", "u", "", "5", "q"])

@@ -177,6 +177,21 @@ def test_undo_takes_back_a_bury_or_a_suspension_then_the_grade_before(setup) -> 
     assert keys(s, 4) == ["bb:c1", "bb:c2", "bb:c3"]  # all three are studied after all
 
 
+def test_resetting_cards_reviewed_today_leaves_the_new_card_allowance(setup) -> None:
+    session, store, clock = setup
+    settings = Settings(new_per_day=2)
+    assert keys(session(deck_ids=["aa"], settings=settings), 5) == ["aa:c1", "aa:c2"]
+    clock.now += timedelta(days=1)
+    # Day 2: only yesterday's two cards are reviewed, then both are reset.
+    assert keys(session(deck_ids=["aa"], settings=settings, limit=2), 5) == ["aa:c1", "aa:c2"]
+    for card in ("c1", "c2"):
+        store.reset("ann", "aa", card, clock.now, clock.now.date())
+    # No new card was introduced today: the allowance of two is whole.
+    assert keys(session(deck_ids=["aa"], settings=settings), 5) == ["aa:c1", "aa:c2"]
+    # Those two were new today (after their reset) and used it up.
+    assert session(deck_ids=["aa"], settings=settings).remaining() == 0
+
+
 def test_tags_filter_with_deck_tags(setup) -> None:
     session, _, _ = setup
     assert keys(session(deck_ids=[], tags=["bee"]), 5) == ["bb:c1", "bb:c2", "bb:c3"]

@@ -379,6 +379,9 @@ def nothing_due(session: StudySession, home: config.Home | None) -> str:
         parts.append(f"Next review: {days_until(next_due, session.today)}.")
     if session.unseen_left():
         parts.append(f"Today's {session.settings.new_per_day} new cards are done.")
+    buried = session.buried_count()
+    if buried:
+        parts.append(f"{buried} card{'s' if buried != 1 else ''} buried until tomorrow.")
     return " ".join(parts)
 
 

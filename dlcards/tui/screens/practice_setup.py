@@ -57,7 +57,8 @@ class PracticeSetupScreen(ModalScreen[dict[str, Any] | None]):
             yield OptionList(*options, id="practice-list")
             yield Static("Practice never changes your schedule: grades are logged apart.",
                          classes="dialog-note")
-            yield Static("Enter or 1–4 starts · Esc cancels", classes="dialog-hint")
+            yield Static(f"Enter or 1–{len(self.choices)} starts · Esc cancels",
+                         classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#practice-dialog").border_title = "Practice"
