@@ -88,6 +88,16 @@ def test_importing_twice_changes_nothing(tmp_path: Path) -> None:
     assert (log(target), target.states("me")) == before
 
 
+def test_a_file_saved_with_a_byte_order_mark_imports(tmp_path: Path) -> None:
+    source, target = Store.open(None), Store.open(None)
+    study(source, [(0, 0, 4)])
+    path = tmp_path / "p.jsonl"
+    export_progress(source, "me", path)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # as some editors save it
+    assert import_progress(target, "me", path, START).added == 1
+    assert target.states("me") == source.states("me")
+
+
 def test_rows_of_unknown_cards_are_kept_and_counted(tmp_path: Path) -> None:
     source, target = Store.open(None), Store.open(None)
     study(source, [(0, 0, 4), (0, 2, 4), (1, 2, 5)])

@@ -123,7 +123,8 @@ def _read_rows(source: Path, handle: BinaryIO) -> Iterator[tuple[Any, ...]]:
     lines = _lines(source, handle)
     try:
         first = next(lines, None)
-        header = json.loads(first[1]) if first else None
+        # An editor may have saved the file with a byte-order mark: it is not part of the JSON.
+        header = json.loads(first[1].removeprefix("\ufeff")) if first else None
     except (UserError, ValueError, RecursionError):
         header = None  # not UTF-8, or not JSON: not one of our files at all
     if not isinstance(header, dict) or header.get("format") != FORMAT:
@@ -328,7 +329,7 @@ def _row_checked(source: Path, number: int, data: Any) -> tuple[Any, ...]:
     for key in _OPTIONAL_INTS:
         value = data.get(key)
         if value is not None and not (_int(value) and 0 <= value < 2**53):
-            raise _bad(source, number, f"'{key}' must be a whole number")
+            raise _bad(source, number, f"'{key}' must be a whole number, 0 or more")
     for key in ("instance", "answer"):
         value = data.get(key)
         if value is not None and not isinstance(value, str):
