@@ -121,6 +121,13 @@ def test_csv_with_bom_and_header_row(tmp_path: Path) -> None:
     assert cards[0]["id"].startswith("h-")  # no guid: the id is the hash of the front
 
 
+def test_a_repeated_front_without_ids_is_skipped_with_the_reason(tmp_path: Path) -> None:
+    report = run_import(tmp_path, "dup.csv", "front,back\nDup,first\nDup,second\nOther,x\n")
+    assert report.imported == 2
+    assert report.skipped == [("line 3", "the same front as line 2 (a card without an id is "
+                                         "known by it)")]
+
+
 def test_header_row_in_another_order_and_an_id_column(tmp_path: Path) -> None:
     content = "answer\tquestion\tid\nfour\tTwo plus two?\tq-4\n"
     report = run_import(tmp_path, "cards.tsv", content)

@@ -91,8 +91,11 @@ def merge(existing: dict[str, Any] | None, header: dict[str, Any], incoming: lis
         if index is None and card.get("guid"):
             index = by_guid.get(card["guid"])
         if index is not None and index in claimed:
-            result.skipped.append((item.where, f"the same card as {claimed[index]} (id or guid "
-                                                "repeated in the file)"))
+            if card["id"] == content_id(card.get("front", "")):
+                why = f"the same front as {claimed[index]} (a card without an id is known by it)"
+            else:
+                why = f"the same card as {claimed[index]} (id or guid repeated in the file)"
+            result.skipped.append((item.where, why))
             continue
         problem = _invalid(card)
         if problem:
