@@ -272,10 +272,12 @@ def users_rename(old: NameArg, new: NameArg) -> None:
     ctx = _context()
     ctx.store.rename_profile(_existing(old), _fresh(new))
     note = ""
-    if ctx.settings.user == old:
-        # config.toml names it as the default profile: follow the rename there too.
-        config.save_setting(ctx.home, "user", new)
-        note = " (config.toml's user updated)"
+    named = ctx.settings.user == old
+    # The profile a plain 'dlcards' opens (config.toml's user, or the login name's):
+    # point config.toml at the new name, or the next start opens an empty 'old'.
+    if config.follow_rename(ctx.home, ctx.settings, old, new):
+        note = (" (config.toml's user updated)" if named else
+                f' (config.toml now has user = "{new}", so dlcards keeps opening it)')
     typer.echo(f"Renamed profile {old} to {new}{note}.")
 
 

@@ -1,9 +1,9 @@
 """Text search over cards: case- and accent-insensitive, the same on both sides.
 
-Each card's front and back (and a choice card's options, a compute card's problem)
-are normalized once, when its deck is parsed, and kept in the parse cache; a query
-is normalized the same way and matched there with ``instr`` in SQL, so searching
-100,000 cards never loads them into Python.
+Each card's front and back (and a choice card's options, a compute card's problem,
+the card's id) are normalized once, when its deck is parsed, and kept in the parse
+cache; a query is normalized the same way and matched there with ``instr`` in SQL,
+so searching 100,000 cards never loads them into Python.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dlcards.cards import Card, ChoiceCard, ComputeCard
 
 TAG_SEPARATOR = "\x1f"  # tags stored as \x1fa\x1fb\x1f: a whole tag matches with instr
 _QUOTED = re.compile(r'"([^"]*)"|(\S+)')
+_ID_WORDS = re.compile(r"[-_]+")
 
 
 def normalize(text: str) -> str:
@@ -73,12 +74,18 @@ def _collapse(text: str) -> str:
 
 
 def raw_text(card: Card) -> str:
-    """What a search looks in, before normalizing: front and back, options, problem."""
+    """What a search looks in, before normalizing: front and back, options, problem, id.
+
+    The id is there whole and as words (split at - and _): the browser and ``cards
+    list`` show it, and a compute card without a front shows nothing else.
+    """
     parts = [card.front, card.back]
     if isinstance(card, ChoiceCard):
         parts += card.choices
     elif isinstance(card, ComputeCard):
         parts += [card.problem, card.problem.replace("_", " ")]
+    words = _ID_WORDS.sub(" ", card.id).strip()
+    parts += [card.id, words if words != card.id else ""]
     return "\n".join(p for p in parts if p)
 
 

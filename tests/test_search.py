@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlcards.browse import parse_filters
+from dlcards.browse import find_cards, parse_filters
 from dlcards.cards import BasicCard, ChoiceCard, ComputeCard
+from dlcards.collection import Collection, DeckSource, load_deck
+from dlcards.deck_cache import DeckCache
 from dlcards.search import card_text, card_texts, normalize, normalize_many, terms
+from dlcards.store import Store
+
+from .conftest import write_deck
 
 
 def test_normalize_ignores_case_accents_and_spacing() -> None:
@@ -26,12 +33,41 @@ def test_query_terms_are_words_or_phrases() -> None:
     assert terms('  ""  ') == []
 
 
-def test_card_text_covers_front_back_options_and_problem() -> None:
-    assert card_text(BasicCard("a", "Front **Bold**", "Back")) == "front **bold** back"
+def test_card_text_covers_front_back_options_problem_and_id() -> None:
+    assert card_text(BasicCard("a", "Front **Bold**", "Back")) == "front **bold** back a"
     choice = ChoiceCard("b", "Which?", ["Adam", "SGD"], [0], back="Both optimizers")
-    assert card_text(choice) == "which? both optimizers adam sgd"
-    compute = ComputeCard("c", "conv_output_size")
-    assert card_text(compute) == "conv_output_size conv output size"
+    assert card_text(choice) == "which? both optimizers adam sgd b"
+    compute = ComputeCard("neuron-output_Sigmoid", "conv_output_size")
+    assert card_text(compute) == ("conv_output_size conv output size "
+                                  "neuron-output_sigmoid neuron output sigmoid")
+
+
+@pytest.mark.parametrize("cached", [True, False], ids=["cache", "no-cache"])
+@pytest.mark.parametrize("query, expected", [
+    ("conv2d-basic", ["conv2d-basic"]),
+    ("neuron-output-sigmoid", ["neuron-output-sigmoid"]),
+    ("sigmoid", ["neuron-output-sigmoid"]),  # a word of the id
+    ('"output sigmoid"', ["neuron-output-sigmoid"]),
+    ("CONV2D basic", ["conv2d-basic"]),
+])
+def test_card_ids_are_searched_whole_and_by_word(
+    tmp_path: Path, cached: bool, query: str, expected: list[str],
+) -> None:
+    path = write_deck(tmp_path / "decks", "drills", ['''
+        [[cards]]
+        id = "conv2d-basic"
+        front = "Cross-correlate the input with the kernel."
+        back = "Slide, multiply, add."
+        ''', '''
+        [[cards]]
+        id = "neuron-output-sigmoid"
+        type = "compute"
+        problem = "neuron_output"
+        '''])
+    cache = DeckCache(tmp_path / "cache.sqlite3") if cached else None
+    collection = Collection([load_deck(DeckSource(path.resolve(), False), cache)], [], cache)
+    rows = find_cards(Store.open(None), collection, "alice", parse_filters(query), 8)
+    assert [row.ref.card_id for row in rows] == expected
 
 
 def single(text: str) -> str:

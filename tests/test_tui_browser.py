@@ -248,3 +248,85 @@ async def test_browser_pages_through_many_cards(tmp_path: Path) -> None:
         await pilot.press("enter")
         assert isinstance(app.screen, CardScreen)
         assert json.dumps(app.screen.ref.key) == '["big", "q000"]'
+
+
+async def test_typing_on_the_list_goes_to_the_search_box(tmp_path: Path) -> None:
+    from dlcards.tui.screens.help import HelpScreen
+
+    world = make_world(tmp_path)
+    world.cache = DeckCache(tmp_path / "cache.sqlite3")
+    app = world.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        card_list = app.screen.query_one(CardList)
+        box = app.screen.query_one(Input)
+        assert app.focused is card_list
+        await pilot.press("down")  # the arrows still move in the list
+        assert card_list.cursor == 1
+        await pilot.press(*"relu")  # README: "type, / → search"
+        assert app.focused is box and box.value == "relu"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert listed(app) == ["neural:relu", "neural:vanishing", "neural:activations"]
+        assert app.focused is card_list
+        await pilot.press("space", *"pool")  # a new search, as after /
+        assert app.focused is box and box.value == " pool"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert listed(app) == ["drills:pool"]
+        await pilot.press("enter")  # Enter on the list still opens the card
+        assert isinstance(app.screen, CardScreen)
+        await pilot.press("escape", "question_mark")  # ? on the list is still help
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_the_list_shows_a_card_edited_from_its_history(tmp_path: Path) -> None:
+    world = make_world(tmp_path, decks="basics")
+    world.cache = DeckCache(tmp_path / "cache.sqlite3")
+    app = world.app()
+
+    def fake_editor(argv: list[str]) -> bool:
+        path = Path(argv[-1])
+        path.write_text(path.read_text("utf-8").replace(
+            "What does **ReLU** compute", "What does a rectifier compute"), "utf-8")
+        return True
+
+    app.run_editor = fake_editor  # type: ignore[method-assign]
+    app.settings = type(app.settings)(editor="vim")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        card_list = app.screen.query_one(CardList)
+        assert card_list.current.front.startswith("What does **ReLU** compute")
+        await pilot.press("enter", "e")
+        await pilot.pause()
+        await pilot.press("escape")
+        assert isinstance(app.screen, BrowserScreen)
+        assert card_list.current.front.startswith("What does a rectifier compute")
+        await search(pilot, "rectifier")
+        assert listed(app) == ["neural:relu"]
+        assert card_list.current.front.startswith("What does a rectifier compute")
+        line = card_list._line(card_list.rows[0], 76).plain  # noqa: SLF001
+        assert "rectifier" in line and "ReLU" not in line
+
+
+async def test_the_detail_line_of_a_suspended_leech_fits(tmp_path: Path) -> None:
+    world = make_world(tmp_path, decks="basics")
+    for days in range(8, 0, -1):
+        world.store.record("alice", "neural", "relu", "review", 1, NOW - timedelta(days),
+                           TODAY - timedelta(days))
+    world.store.suspend("alice", "neural", "relu", NOW, TODAY)
+    lines = []
+    for size in (SIZE, (120, 30)):
+        app = world.app()
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("slash")
+            await pilot.pause()
+            detail = app.screen.query_one("#browse-detail", Static)
+            lines.append(detail.render_line(0).text.rstrip())
+    for line in lines:  # what matters is all there, nothing cut short
+        assert line.startswith("neural:relu  "), line
+        assert "leech (8 lapses)  #dl #activations" in line and "…" not in line, line
+    assert lines[0] == ("neural:relu  learning · suspended · leech (8 lapses)  "
+                        "#dl #activations")  # the type, reviews and date: left out
+    assert lines[1] == ("neural:relu  basic  learning · 8 reviews · suspended 2026-03-02 · "
+                        "leech (8 lapses)  #dl #activations")  # only the Enter hint left out

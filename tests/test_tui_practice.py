@@ -188,7 +188,7 @@ async def test_r_renames_a_profile_keeping_its_progress(tmp_path: Path) -> None:
         await pilot.press("p")
         screen = app.screen
         assert isinstance(screen, ProfileScreen)
-        await pilot.press("r")  # alice is highlighted (the current profile)
+        await pilot.press("f2")  # alice is highlighted (the current profile)
         assert app.focused is screen.query_one(Input)
         await pilot.press(*"bob", "enter")  # taken: refused, said so
         assert "already exists" in shown(screen.query_one("#profile-error", Static))

@@ -1,16 +1,21 @@
 """Cards: every card of every deck, searchable; Enter opens a card's history.
 
-The search box takes words (matched in the front and back, case and accents
-ignored) and filters: ``tag:NAME``, ``deck:ID``, ``is:new|learning|mature|
+The search box takes words (matched in the front, back and card id, case and
+accents ignored) and filters: ``tag:NAME``, ``deck:ID``, ``is:new|learning|mature|
 suspended|leech``. Listing and searching go through ``dlcards.browse`` (SQL on
-the parse cache), so 100,000 cards open in well under a second.
+the parse cache), so 100,000 cards open in well under a second. Focus starts on
+the list (arrows, Enter); typing there goes to the search box.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -26,6 +31,43 @@ if TYPE_CHECKING:
     from dlcards.tui.app import DlcardsApp
 
 SEARCH_DELAY = 0.15  # seconds of no typing before the list follows the box
+
+
+class Part(NamedTuple):
+    text: str
+    style: str = ""
+    drop: int = 0  # 0: always shown; else left out when short of room, highest first
+
+
+class DetailLine:
+    """The highlighted card in one line, made to fit the width it is drawn at.
+
+    Suspended and leech, and the tags (not in the list below 90 columns), matter
+    most; the Enter hint (the footer has it too), the type, the review count and
+    the suspension's date (the card's page has it) are left out first, in that
+    order, so a narrow screen cuts none of the rest.
+    """
+
+    def __init__(self, parts: list[Part]) -> None:
+        self.parts = parts
+
+    def fitted(self, width: int) -> Text:
+        parts = list(self.parts)
+        while sum(cell_len(p.text) for p in parts) > width and any(p.drop for p in parts):
+            highest = max(p.drop for p in parts)
+            parts = [p for p in parts if p.drop != highest]
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for part in parts:
+            text.append(part.text, style=part.style)
+        text.truncate(width, overflow="ellipsis")
+        return text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.fitted(options.max_width)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        full = sum(cell_len(p.text) for p in self.parts)
+        return Measurement(min(full, options.max_width), full)
 
 
 class BrowserScreen(Screen[None]):
@@ -62,6 +104,9 @@ class BrowserScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         if self._shown is not None:  # back from a card: its state may have changed
+            # …and its text, if it was edited there (the decks were reloaded): the list
+            # keeps the fronts it has read, so they are read again.
+            self.query_one(CardList).forget_fronts()
             self.reload(keep=True)
 
     def _fronts(self, rows: list[CardRow]) -> list[CardRow]:
@@ -88,7 +133,7 @@ class BrowserScreen(Screen[None]):
             f"{app.profile} · {count}" if total is None else f"{app.profile} · all {count}")
         if not rows:
             self.query_one("#browse-detail", Static).update(
-                Text("No card matches. Words are matched in fronts and backs; filters: "
+                Text("No card matches. Words are matched in fronts, backs and ids; filters: "
                      "tag:NAME deck:ID is:STATE.", style="dim"))
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -106,6 +151,25 @@ class BrowserScreen(Screen[None]):
         event.stop()
         self._search_now()
         self.query_one(CardList).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """A character typed on the list starts a search, as / and then the character would.
+
+        The list has no character keys of its own (README: "type, / → search"); the
+        keys bound here (/ and ?) keep their meaning. This runs before the bindings.
+        """
+        if not isinstance(self.focused, CardList) or not event.is_printable:
+            return
+        bound = self.active_bindings
+        if any(key in bound for key in (event.key, *event.aliases)):
+            return
+        event.stop()
+        event.prevent_default()
+        box = self.query_one(Input)
+        self.set_focus(box)
+        # Queued behind the box's Focus (which selects its text), so the character
+        # replaces the old query exactly as when typed after /.
+        box.post_message(events.Key(event.key, event.character))
 
     def action_search(self) -> None:
         self.query_one(Input).focus()
@@ -125,21 +189,22 @@ class BrowserScreen(Screen[None]):
         if row is None:
             return
         threshold = self.dl.settings.leech_threshold
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"{row.ref.deck_id}:{row.ref.card_id}", style="bold")
-        text.append(f"  {row.ref.type}  {row.state_name}")
+        variables = self.app.theme_variables
+        parts = [Part(f"{row.ref.deck_id}:{row.ref.card_id}", "bold"),
+                 Part(f"  {row.ref.type}", drop=3), Part(f"  {row.state_name}")]
         if row.reviews:
-            text.append(f" · {row.reviews} review{'s' if row.reviews != 1 else ''}")
+            parts.append(Part(f" · {row.reviews} review{'s' if row.reviews != 1 else ''}",
+                              drop=2))
         if row.suspended is not None:
-            text.append(f" · suspended {row.suspended[:10]}",
-                        style=self.app.theme_variables.get("warning", "yellow"))
+            warning = variables.get("warning", "yellow")
+            parts += [Part(" · suspended", warning), Part(f" {row.suspended[:10]}", warning, 1)]
         if row.is_leech(threshold):
-            text.append(f" · leech ({row.lapses} lapses)",
-                        style=f"bold {self.app.theme_variables.get('error', 'red')}")
+            parts.append(Part(f" · leech ({row.lapses} lapses)",
+                              f"bold {variables.get('error', 'red')}"))
         if row.ref.tags:
-            text.append("  #" + " #".join(row.ref.tags), style="dim")
-        text.append("   Enter: history and actions", style="dim")
-        widget.update(text)
+            parts.append(Part("  #" + " #".join(row.ref.tags), "dim"))
+        parts.append(Part("   Enter: history and actions", "dim", drop=4))
+        widget.update(DetailLine(parts))
 
     def on_card_list_selected(self, message: CardList.Selected) -> None:
         message.stop()

@@ -136,7 +136,8 @@ class CardScreen(Screen[None]):
         if is_leech(state, app.settings.leech_threshold):
             if notes:
                 notes.append(" · ")
-            notes.append("⚠ leech: forgotten again and again — rewrite it (e) or suspend it",
+            advice = "rewrite it (e)" + ("" if suspended is not None else " or suspend it (s)")
+            notes.append(f"⚠ leech: forgotten again and again — {advice}",
                          style=f"bold {variables.get('error', 'red')}")
         if notes:
             facts.add_row("Status", notes)

@@ -19,7 +19,7 @@ HOME_KEYS = [
     ("c", "practice: weakest first, compute drills, interview"),
     ("/", "browse and search every card"),
     ("s", "statistics"),
-    ("p", "profiles: switch, create (type a name), rename (r)"),
+    ("p", "profiles: switch, create (type a name), rename (F2)"),
     ("t", "dark / light theme"),
     ("?", "this help"),
     ("q", "quit"),
@@ -36,7 +36,7 @@ REVIEW_KEYS = [
     ("Esc / q", "back to Home (every grade is saved)"),
 ]
 CARDS_KEYS = [
-    ("typing", "words search fronts and backs (case, accents ignored)"),
+    ("typing", "words search fronts, backs and ids (case, accents ignored)"),
     ("filters", "tag:NAME  deck:ID  is:new|learning|mature|suspended|leech"),
     ("↑ ↓ PgUp PgDn", "move; / back to the search box"),
     ("Enter", "the card's history; there s (un)suspends, r resets, b buries, e edits"),

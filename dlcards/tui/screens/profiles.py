@@ -6,7 +6,10 @@ Typing a name that does not exist yet creates that profile and switches to it;
 
 from __future__ import annotations
 
+import dataclasses
+
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from dlcards import config
 from dlcards.config import check_profile_name
 from dlcards.errors import UserError
 
@@ -29,7 +33,8 @@ class ProfileScreen(ModalScreen[str | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("r", "rename", "Rename", show=False),
+        # F2, not a letter: every letter typed in this dialog is part of a new name.
+        Binding("f2", "rename", "Rename", show=False),
     ]
 
     def __init__(self, profiles: list[tuple[str, int, str | None]], current: str) -> None:
@@ -41,9 +46,12 @@ class ProfileScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="profile-dialog", classes="dialog"):
             yield OptionList(*self._options(), id="profile-list")
-            yield Input(placeholder=NEW_HINT, id="profile-new", max_length=32)
+            # No select-on-focus: the first letter typed on the list is put in the box
+            # before the box gets the focus, and must not be selected (and replaced).
+            yield Input(placeholder=NEW_HINT, id="profile-new", max_length=32,
+                        select_on_focus=False)
             yield Static(id="profile-error")
-            yield Static("Enter picks · r renames · Tab moves · Esc cancels",
+            yield Static("Enter picks · type a new name · F2 renames · Esc cancels",
                          classes="dialog-hint")
 
     def _options(self) -> list[Option]:
@@ -71,6 +79,20 @@ class ProfileScreen(ModalScreen[str | None]):
     def _error(self, message: str) -> None:
         error = self.app.theme_variables.get("error", "red")
         self.query_one("#profile-error", Static).update(Text(message, style=error))
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters typed on the list start a new profile's name in the box (which then has
+        the focus, so the rest of the name goes there too)."""
+        option_list = self.query_one(OptionList)
+        if self.focused is not option_list or not event.is_printable or not event.character:
+            return
+        box = self.query_one(Input)
+        event.stop()
+        event.prevent_default()
+        box.cursor_position = len(box.value)
+        box.insert_text_at_cursor(event.character)
+        self.query_one("#profile-error", Static).update("")
+        box.focus()
 
     def action_rename(self) -> None:
         option_list = self.query_one(OptionList)
@@ -105,6 +127,14 @@ class ProfileScreen(ModalScreen[str | None]):
         except UserError as exc:
             self._error(str(exc))
             return
+        note = ""
+        try:
+            # The app already followed a rename of the profile config.toml names.
+            followed = self.app.settings.user == new  # type: ignore[attr-defined]
+            if followed or self._follow_rename(old, new):
+                note = f" config.toml now names {new} as your profile."
+        except (OSError, UserError) as exc:  # renamed all the same: say how to get back to it
+            note = f" config.toml could not be updated ({exc}): start with --user {new}."
         if self.current == old:
             self.current = new
         self.profiles = sorted(
@@ -115,7 +145,22 @@ class ProfileScreen(ModalScreen[str | None]):
         option_list.add_options(self._options())
         option_list.highlighted = [p[0] for p in self.profiles].index(new)
         self._end_rename()
-        self.notify(f"Renamed {old} to {new}; all its progress went with it.", title="Profile")
+        self.notify(f"Renamed {old} to {new}; all its progress went with it.{note}",
+                    title="Profile")
+
+    def _follow_rename(self, old: str, new: str) -> bool:
+        """Point config.toml's user at ``new`` when ``old`` came from the login name.
+
+        The app follows a rename of the profile config.toml names; with no user there,
+        the next start would open an empty profile named after the login again.
+        """
+        app = self.app
+        home = app.home  # type: ignore[attr-defined]
+        settings = app.settings  # type: ignore[attr-defined]
+        if home is None or not config.follow_rename(home, settings, old, new):
+            return False
+        app.settings = dataclasses.replace(settings, user=new)  # type: ignore[attr-defined]
+        return True
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
