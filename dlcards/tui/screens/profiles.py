@@ -51,7 +51,7 @@ class ProfileScreen(ModalScreen[str | None]):
             yield Input(placeholder=NEW_HINT, id="profile-new", max_length=32,
                         select_on_focus=False)
             yield Static(id="profile-error")
-            yield Static("Enter picks · type a new name · F2 renames · Esc cancels",
+            yield Static("Enter picks · F2 renames · Tab moves · Esc cancels",
                          classes="dialog-hint")
 
     def _options(self) -> list[Option]:
