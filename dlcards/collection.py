@@ -315,6 +315,12 @@ def errors_by_file(errors: Sequence[str]) -> dict[str, list[str]]:
     return grouped
 
 
+def duplicate_deck_id(path: Path, deck_id: str, first: Path) -> str:
+    """The error for a deck whose id an earlier (non-overridable) deck already has."""
+    return (f"{path}:{deck_key_line(path, 'id')}: deck id '{deck_id}' is already used by "
+            f"{first} — give one of them another id")
+
+
 def load_collection(
     home_decks: Path | None,
     deck_paths: Sequence[str | os.PathLike[str]] = (),
@@ -337,9 +343,5 @@ def load_collection(
             deck.overrides_shipped = True
             decks.append(deck)
         else:
-            errors.append(
-                f"{deck.path}:{deck_key_line(deck.path, 'id')}: deck id '{deck.id}' is already "
-                f"used by {same.path} "
-                "— give one of them another id"
-            )
+            errors.append(duplicate_deck_id(deck.path, deck.id, same.path))
     return Collection(decks, errors, cache)

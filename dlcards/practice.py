@@ -220,8 +220,7 @@ class PracticeSession:
             try:
                 self._current = self._make_item(ref)
             except UnusableCard as exc:
-                self._drop(ref)  # for this practice; it is back once the deck is fixed
-                self.notices.append(unusable_notice(*ref.key, exc))
+                self._set_aside(ref, exc)
                 continue
             return self._current
 
@@ -277,8 +276,7 @@ class PracticeSession:
         try:
             self._current = self._make_item(item.ref)
         except UnusableCard as exc:  # its deck was edited since: the undo stands
-            self._drop(item.ref)
-            self.notices.append(unusable_notice(*item.ref.key, exc))
+            self._set_aside(item.ref, exc)
             return self.next_card()
         return self._current
 
@@ -297,6 +295,12 @@ class PracticeSession:
         self._drop(item.ref)
         if self._current is item:
             self._current = None
+
+    def _set_aside(self, ref: CardRef, exc: UnusableCard) -> None:
+        """Leave a card that cannot be shown out of this practice, with a notice (it is
+        back once its deck is fixed)."""
+        self._drop(ref)
+        self.notices.append(unusable_notice(*ref.key, exc))
 
     def _drop(self, ref: CardRef) -> None:
         before = self._order[: self._position]

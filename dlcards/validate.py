@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dlcards.cards import ComputeCard
+from dlcards.collection import duplicate_deck_id
 from dlcards.deck import DeckError, parse_deck
-from dlcards.tomlpos import deck_key_line
 
 SEEDS_PER_LEVEL = 50
 _NON_FINITE = re.compile(r"\b(nan|inf|infinity)\b", re.IGNORECASE)
@@ -90,9 +90,7 @@ def validate_files(paths: Iterable[Path], shipped: Iterable[Path] = ()) -> Valid
         # A user's deck may replace a shipped one; two of either kind may not share an id.
         owner = owners.setdefault((parsed.header.id, path.resolve() in shipped_files), path)
         if owner != path:
-            where = f"{path}:{deck_key_line(path, 'id')}"
-            report.errors.append(f"{where}: deck id '{parsed.header.id}' is already used by "
-                                 f"{owner} — give one of them another id")
+            report.errors.append(duplicate_deck_id(path, parsed.header.id, owner))
         report.warnings.extend(parsed.warnings)
         report.cards += len(parsed.cards)
         for card, line in zip(parsed.cards, parsed.lines, strict=True):
