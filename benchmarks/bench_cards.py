@@ -37,8 +37,10 @@ from bench_tui import Terminal  # noqa: E402
 QUERIES = [
     ("cards list --query 'question 4242' (11 of 100k cards)", ["--query", "question 4242"]),
     ("cards list --query 'résumé' (no match: the full scan)", ["--query", "résumé"]),
-    ("cards list --tag cnn --query transformers --json (3 cards)", ["--tag", "cnn", "--query",
-                                                           "transformers", "--json"]),
+    (
+        "cards list --tag cnn --query transformers --json (3 cards)",
+        ["--tag", "cnn", "--query", "transformers", "--json"],
+    ),
 ]
 
 
@@ -75,8 +77,9 @@ def bench_list(home: Path, decks: Path, runs: int) -> None:
             start = time.perf_counter()
             subprocess.run(argv, env=env(), stdout=subprocess.DEVNULL, check=True)
             times.append((time.perf_counter() - start) * 1000)
-        report(label, statistics.median(times), 300 if label.startswith("cards list --query")
-               else None)
+        report(
+            label, statistics.median(times), 300 if label.startswith("cards list --query") else None
+        )
 
 
 def card_count(home: Path, decks: Path) -> int:
@@ -117,10 +120,16 @@ def main() -> None:
         decks = source / "decks"
         start = time.perf_counter()
         # The first run migrates the database and (re)fills the parse cache's search table.
-        subprocess.run(cli(home, decks, "cards", "list", "--query", "x"), env=env(),
-                       stdout=subprocess.DEVNULL, check=True)
-        print(f"{'first run (migration, parse cache filled)':<60} "
-              f"{(time.perf_counter() - start) * 1000:8.1f} ms")
+        subprocess.run(
+            cli(home, decks, "cards", "list", "--query", "x"),
+            env=env(),
+            stdout=subprocess.DEVNULL,
+            check=True,
+        )
+        print(
+            f"{'first run (migration, parse cache filled)':<60} "
+            f"{(time.perf_counter() - start) * 1000:8.1f} ms"
+        )
         bench_list(home, decks, args.runs)
         bench_browser(home, decks, max(3, args.runs // 2))
 

@@ -49,8 +49,7 @@ def first_front(home: Path, deck_paths: list[str], user: str | None) -> str:
 
     ctx = AppContext(home_of(home), user, deck_paths)
     try:
-        session = StudySession(ctx.store, ctx.collection, ctx.profile, ctx.settings,
-                               clock=ctx.now)
+        session = StudySession(ctx.store, ctx.collection, ctx.profile, ctx.settings, clock=ctx.now)
         item = session.next_card()
         if item is None:
             raise SystemExit(f"nothing to study in {home}: no first card to time")
@@ -157,15 +156,23 @@ def bench(label: str, home: Path, deck_paths: list[str], user: str | None, runs:
             results.append(one_run(argv, env, marker))
         finally:
             restore(home, snapshot)
-        print(f"  run {run}: " + ", ".join(f"{k} {v:.0f}" for k, v in results[-1].items()),
-              file=sys.stderr)
+        print(
+            f"  run {run}: " + ", ".join(f"{k} {v:.0f}" for k, v in results[-1].items()),
+            file=sys.stderr,
+        )
     cold, warm = results[0], results[1:]
     print(f"{label}: cold first card {cold['first_card_ms']:.0f} ms")
-    for key, unit in (("first_card_ms", "ms"), ("rss_mb", "MB"), ("reveal_ms", "ms"),
-                      ("grade_ms", "ms")):
+    for key, unit in (
+        ("first_card_ms", "ms"),
+        ("rss_mb", "MB"),
+        ("reveal_ms", "ms"),
+        ("grade_ms", "ms"),
+    ):
         median = statistics.median(r[key] for r in warm)
-        print(f"{label}: median {key.removesuffix('_ms').removesuffix('_mb')} "
-              f"{median:.0f} {unit}  (n={len(warm)})")
+        print(
+            f"{label}: median {key.removesuffix('_ms').removesuffix('_mb')} "
+            f"{median:.0f} {unit}  (n={len(warm)})"
+        )
 
 
 def backup(home: Path) -> dict[str, bytes | None]:
@@ -197,8 +204,13 @@ def main() -> None:
     parser.add_argument("--user")
     args = parser.parse_args()
     if args.synthetic:
-        bench("synthetic", args.synthetic.resolve() / "home",
-              [str(args.synthetic.resolve() / "decks")], None, args.runs)
+        bench(
+            "synthetic",
+            args.synthetic.resolve() / "home",
+            [str(args.synthetic.resolve() / "decks")],
+            None,
+            args.runs,
+        )
     elif args.home:
         bench(str(args.home), args.home.resolve(), args.deck_path, args.user, args.runs)
     else:

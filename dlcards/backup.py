@@ -117,8 +117,10 @@ def _check_backup(path: Path) -> None:
     except sqlite3.DatabaseError as exc:
         problem = f"not readable ({exc})"
     if problem:
-        raise UserError(f"backup {path.name} is {problem}",
-                        "choose another one with 'dlcards backup list'; nothing was changed")
+        raise UserError(
+            f"backup {path.name} is {problem}",
+            "choose another one with 'dlcards backup list'; nothing was changed",
+        )
 
 
 def find_backup(home: Home, name: str) -> Path:

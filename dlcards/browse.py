@@ -137,8 +137,14 @@ class CardRows(Sequence[CardRow]):
 
     WINDOW = 200
 
-    def __init__(self, store: Store, profile: str, found: list[tuple[CardRef, str | None]],
-                 suspended: dict[tuple[str, str], str], states: dict | None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        profile: str,
+        found: list[tuple[CardRef, str | None]],
+        suspended: dict[tuple[str, str], str],
+        states: dict | None,
+    ) -> None:
         self.refs = [ref for ref, _ in found]
         self._fronts = [front for _, front in found]
         self._store, self._profile = store, profile
@@ -161,7 +167,7 @@ class CardRows(Sequence[CardRow]):
             if window not in self._windows:
                 self._windows.add(window)
                 start = window * self.WINDOW
-                keys = [r.key for r in self.refs[start:start + self.WINDOW]]
+                keys = [r.key for r in self.refs[start : start + self.WINDOW]]
                 self._read.update(self._store.state_table(self._profile, keys))
             state = self._read.get(ref.key)
         return CardRow(ref, self._fronts[index], state, self._suspended.get(ref.key))
@@ -194,9 +200,11 @@ def find_cards(
     if filters.state:
         state = filters.state
         found = [
-            (ref, front) for ref, front in found
-            if CardRow(ref, front, states.get(ref.key), suspended.get(ref.key))  # type: ignore[union-attr]
-            .has_state(state, leech_threshold)
+            (ref, front)
+            for ref, front in found
+            if CardRow(ref, front, states.get(ref.key), suspended.get(ref.key)).has_state(  # type: ignore[union-attr]
+                state, leech_threshold
+            )
         ]
     return CardRows(store, profile, found, suspended, states)
 
@@ -276,7 +284,7 @@ def parse_card_key(collection: Collection, text: str) -> CardRef | None:
     for index, char in enumerate(text):
         if char == ":":
             deck = collection.deck(text[:index])
-            ref = deck.ref(text[index + 1:]) if deck else None
+            ref = deck.ref(text[index + 1 :]) if deck else None
             if ref is not None:
                 return ref
     return None

@@ -194,8 +194,9 @@ def validate(
         typer.echo(line)  # path:line: message (DESIGN §3)
     for line in report.warnings:
         located = _LOCATION.match(line)
-        typer.echo(f"{located[1]}warning: {line[located.end():]}" if located
-                   else f"warning: {line}")
+        typer.echo(
+            f"{located[1]}warning: {line[located.end() :]}" if located else f"warning: {line}"
+        )
     typer.echo(
         f"{report.decks} deck(s), {report.cards} card(s), {report.compute_checks} compute "
         f"instance(s) checked: {len(report.errors)} error(s), {len(report.warnings)} warning(s)."

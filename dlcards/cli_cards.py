@@ -68,16 +68,27 @@ def practice(
     ctx = _context()
     deck_ids = require_decks(deck)
     options: dict[str, Any] = dict(
-        deck_ids=deck_ids, tags=tuple(tag or ()), compute_only=compute_only,
-        interview=interview, minutes=minutes, count=count,
+        deck_ids=deck_ids,
+        tags=tuple(tag or ()),
+        compute_only=compute_only,
+        interview=interview,
+        minutes=minutes,
+        count=count,
     )
     if not plain and sys.stdin.isatty() and sys.stdout.isatty():
         from dlcards.tui.app import make_app
 
         tui = make_app(
-            store=ctx.store, collection=ctx.collection, settings=ctx.settings,
-            profile=ctx.profile, home=ctx.home, clock=ctx.now, start="practice",
-            practice=options, deck_paths=ctx.deck_paths, before_session=ctx.before_session,
+            store=ctx.store,
+            collection=ctx.collection,
+            settings=ctx.settings,
+            profile=ctx.profile,
+            home=ctx.home,
+            clock=ctx.now,
+            start="practice",
+            practice=options,
+            deck_paths=ctx.deck_paths,
+            before_session=ctx.before_session,
         )
         tui.run()
         report_deck_errors(ctx.collection.errors)
@@ -88,8 +99,9 @@ def practice(
 
     report_deck_errors(ctx.collection.errors)
     ctx.before_session()  # the daily backup, as before studying
-    session = PracticeSession(ctx.store, ctx.collection, ctx.profile, ctx.settings,
-                              clock=ctx.now, **options)
+    session = PracticeSession(
+        ctx.store, ctx.collection, ctx.profile, ctx.settings, clock=ctx.now, **options
+    )
     raise typer.Exit(PlainPractice(session, sys.stdin, sys.stdout).run())
 
 
@@ -101,12 +113,15 @@ def cards_list(
     tag: TagOption = None,
     query: Annotated[
         str | None,
-        typer.Option("--query", help="Words in the front or back (case and accents ignored).",
-                     show_default=False),
+        typer.Option(
+            "--query",
+            help="Words in the front or back (case and accents ignored).",
+            show_default=False,
+        ),
     ] = None,
     state: Annotated[
-        CardState | None, typer.Option("--state", help="Only cards in this state.",
-                                       show_default=False)
+        CardState | None,
+        typer.Option("--state", help="Only cards in this state.", show_default=False),
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
@@ -116,8 +131,9 @@ def cards_list(
 
     ctx = _context()
     report_deck_errors(ctx.collection.errors)
-    filters = Filters(tuple(require_decks(deck)), tuple(tag or ()), query or "",
-                      state.value if state else None)
+    filters = Filters(
+        tuple(require_decks(deck)), tuple(tag or ()), query or "", state.value if state else None
+    )
     threshold = ctx.settings.leech_threshold
     rows = find_cards(ctx.store, ctx.collection, ctx.profile, filters, threshold)
     if json_out:
@@ -126,8 +142,7 @@ def cards_list(
         from dlcards.browse import fill_fronts
 
         rows = fill_fronts(ctx.collection, rows)
-        typer.echo(json.dumps([r.as_json(threshold) for r in rows], indent=2,
-                              ensure_ascii=False))
+        typer.echo(json.dumps([r.as_json(threshold) for r in rows], indent=2, ensure_ascii=False))
         return
     if not rows:
         typer.echo("No cards match.", err=True)
@@ -143,30 +158,41 @@ def _print_table(rows: list[CardRow], threshold: int) -> None:
     header = ("card", "state", "ef", "ivl", "due", "lapses", "tags", "front")
     lines = [header]
     for r in rows:
-        marks = [r.state_name] + (["suspended"] if r.suspended else []) + (
-            ["leech"] if r.is_leech(threshold) else [])
-        lines.append((
-            f"{r.ref.deck_id}:{r.ref.card_id}", ",".join(marks),
-            f"{r.ef:.2f}" if r.ef is not None else "—",
-            str(r.interval) if r.interval is not None else "—",
-            r.due or "—", str(r.lapses), " ".join(r.ref.tags),
-            " ".join((r.front or "").split()),
-        ))
+        marks = (
+            [r.state_name]
+            + (["suspended"] if r.suspended else [])
+            + (["leech"] if r.is_leech(threshold) else [])
+        )
+        lines.append(
+            (
+                f"{r.ref.deck_id}:{r.ref.card_id}",
+                ",".join(marks),
+                f"{r.ef:.2f}" if r.ef is not None else "—",
+                str(r.interval) if r.interval is not None else "—",
+                r.due or "—",
+                str(r.lapses),
+                " ".join(r.ref.tags),
+                " ".join((r.front or "").split()),
+            )
+        )
     widths = [max(len(line[i]) for line in lines) for i in range(len(header) - 1)]
     out = sys.stdout
     for line in lines:
-        cells = [cell.rjust(widths[i]) if i in (2, 3, 5) else cell.ljust(widths[i])
-                 for i, cell in enumerate(line[:-1])]
+        cells = [
+            cell.rjust(widths[i]) if i in (2, 3, 5) else cell.ljust(widths[i])
+            for i, cell in enumerate(line[:-1])
+        ]
         front = line[-1]
-        out.write("  ".join([*cells, front[:60] + ("…" if len(front) > 60 else "")]).rstrip()
-                  + "\n")
+        out.write(
+            "  ".join([*cells, front[:60] + ("…" if len(front) > 60 else "")]).rstrip() + "\n"
+        )
     if sys.stdout.isatty():
         out.write(f"{len(rows)} card{'s' if len(rows) != 1 else ''}\n")
 
 
 CardArgs = Annotated[
-    list[str], typer.Argument(help="Cards as DECK:CARD (see 'dlcards cards list').",
-                              show_default=False)
+    list[str],
+    typer.Argument(help="Cards as DECK:CARD (see 'dlcards cards list').", show_default=False),
 ]
 
 
@@ -182,8 +208,10 @@ def _refs(keys: list[str]) -> list[CardRef]:
             raise UserError(f"'{key}' is not DECK:CARD", "write the deck id, ':', the card id")
         ref = parse_card_key(ctx.collection, key)
         if ref is None:
-            raise UserError(f"no card '{key}' in the loaded decks",
-                            "find its DECK:CARD with 'dlcards cards list --query WORDS'")
+            raise UserError(
+                f"no card '{key}' in the loaded decks",
+                "find its DECK:CARD with 'dlcards cards list --query WORDS'",
+            )
         refs.append(ref)
     return refs
 
@@ -234,8 +262,9 @@ def users_list(ctx: typer.Context) -> None:
         typer.echo(f"{mark} {name}  ({reviews} reviews{last})")
 
 
-NameArg = Annotated[str, typer.Argument(help="A profile name: a–z, 0–9, '_', '-' (1–32).",
-                                        show_default=False)]
+NameArg = Annotated[
+    str, typer.Argument(help="A profile name: a–z, 0–9, '_', '-' (1–32).", show_default=False)
+]
 
 
 def _existing(name: str) -> str:
@@ -276,8 +305,11 @@ def users_rename(old: NameArg, new: NameArg) -> None:
     # The profile a plain 'dlcards' opens (config.toml's user, or the login name's):
     # point config.toml at the new name, or the next start opens an empty 'old'.
     if config.follow_rename(ctx.home, ctx.settings, old, new):
-        note = (" (config.toml's user updated)" if named else
-                f' (config.toml now has user = "{new}", so dlcards keeps opening it)')
+        note = (
+            " (config.toml's user updated)"
+            if named
+            else f' (config.toml now has user = "{new}", so dlcards keeps opening it)'
+        )
     typer.echo(f"Renamed profile {old} to {new}{note}.")
 
 
@@ -300,33 +332,41 @@ def users_delete(
             typer.echo()
             confirmed = False
         if not confirmed:
-            raise UserError(f"profile '{name}' was not deleted",
-                            "answer y to delete it, or pass --yes")
+            raise UserError(
+                f"profile '{name}' was not deleted", "answer y to delete it, or pass --yes"
+            )
     # A copy that 'dlcards backup list' shows and rotation never deletes.
     saved = backup.save_copy(ctx.home, ctx.now(), f"delete-{name}")
     if saved is None:
-        raise UserError("the progress database could not be backed up",
-                        "nothing was deleted; check the home folder")
+        raise UserError(
+            "the progress database could not be backed up",
+            "nothing was deleted; check the home folder",
+        )
     rows = ctx.store.delete_profile(name)
-    typer.echo(f"Deleted profile {name} ({rows} log rows). A copy of the database was saved "
-               f"first: {saved}")
+    typer.echo(
+        f"Deleted profile {name} ({rows} log rows). A copy of the database was saved first: {saved}"
+    )
     if ctx.settings.user == name:
-        typer.echo("config.toml still names it as your profile: set user there, or it starts "
-                   "afresh next time.")
+        typer.echo(
+            "config.toml still names it as your profile: set user there, or it starts "
+            "afresh next time."
+        )
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the main app."""
     app.command("practice")(practice)
-    cards = typer.Typer(help="List and search cards; suspend, unsuspend or reset them.",
-                        no_args_is_help=True)
+    cards = typer.Typer(
+        help="List and search cards; suspend, unsuspend or reset them.", no_args_is_help=True
+    )
     cards.command("list")(cards_list)
     cards.command("suspend")(cards_suspend)
     cards.command("unsuspend")(cards_unsuspend)
     cards.command("reset")(cards_reset)
     app.add_typer(cards, name="cards")
-    users = typer.Typer(help="List the profiles; add, rename or delete one.",
-                        invoke_without_command=True)
+    users = typer.Typer(
+        help="List the profiles; add, rename or delete one.", invoke_without_command=True
+    )
     users.callback()(users_list)
     users.command("add")(users_add)
     users.command("rename")(users_rename)

@@ -81,15 +81,26 @@ def _grouped(skipped: list[tuple[str, str]], limit: int = 3) -> list[str]:
 
 
 def import_command(
-    file: Annotated[Path, typer.Argument(help="An .apkg, Anki text export, CSV, TSV or TOML deck.",
-                                         show_default=False)],
-    fmt: Annotated[ImportFormat, typer.Option("--format", help="Read the file as this format.")]
-    = ImportFormat.auto,
-    deck_id: Annotated[str | None, typer.Option("--deck-id", help="Id of the deck to create or "
-                                                "update (default: from the file).")] = None,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="An .apkg, Anki text export, CSV, TSV or TOML deck.", show_default=False
+        ),
+    ],
+    fmt: Annotated[
+        ImportFormat, typer.Option("--format", help="Read the file as this format.")
+    ] = ImportFormat.auto,
+    deck_id: Annotated[
+        str | None,
+        typer.Option(
+            "--deck-id", help="Id of the deck to create or update (default: from the file)."
+        ),
+    ] = None,
     name: Annotated[str | None, typer.Option("--name", help="Deck name.")] = None,
-    out: Annotated[Path | None, typer.Option("-o", "--output", help="Write the deck here instead "
-                                             "of <home>/decks/ID.toml.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write the deck here instead of <home>/decks/ID.toml."),
+    ] = None,
 ) -> None:
     """Import cards into a TOML deck; importing again updates them instead of duplicating."""
     from dlcards.interchange.importer import import_deck
@@ -102,8 +113,16 @@ def import_command(
         return (deck.path, deck.shipped) if deck is not None else None
 
     with _progress_bar("Importing") as progress:
-        report = import_deck(file, decks_dir=ctx.home.decks_dir, fmt=fmt.value, deck_id=deck_id,
-                             name=name, out=out, progress=progress, locate=locate)
+        report = import_deck(
+            file,
+            decks_dir=ctx.home.decks_dir,
+            fmt=fmt.value,
+            deck_id=deck_id,
+            name=name,
+            out=out,
+            progress=progress,
+            locate=locate,
+        )
     verb = "Created" if report.created else "Updated" if report.written else "No change to"
     typer.echo(
         f"{verb} deck '{report.deck_id}' ({report.deck_name}) in {report.target}: "
@@ -115,22 +134,27 @@ def import_command(
         for line in _grouped(report.skipped):
             typer.echo(line)
     if report.media:
-        typer.echo(f"Note: {report.media} card(s) refer to images or sounds; dlcards shows their "
-                   "file names as text (media files are not imported).")
+        typer.echo(
+            f"Note: {report.media} card(s) refer to images or sounds; dlcards shows their "
+            "file names as text (media files are not imported)."
+        )
     for remark in report.remarks:
         typer.echo(f"Note: {remark}.")
 
 
 def export_command(
     deck: Annotated[str, typer.Argument(help="Id of the deck to export.", show_default=False)],
-    out: Annotated[Path, typer.Option("-o", "--output", help="File to write.",
-                                      show_default=False)],
-    fmt: Annotated[ExportFormat | None, typer.Option(
-        "--format", help="Format (default: from the file extension).", show_default=False)]
-    = None,
+    out: Annotated[Path, typer.Option("-o", "--output", help="File to write.", show_default=False)],
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option(
+            "--format", help="Format (default: from the file extension).", show_default=False
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
-    instances: Annotated[int, typer.Option("--instances", min=0, help="Frozen instances per "
-                                           "compute card.")] = 5,
+    instances: Annotated[
+        int, typer.Option("--instances", min=0, help="Frozen instances per compute card.")
+    ] = 5,
 ) -> None:
     """Export a deck for Anki (.apkg, or a TSV/CSV Anki imports with no settings) or as TOML."""
     from dlcards.errors import UserError
@@ -140,13 +164,21 @@ def export_command(
     found = ctx.collection.deck(deck)
     if found is None:
         raise UserError(f"no deck with id '{deck}'", "run 'dlcards decks' to list them")
-    report = export_deck(found.path, out, fmt=fmt.value if fmt else None, force=force,
-                         instances=instances, now=ctx.now())
+    report = export_deck(
+        found.path,
+        out,
+        fmt=fmt.value if fmt else None,
+        force=force,
+        instances=instances,
+        now=ctx.now(),
+    )
     labels = {"compute": "compute instance(s)"}
     kinds = ", ".join(f"{n} {labels.get(kind, kind)}" for kind, n in sorted(report.counts.items()))
     unit = "card(s)" if report.fmt == "toml" else "note(s)"
-    typer.echo(f"Exported {report.notes} {unit} of deck '{deck}' to {report.target}"
-               + (f" ({kinds})." if kinds and report.fmt != "toml" else "."))
+    typer.echo(
+        f"Exported {report.notes} {unit} of deck '{deck}' to {report.target}"
+        + (f" ({kinds})." if kinds and report.fmt != "toml" else ".")
+    )
     if report.skipped:
         typer.echo("Not exported:")
         for line in _grouped(report.skipped):
@@ -157,8 +189,9 @@ def export_command(
 
 
 def progress_export(
-    out: Annotated[Path, typer.Option("-o", "--output", help="The .jsonl file to write.",
-                                      show_default=False)],
+    out: Annotated[
+        Path, typer.Option("-o", "--output", help="The .jsonl file to write.", show_default=False)
+    ],
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write this profile's review log (undo rows included) to a JSON Lines file."""
@@ -170,8 +203,9 @@ def progress_export(
 
 
 def progress_import(
-    file: Annotated[Path, typer.Argument(help="A file from 'dlcards progress export'.",
-                                         show_default=False)],
+    file: Annotated[
+        Path, typer.Argument(help="A file from 'dlcards progress export'.", show_default=False)
+    ],
 ) -> None:
     """Merge a review log into this profile (rows already here are skipped)."""
     from dlcards.interchange.progress import import_progress
@@ -179,17 +213,25 @@ def progress_import(
     ctx = _context()
     known = {(d.id, ref.card_id) for d in ctx.collection.decks for ref in d.cards}
     result = import_progress(ctx.store, ctx.profile, file, ctx.now(), known=known)
-    typer.echo(f"Merged {file} into profile '{ctx.profile}': {result.added} new row(s), "
-               f"{result.present} already here.")
+    typer.echo(
+        f"Merged {file} into profile '{ctx.profile}': {result.added} new row(s), "
+        f"{result.present} already here."
+    )
     if result.unknown_rows:
-        typer.echo(f"Note: {result.unknown_rows} row(s) are for {result.unknown_cards} card(s) "
-                   "not in your decks; they were kept and count once those decks are here.")
+        typer.echo(
+            f"Note: {result.unknown_rows} row(s) are for {result.unknown_cards} card(s) "
+            "not in your decks; they were kept and count once those decks are here."
+        )
     if result.other_profile:
-        typer.echo(f"Note: {result.other_profile} row(s) already belong to another profile "
-                   "on this machine and were not added again.")
+        typer.echo(
+            f"Note: {result.other_profile} row(s) already belong to another profile "
+            "on this machine and were not added again."
+        )
     if result.differing:
-        typer.echo(f"Note: {result.differing} row(s) have the id of a different row here; "
-                   "this machine's rows were kept.")
+        typer.echo(
+            f"Note: {result.differing} row(s) have the id of a different row here; "
+            "this machine's rows were kept."
+        )
 
 
 # --- backup ------------------------------------------------------------------------------
@@ -210,10 +252,10 @@ def backup_list() -> None:
 
 
 def backup_restore(
-    name: Annotated[str, typer.Argument(help="A backup name from 'dlcards backup list'.",
-                                        show_default=False)],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
-    = False,
+    name: Annotated[
+        str, typer.Argument(help="A backup name from 'dlcards backup list'.", show_default=False)
+    ],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Replace the progress database (every profile) with a backup; the current one is saved."""
     from dlcards.backup import find_backup, restore_backup
@@ -233,21 +275,27 @@ def backup_restore(
         if not confirmed:
             raise UserError("restore cancelled", "nothing was changed")
     saved = restore_backup(ctx.home, name, now())
-    typer.echo(f"Restored {name}."
-               + (f" The previous database was saved as {saved.name}." if saved else ""))
+    typer.echo(
+        f"Restored {name}."
+        + (f" The previous database was saved as {saved.name}." if saved else "")
+    )
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the main app."""
     app.command("import")(import_command)
     app.command("export")(export_command)
-    progress = typer.Typer(help="Move your review log between machines.", no_args_is_help=True,
-                           rich_markup_mode=None)
+    progress = typer.Typer(
+        help="Move your review log between machines.", no_args_is_help=True, rich_markup_mode=None
+    )
     progress.command("export")(progress_export)
     progress.command("import")(progress_import)
     app.add_typer(progress, name="progress")
-    backup = typer.Typer(help="Backups of your progress (one a day, the last 7 kept).",
-                         no_args_is_help=True, rich_markup_mode=None)
+    backup = typer.Typer(
+        help="Backups of your progress (one a day, the last 7 kept).",
+        no_args_is_help=True,
+        rich_markup_mode=None,
+    )
     backup.command("list")(backup_list)
     backup.command("restore")(backup_restore)
     app.add_typer(backup, name="backup")

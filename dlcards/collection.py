@@ -295,9 +295,14 @@ def _search_rows(deck: Deck, parsed: ParsedDeck) -> list[SearchRow]:
     texts = card_texts(parsed.cards)
     tag_columns: dict[tuple[str, ...], str] = {}
     return [
-        (ref.card_id, ref.type,
-         tag_columns.get(ref.tags) or tag_columns.setdefault(ref.tags, tags_column(ref.tags)),
-         ref.line, card.front, text)
+        (
+            ref.card_id,
+            ref.type,
+            tag_columns.get(ref.tags) or tag_columns.setdefault(ref.tags, tags_column(ref.tags)),
+            ref.line,
+            card.front,
+            text,
+        )
         for ref, card, text in zip(deck.cards, parsed.cards, texts, strict=True)
     ]
 
@@ -317,8 +322,10 @@ def errors_by_file(errors: Sequence[str]) -> dict[str, list[str]]:
 
 def duplicate_deck_id(path: Path, deck_id: str, first: Path) -> str:
     """The error for a deck whose id an earlier (non-overridable) deck already has."""
-    return (f"{path}:{deck_key_line(path, 'id')}: deck id '{deck_id}' is already used by "
-            f"{first} — give one of them another id")
+    return (
+        f"{path}:{deck_key_line(path, 'id')}: deck id '{deck_id}' is already used by "
+        f"{first} — give one of them another id"
+    )
 
 
 def load_collection(

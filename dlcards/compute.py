@@ -56,8 +56,10 @@ def instance_for(card: Card, state: CardState | None, rng: LazyRng) -> Instance 
 
 def unusable_notice(deck_id: str, card_id: str, exc: UnusableCard) -> str:
     """What the UIs say of a card set aside (one line)."""
-    return (f"Skipped {deck_id}:{card_id}: it cannot be shown ({exc}) — "
-            "'dlcards validate' checks its deck.")
+    return (
+        f"Skipped {deck_id}:{card_id}: it cannot be shown ({exc}) — "
+        "'dlcards validate' checks its deck."
+    )
 
 
 def level_for(card: ComputeCard, repetitions: int) -> int:

@@ -190,8 +190,7 @@ def save_setting(home: Home, key: str, value: object) -> None:
         text, data = "", {}
     wanted = {**data, key: value}
     Settings.from_mapping(wanted)
-    edited = _with_setting(text, key, tomli_w.dumps({key: value}).split("=", 1)[1].strip(),
-                           wanted)
+    edited = _with_setting(text, key, tomli_w.dumps({key: value}).split("=", 1)[1].strip(), wanted)
     if edited is None:
         # The line could not be edited in place (a value over several lines, say):
         # a correct file matters more than its comments.
@@ -230,7 +229,7 @@ def _with_setting(text: str, key: str, value: str, wanted: dict) -> str | None:
                 continue
             old_value = rest[:cut].rstrip()
             lines_now = [*lines]
-            lines_now[number] = head + value + rest[len(old_value):] + newline
+            lines_now[number] = head + value + rest[len(old_value) :] + newline
             candidate = "".join(lines_now)
             # Checked, as a 'key =' line inside a multi-line string is not the setting.
             if _parsed(candidate) == wanted:

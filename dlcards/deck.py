@@ -22,7 +22,13 @@ from dlcards.errors import DeckError
 from dlcards.tomlpos import LazyPositions
 
 __all__ = [
-    "BasicCard", "Card", "ChoiceCard", "ComputeCard", "DeckError", "content_id", "parse_deck",
+    "BasicCard",
+    "Card",
+    "ChoiceCard",
+    "ComputeCard",
+    "DeckError",
+    "content_id",
+    "parse_deck",
 ]
 
 FORMAT_VERSION = 1

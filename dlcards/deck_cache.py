@@ -277,12 +277,14 @@ class DeckCache:
         result: dict[int, str] = {}
         try:
             for start in range(0, len(ordinals), 500):
-                chunk = ordinals[start:start + 500]
+                chunk = ordinals[start : start + 500]
                 marks = ", ".join("?" * len(chunk))
-                result.update(self._conn.execute(
-                    f"SELECT ordinal, front FROM search WHERE path = ? AND ordinal IN ({marks})",
-                    [str(path), *chunk],
-                ).fetchall())
+                result.update(
+                    self._conn.execute(
+                        f"SELECT ordinal, front FROM search WHERE path = ? AND ordinal IN ({marks})",
+                        [str(path), *chunk],
+                    ).fetchall()
+                )
         except sqlite3.DatabaseError:
             return {}
         return result

@@ -104,8 +104,10 @@ class PlainStudy:
             return
         if key == "s":
             self.session.suspend(item)
-            self.say(f"Suspended {item.ref.card_id}: it is not shown again until "
-                     f"'dlcards cards unsuspend {item.ref.deck_id}:{item.ref.card_id}'.")
+            self.say(
+                f"Suspended {item.ref.card_id}: it is not shown again until "
+                f"'dlcards cards unsuspend {item.ref.deck_id}:{item.ref.card_id}'."
+            )
             return
         undone = self.session.undo()
         if undone is None:
@@ -141,8 +143,10 @@ class PlainStudy:
         self.say(self._header(item))
         if self.session.is_leech(item):
             lapses = item.state.lapses if item.state else 0
-            self.say(f"⚠ Leech: forgotten {lapses} times. Consider rewriting it, or "
-                     "suspending it with s.")
+            self.say(
+                f"⚠ Leech: forgotten {lapses} times. Consider rewriting it, or "
+                "suspending it with s."
+            )
         card = item.card
         if isinstance(card, BasicCard):
             self.say(card.front.strip())
@@ -178,12 +182,16 @@ class PlainStudy:
         self.session.grade(item, quality, answer=answer)
         self.say(f"Saved: {quality} ({GRADE_LABELS[quality]}).")
         if self.session.last_leech == "suspended":
-            self.say(f"{item.ref.card_id} is a leech and was suspended (leech_action = "
-                     "\"suspend\"); rewrite it, then 'dlcards cards unsuspend "
-                     f"{item.ref.deck_id}:{item.ref.card_id}'.")
+            self.say(
+                f"{item.ref.card_id} is a leech and was suspended (leech_action = "
+                '"suspend"); rewrite it, then \'dlcards cards unsuspend '
+                f"{item.ref.deck_id}:{item.ref.card_id}'."
+            )
         elif self.session.last_leech == "tagged":
-            self.say(f"{item.ref.card_id} is now a leech: it keeps being forgotten. "
-                     "Consider rewriting or suspending it.")
+            self.say(
+                f"{item.ref.card_id} is now a leech: it keeps being forgotten. "
+                "Consider rewriting or suspending it."
+            )
 
     def _unscheduled_note(self) -> str:
         return "Re-drill: a grade of 4 or 5 ends it for today; the schedule is unchanged."
@@ -310,25 +318,30 @@ class PlainPractice(PlainStudy):
 
     def _nothing_due(self) -> str:
         if not self.session.refs:
-            return ("No cards to practise: no deck matches (or every match is suspended). "
-                    "Check --deck, --tag and --compute-only.")
+            return (
+                "No cards to practise: no deck matches (or every match is suspended). "
+                "Check --deck, --tag and --compute-only."
+            )
         return "Nothing to practise."
 
     def _summary(self) -> None:
         summary = self.session.summary()
         accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "—"
-        self.say(f"Practice over: {summary.right} of {summary.answered} right ({accuracy}) in "
-                 f"{_clock(summary.seconds)}. The schedule is unchanged.")
+        self.say(
+            f"Practice over: {summary.right} of {summary.answered} right ({accuracy}) in "
+            f"{_clock(summary.seconds)}. The schedule is unchanged."
+        )
         if summary.topics:
             self.say("By topic (weakest first):")
             for topic in summary.topics:
-                self.say(f"  {topic.topic}: {topic.right}/{topic.total} "
-                         f"({topic.accuracy:.0%})")
+                self.say(f"  {topic.topic}: {topic.right}/{topic.total} ({topic.accuracy:.0%})")
         if summary.slowest:
             self.say("Slowest answers:")
             for slow in summary.slowest:
-                self.say(f"  {_clock(slow.seconds)}  {slow.ref.deck_id}:{slow.ref.card_id} "
-                         f"(grade {slow.grade})")
+                self.say(
+                    f"  {_clock(slow.seconds)}  {slow.ref.deck_id}:{slow.ref.card_id} "
+                    f"(grade {slow.grade})"
+                )
 
 
 def _clock(seconds: float) -> str:

@@ -174,7 +174,8 @@ class PracticeSession:
     def _build(self) -> None:
         suspended = set(self.store.suspended(self.profile))
         refs = [
-            r for r in select_refs(self.collection, self._deck_ids, self._tags)
+            r
+            for r in select_refs(self.collection, self._deck_ids, self._tags)
             if r.key not in suspended and (not self.compute_only or r.type == "compute")
         ]
         self.refs = refs
@@ -239,8 +240,13 @@ class PracticeSession:
     def grade(self, item: QueueItem, quality: int, *, answer: str | None = None) -> Row:
         """Log a ``practice`` row (committed when this returns); the schedule is unchanged."""
         row = self.store.record(
-            self.profile, item.ref.deck_id, item.ref.card_id, "practice", quality,
-            self.clock(), self.today,
+            self.profile,
+            item.ref.deck_id,
+            item.ref.card_id,
+            "practice",
+            quality,
+            self.clock(),
+            self.today,
             duration_ms=int((self.timer() - item.shown_at) * 1000),
             instance=item.instance.to_json() if item.instance else None,
             answer=answer,
@@ -262,8 +268,9 @@ class PracticeSession:
             row, item = self._graded.pop()
             self.store.undo(self.profile, row.id, self.clock(), self.today)
         elif action == "suspend":
-            self.store.unsuspend(self.profile, item.ref.deck_id, item.ref.card_id, self.clock(),
-                                 self.today)
+            self.store.unsuspend(
+                self.profile, item.ref.deck_id, item.ref.card_id, self.clock(), self.today
+            )
         if self._current is not None:
             self._position -= 1  # the card on screen comes back after the undone one
             self._current = None
@@ -286,8 +293,9 @@ class PracticeSession:
         self._actions.append(("skip", item))
 
     def suspend(self, item: QueueItem) -> None:
-        self.store.suspend(self.profile, item.ref.deck_id, item.ref.card_id, self.clock(),
-                           self.today)
+        self.store.suspend(
+            self.profile, item.ref.deck_id, item.ref.card_id, self.clock(), self.today
+        )
         self._skip(item)
         self._actions.append(("suspend", item))
 
@@ -362,7 +370,8 @@ class PracticeSession:
             right=sum(1 for row, _ in rows if row.grade >= PASS),
             seconds=self.timer() - self.started,
             topics=topics,
-            slowest=[SlowCard(item.ref, (row.duration_ms or 0) / 1000, row.grade)
-                     for row, item in slow],
+            slowest=[
+                SlowCard(item.ref, (row.duration_ms or 0) / 1000, row.grade) for row, item in slow
+            ],
             interview=self.interview,
         )

@@ -360,8 +360,9 @@ class StudySession:
 
     def suspend(self, item: QueueItem) -> None:
         """Suspend the card: it leaves this session and every queue until unsuspended."""
-        self.store.suspend(self.profile, item.ref.deck_id, item.ref.card_id, self.clock(),
-                           self.today)
+        self.store.suspend(
+            self.profile, item.ref.deck_id, item.ref.card_id, self.clock(), self.today
+        )
         self._suspended.add(item.ref.key)
         self._buried.add(item.ref.key)
         self._actions.append(("suspend", item))
@@ -489,8 +490,11 @@ class StudySession:
     def _due_of_selected(self) -> list[str]:
         """Due dates of the selected cards that have been reviewed (suspended ones left out)."""
         due, suspended = self._due, self._suspended
-        return [d for r in self.refs if (d := due.get(r[0], {}).get(r[1]))
-                and (not suspended or r.key not in suspended)]
+        return [
+            d
+            for r in self.refs
+            if (d := due.get(r[0], {}).get(r[1])) and (not suspended or r.key not in suspended)
+        ]
 
     # --- the end -----------------------------------------------------------------
 

@@ -62,7 +62,6 @@ MIGRATIONS: dict[int, str] = {
 }
 
 
-
 def _check_foreign(path: Path) -> None:
     """Refuse, without writing a byte, a file that is not a dlcards database of a known version."""
     with open(path, "rb") as handle:
@@ -186,12 +185,18 @@ class Store(LogMerge):
         ).fetchall()
 
     def has_profile(self, name: str) -> bool:
-        return self.conn.execute(
-            "SELECT 1 FROM profiles WHERE name = ?", (name,)).fetchone() is not None
+        return (
+            self.conn.execute("SELECT 1 FROM profiles WHERE name = ?", (name,)).fetchone()
+            is not None
+        )
 
     # Every table holding a profile's data, with its profile column.
-    _PROFILE_TABLES = (("reviews", "profile"), ("card_state", "profile"),
-                       ("buried", "profile"), ("profiles", "name"))
+    _PROFILE_TABLES = (
+        ("reviews", "profile"),
+        ("card_state", "profile"),
+        ("buried", "profile"),
+        ("profiles", "name"),
+    )
 
     def rename_profile(self, old: str, new: str) -> None:
         """Give profile ``old`` the name ``new``, with every row and state it has."""
@@ -201,14 +206,14 @@ class Store(LogMerge):
             if self.has_profile(new):
                 raise ValueError(f"profile {new!r} already exists")
             for table, column in self._PROFILE_TABLES:
-                self.conn.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?",
-                                  (new, old))
+                self.conn.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", (new, old))
 
     def delete_profile(self, name: str) -> int:
         """Remove the profile and all its data; returns how many log rows it had."""
         with self.transaction():
             count = self.conn.execute(
-                "SELECT count(*) FROM reviews WHERE profile = ?", (name,)).fetchone()[0]
+                "SELECT count(*) FROM reviews WHERE profile = ?", (name,)
+            ).fetchone()[0]
             for table, column in self._PROFILE_TABLES:
                 self.conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (name,))
         return count
@@ -327,9 +332,13 @@ class Store(LogMerge):
             self._insert(row)
             if kind in SCHEDULING_KINDS:
                 self._write_state(profile, deck_id, card_id, after)
-                if (suspend_leech_at is not None and grade < 3 and after is not None
-                        and leech_suspends(after.lapses, suspend_leech_at)
-                        and not self.is_suspended(profile, deck_id, card_id)):
+                if (
+                    suspend_leech_at is not None
+                    and grade < 3
+                    and after is not None
+                    and leech_suspends(after.lapses, suspend_leech_at)
+                    and not self.is_suspended(profile, deck_id, card_id)
+                ):
                     self._event(profile, deck_id, card_id, "suspend", now, day, after)
         return row
 
@@ -452,28 +461,47 @@ class Store(LogMerge):
 
     # --- suspend, unsuspend, reset ------------------------------------------------------
 
-    def _event(self, profile: str, deck_id: str, card_id: str, kind: str, now: datetime,
-               day: date, state: CardState | None) -> Row:
+    def _event(
+        self,
+        profile: str,
+        deck_id: str,
+        card_id: str,
+        kind: str,
+        now: datetime,
+        day: date,
+        state: CardState | None,
+    ) -> Row:
         """Append a card event row (inside the caller's transaction); the trigger and
         the caller keep the caches."""
-        row = Row(str(uuid.uuid4()), profile, deck_id, card_id, self._next_ts(profile, now),
-                  day.isoformat(), kind, None)
+        row = Row(
+            str(uuid.uuid4()),
+            profile,
+            deck_id,
+            card_id,
+            self._next_ts(profile, now),
+            day.isoformat(),
+            kind,
+            None,
+        )
         row = with_state(row, state)
         self._insert(row)
         return row
 
-    def suspend(self, profile: str, deck_id: str, card_id: str, now: datetime,
-                day: date) -> Row | None:
+    def suspend(
+        self, profile: str, deck_id: str, card_id: str, now: datetime, day: date
+    ) -> Row | None:
         """Suspend the card (never shown until unsuspended); None if it already is."""
         return self._set_suspended(profile, deck_id, card_id, True, now, day)
 
-    def unsuspend(self, profile: str, deck_id: str, card_id: str, now: datetime,
-                  day: date) -> Row | None:
+    def unsuspend(
+        self, profile: str, deck_id: str, card_id: str, now: datetime, day: date
+    ) -> Row | None:
         """Bring a suspended card back; None if it was not suspended."""
         return self._set_suspended(profile, deck_id, card_id, False, now, day)
 
-    def _set_suspended(self, profile: str, deck_id: str, card_id: str, suspend: bool,
-                       now: datetime, day: date) -> Row | None:
+    def _set_suspended(
+        self, profile: str, deck_id: str, card_id: str, suspend: bool, now: datetime, day: date
+    ) -> Row | None:
         with self.transaction():
             self.ensure_profile(profile, now)
             if self.is_suspended(profile, deck_id, card_id) == suspend:
@@ -495,7 +523,8 @@ class Store(LogMerge):
 
     def is_suspended(self, profile: str, deck_id: str, card_id: str) -> bool:
         return (deck_id, card_id) in self._suspended(
-            "AND r.deck_id = ? AND r.card_id = ?", (profile, deck_id, card_id))
+            "AND r.deck_id = ? AND r.card_id = ?", (profile, deck_id, card_id)
+        )
 
     def suspended(self, profile: str) -> dict[tuple[str, str], str]:
         """The profile's suspended cards, each with the time (ts) it was suspended."""
@@ -507,9 +536,11 @@ class Store(LogMerge):
         result: dict[tuple[str, str], str] = {}
         for deck_id, card_id, ts, kind in self.conn.execute(
             "SELECT r.deck_id, r.card_id, r.ts, r.kind FROM reviews r "
-            "WHERE r.profile = ? AND r.kind IN ('suspend', 'unsuspend') " + where +
-            " AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.cancels = r.id) "
-            "ORDER BY r.deck_id, r.card_id, r.ts, r.id", args,
+            "WHERE r.profile = ? AND r.kind IN ('suspend', 'unsuspend') "
+            + where
+            + " AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.cancels = r.id) "
+            "ORDER BY r.deck_id, r.card_id, r.ts, r.id",
+            args,
         ):
             if kind == "suspend":
                 result[(deck_id, card_id)] = ts
@@ -523,8 +554,10 @@ class Store(LogMerge):
         """Raw states for listing many cards: (repetitions, easiness hundredths, interval,
         due, lapses, reviews) per reviewed card (of ``keys``, or all) — tuples, not
         objects: ten times faster than ``states`` at 100k cards."""
-        sql = ("SELECT deck_id, card_id, repetitions, easiness, interval, due, lapses, reviews "
-               "FROM card_state WHERE profile = ?")
+        sql = (
+            "SELECT deck_id, card_id, repetitions, easiness, interval, due, lapses, reviews "
+            "FROM card_state WHERE profile = ?"
+        )
         if keys is None:
             return {(r[0], r[1]): r[2:] for r in self.conn.execute(sql, (profile,))}
         by_deck: dict[str, list[str]] = {}
@@ -533,10 +566,11 @@ class Store(LogMerge):
         result: dict[tuple[str, str], tuple] = {}
         for deck_id, cards in by_deck.items():
             for start in range(0, len(cards), 500):
-                chunk = cards[start:start + 500]
+                chunk = cards[start : start + 500]
                 marks = ", ".join("?" * len(chunk))
-                for r in self.conn.execute(f"{sql} AND deck_id = ? AND card_id IN ({marks})",
-                                           (profile, deck_id, *chunk)):
+                for r in self.conn.execute(
+                    f"{sql} AND deck_id = ? AND card_id IN ({marks})", (profile, deck_id, *chunk)
+                ):
                     result[(r[0], r[1])] = r[2:]
         return result
 

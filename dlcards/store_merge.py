@@ -22,8 +22,23 @@ ROW_COLUMNS = (
 )
 
 # The fields of a row given to Store.merge_rows, in order: a Row's, without the profile.
-MERGE_FIELDS = ("id", "deck_id", "card_id", "ts", "study_day", "kind", "grade", "duration_ms",
-                "instance", "answer", "cancels", "repetitions", "easiness", "interval", "due")
+MERGE_FIELDS = (
+    "id",
+    "deck_id",
+    "card_id",
+    "ts",
+    "study_day",
+    "kind",
+    "grade",
+    "duration_ms",
+    "instance",
+    "answer",
+    "cancels",
+    "repetitions",
+    "easiness",
+    "interval",
+    "due",
+)
 
 
 class _Step:
@@ -67,9 +82,7 @@ class LogMerge:
         while chunk := cursor.fetchmany(batch):
             yield from (Row(*r) for r in chunk)
 
-    def merge_rows(
-        self, profile: str, rows: Iterable[Sequence[Any]], now: datetime
-    ) -> MergeCounts:
+    def merge_rows(self, profile: str, rows: Iterable[Sequence[Any]], now: datetime) -> MergeCounts:
         """Add the rows whose ids the log lacks, under ``profile``, then replay its states.
 
         ``rows`` are tuples of the :data:`MERGE_FIELDS` (a Row's fields but the
@@ -78,8 +91,7 @@ class LogMerge:
         Rows already present (same id) are left as they are, so merging twice
         changes nothing and two machines that exchange logs converge.
         """
-        counts = {"read": 0, "added": 0, "present": 0, "other": 0, "differing": 0,
-                  "look_first": 0}
+        counts = {"read": 0, "added": 0, "present": 0, "other": 0, "differing": 0, "look_first": 0}
         cache_size = self.conn.execute("PRAGMA cache_size").fetchone()[0]
         # Row ids are random UUIDs: with SQLite's 2 MB default cache, a million
         # inserts into the id index mostly wait on the disk.
@@ -98,8 +110,9 @@ class LogMerge:
                     self._replay_into_cache(profile)
         finally:
             self.conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
-        return MergeCounts(counts["read"], counts["added"], counts["present"], counts["other"],
-                           counts["differing"])
+        return MergeCounts(
+            counts["read"], counts["added"], counts["present"], counts["other"], counts["differing"]
+        )
 
     def _merge_batch(
         self, profile: str, batch: list[Sequence[Any]], counts: dict[str, int]
@@ -116,9 +129,13 @@ class LogMerge:
         if counts["look_first"]:
             stored = self._stored(batch)
             fresh = [row for row in batch if row[0] not in stored]
-            added = self.conn.executemany(
-                insert, [(row[0], profile, *row[1:]) for row in fresh]
-            ).rowcount if fresh else 0
+            added = (
+                self.conn.executemany(
+                    insert, [(row[0], profile, *row[1:]) for row in fresh]
+                ).rowcount
+                if fresh
+                else 0
+            )
         else:
             added = self.conn.executemany(
                 insert, [(row[0], profile, *row[1:]) for row in batch]
@@ -149,9 +166,11 @@ class LogMerge:
         """What the log holds under the batch's ids (any profile)."""
         marks = ", ".join("?" * len(batch))
         return {
-            r[0]: r[1:] for r in self.conn.execute(
+            r[0]: r[1:]
+            for r in self.conn.execute(
                 "SELECT id, profile, deck_id, card_id, ts, kind, grade, cancels FROM reviews "
-                f"WHERE id IN ({marks})", [row[0] for row in batch],
+                f"WHERE id IN ({marks})",
+                [row[0] for row in batch],
             )
         }
 
@@ -165,14 +184,19 @@ class LogMerge:
         """
         # '+profile' keeps SQLite on the small partial index of undo rows instead of
         # walking every row of the profile (2.7 s against 0.07 s at a million rows).
-        cancelled = {r[0] for r in self.conn.execute(
-            "SELECT cancels FROM reviews WHERE +profile = ? AND cancels IS NOT NULL", (profile,))}
+        cancelled = {
+            r[0]
+            for r in self.conn.execute(
+                "SELECT cancels FROM reviews WHERE +profile = ? AND cancels IS NOT NULL", (profile,)
+            )
+        }
         kinds = ", ".join(f"'{k}'" for k in SCHEDULING_KINDS)
         states: dict[tuple[str, str], CardState] = {}
         step = _Step()
         for row_id, deck_id, card_id, day, kind, grade in self.conn.execute(
             "SELECT id, deck_id, card_id, study_day, kind, grade FROM reviews "
-            f"WHERE profile = ? AND kind IN ({kinds}) ORDER BY ts, id", (profile,),
+            f"WHERE profile = ? AND kind IN ({kinds}) ORDER BY ts, id",
+            (profile,),
         ):
             if row_id in cancelled:
                 continue
@@ -186,8 +210,18 @@ class LogMerge:
         self.conn.executemany(
             "INSERT INTO card_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                (profile, deck_id, card_id, s.sm2.repetitions, s.sm2.easiness_hundredths,
-                 s.sm2.interval, s.sm2.due.isoformat() if s.sm2.due else "", s.lapses, s.reviews)
-                for (deck_id, card_id), s in states.items() if s.reviews
+                (
+                    profile,
+                    deck_id,
+                    card_id,
+                    s.sm2.repetitions,
+                    s.sm2.easiness_hundredths,
+                    s.sm2.interval,
+                    s.sm2.due.isoformat() if s.sm2.due else "",
+                    s.lapses,
+                    s.reviews,
+                )
+                for (deck_id, card_id), s in states.items()
+                if s.reviews
             ),
         )

@@ -87,8 +87,9 @@ def v18_database(notes: list[Note], descriptions: dict[str, str] | None = None) 
     conn.execute("INSERT INTO col VALUES (1, 0, 0, 0, 18, 0, 0, 0, '', '', '', '', '')")
     for name, (ntid, cloze, names) in MODELS.items():
         config = b"\x08\x01" if cloze else b""  # Notetype.Config.kind = CLOZE
-        conn.execute("INSERT INTO notetypes VALUES (?, ?, 0, 0, ?)",
-                     (ntid, name, config + b"\x1a\x00"))
+        conn.execute(
+            "INSERT INTO notetypes VALUES (?, ?, 0, 0, ?)", (ntid, name, config + b"\x1a\x00")
+        )
         for ord_, field_name in enumerate(names):
             conn.execute("INSERT INTO fields VALUES (?, ?, ?, ?)", (ntid, ord_, field_name, b""))
     deck_ids: dict[str, int] = {}
@@ -97,14 +98,22 @@ def v18_database(notes: list[Note], descriptions: dict[str, str] | None = None) 
             deck_ids[note.deck] = 2000 + len(deck_ids)
             description = (descriptions or {}).get(note.deck, "").encode()
             kind = _proto_string(1, _varint(1 << 3) + _varint(1) + _proto_string(4, description))
-            conn.execute("INSERT INTO decks VALUES (?, ?, 0, 0, ?, ?)",
-                         (deck_ids[note.deck], note.deck.replace("::", "\x1f"), b"", kind))
+            conn.execute(
+                "INSERT INTO decks VALUES (?, ?, 0, 0, ?, ?)",
+                (deck_ids[note.deck], note.deck.replace("::", "\x1f"), b"", kind),
+            )
     for nid, note in enumerate(notes, start=1):
         ntid = MODELS[note.model][0]
         conn.execute(
             "INSERT INTO notes VALUES (?, ?, ?, 0, 0, ?, ?, ?, 0, 0, '')",
-            (nid, note.guid, ntid, f" {' '.join(note.tags)} " if note.tags else "",
-             "\x1f".join(note.fields), note.fields[0]),
+            (
+                nid,
+                note.guid,
+                ntid,
+                f" {' '.join(note.tags)} " if note.tags else "",
+                "\x1f".join(note.fields),
+                note.fields[0],
+            ),
         )
         conn.execute(
             "INSERT INTO cards VALUES (?, ?, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '')",
@@ -150,19 +159,29 @@ def legacy_database(notes: list[Note]) -> bytes:
           odid integer, flags integer, data text);
         """
     )
-    models = {str(ntid): {"name": name, "type": int(cloze),
-                          "flds": [{"name": n, "ord": i} for i, n in enumerate(names)]}
-              for name, (ntid, cloze, names) in MODELS.items()}
+    models = {
+        str(ntid): {
+            "name": name,
+            "type": int(cloze),
+            "flds": [{"name": n, "ord": i} for i, n in enumerate(names)],
+        }
+        for name, (ntid, cloze, names) in MODELS.items()
+    }
     deck_ids = {d: 3000 + i for i, d in enumerate(dict.fromkeys(n.deck for n in notes))}
     decks = {str(did): {"name": name, "desc": ""} for name, did in deck_ids.items()}
-    conn.execute("INSERT INTO col VALUES (1, 0, 0, 0, 11, 0, 0, 0, '{}', ?, ?, '{}', '{}')",
-                 (json.dumps(models), json.dumps(decks)))
+    conn.execute(
+        "INSERT INTO col VALUES (1, 0, 0, 0, 11, 0, 0, 0, '{}', ?, ?, '{}', '{}')",
+        (json.dumps(models), json.dumps(decks)),
+    )
     for nid, note in enumerate(notes, start=1):
-        conn.execute("INSERT INTO notes VALUES (?, ?, ?, 0, 0, ?, ?, '', 0, 0, '')",
-                     (nid, note.guid, MODELS[note.model][0], " ".join(note.tags),
-                      "\x1f".join(note.fields)))
-        conn.execute("INSERT INTO cards VALUES (?, ?, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "
-                     "0, '')", (nid, nid, deck_ids[note.deck]))
+        conn.execute(
+            "INSERT INTO notes VALUES (?, ?, ?, 0, 0, ?, ?, '', 0, 0, '')",
+            (nid, note.guid, MODELS[note.model][0], " ".join(note.tags), "\x1f".join(note.fields)),
+        )
+        conn.execute(
+            "INSERT INTO cards VALUES (?, ?, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '')",
+            (nid, nid, deck_ids[note.deck]),
+        )
     conn.commit()
     data = conn.serialize()
     conn.close()
@@ -194,5 +213,6 @@ def zip_bytes(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` with its bytes, to show nothing changed."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }

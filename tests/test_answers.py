@@ -29,12 +29,31 @@ from dlcards.answers import (
 @pytest.mark.parametrize(
     ("text", "value"),
     [
-        ("42", 42), ("-7", -7), ("+5", 5), ("0.25", 0.25), (".5", 0.5), ("5.", 5),
-        ("3/4", 0.75), ("-3/4", -0.75), ("1 / 3", 1 / 3), ("1.5/3", 0.5),
-        ("1e-3", 1e-3), ("2.5E4", 25000), ("1e+2", 100),
-        ("−3", -3), ("−0.5", -0.5), ("–2", -2), ("1e−3", 1e-3), ("−3/4", -0.75),
-        ("2.5×10^-3", 2.5e-3), ("2.5 x 10^−3", 2.5e-3), ("2.5·10⁻³", 2.5e-3), ("3*10**2", 300),
-        ("  42  ", 42), ("(0.5)", 0.5), ("[2]", 2),
+        ("42", 42),
+        ("-7", -7),
+        ("+5", 5),
+        ("0.25", 0.25),
+        (".5", 0.5),
+        ("5.", 5),
+        ("3/4", 0.75),
+        ("-3/4", -0.75),
+        ("1 / 3", 1 / 3),
+        ("1.5/3", 0.5),
+        ("1e-3", 1e-3),
+        ("2.5E4", 25000),
+        ("1e+2", 100),
+        ("−3", -3),
+        ("−0.5", -0.5),
+        ("–2", -2),
+        ("1e−3", 1e-3),
+        ("−3/4", -0.75),
+        ("2.5×10^-3", 2.5e-3),
+        ("2.5 x 10^−3", 2.5e-3),
+        ("2.5·10⁻³", 2.5e-3),
+        ("3*10**2", 300),
+        ("  42  ", 42),
+        ("(0.5)", 0.5),
+        ("[2]", 2),
     ],
 )
 def test_parse_number_forms(text: str, value: float) -> None:
@@ -71,8 +90,18 @@ def test_parse_number_rejects_with_a_message(text: str, needle: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["1 2 3", "1, 2, 3", "1,2,3", "[1, 2, 3]", "(1, 2, 3)", "[1 2 3]", " 1  2\t3 ", "1; 2; 3",
-     "1\n2\n3", "1 2 3;"],
+    [
+        "1 2 3",
+        "1, 2, 3",
+        "1,2,3",
+        "[1, 2, 3]",
+        "(1, 2, 3)",
+        "[1 2 3]",
+        " 1  2\t3 ",
+        "1; 2; 3",
+        "1\n2\n3",
+        "1 2 3;",
+    ],
 )
 def test_vector_forms(text: str) -> None:
     assert parse_vector(text) == [1, 2, 3]
@@ -84,8 +113,18 @@ def test_vector_with_fractions_and_unicode_minus() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["1 2; 3 4", "1, 2; 3, 4", "[[1,2],[3,4]]", "[[1, 2], [3, 4]]", "[1 2; 3 4]", "1 2\n3 4",
-     "[1, 2], [3, 4]", "((1, 2), (3, 4))", "1 2;\n3 4", "1 2; 3 4;"],
+    [
+        "1 2; 3 4",
+        "1, 2; 3, 4",
+        "[[1,2],[3,4]]",
+        "[[1, 2], [3, 4]]",
+        "[1 2; 3 4]",
+        "1 2\n3 4",
+        "[1, 2], [3, 4]",
+        "((1, 2), (3, 4))",
+        "1 2;\n3 4",
+        "1 2; 3 4;",
+    ],
 )
 def test_matrix_forms(text: str) -> None:
     assert parse_matrix(text) == [[1, 2], [3, 4]]
@@ -118,8 +157,9 @@ def test_vector_rejects_a_real_matrix() -> None:
 def test_the_longest_answer_the_limits_allow_is_read() -> None:
     # DESIGN §9 limits: 64 per axis, |v| ≤ 1e6. Such a matrix, typed, is ~40,000 characters.
     rows = [[(-1) ** (i + j) * 999_999.5 for j in range(64)] for i in range(64)]
-    text = "; ".join(" ".join(f"{v:g}" if abs(v) < 1e5 else f"{v:.1f}" for v in row)
-                     for row in rows)
+    text = "; ".join(
+        " ".join(f"{v:g}" if abs(v) < 1e5 else f"{v:.1f}" for v in row) for row in rows
+    )
     assert len(text) > 20_000
     assert parse_matrix(text) == rows
 
@@ -135,9 +175,17 @@ def test_too_many_values_is_refused() -> None:
 @pytest.mark.parametrize(
     ("text", "shape"),
     [
-        ("10x10", (10, 10)), ("10 × 10", (10, 10)), ("10X10", (10, 10)), ("10 * 10", (10, 10)),
-        ("(1, 16, 30, 30)", (1, 16, 30, 30)), ("[2, 3]", (2, 3)), ("2 3", (2, 3)),
-        ("(4,)", (4,)), ("4", (4,)), ("()", ()), ("torch.Size([2, 3])", (2, 3)),
+        ("10x10", (10, 10)),
+        ("10 × 10", (10, 10)),
+        ("10X10", (10, 10)),
+        ("10 * 10", (10, 10)),
+        ("(1, 16, 30, 30)", (1, 16, 30, 30)),
+        ("[2, 3]", (2, 3)),
+        ("2 3", (2, 3)),
+        ("(4,)", (4,)),
+        ("4", (4,)),
+        ("()", ()),
+        ("torch.Size([2, 3])", (2, 3)),
         ("1x16x30x30", (1, 16, 30, 30)),
     ],
 )
@@ -145,8 +193,9 @@ def test_shape_forms(text: str, shape: tuple[int, ...]) -> None:
     assert parse_shape(text) == shape
 
 
-@pytest.mark.parametrize("text", ["10.5x10", "-3x3", "(2, (3))", "ten", "[[1, 2]",
-                                  "9" * 5000, "10x" + "1" * 20])
+@pytest.mark.parametrize(
+    "text", ["10.5x10", "-3x3", "(2, (3))", "ten", "[[1, 2]", "9" * 5000, "10x" + "1" * 20]
+)
 def test_shape_rejects(text: str) -> None:
     with pytest.raises(AnswerError):
         parse_shape(text)
@@ -155,8 +204,11 @@ def test_shape_rejects(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "parts"),
     [
-        ("(0.5, 2)", ["0.5", "2"]), ("0.5, 2", ["0.5", "2"]), ("0.5; 2", ["0.5", "2"]),
-        ("0.5 2", ["0.5", "2"]), ("[−1, 3/4]", ["-1", "3/4"]),
+        ("(0.5, 2)", ["0.5", "2"]),
+        ("0.5, 2", ["0.5", "2"]),
+        ("0.5; 2", ["0.5", "2"]),
+        ("0.5 2", ["0.5", "2"]),
+        ("[−1, 3/4]", ["-1", "3/4"]),
     ],
 )
 def test_split_tuple(text: str, parts: list[str]) -> None:
@@ -208,8 +260,13 @@ def test_any_formatted_vector_parses_back(values: list[float]) -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.integers(1, 6).flatmap(
-    lambda cols: st.lists(st.lists(finite, min_size=cols, max_size=cols), min_size=1, max_size=6)))
+@given(
+    st.integers(1, 6).flatmap(
+        lambda cols: st.lists(
+            st.lists(finite, min_size=cols, max_size=cols), min_size=1, max_size=6
+        )
+    )
+)
 def test_any_formatted_matrix_parses_back(rows: list[list[float]]) -> None:
     parsed = parse_matrix(format_matrix(rows, 6))
     assert len(parsed) == len(rows)
@@ -227,8 +284,13 @@ def test_any_formatted_shape_parses_back(dims: list[int]) -> None:
 @given(st.text(max_size=60))
 def test_parsers_never_crash(text: str) -> None:
     # Arbitrary input either parses or raises AnswerError with a one-line message.
-    for parse in (parse_number, parse_vector, parse_matrix, parse_shape,
-                  lambda t: split_tuple(t, 2, rest_last=True)):
+    for parse in (
+        parse_number,
+        parse_vector,
+        parse_matrix,
+        parse_shape,
+        lambda t: split_tuple(t, 2, rest_last=True),
+    ):
         try:
             parse(text)
         except AnswerError as exc:

@@ -59,14 +59,17 @@ def test_the_last_seven_are_kept(tmp_path: Path) -> None:
 def test_backup_is_consistent_while_another_process_writes(tmp_path: Path) -> None:
     home, store = open_home(tmp_path)
     writer = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys\nfrom datetime import date, datetime, UTC\nfrom pathlib import Path\n"
-         "from dlcards.store import Store\n"
-         "s = Store.open(Path(sys.argv[1]))\n"
-         "for i in range(400):\n"
-         "    s.record('me', 'd', f'c{i % 7}', 'review', 4, datetime(2026, 3, 1, tzinfo=UTC),"
-         " date(2026, 3, 1))\n",
-         str(home.database)],
+        [
+            sys.executable,
+            "-c",
+            "import sys\nfrom datetime import date, datetime, UTC\nfrom pathlib import Path\n"
+            "from dlcards.store import Store\n"
+            "s = Store.open(Path(sys.argv[1]))\n"
+            "for i in range(400):\n"
+            "    s.record('me', 'd', f'c{i % 7}', 'review', 4, datetime(2026, 3, 1, tzinfo=UTC),"
+            " date(2026, 3, 1))\n",
+            str(home.database),
+        ],
         cwd=REPO,
     )
     try:
@@ -76,8 +79,9 @@ def test_backup_is_consistent_while_another_process_writes(tmp_path: Path) -> No
             conn = sqlite3.connect(made)
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             # The cache equals the log in every snapshot: no half-written grade.
-            per_card = dict(conn.execute(
-                "SELECT card_id, count(*) FROM reviews GROUP BY card_id").fetchall())
+            per_card = dict(
+                conn.execute("SELECT card_id, count(*) FROM reviews GROUP BY card_id").fetchall()
+            )
             cached = dict(conn.execute("SELECT card_id, reviews FROM card_state").fetchall())
             assert per_card == cached
             conn.close()

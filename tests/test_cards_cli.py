@@ -14,21 +14,21 @@ from .conftest import run_cli, write_deck
 
 NOW = "2026-03-02T09:00:00+00:00"
 CARDS = [
-    '''
+    """
     [[cards]]
     id = "cv"
     front = "What goes on a **Résumé** for an ML role?"
     back = "Projects, papers, and the systems you shipped."
     tags = ["career"]
-    ''',
-    '''
+    """,
+    """
     [[cards]]
     id = "relu"
     front = "What does ReLU compute?"
     back = "max(0, x); its derivative is 0 or 1 (naïve at 0)."
     tags = ["activations"]
-    ''',
-    '''
+    """,
+    """
     [[cards]]
     id = "pick"
     type = "choice"
@@ -36,14 +36,14 @@ CARDS = [
     choices = ["Adam", "Dropout", "SGD"]
     correct = [0, 2]
     tags = ["optimizers"]
-    ''',
-    '''
+    """,
+    """
     [[cards]]
     id = "pool"
     type = "compute"
     problem = "pool2d"
     tags = ["cnn"]
-    ''',
+    """,
 ]
 
 
@@ -76,29 +76,51 @@ def test_list_json_shape(home: Path, deck: list[str]) -> None:
     cards = listing(home, deck)
     assert [c["card"] for c in cards] == ["cv", "relu", "pick", "pool"]
     assert cards[0] == {
-        "deck": "iv", "card": "cv", "type": "basic", "tags": ["dl", "career"],
-        "front": "What goes on a **Résumé** for an ML role?", "state": "learning",
-        "suspended": False, "leech": False, "ef": 2.5, "interval": 1, "due": "2026-03-03",
-        "lapses": 0, "reviews": 1,
+        "deck": "iv",
+        "card": "cv",
+        "type": "basic",
+        "tags": ["dl", "career"],
+        "front": "What goes on a **Résumé** for an ML role?",
+        "state": "learning",
+        "suspended": False,
+        "leech": False,
+        "ef": 2.5,
+        "interval": 1,
+        "due": "2026-03-03",
+        "lapses": 0,
+        "reviews": 1,
     }
     assert cards[3] == {
-        "deck": "iv", "card": "pool", "type": "compute", "tags": ["dl", "cnn"], "front": "",
-        "state": "new", "suspended": False, "leech": False, "ef": None, "interval": None,
-        "due": None, "lapses": 0, "reviews": 0,
+        "deck": "iv",
+        "card": "pool",
+        "type": "compute",
+        "tags": ["dl", "cnn"],
+        "front": "",
+        "state": "new",
+        "suspended": False,
+        "leech": False,
+        "ef": None,
+        "interval": None,
+        "due": None,
+        "lapses": 0,
+        "reviews": 0,
     }
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("resume", ["cv"]),  # case and accents ignored, on both sides
-    ("RÉSUMÉ", ["cv"]),
-    ("naive", ["relu"]),  # found in the back
-    ("adam", ["pick"]),  # a choice's option
-    ("pool2d", ["pool"]),  # a compute card's problem
-    ('"ml role"', ["cv"]),  # a phrase
-    ("what compute", ["relu"]),  # every word must be there, anywhere
-    ("what optimizers compute", []),
-    ("nothing-like-this", []),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("resume", ["cv"]),  # case and accents ignored, on both sides
+        ("RÉSUMÉ", ["cv"]),
+        ("naive", ["relu"]),  # found in the back
+        ("adam", ["pick"]),  # a choice's option
+        ("pool2d", ["pool"]),  # a compute card's problem
+        ('"ml role"', ["cv"]),  # a phrase
+        ("what compute", ["relu"]),  # every word must be there, anywhere
+        ("what optimizers compute", []),
+        ("nothing-like-this", []),
+    ],
+)
 def test_search_by_text(home: Path, deck: list[str], query: str, expected: list[str]) -> None:
     assert [c["card"] for c in listing(home, deck, "--query", query)] == expected
 
@@ -139,11 +161,14 @@ def test_suspend_unsuspend_reset_through_the_cli(home: Path, deck: list[str]) ->
     assert result.stdout.splitlines() == ["Suspended iv:cv", "Suspended iv:pool"]
     assert cli(home, deck, "cards", "suspend", "iv:cv").stdout == "Already suspended: iv:cv\n"
     # A suspended card is never studied: tomorrow cv is due, but only relu and pick show.
-    tomorrow = cli(home, deck, "study", "--deck", "iv", input="q\n",
-                   now="2026-03-03T09:00:00+00:00")
+    tomorrow = cli(
+        home, deck, "study", "--deck", "iv", input="q\n", now="2026-03-03T09:00:00+00:00"
+    )
     assert "What goes on a" not in tomorrow.stdout
-    assert cli(home, deck, "practice", "--deck", "iv", "--plain", input="q\n").stdout.count(
-        "Résumé") == 0
+    assert (
+        cli(home, deck, "practice", "--deck", "iv", "--plain", input="q\n").stdout.count("Résumé")
+        == 0
+    )
     assert cli(home, deck, "cards", "unsuspend", "iv:cv").stdout == "Unsuspended iv:cv\n"
     result = cli(home, deck, "cards", "reset", "iv:relu", "iv:pool")
     assert result.stdout.splitlines() == ["Reset iv:relu: new again", "Already new: iv:pool"]
@@ -161,13 +186,22 @@ def test_suspend_unsuspend_reset_through_the_cli(home: Path, deck: list[str]) ->
     assert replayed.states == store.states(profile)
 
 
-@pytest.mark.parametrize("key, message", [
-    ("nope:card", "dlcards: no card 'nope:card' in the loaded decks — find its DECK:CARD "
-                  "with 'dlcards cards list --query WORDS'\n"),
-    ("iv:nope", "dlcards: no card 'iv:nope' in the loaded decks — find its DECK:CARD "
-                "with 'dlcards cards list --query WORDS'\n"),
-    ("relu", "dlcards: 'relu' is not DECK:CARD — write the deck id, ':', the card id\n"),
-])
+@pytest.mark.parametrize(
+    "key, message",
+    [
+        (
+            "nope:card",
+            "dlcards: no card 'nope:card' in the loaded decks — find its DECK:CARD "
+            "with 'dlcards cards list --query WORDS'\n",
+        ),
+        (
+            "iv:nope",
+            "dlcards: no card 'iv:nope' in the loaded decks — find its DECK:CARD "
+            "with 'dlcards cards list --query WORDS'\n",
+        ),
+        ("relu", "dlcards: 'relu' is not DECK:CARD — write the deck id, ':', the card id\n"),
+    ],
+)
 @pytest.mark.parametrize("command", ["suspend", "unsuspend", "reset"])
 def test_bad_cards_are_one_line_and_change_nothing(
     home: Path, deck: list[str], key: str, message: str, command: str
@@ -186,13 +220,20 @@ def test_a_leech_shows_in_the_list(home: Path, deck: list[str]) -> None:
 
     for day in range(8):
         moment = datetime(2026, 2, 1, 9) + timedelta(days=day)
-        store.record(profile, "iv", "relu", "review", 1, moment.astimezone(),
-                     date(2026, 2, 1) + timedelta(days=day))
+        store.record(
+            profile,
+            "iv",
+            "relu",
+            "review",
+            1,
+            moment.astimezone(),
+            date(2026, 2, 1) + timedelta(days=day),
+        )
     store.close()
     assert [c["card"] for c in listing(home, deck, "--state", "leech")] == ["relu"]
     text = cli(home, deck, "cards", "list", "--deck", "iv", "--state", "leech").stdout
     assert "learning,leech" in text
-    (home / "config.toml").write_text('leech_threshold = 9\n', "utf-8")
+    (home / "config.toml").write_text("leech_threshold = 9\n", "utf-8")
     assert listing(home, deck, "--state", "leech") == []
 
 
@@ -202,8 +243,9 @@ def test_a_leech_shows_in_the_list(home: Path, deck: list[str]) -> None:
 def rows_of(path: Path, profile: str) -> int:
     conn = sqlite3.connect(path)
     try:
-        return conn.execute("SELECT count(*) FROM reviews WHERE profile = ?",
-                            (profile,)).fetchone()[0]
+        return conn.execute(
+            "SELECT count(*) FROM reviews WHERE profile = ?", (profile,)
+        ).fetchone()[0]
     finally:
         conn.close()
 
@@ -216,7 +258,9 @@ def test_users_bare_lists_and_add_creates(home: Path, deck: list[str]) -> None:
     assert [line.split()[0] for line in listed[1:]] == ["bob", "zed"]
     again = cli(home, deck, "users", "add", "zed")
     assert (again.returncode, again.stderr) == (
-        1, "dlcards: profile 'zed' already exists — choose another name\n")
+        1,
+        "dlcards: profile 'zed' already exists — choose another name\n",
+    )
 
 
 def test_rename_keeps_the_progress(home: Path, deck: list[str]) -> None:
@@ -236,7 +280,9 @@ def test_rename_keeps_the_progress(home: Path, deck: list[str]) -> None:
     assert store.rows("ann") == []
     refused = cli(home, deck, "users", "rename", "anna", "bob")
     assert (refused.returncode, refused.stderr) == (
-        1, "dlcards: profile 'bob' already exists — choose another name\n")
+        1,
+        "dlcards: profile 'bob' already exists — choose another name\n",
+    )
     missing = cli(home, deck, "users", "rename", "nobody", "x")
     assert missing.stderr == "dlcards: no profile 'nobody' — run 'dlcards users' to list them\n"
     bad = cli(home, deck, "users", "rename", "anna", "Bad Name")
@@ -259,7 +305,8 @@ def test_delete_takes_a_backup_first(home: Path, deck: list[str]) -> None:
     refused = cli(home, deck, "--user", "bob", "users", "delete", "ann")  # no answer: no
     assert refused.returncode == 1
     assert refused.stderr.endswith(
-        "dlcards: profile 'ann' was not deleted — answer y to delete it, or pass --yes\n")
+        "dlcards: profile 'ann' was not deleted — answer y to delete it, or pass --yes\n"
+    )
     assert rows_of(home / "progress.sqlite3", "ann") == 2
     result = cli(home, deck, "--user", "bob", "users", "delete", "ann", input="y\n")
     assert result.returncode == 0, result.stderr

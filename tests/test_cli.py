@@ -16,9 +16,28 @@ from .conftest import REPO, cli_env, run_cli, write_deck
 
 # Every module of the core: everything but the front ends (cli*, plain, tui, views).
 CORE = [
-    "answers", "backup", "browse", "cards", "collection", "compute", "config", "context",
-    "deck", "deck_cache", "errors", "fileutil", "log", "practice", "scheduler", "search",
-    "session", "stats", "store", "store_merge", "tomlpos", "validate",
+    "answers",
+    "backup",
+    "browse",
+    "cards",
+    "collection",
+    "compute",
+    "config",
+    "context",
+    "deck",
+    "deck_cache",
+    "errors",
+    "fileutil",
+    "log",
+    "practice",
+    "scheduler",
+    "search",
+    "session",
+    "stats",
+    "store",
+    "store_merge",
+    "tomlpos",
+    "validate",
 ]
 CORE_PACKAGES = ["interchange", "kernels", "problems"]
 
@@ -56,8 +75,9 @@ def test_studying_from_the_parse_cache_needs_no_pydantic(home: Path) -> None:
         "assert s.next_card() is not None\n"
         "print('pydantic' in sys.modules)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env=cli_env(home), cwd=REPO)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=cli_env(home), cwd=REPO
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
 
@@ -185,8 +205,12 @@ def test_a_crash_inside_the_tui_is_one_line_and_a_log(home: Path) -> None:
     )
     primary, secondary = pty.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-c", code], stdin=secondary, stdout=secondary, stderr=subprocess.PIPE,
-        env={**cli_env(home), "TERM": "xterm-256color"}, cwd=REPO,
+        [sys.executable, "-c", code],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=subprocess.PIPE,
+        env={**cli_env(home), "TERM": "xterm-256color"},
+        cwd=REPO,
     )
     os.close(secondary)
     deadline = time.monotonic() + 60

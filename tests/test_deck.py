@@ -296,9 +296,11 @@ def test_unchanged_deck_is_not_parsed_again(
 def test_a_cache_of_an_older_format_is_emptied_and_rebuilt(tmp_path: Path) -> None:
     cache_path = tmp_path / "cache.sqlite3"
     old = sqlite3.connect(cache_path)  # format 3: no ctime column, user_version 0
-    old.execute("CREATE TABLE decks(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns "
-                "INTEGER NOT NULL, digest TEXT NOT NULL, parser TEXT NOT NULL, header TEXT, "
-                "refs TEXT, warnings TEXT NOT NULL, errors TEXT NOT NULL)")
+    old.execute(
+        "CREATE TABLE decks(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns "
+        "INTEGER NOT NULL, digest TEXT NOT NULL, parser TEXT NOT NULL, header TEXT, "
+        "refs TEXT, warnings TEXT NOT NULL, errors TEXT NOT NULL)"
+    )
     old.commit()
     old.close()
     path = write_deck(tmp_path / "decks", "x", 2)

@@ -130,7 +130,7 @@ def add_notes(col: Any) -> None:
     deck_id = col.decks.id("Biology::Cells")
     basic = col.new_note(col.models.by_name("Basic"))
     basic["Front"] = "What does the <b>nucleus</b> hold?"
-    basic["Back"] = "DNA<br>and &amp; <i>nucleoli</i><img src=\"cell.png\">"
+    basic["Back"] = 'DNA<br>and &amp; <i>nucleoli</i><img src="cell.png">'
     basic.tags = ["bio", "cell"]
     col.add_note(basic, deck_id)
     cloze = col.new_note(col.models.by_name("Cloze"))
@@ -146,12 +146,12 @@ def test_packages_exported_by_anki_import(tmp_path: Path, collection: Any, legac
     add_notes(collection)
     out = tmp_path / "bio.apkg"
     collection.export_anki_package(
-        out_path=str(out), limit=None,
+        out_path=str(out),
+        limit=None,
         options=ExportAnkiPackageOptions(with_scheduling=False, with_media=True, legacy=legacy),
     )
     report = import_deck(out, decks_dir=tmp_path / "decks")
-    guids = {n["Front"] if "Front" in n else n["Text"]: n.guid
-             for n in notes(collection).values()}
+    guids = {n["Front"] if "Front" in n else n["Text"]: n.guid for n in notes(collection).values()}
     cards = {c["id"]: c for c in deck_cards(report.target)}
     basic = cards[f"anki-{guids['What does the <b>nucleus</b> hold?']}"]
     assert basic["front"] == "What does the **nucleus** hold?"
@@ -172,8 +172,11 @@ def test_a_round_trip_through_anki_keeps_the_cards(tmp_path: Path, collection: A
     export_deck(deck, out, now=NOW)
     import_apkg(collection, out)
     back = tmp_path / "from-anki.apkg"
-    collection.export_anki_package(out_path=str(back), limit=None, options=ExportAnkiPackageOptions(
-        with_scheduling=False, with_media=False, legacy=False))
+    collection.export_anki_package(
+        out_path=str(back),
+        limit=None,
+        options=ExportAnkiPackageOptions(with_scheduling=False, with_media=False, legacy=False),
+    )
     report = import_deck(back, decks_dir=tmp_path / "home")
     assert report.deck_id == "dl"
     expected = deck_data(deck)["cards"]

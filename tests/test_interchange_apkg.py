@@ -24,14 +24,30 @@ from .conftest import REPO, write_deck
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 NOTES = [
-    Note(["What is <b>ReLU</b>?", "max(0,&nbsp;x)<br>cheap &amp; sparse"], "g1", ["act"],
-         deck="DL::Activations"),
-    Note(["A {{c1::sigmoid}} maps to {{c2::(0, 1)::range}}", "<i>logistic</i>"], "g2",
-         model="Cloze", deck="DL::Activations"),
-    Note(["tanh", "zero-centred", "<code>np.tanh(x)</code>"], "g3", ["act", "fn"], model="Three",
-         deck="DL::Activations"),
-    Note(["Image <img src=\"relu plot.png\">", "[sound:relu_intro.mp3] see"], "g4",
-         deck="DL::Activations"),
+    Note(
+        ["What is <b>ReLU</b>?", "max(0,&nbsp;x)<br>cheap &amp; sparse"],
+        "g1",
+        ["act"],
+        deck="DL::Activations",
+    ),
+    Note(
+        ["A {{c1::sigmoid}} maps to {{c2::(0, 1)::range}}", "<i>logistic</i>"],
+        "g2",
+        model="Cloze",
+        deck="DL::Activations",
+    ),
+    Note(
+        ["tanh", "zero-centred", "<code>np.tanh(x)</code>"],
+        "g3",
+        ["act", "fn"],
+        model="Three",
+        deck="DL::Activations",
+    ),
+    Note(
+        ['Image <img src="relu plot.png">', "[sound:relu_intro.mp3] see"],
+        "g4",
+        deck="DL::Activations",
+    ),
     Note(["", "no front"], "g5", deck="DL::Activations"),
     Note(["{{c1::unclosed", ""], "g6", model="Cloze", deck="DL::Activations"),
 ]
@@ -39,16 +55,38 @@ NOTES = [
 
 def expected_cards() -> dict[str, dict]:
     return {
-        "anki-g1": {"id": "anki-g1", "guid": "g1", "front": "What is **ReLU**?",
-                    "back": "max(0, x)\\\ncheap & sparse", "tags": ["act"]},
-        "anki-g2-c1": {"id": "anki-g2-c1", "guid": "g2-c1", "front": "A […] maps to (0, 1)",
-                       "back": "A **sigmoid** maps to (0, 1)\n\n*logistic*"},
-        "anki-g2-c2": {"id": "anki-g2-c2", "guid": "g2-c2", "front": "A sigmoid maps to [range]",
-                       "back": "A sigmoid maps to **(0, 1)**\n\n*logistic*"},
-        "anki-g3": {"id": "anki-g3", "guid": "g3", "front": "tanh",
-                    "back": "zero-centred\n\n`np.tanh(x)`", "tags": ["act", "fn"]},
-        "anki-g4": {"id": "anki-g4", "guid": "g4", "front": "Image [image: relu plot.png]",
-                    "back": "[sound:relu_intro.mp3] see"},
+        "anki-g1": {
+            "id": "anki-g1",
+            "guid": "g1",
+            "front": "What is **ReLU**?",
+            "back": "max(0, x)\\\ncheap & sparse",
+            "tags": ["act"],
+        },
+        "anki-g2-c1": {
+            "id": "anki-g2-c1",
+            "guid": "g2-c1",
+            "front": "A […] maps to (0, 1)",
+            "back": "A **sigmoid** maps to (0, 1)\n\n*logistic*",
+        },
+        "anki-g2-c2": {
+            "id": "anki-g2-c2",
+            "guid": "g2-c2",
+            "front": "A sigmoid maps to [range]",
+            "back": "A sigmoid maps to **(0, 1)**\n\n*logistic*",
+        },
+        "anki-g3": {
+            "id": "anki-g3",
+            "guid": "g3",
+            "front": "tanh",
+            "back": "zero-centred\n\n`np.tanh(x)`",
+            "tags": ["act", "fn"],
+        },
+        "anki-g4": {
+            "id": "anki-g4",
+            "guid": "g4",
+            "front": "Image [image: relu plot.png]",
+            "back": "[sound:relu_intro.mp3] see",
+        },
     }
 
 
@@ -82,10 +120,14 @@ def test_reimport_updates_cards_by_guid_and_keeps_the_others(tmp_path: Path) -> 
     path = v18_package(tmp_path / "DL.apkg", NOTES[:1])
     decks = tmp_path / "decks"
     first = import_deck(path, decks_dir=decks)
-    first.target.write_text(first.target.read_text("utf-8")
-                            + '\n[[cards]]\nid = "mine"\nfront = "Q"\nback = "A"\n', "utf-8")
-    changed = [Note(["What is <b>ReLU</b>?", "max(0, x) — edited in Anki"], "g1", ["act"]),
-               NOTES[2]]
+    first.target.write_text(
+        first.target.read_text("utf-8") + '\n[[cards]]\nid = "mine"\nfront = "Q"\nback = "A"\n',
+        "utf-8",
+    )
+    changed = [
+        Note(["What is <b>ReLU</b>?", "max(0, x) — edited in Anki"], "g1", ["act"]),
+        NOTES[2],
+    ]
     v18_package(path, changed)
     second = import_deck(path, decks_dir=decks)
     assert (second.imported, second.updated, second.unchanged) == (1, 1, 0)
@@ -129,8 +171,7 @@ np.maximum(0, x)
 
 
 def test_toml_to_apkg_to_toml_keeps_fronts_backs_tags_and_ids(tmp_path: Path) -> None:
-    deck = write_deck(tmp_path / "src", "rt", ROUND_TRIP_DECK, name="Round Trip",
-                      tags=["dl"])
+    deck = write_deck(tmp_path / "src", "rt", ROUND_TRIP_DECK, name="Round Trip", tags=["dl"])
     out = tmp_path / "rt.apkg"
     report = export_deck(deck, out, now=NOW, instances=3)
     assert report.counts == {"basic": 2, "choice": 1, "compute": 3}
@@ -143,7 +184,8 @@ def test_toml_to_apkg_to_toml_keeps_fronts_backs_tags_and_ids(tmp_path: Path) ->
     assert imported["cards"] == [c for c in original["cards"] if c.get("type") != "compute"]
     assert [r for _, r in back.skipped] == [
         "a frozen instance of a compute card (dlcards generates those itself; the compute card "
-        "stays in its deck)"] * 3
+        "stays in its deck)"
+    ] * 3
 
 
 def test_apkg_layout_fixed_model_guids_and_fields(tmp_path: Path) -> None:
@@ -157,7 +199,11 @@ def test_apkg_layout_fixed_model_guids_and_fields(tmp_path: Path) -> None:
     models = json.loads(conn.execute("SELECT models FROM col").fetchone()[0])
     assert list(models) == [str(MODEL_ID)]
     assert [f["name"] for f in models[str(MODEL_ID)]["flds"]] == [
-        "Front", "Back", "dlcards_id", "dlcards_source"]
+        "Front",
+        "Back",
+        "dlcards_id",
+        "dlcards_source",
+    ]
     rows = {r[1].split("\x1f")[2]: r for r in conn.execute("SELECT guid, flds, mod FROM notes")}
     import genanki
 
@@ -192,8 +238,11 @@ def test_a_note_edited_in_anki_is_converted_from_its_html(tmp_path: Path) -> Non
         archive.writestr("collection.anki2", (tmp_path / "c.db").read_bytes())
     report = import_deck(out, decks_dir=tmp_path / "home")
     card = deck_cards(report.target)[0]
-    assert (card["id"], card["front"], card["back"]) == ("relu", "What is **ReLU**?",
-                                                         "Edited in **Anki**")
+    assert (card["id"], card["front"], card["back"]) == (
+        "relu",
+        "What is **ReLU**?",
+        "Edited in **Anki**",
+    )
 
 
 def test_exporting_the_shipped_decks_round_trips(tmp_path: Path) -> None:
@@ -206,12 +255,19 @@ def test_exporting_the_shipped_decks_round_trips(tmp_path: Path) -> None:
 
 plain_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
 card_strategy = st.fixed_dictionaries(
-    {"id": st.from_regex(r"[a-z][a-z0-9-]{0,20}", fullmatch=True), "front": plain_text,
-     "back": plain_text},
-    optional={"tags": st.lists(st.from_regex(r"[a-z]{1,8}", fullmatch=True), max_size=3),
-              "params": st.dictionaries(st.from_regex(r"[a-z_]{1,6}", fullmatch=True),
-                                        st.integers() | st.lists(st.integers(), max_size=4),
-                                        max_size=3)},
+    {
+        "id": st.from_regex(r"[a-z][a-z0-9-]{0,20}", fullmatch=True),
+        "front": plain_text,
+        "back": plain_text,
+    },
+    optional={
+        "tags": st.lists(st.from_regex(r"[a-z]{1,8}", fullmatch=True), max_size=3),
+        "params": st.dictionaries(
+            st.from_regex(r"[a-z_]{1,6}", fullmatch=True),
+            st.integers() | st.lists(st.integers(), max_size=4),
+            max_size=3,
+        ),
+    },
 )
 
 

@@ -29,16 +29,21 @@ def one_line_error(result, *words: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_import_report_then_reimport_updates(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    package = v18_package(tmp_path / "Bio.apkg", [
-        Note(["Cell?", "Unit of life"], "g1", ["bio"]),
-        Note(["The {{c1::nucleus}}", ""], "g2", model="Cloze"),
-        Note(["", "no front"], "g3"),
-    ])
+    package = v18_package(
+        tmp_path / "Bio.apkg",
+        [
+            Note(["Cell?", "Unit of life"], "g1", ["bio"]),
+            Note(["The {{c1::nucleus}}", ""], "g2", model="Cloze"),
+            Note(["", "no front"], "g3"),
+        ],
+    )
     result = run_cli(home, "import", str(package))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == (f"Created deck 'bio' (Default) in {home / 'decks' / 'bio.toml'}: "
-                        "2 imported, 0 updated, 0 unchanged, 1 skipped.")
+    assert lines[0] == (
+        f"Created deck 'bio' (Default) in {home / 'decks' / 'bio.toml'}: "
+        "2 imported, 0 updated, 0 unchanged, 1 skipped."
+    )
     assert lines[1:] == ["Skipped:", "  1 × its first field (the front) is empty (note 3)"]
     again = run_cli(home, "import", str(package), "--name", "Biology")
     assert again.returncode == 0, again.stderr
@@ -106,23 +111,36 @@ def test_progress_export_import_between_two_homes(tmp_path: Path) -> None:
     days = ((laptop, "2026-03-01T09:00:00+00:00"), (desktop, "2026-03-02T09:00:00+00:00"))
     for home, now in days:
         write_deck(home / "decks", "mine", 3)
-        result = run_cli(home, "--user", "me", "study", "--plain", "--deck", "mine",
-                         input="\n4\n\n2\nu\nq\n", now=now)
+        result = run_cli(
+            home,
+            "--user",
+            "me",
+            "study",
+            "--plain",
+            "--deck",
+            "mine",
+            input="\n4\n\n2\nu\nq\n",
+            now=now,
+        )
         assert result.returncode == 0, result.stderr
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     assert run_cli(laptop, "--user", "me", "progress", "export", "-o", str(a)).returncode == 0
     assert run_cli(desktop, "--user", "me", "progress", "export", "-o", str(b)).returncode == 0
-    one_line_error(run_cli(laptop, "--user", "me", "progress", "export", "-o", str(a)),
-                   "already exists")
+    one_line_error(
+        run_cli(laptop, "--user", "me", "progress", "export", "-o", str(a)), "already exists"
+    )
     merged = run_cli(desktop, "--user", "me", "progress", "import", str(a))
     assert merged.returncode == 0, merged.stderr
     assert "3 new row(s), 0 already here" in merged.stdout
     assert run_cli(laptop, "--user", "me", "progress", "import", str(b)).returncode == 0
     again = run_cli(desktop, "--user", "me", "progress", "import", str(a))
     assert "0 new row(s), 3 already here" in again.stdout
-    stats = [json.loads(run_cli(h, "--user", "me", "stats", "--json",
-                                now="2026-03-03T09:00:00+00:00").stdout)
-             for h in (laptop, desktop)]
+    stats = [
+        json.loads(
+            run_cli(h, "--user", "me", "stats", "--json", now="2026-03-03T09:00:00+00:00").stdout
+        )
+        for h in (laptop, desktop)
+    ]
     assert stats[0] == stats[1] and stats[0]["reviews_total"] == 2
 
     def states(home: Path) -> list[tuple]:
@@ -190,7 +208,7 @@ def test_importing_into_a_shipped_deck_keeps_its_cards(tmp_path: Path) -> None:
     assert run_cli(home, "export", "deep-learning-interview", "-o", str(export)).returncode == 0
     text = export.read_text("utf-8")
     header = list(itertools.takewhile(lambda line: line.startswith("#"), text.splitlines()))
-    body = "".join(text.splitlines(keepends=True)[len(header):])
+    body = "".join(text.splitlines(keepends=True)[len(header) :])
     records = list(csv.reader(io.StringIO(body, newline=""), delimiter="\t"))[:2]
     records[1][1] = "My own answer."
     out = io.StringIO()
@@ -209,16 +227,20 @@ def test_importing_into_a_shipped_deck_keeps_its_cards(tmp_path: Path) -> None:
 
 def test_a_toml_deck_with_a_colon_in_its_first_comment_is_read_as_toml(tmp_path: Path) -> None:
     deck = tmp_path / "mine.toml"
-    deck.write_text('# Notes: my deck\n[deck]\nid = "mine"\nname = "Mine"\n\n'
-                    '[[cards]]\nid = "a"\nfront = "Q"\nback = "A"\n', "utf-8")
+    deck.write_text(
+        '# Notes: my deck\n[deck]\nid = "mine"\nname = "Mine"\n\n'
+        '[[cards]]\nid = "a"\nfront = "Q"\nback = "A"\n',
+        "utf-8",
+    )
     result = run_cli(tmp_path / "home", "import", str(deck))
     assert result.returncode == 0, result.stderr
     assert "Created deck 'mine' (Mine)" in result.stdout and "1 imported" in result.stdout
 
 
 @pytest.mark.parametrize("deck_id", ["../../outside", "/tmp/abs", "a/b", "c:d"])
-def test_a_deck_id_never_names_a_file_outside_the_decks_folder(tmp_path: Path,
-                                                               deck_id: str) -> None:
+def test_a_deck_id_never_names_a_file_outside_the_decks_folder(
+    tmp_path: Path, deck_id: str
+) -> None:
     home = tmp_path / "home"
     source = tmp_path / "hostile.txt"
     source.write_text(f"#separator:tab\n#html:true\n#dlcards deck:{deck_id}\nQ\tA\n", "utf-8")

@@ -94,12 +94,14 @@ def test_zstd_bomb_inside_the_package(tmp_path: Path, decks: Path) -> None:
     assert time.monotonic() - started < 5  # stopped early, not after inflating 300 MB
 
 
-def test_zstd_stream_over_the_size_cap(tmp_path: Path, decks: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_zstd_stream_over_the_size_cap(
+    tmp_path: Path, decks: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(limits, "MAX_UNCOMPRESSED", 2 * 1024 * 1024)
     path = tmp_path / "zbig.apkg"
-    path.write_bytes(zip_bytes({"collection.anki21b": zstd(os.urandom(3 * 1024 * 1024))},
-                               zipfile.ZIP_STORED))
+    path.write_bytes(
+        zip_bytes({"collection.anki21b": zstd(os.urandom(3 * 1024 * 1024))}, zipfile.ZIP_STORED)
+    )
     refused(path, decks, "refused", "more than 2 MB")
 
 
@@ -140,8 +142,9 @@ def test_unsafe_member_names(tmp_path: Path, decks: Path, name: str) -> None:
         ({"collection.anki21b": b"plain bytes, not zstd"}, "not valid zstd"),
     ],
 )
-def test_packages_without_a_usable_collection(tmp_path: Path, decks: Path,
-                                              members: dict[str, bytes], words: str) -> None:
+def test_packages_without_a_usable_collection(
+    tmp_path: Path, decks: Path, members: dict[str, bytes], words: str
+) -> None:
     path = tmp_path / "odd.apkg"
     path.write_bytes(zip_bytes(members))
     refused(path, decks, words)
@@ -169,8 +172,9 @@ def test_truncated_csv(tmp_path: Path, decks: Path) -> None:
 
 def test_deeply_nested_html_is_kept_as_text(tmp_path: Path, decks: Path) -> None:
     path = tmp_path / "deep.tsv"
-    path.write_text("#separator:tab\n#html:true\n" + "<i>" * 5000 + "x" + "</i>" * 5000
-                    + "\tback\n", "utf-8")
+    path.write_text(
+        "#separator:tab\n#html:true\n" + "<i>" * 5000 + "x" + "</i>" * 5000 + "\tback\n", "utf-8"
+    )
     report = import_deck(path, decks_dir=decks, deck_id="deep")
     assert report.imported == 1
 
@@ -178,8 +182,10 @@ def test_deeply_nested_html_is_kept_as_text(tmp_path: Path, decks: Path) -> None
 def test_a_huge_legitimate_field_imports_in_linear_time(tmp_path: Path, decks: Path) -> None:
     def timed(repeats: int) -> float:
         path = tmp_path / f"big{repeats}.tsv"
-        unit = ("<div><b>Term</b> &amp; <i>note</i> with <code>x_1</code> and "
-                "<a href='https://example.org'>a link</a><br>second line</div>")
+        unit = (
+            "<div><b>Term</b> &amp; <i>note</i> with <code>x_1</code> and "
+            "<a href='https://example.org'>a link</a><br>second line</div>"
+        )
         path.write_text("#separator:tab\n#html:true\nfront\t" + unit * repeats + "\n", "utf-8")
         started = time.perf_counter()
         report = import_deck(path, decks_dir=decks, deck_id=f"big{repeats}")
@@ -193,8 +199,9 @@ def test_a_huge_legitimate_field_imports_in_linear_time(tmp_path: Path, decks: P
     assert big < 16 * small + 1  # linear (8×) with room for noise, not quadratic (64×)
 
 
-@pytest.mark.parametrize("unit", ["<img ", "<br ", "<!--", "<a href='", "<![CDATA[", "</",
-                                  "[sound:", "&#", "<b>"])
+@pytest.mark.parametrize(
+    "unit", ["<img ", "<br ", "<!--", "<a href='", "<![CDATA[", "</", "[sound:", "&#", "<b>"]
+)
 def test_pathological_fields_import_in_linear_time(tmp_path: Path, decks: Path, unit: str) -> None:
     # Python 3.11's html.parser is quadratic on unclosed constructs: 500 KB of them
     # would take minutes if they reached it.
@@ -208,8 +215,12 @@ def test_pathological_fields_import_in_linear_time(tmp_path: Path, decks: Path, 
 
 def test_an_unclosed_cloze_flood_is_skipped_quickly(tmp_path: Path, decks: Path) -> None:
     path = tmp_path / "cloze.tsv"
-    path.write_text("#separator:tab\n#html:true\n#notetype:Cloze\n" + "{{c1::" * 100_000
-                    + "\t\nThe {{c1::end}}\t\n", "utf-8")
+    path.write_text(
+        "#separator:tab\n#html:true\n#notetype:Cloze\n"
+        + "{{c1::" * 100_000
+        + "\t\nThe {{c1::end}}\t\n",
+        "utf-8",
+    )
     started = time.monotonic()
     report = import_deck(path, decks_dir=decks, deck_id="cloze")
     assert report.imported == 1 and "not closed" in report.skipped[0][1]

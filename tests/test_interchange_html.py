@@ -21,11 +21,11 @@ from dlcards.interchange.md2html import to_html
         ("<ul><li>one</li><li>two</li></ul>", "- one\n- two"),
         ("<ol><li>one</li><li>two</li></ol>", "1. one\n2. two"),
         ("a &amp; b &lt;c&gt; &nbsp;d &#8594; &eacute;", "a & b <c>  d → é"),
-        ("<pre><code class=\"language-python\">x = 1\n</code></pre>", "```python\nx = 1\n```"),
+        ('<pre><code class="language-python">x = 1\n</code></pre>', "```python\nx = 1\n```"),
         ("2*3 and a_b", "2\\*3 and a\\_b"),  # escaped: they are not Markdown emphasis
-        ("<img src=\"cell diagram.png\" alt=\"x\">", "[image: cell diagram.png]"),
+        ('<img src="cell diagram.png" alt="x">', "[image: cell diagram.png]"),
         ("[sound:intro_1.mp3] listen", "[sound:intro_1.mp3] listen"),
-        ("<span style=\"color:red\">red</span> <u>under</u>", "red under"),
+        ('<span style="color:red">red</span> <u>under</u>', "red under"),
         ("", ""),
         # Anki's editor writes empty lines as <div><br></div>: no stray backslashes.
         ("line1<div><br></div><div>line3</div>", "line1\n\nline3"),
@@ -50,10 +50,35 @@ def test_markdown_to_html_unwraps_a_single_paragraph_and_escapes_raw_html() -> N
 
 # --- the fast path agrees with markdownify ------------------------------------------------
 
-_PIECES = list("ab _*`\n\t>#-1.") + ["&amp;", "&nbsp;", "&lt;", "&#65;", "&#x263A;", "\xa0",
-                                       "é", "  "]
-_INLINE = ["b", "strong", "i", "em", "code", "span", "u", "sub", "sup", "del", "s", "kbd", "B",
-           "a href='https://x.org/a_b'", 'a href="x" title="T &amp; t"', "a", "a href=y"]
+_PIECES = list("ab _*`\n\t>#-1.") + [
+    "&amp;",
+    "&nbsp;",
+    "&lt;",
+    "&#65;",
+    "&#x263A;",
+    "\xa0",
+    "é",
+    "  ",
+]
+_INLINE = [
+    "b",
+    "strong",
+    "i",
+    "em",
+    "code",
+    "span",
+    "u",
+    "sub",
+    "sup",
+    "del",
+    "s",
+    "kbd",
+    "B",
+    "a href='https://x.org/a_b'",
+    'a href="x" title="T &amp; t"',
+    "a",
+    "a href=y",
+]
 
 
 def _text() -> st.SearchStrategy[str]:
@@ -65,17 +90,20 @@ def _inline(depth: int) -> st.SearchStrategy[str]:
     if depth == 0:
         return leaf
     tag = st.tuples(st.sampled_from(_INLINE), st.lists(_inline(depth - 1), max_size=3))
-    return st.one_of(leaf, tag.map(
-        lambda t: f"<{t[0]}>{''.join(t[1])}</{t[0].split()[0]}>"))
+    return st.one_of(leaf, tag.map(lambda t: f"<{t[0]}>{''.join(t[1])}</{t[0].split()[0]}>"))
 
 
 def _list(depth: int) -> st.SearchStrategy[str]:
-    item_content = st.lists(st.one_of(_inline(1), _list(depth - 1)) if depth else _inline(1),
-                            max_size=3).map("".join)
+    item_content = st.lists(
+        st.one_of(_inline(1), _list(depth - 1)) if depth else _inline(1), max_size=3
+    ).map("".join)
     items = st.lists(st.tuples(item_content, st.sampled_from(["", "\n", " "])), max_size=3)
-    kind = st.sampled_from(["ul", "ol", "ol start='3'", "OL start=\"10\""])
-    return st.tuples(kind, items).map(lambda t: f"<{t[0]}>" + "".join(
-        f"<li>{c}</li>{w}" for c, w in t[1]) + f"</{t[0].split()[0]}>")
+    kind = st.sampled_from(["ul", "ol", "ol start='3'", 'OL start="10"'])
+    return st.tuples(kind, items).map(
+        lambda t: (
+            f"<{t[0]}>" + "".join(f"<li>{c}</li>{w}" for c, w in t[1]) + f"</{t[0].split()[0]}>"
+        )
+    )
 
 
 def _block(depth: int) -> st.SearchStrategy[str]:
@@ -84,7 +112,8 @@ def _block(depth: int) -> st.SearchStrategy[str]:
     if depth == 0:
         return st.one_of(paragraph, content)
     div = st.lists(st.one_of(_block(depth - 1), _inline(1)), max_size=3).map(
-        lambda parts: "<div class='x'>" + "".join(parts) + "</div>")
+        lambda parts: "<div class='x'>" + "".join(parts) + "</div>"
+    )
     return st.one_of(paragraph, div, content, _list(1))
 
 
@@ -101,8 +130,18 @@ def test_fast_path_matches_markdownify(html: str) -> None:
 
 @pytest.mark.parametrize(
     "html",
-    ["<table><tr><td>x</td></tr></table>", "<b>unclosed", "</b>", "<p><p>x</p></p>",
-     "<b><div>x</div></b>", "a &copy; b", "&#128;", "<!-- c -->x", "<img src=x>", "x < y"],
+    [
+        "<table><tr><td>x</td></tr></table>",
+        "<b>unclosed",
+        "</b>",
+        "<p><p>x</p></p>",
+        "<b><div>x</div></b>",
+        "a &copy; b",
+        "&#128;",
+        "<!-- c -->x",
+        "<img src=x>",
+        "x < y",
+    ],
 )
 def test_outside_the_subset_the_fast_path_steps_aside(html: str) -> None:
     assert _fast(html) is None

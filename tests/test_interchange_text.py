@@ -38,8 +38,19 @@ def fronts_backs(path: Path) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(
     ("header", "sep"),
-    [("Tab", "\t"), ("tab", "\t"), ("Comma", ","), ("Semicolon", ";"), ("Space", " "),
-     ("Pipe", "|"), ("Colon", ":"), (",", ","), (";", ";"), ("|", "|"), ("\t", "\t")],
+    [
+        ("Tab", "\t"),
+        ("tab", "\t"),
+        ("Comma", ","),
+        ("Semicolon", ";"),
+        ("Space", " "),
+        ("Pipe", "|"),
+        ("Colon", ":"),
+        (",", ","),
+        (";", ";"),
+        ("|", "|"),
+        ("\t", "\t"),
+    ],
 )
 def test_separator_header_names_and_literal_characters(
     tmp_path: Path, header: str, sep: str
@@ -64,8 +75,13 @@ def test_anki_notes_export_with_every_column_header(tmp_path: Path) -> None:
     assert report.fmt == "anki-text" and report.imported == 3
     cards = {c["id"]: c for c in deck_cards(report.target)}
     basic = cards["anki-Gx1"]
-    assert basic == {"id": "anki-Gx1", "guid": "Gx1", "front": "What is a **cell**?",
-                     "back": "The unit of life & more", "tags": ["bio", "easy"]}
+    assert basic == {
+        "id": "anki-Gx1",
+        "guid": "Gx1",
+        "front": "What is a **cell**?",
+        "back": "The unit of life & more",
+        "tags": ["bio", "easy"],
+    }
     assert cards["anki-Gx2-c1"]["front"] == "The […] holds DNA"
     assert cards["anki-Gx2-c1"]["back"] == "The **nucleus** holds DNA\n\nExtra *x*"
     assert cards["anki-Gx2-c2"]["front"] == "The nucleus holds [molecule]"
@@ -74,8 +90,10 @@ def test_anki_notes_export_with_every_column_header(tmp_path: Path) -> None:
 
 
 def test_global_tags_notetype_deck_and_legacy_tags_line(tmp_path: Path) -> None:
-    content = ("tags:old\n#separator:semicolon\n#html:false\n#tags:shared more\n#notetype:Cloze\n"
-               "#deck:Spanish\nEl {{c1::gato}};a cat\n")
+    content = (
+        "tags:old\n#separator:semicolon\n#html:false\n#tags:shared more\n#notetype:Cloze\n"
+        "#deck:Spanish\nEl {{c1::gato}};a cat\n"
+    )
     report = run_import(tmp_path, "cloze.txt", content)
     card = deck_cards(report.target)[0]
     assert card["front"] == "El […]" and card["back"] == "El gato\n\na cat"
@@ -84,11 +102,13 @@ def test_global_tags_notetype_deck_and_legacy_tags_line(tmp_path: Path) -> None:
 
 
 def test_quoted_fields_with_separators_tabs_newlines_and_quotes(tmp_path: Path) -> None:
-    content = ('#separator:tab\n#html:false\n'
-               '"front with\ttab"\t"line one\nline two ""quoted"""\n'
-               '"# not a comment\n# inside a quote"\tb\n'
-               "# a real comment line\n"
-               "plain\tlast\n")
+    content = (
+        "#separator:tab\n#html:false\n"
+        '"front with\ttab"\t"line one\nline two ""quoted"""\n'
+        '"# not a comment\n# inside a quote"\tb\n'
+        "# a real comment line\n"
+        "plain\tlast\n"
+    )
     report = run_import(tmp_path, "q.txt", content)
     assert fronts_backs(report.target) == [
         ("front with\ttab", 'line one\nline two "quoted"'),
@@ -105,18 +125,26 @@ def test_html_is_guessed_when_the_header_does_not_say(tmp_path: Path) -> None:
 def test_columns_header_labels_fields(tmp_path: Path) -> None:
     content = "#separator:comma\n#html:false\n#columns:Back,Front,Tags\n#tags column:3\nb1,f1,t1\n"
     report = run_import(tmp_path, "c.txt", content)
-    assert deck_cards(report.target)[0] | {} == {"id": deck_cards(report.target)[0]["id"],
-                                                  "front": "f1", "back": "b1", "tags": ["t1"]}
+    assert deck_cards(report.target)[0] | {} == {
+        "id": deck_cards(report.target)[0]["id"],
+        "front": "f1",
+        "back": "b1",
+        "tags": ["t1"],
+    }
 
 
 def test_csv_with_bom_and_header_row(tmp_path: Path) -> None:
-    content = ("\ufeffFront,Back,Tags\r\nWhat is 2+2?,4,math easy\r\n"
-               "\"Quoted, with comma\",\"x\ny\",\r\n")
+    content = (
+        '\ufeffFront,Back,Tags\r\nWhat is 2+2?,4,math easy\r\n"Quoted, with comma","x\ny",\r\n'
+    )
     report = run_import(tmp_path, "cards.csv", content.encode("utf-8"))
     assert report.fmt == "csv" and report.imported == 2
     cards = deck_cards(report.target)
-    assert (cards[0]["front"], cards[0]["back"], cards[0]["tags"]) == ("What is 2+2?", "4",
-                                                                       ["math", "easy"])
+    assert (cards[0]["front"], cards[0]["back"], cards[0]["tags"]) == (
+        "What is 2+2?",
+        "4",
+        ["math", "easy"],
+    )
     assert (cards[1]["front"], cards[1]["back"]) == ("Quoted, with comma", "x\ny")
     assert cards[0]["id"].startswith("h-")  # no guid: the id is the hash of the front
 
@@ -124,8 +152,9 @@ def test_csv_with_bom_and_header_row(tmp_path: Path) -> None:
 def test_a_repeated_front_without_ids_is_skipped_with_the_reason(tmp_path: Path) -> None:
     report = run_import(tmp_path, "dup.csv", "front,back\nDup,first\nDup,second\nOther,x\n")
     assert report.imported == 2
-    assert report.skipped == [("line 3", "the same front as line 2 (a card without an id is "
-                                         "known by it)")]
+    assert report.skipped == [
+        ("line 3", "the same front as line 2 (a card without an id is known by it)")
+    ]
 
 
 def test_header_row_in_another_order_and_an_id_column(tmp_path: Path) -> None:
@@ -137,7 +166,9 @@ def test_header_row_in_another_order_and_an_id_column(tmp_path: Path) -> None:
 def test_tsv_without_header_row_is_front_back_tags(tmp_path: Path) -> None:
     report = run_import(tmp_path, "plain.tsv", "f1\tb1\tt1 t2\nf2\tb2\n")
     assert [(c["front"], c["back"], c.get("tags")) for c in deck_cards(report.target)] == [
-        ("f1", "b1", ["t1", "t2"]), ("f2", "b2", None)]
+        ("f1", "b1", ["t1", "t2"]),
+        ("f2", "b2", None),
+    ]
 
 
 def test_extra_columns_of_a_plain_table_are_reported(tmp_path: Path) -> None:
@@ -146,17 +177,21 @@ def test_extra_columns_of_a_plain_table_are_reported(tmp_path: Path) -> None:
 
 
 def test_deck_round_trip_through_tsv_and_csv(tmp_path: Path) -> None:
-    deck = write_deck(tmp_path / "src", "rt", [
-        '''[[cards]]
+    deck = write_deck(
+        tmp_path / "src",
+        "rt",
+        [
+            """[[cards]]
         id = "c1"
         front = "What is **ReLU**?"
         back = "`max(0, x)`, applied elementwise.\\n\\n- cheap\\n- sparse"
-        tags = ["act"]''',
-        '''[[cards]]
+        tags = ["act"]""",
+            '''[[cards]]
         id = "c2"
         front = "# starts with a hash"
         back = "a\\tb, \\"quoted\\", and; more"''',
-    ])
+        ],
+    )
     for suffix in ("tsv", "csv"):
         out = tmp_path / f"rt.{suffix}"
         export_deck(deck, out, now=NOW)
@@ -180,10 +215,13 @@ def test_reimport_updates_by_guid_and_keeps_other_cards(tmp_path: Path) -> None:
     report = run_import(tmp_path, "anki.txt", first, deck_id="mine")
     # The user adds a card of their own to the deck, by hand.
     target = report.target
-    target.write_text(target.read_text("utf-8") + '\n[[cards]]\nid = "own"\nfront = "Mine"\n'
-                      'back = "kept"\n', "utf-8")
-    second = ("#separator:tab\n#html:true\n#guid column:3\n"
-              "Q1\tA1 changed\tg1\nQ2\tA2\tg2\nQ3\tA3\tg3\n")
+    target.write_text(
+        target.read_text("utf-8") + '\n[[cards]]\nid = "own"\nfront = "Mine"\nback = "kept"\n',
+        "utf-8",
+    )
+    second = (
+        "#separator:tab\n#html:true\n#guid column:3\nQ1\tA1 changed\tg1\nQ2\tA2\tg2\nQ3\tA3\tg3\n"
+    )
     report = run_import(tmp_path, "anki.txt", second, deck_id="mine")
     assert (report.imported, report.updated, report.unchanged) == (1, 1, 1)
     cards = deck_cards(target)
@@ -192,14 +230,18 @@ def test_reimport_updates_by_guid_and_keeps_other_cards(tmp_path: Path) -> None:
 
 
 def test_reimport_of_an_export_keeps_the_decks_own_markdown(tmp_path: Path) -> None:
-    deck = write_deck(tmp_path / "home" / "decks", "own", [
-        '''[[cards]]
+    deck = write_deck(
+        tmp_path / "home" / "decks",
+        "own",
+        [
+            '''[[cards]]
         id = "c1"
         front = "Front"
         back = """Line
 * star bullets
 * stay"""''',
-    ])
+        ],
+    )
     before = deck.read_bytes()
     out = tmp_path / "own.tsv"
     export_deck(deck, out, now=NOW)
@@ -246,22 +288,25 @@ def test_toml_import_merges_by_id(tmp_path: Path) -> None:
 
 def test_toml_import_replaces_compute_and_choice_cards_whole(tmp_path: Path) -> None:
     blocks = [
-        '''[[cards]]
+        """[[cards]]
         id = "size"
         type = "compute"
         problem = "conv_output_size"
-        params = { size = 12, kernel_size = 3, padding = 0, stride = 1 }''',
-        '''[[cards]]
+        params = { size = 12, kernel_size = 3, padding = 0, stride = 1 }""",
+        """[[cards]]
         id = "pick"
         type = "choice"
         front = "Pick"
         choices = ["a", "b"]
-        correct = [1]''',
+        correct = [1]""",
     ]
     first = write_deck(tmp_path / "v1", "cmp", blocks)
     import_deck(first, decks_dir=tmp_path / "decks")
-    second = write_deck(tmp_path / "v2", "cmp", [blocks[0].replace("size = 12", "size = 14"),
-                                                  blocks[1].replace("[1]", "[0]")])
+    second = write_deck(
+        tmp_path / "v2",
+        "cmp",
+        [blocks[0].replace("size = 12", "size = 14"), blocks[1].replace("[1]", "[0]")],
+    )
     report = import_deck(second, decks_dir=tmp_path / "decks")
     assert (report.updated, report.skipped) == (2, [])
     cards = deck_cards(report.target)

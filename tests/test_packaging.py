@@ -19,7 +19,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
         [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(out)],
-        cwd=REPO, check=True, capture_output=True,
+        cwd=REPO,
+        check=True,
+        capture_output=True,
     )
     (built,) = out.glob("dlcards-*.whl")
     return built
@@ -39,18 +41,34 @@ def test_wheel_contains_decks_schema_and_styles(wheel: Path) -> None:
 def test_installed_copy_finds_its_decks_from_any_directory(wheel: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site),
-         str(wheel)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
     )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(site), "DLCARDS_HOME": str(tmp_path / "home")}
     result = subprocess.run(
-        [sys.executable, "-c",
-         "import dlcards, sys; from dlcards.cli import main; "
-         "print(dlcards.__file__, file=sys.stderr); main(['decks', '--json'])"],
-        cwd=elsewhere, env=env, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import dlcards, sys; from dlcards.cli import main; "
+            "print(dlcards.__file__, file=sys.stderr); main(['decks', '--json'])",
+        ],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     assert str(site) in result.stderr  # the installed copy, not the checkout

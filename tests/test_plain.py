@@ -190,16 +190,31 @@ def test_compute_card_in_plain_mode(home: Path, tmp_path: Path) -> None:
         """,
         ],
     )
-    result = run_cli(home, "--deck-path", str(path), "study", "--deck", "c",
-                     input="ten\n10x10\n\nq\n", now="2026-03-01T10:00:00+00:00")
+    result = run_cli(
+        home,
+        "--deck-path",
+        str(path),
+        "study",
+        "--deck",
+        "c",
+        input="ten\n10x10\n\nq\n",
+        now="2026-03-01T10:00:00+00:00",
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     # Unparseable: one line, the same prompt; then verdict, expected, solution, mistake.
     assert out.count("Your answer (empty = don't know): ") == 3
     assert "'ten' is not a whole number" in out
-    order = [out.index(s) for s in ("✗ Wrong.", "Expected: 12x12", "Solution:",
-                                    "Mistake: Looks like you forgot the padding",
-                                    "Grade 0-5 [1]: ")]
+    order = [
+        out.index(s)
+        for s in (
+            "✗ Wrong.",
+            "Expected: 12x12",
+            "Solution:",
+            "Mistake: Looks like you forgot the padding",
+            "Grade 0-5 [1]: ",
+        )
+    ]
     assert order == sorted(order)
     # The unusable card is named and skipped; the session goes on (here, to the re-drill).
     assert "Skipped c:unusable: it cannot be shown (could not draw" in out

@@ -28,8 +28,12 @@ def ref(card: str, *tags: str, deck: str = "d", ordinal: int = 0) -> CardRef:
 
 
 def test_weakest_first_lowest_ef_then_most_lapses_then_unseen() -> None:
-    refs = [ref(name, ordinal=i) for i, name in enumerate(
-        ["unseen-1", "ef250", "ef130-l2", "ef130-l5", "ef180", "unseen-2", "ef130-l0"])]
+    refs = [
+        ref(name, ordinal=i)
+        for i, name in enumerate(
+            ["unseen-1", "ef250", "ef130-l2", "ef130-l5", "ef180", "unseen-2", "ef130-l0"]
+        )
+    ]
     weakness = {  # (easiness hundredths, lapses), hand-built
         ("d", "ef250"): (250, 9),
         ("d", "ef130-l2"): (130, 2),
@@ -38,13 +42,18 @@ def test_weakest_first_lowest_ef_then_most_lapses_then_unseen() -> None:
         ("d", "ef130-l0"): (130, 0),
     }
     order = [r.card_id for r in weakest_first(refs, weakness, {})]
-    assert order == ["ef130-l5", "ef130-l2", "ef130-l0", "ef180", "ef250",
-                     "unseen-1", "unseen-2"]
+    assert order == ["ef130-l5", "ef130-l2", "ef130-l0", "ef180", "ef250", "unseen-1", "unseen-2"]
 
 
 def test_equally_weak_cards_are_dealt_round_robin_over_topics() -> None:
-    cards = [("a1", "cnn"), ("a2", "cnn"), ("a3", "cnn"), ("b1", "rnn"), ("b2", "rnn"),
-             ("c1", "losses")]
+    cards = [
+        ("a1", "cnn"),
+        ("a2", "cnn"),
+        ("a3", "cnn"),
+        ("b1", "rnn"),
+        ("b2", "rnn"),
+        ("c1", "losses"),
+    ]
     refs = [ref(card, topic, ordinal=i) for i, (card, topic) in enumerate(cards)]
     topics = {r.key: r.tags[0] for r in refs}
     weak = {("d", "a3"): (140, 3)}  # the one weaker card still comes first
@@ -63,10 +72,14 @@ def test_a_topic_is_the_first_own_tag_that_is_not_a_level() -> None:
 
 
 def test_interview_hints_keep_only_the_format() -> None:
-    assert minimal_hint("a 2×3 matrix, rows separated by ; (e.g. 1 2; 3 4)") == \
-        "a matrix, rows separated by ;"
-    assert minimal_hint("w1, w2, b (three numbers, e.g. 1, 1, -1.5) — or impossible if none "
-                        "exist") == "w1, w2, b"
+    assert (
+        minimal_hint("a 2×3 matrix, rows separated by ; (e.g. 1 2; 3 4)")
+        == "a matrix, rows separated by ;"
+    )
+    assert (
+        minimal_hint("w1, w2, b (three numbers, e.g. 1, 1, -1.5) — or impossible if none exist")
+        == "w1, w2, b"
+    )
     assert minimal_hint("4 numbers separated by spaces") == "numbers separated by spaces"
     for name in PROBLEM_NAMES:
         problem = get_problem(name)
@@ -93,22 +106,26 @@ def world(tmp_path: Path):
             tags = ["beginner", "{TOPICS[i % 3]}"]
             """)
     write_deck(tmp_path / "decks", "mix", blocks, tags=["dl"])
-    write_deck(tmp_path / "decks", "calc", [
-        """
+    write_deck(
+        tmp_path / "decks",
+        "calc",
+        [
+            """
         [[cards]]
         id = "soft"
         type = "compute"
         problem = "softmax"
         tags = ["activations"]
         """,
-        """
+            """
         [[cards]]
         id = "size"
         type = "compute"
         problem = "conv_output_size"
         tags = ["cnn"]
         """,
-    ])
+        ],
+    )
     collection = load_collection(None, [tmp_path / "decks"])
     store = Store.open(tmp_path / "progress.sqlite3")
     return store, collection
@@ -124,16 +141,25 @@ class Timer:
 
 def practice(world, timer: Timer | None = None, **options) -> PracticeSession:
     store, collection = world
-    return PracticeSession(store, collection, "ann", Settings(), clock=lambda: T0,
-                           rng=np.random.default_rng(3), timer=timer or Timer(), **options)
+    return PracticeSession(
+        store,
+        collection,
+        "ann",
+        Settings(),
+        clock=lambda: T0,
+        rng=np.random.default_rng(3),
+        timer=timer or Timer(),
+        **options,
+    )
 
 
 def test_practice_rows_leave_every_schedule_as_it_was(world) -> None:
     store, _ = world
     day = T0.date()
     for card, grade in [("b0", 5), ("b1", 2), ("b2", 4)]:
-        store.record("ann", "mix", card, "review", grade, T0 - timedelta(days=2),
-                     day - timedelta(days=2))
+        store.record(
+            "ann", "mix", card, "review", grade, T0 - timedelta(days=2), day - timedelta(days=2)
+        )
     before = store.states("ann")
     session = practice(world, deck_ids=["mix"])
     answered = 0
@@ -187,21 +213,25 @@ def test_compute_drills_are_endless_with_fresh_numbers_until_the_count(world) ->
 
 
 def test_endless_drills_set_an_unusable_card_aside_and_say_so(tmp_path: Path) -> None:
-    write_deck(tmp_path / "decks", "calc", [
-        """
+    write_deck(
+        tmp_path / "decks",
+        "calc",
+        [
+            """
         [[cards]]
         id = "size"
         type = "compute"
         problem = "conv_output_size"
         """,
-        """
+            """
         [[cards]]
         id = "unusable"  # each param valid, but no level-1 input fits a 64×64 kernel
         type = "compute"
         problem = "conv_output_size"
         params = { kernel_size = 64 }
         """,
-    ])
+        ],
+    )
     world = (Store.open(tmp_path / "p.sqlite3"), load_collection(None, [tmp_path / "decks"]))
     session = practice(world, deck_ids=["calc"], compute_only=True, count=3)
     cards = []
@@ -241,7 +271,12 @@ def test_the_summary_gives_accuracy_by_topic_and_the_slowest_cards(world) -> Non
     # b0, b3: cnn (5 right, 2 wrong); b1, b4: rnn; b2, b5: losses
     assert by_topic == {"cnn": (1, 2), "rnn": (1, 2), "losses": (1, 2)}
     assert [(s.ref.card_id, round(s.seconds)) for s in summary.slowest] == [
-        ("b3", 40), ("b0", 30), ("b2", 12), ("b4", 7), ("b1", 5)]
+        ("b3", 40),
+        ("b0", 30),
+        ("b2", 12),
+        ("b4", 7),
+        ("b1", 5),
+    ]
 
 
 def test_undo_cancels_the_practice_row_and_shows_the_card_again(world) -> None:
@@ -307,8 +342,9 @@ def test_plain_practice_logs_practice_rows_and_keeps_the_schedule(tmp_path: Path
     study = run_cli(home, *args, "study", "--deck", "t", now=now, input="\n4\n\n1\n\n5\nq\n")
     assert study.returncode == 0, study.stderr
     before = run_cli(home, *args, "cards", "list", "--deck", "t", "--json", now=now)
-    result = run_cli(home, *args, "practice", "--deck", "t", "--plain", now=now,
-                     input="\n0\n\n5\n\n2\n")
+    result = run_cli(
+        home, *args, "practice", "--deck", "t", "--plain", now=now, input="\n0\n\n5\n\n2\n"
+    )
     assert result.returncode == 0, result.stderr
     assert "Practice: the schedule is unchanged" in result.stdout
     assert "Practice over: 1 of 3 right" in result.stdout
@@ -326,29 +362,51 @@ def test_plain_practice_logs_practice_rows_and_keeps_the_schedule(tmp_path: Path
 
 def test_plain_interview_hides_constants_and_times_each_answer(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    deck = write_deck(tmp_path / "decks", "calc", [
-        """
+    deck = write_deck(
+        tmp_path / "decks",
+        "calc",
+        [
+            """
         [[cards]]
         id = "soft"
         type = "compute"
         problem = "softmax"
         level = 1
         """,
-    ])
-    result = run_cli(home, "--deck-path", str(deck), "practice", "--deck", "calc",
-                     "--interview", "--plain", input="\n\n")
+        ],
+    )
+    result = run_cli(
+        home,
+        "--deck-path",
+        str(deck),
+        "practice",
+        "--deck",
+        "calc",
+        "--interview",
+        "--plain",
+        input="\n\n",
+    )
     assert result.returncode == 0, result.stderr
     assert "Constants" not in result.stdout and "e.g." not in result.stdout
     assert "Answer: numbers separated by spaces" in result.stdout
     assert "Time: 0:0" in result.stdout
-    normal = run_cli(home, "--deck-path", str(deck), "practice", "--deck", "calc",
-                     "--plain", input="\n\n")
+    normal = run_cli(
+        home, "--deck-path", str(deck), "practice", "--deck", "calc", "--plain", input="\n\n"
+    )
     assert "Constants" in normal.stdout and "Time:" not in normal.stdout
 
 
 def test_practice_with_nothing_to_practise_says_so(tmp_path: Path) -> None:
     deck = write_deck(tmp_path / "decks", "t", 2)
-    result = run_cli(tmp_path / "home", "--deck-path", str(deck), "practice", "--deck", "t",
-                     "--compute-only", "--plain")
+    result = run_cli(
+        tmp_path / "home",
+        "--deck-path",
+        str(deck),
+        "practice",
+        "--deck",
+        "t",
+        "--compute-only",
+        "--plain",
+    )
     assert result.returncode == 0
     assert "No cards to practise" in result.stdout

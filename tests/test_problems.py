@@ -41,13 +41,27 @@ SEEDS = 30
 
 # Hand-computability bounds per problem: (largest |number| in the params, longest array axis).
 BOUNDS: dict[str, tuple[float, int]] = {
-    "conv_output_size": (128, 2), "conv2d": (5, 6), "conv1d_shared_weights": (9, 9),
-    "pool2d": (9, 7), "receptive_field": (5, 4), "layer_params": (784, 0),
-    "matmul_shape": (8, 4), "dense_forward": (3, 3), "neuron_output": (5, 3),
-    "logic_gate": (6, 2), "activation": (3, 0), "softmax": (1003, 7), "cross_entropy": (3, 4),
-    "softmax_ce_grad": (3, 4), "sgd_step": (6, 2), "momentum_step": (5, 0),
-    "adam_step": (5, 2), "lr_schedule": (1200, 0), "batchnorm_forward": (9, 4),
-    "dropout_scale": (9, 6), "update_ratio": (9, 4),
+    "conv_output_size": (128, 2),
+    "conv2d": (5, 6),
+    "conv1d_shared_weights": (9, 9),
+    "pool2d": (9, 7),
+    "receptive_field": (5, 4),
+    "layer_params": (784, 0),
+    "matmul_shape": (8, 4),
+    "dense_forward": (3, 3),
+    "neuron_output": (5, 3),
+    "logic_gate": (6, 2),
+    "activation": (3, 0),
+    "softmax": (1003, 7),
+    "cross_entropy": (3, 4),
+    "softmax_ce_grad": (3, 4),
+    "sgd_step": (6, 2),
+    "momentum_step": (5, 0),
+    "adam_step": (5, 2),
+    "lr_schedule": (1200, 0),
+    "batchnorm_forward": (9, 4),
+    "dropout_scale": (9, 6),
+    "update_ratio": (9, 4),
 }
 
 
@@ -85,8 +99,10 @@ def test_names_follow_the_design_order() -> None:
 
 
 def test_importing_the_facade_does_not_import_numpy() -> None:
-    code = ("import sys, dlcards.problems as p; p.check_card_params('pool2d', {'kernel_size': 2},"
-            " 1); p.is_fixed('softmax', {'logits': [1, 2]}); print('numpy' in sys.modules)")
+    code = (
+        "import sys, dlcards.problems as p; p.check_card_params('pool2d', {'kernel_size': 2},"
+        " 1); p.is_fixed('softmax', {'logits': [1, 2]}); print('numpy' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -103,10 +119,19 @@ def test_unknown_problem() -> None:
 @pytest.mark.parametrize(
     ("problem", "params", "level", "message"),
     [
-        ("pool2d", {"kernal_size": 3}, None, "unknown param 'kernal_size' for pool2d (expected: "
-         "x, kernel_size, stride, padding, mode); did you mean 'kernel_size'?"),
-        ("pool2d", {"kernel_size": 9}, None,
-         "params.kernel_size must be an integer from 1 to 7, got 9"),
+        (
+            "pool2d",
+            {"kernal_size": 3},
+            None,
+            "unknown param 'kernal_size' for pool2d (expected: "
+            "x, kernel_size, stride, padding, mode); did you mean 'kernel_size'?",
+        ),
+        (
+            "pool2d",
+            {"kernel_size": 9},
+            None,
+            "params.kernel_size must be an integer from 1 to 7, got 9",
+        ),
         ("pool2d", {"kernel_size": 2.0}, None, "params.kernel_size must be an integer"),
         ("pool2d", {"kernel_size": True}, None, "params.kernel_size must be an integer"),
         ("pool2d", {"x": [[1] * 70] * 2}, None, "params.x: array too large (70 > 64 per axis)"),
@@ -140,12 +165,17 @@ def test_unknown_problem() -> None:
         ("lr_schedule", {"schedule": ["step"]}, None, "params.schedule must be one of"),
         ("lr_schedule", {"schedule": "exponential", "k": 0}, None, "k must be positive"),
         ("adam_step", {"eps": 0}, None, "params.eps must be positive"),
-        ("neuron_output", {"x": [1], "weight": [1], "bias": -1e6, "activation": "sigmoid"},
-         None, "too large for a sigmoid question"),
+        (
+            "neuron_output",
+            {"x": [1], "weight": [1], "bias": -1e6, "activation": "sigmoid"},
+            None,
+            "too large for a sigmoid question",
+        ),
     ],
 )
-def test_check_card_params_messages(problem: str, params: Any, level: int | None,
-                                    message: str) -> None:
+def test_check_card_params_messages(
+    problem: str, params: Any, level: int | None, message: str
+) -> None:
     messages = check_card_params(problem, params, level)
     if not message:
         assert messages == []
@@ -177,8 +207,12 @@ def test_pinning_macs_asks_them_at_every_level() -> None:
             inst = problem.make_instance(level=level, seed=seed, fixed={"macs": True})
             params = inst.params
             if params["layer"] == "conv":
-                count = (params["kernel_size"] ** 2 * params["c_in"] // params["groups"]
-                         * params["c_out"]) + params["c_out"] * params["bias"]
+                count = (
+                    params["kernel_size"] ** 2
+                    * params["c_in"]
+                    // params["groups"]
+                    * params["c_out"]
+                ) + params["c_out"] * params["bias"]
                 macs = count - params["c_out"] * params["bias"]
                 macs *= params["output_size"] ** 2
                 assert problem.expected_text(inst) == f"({count}, {macs})"
@@ -189,8 +223,9 @@ def test_pinned_params_are_kept_and_draws_are_deterministic() -> None:
     for seed in range(20):
         inst = problem.make_instance(level=2, seed=seed, fixed={"mode": "avg", "kernel_size": 3})
         assert inst.params["mode"] == "avg" and inst.params["kernel_size"] == 3
-        assert inst == problem.make_instance(level=2, seed=seed,
-                                             fixed={"mode": "avg", "kernel_size": 3})
+        assert inst == problem.make_instance(
+            level=2, seed=seed, fixed={"mode": "avg", "kernel_size": 3}
+        )
 
 
 def test_instance_json_round_trip() -> None:
@@ -199,8 +234,12 @@ def test_instance_json_round_trip() -> None:
         text = inst.to_json()
         json.loads(text)
         assert Instance.from_json(text) == inst
-    for bad in ("{", "[]", '{"problem": 1, "level": 1, "seed": null, "params": {}}',
-                '{"problem": "softmax", "level": 1, "seed": "x", "params": {}}'):
+    for bad in (
+        "{",
+        "[]",
+        '{"problem": 1, "level": 1, "seed": null, "params": {}}',
+        '{"problem": "softmax", "level": 1, "seed": "x", "params": {}}',
+    ):
         with pytest.raises(ValueError):
             Instance.from_json(bad)
 
@@ -262,8 +301,15 @@ def test_nonsense_raises_answer_error(name: str, nonsense: str) -> None:
         assert isinstance(problem.preview(inst, nonsense), str)
 
 
-SCALAR_PROBLEMS = ["receptive_field", "neuron_output", "activation", "cross_entropy",
-                   "sgd_step", "adam_step", "lr_schedule"]
+SCALAR_PROBLEMS = [
+    "receptive_field",
+    "neuron_output",
+    "activation",
+    "cross_entropy",
+    "sgd_step",
+    "adam_step",
+    "lr_schedule",
+]
 
 
 @pytest.mark.parametrize("name", SCALAR_PROBLEMS)
@@ -281,8 +327,10 @@ def test_previews() -> None:
     grid = pool.preview(inst, "1 2; 3 4")
     assert isinstance(grid, Grid) and grid.rows == [["1", "2"], ["3", "4"]]
     assert "2×2" in grid.to_text()
-    assert pool.preview(inst, "1 2; 3") == "rows have different lengths (2, 1); every row " \
-                                           "needs as many entries"
+    assert (
+        pool.preview(inst, "1 2; 3") == "rows have different lengths (2, 1); every row "
+        "needs as many entries"
+    )
     act = get_problem("activation")
     assert act.preview(act.make_instance(level=1, seed=0), "3/4") == "= 0.75"
 
@@ -303,8 +351,11 @@ def _fixed(name: str, **params: Any) -> tuple[Any, Instance]:
         ("softmax", {"logits": [1, 2, 3, 4, 1, 2, 3]}, "0.024 0.064 0.175 0.49 0.024 0.064 0.175"),
         ("activation", {"fn": "sigmoid", "x": 0}, "0.506"),
         ("lr_schedule", {"schedule": "inverse_time", "lr0": 0.1, "k": 0.5, "t": 2}, "0.0502"),
-        ("momentum_step", {"param": 2, "lr": 0.1, "momentum": 0.9, "nesterov": False,
-                           "convention": "torch"}, "4, 1.600004"),
+        (
+            "momentum_step",
+            {"param": 2, "lr": 0.1, "momentum": 0.9, "nesterov": False, "convention": "torch"},
+            "4, 1.600004",
+        ),
         ("update_ratio", {"weight": [3, 4], "grad": [6, 8], "lr": 0.001}, "0.00205, ok"),
     ],
 )
@@ -316,8 +367,9 @@ def test_close_answers_get_grade_2(name: str, params: dict[str, Any], answer: st
 
 
 def test_a_wrong_shape_says_what_was_expected() -> None:
-    problem, inst = _fixed("dense_forward", x=[[1, 2], [3, 4], [5, 6]], weight=[[1, 0, 1],
-                                                                                  [0, 1, 1]])
+    problem, inst = _fixed(
+        "dense_forward", x=[[1, 2], [3, 4], [5, 6]], weight=[[1, 0, 1], [0, 1, 1]]
+    )
     verdict = problem.check(inst, "1 2 3; 4 5 6")
     assert verdict.status == "wrong"
     assert verdict.message == "Expected a 3×3 matrix, got a 2×3 matrix."
@@ -328,8 +380,9 @@ def test_a_wrong_shape_says_what_was_expected() -> None:
 # --- golden values (independent of the code under test) -------------------------------
 
 
-def naive_correlate(x: list[list[float]], w: list[list[float]], stride: int = 1,
-                    pad: int = 0) -> list[list[float]]:
+def naive_correlate(
+    x: list[list[float]], w: list[list[float]], stride: int = 1, pad: int = 0
+) -> list[list[float]]:
     xp = [[0.0] * (len(x[0]) + 2 * pad) for _ in range(len(x) + 2 * pad)]
     for i, row in enumerate(x):
         for j, v in enumerate(row):
@@ -337,8 +390,13 @@ def naive_correlate(x: list[list[float]], w: list[list[float]], stride: int = 1,
     kh, kw = len(w), len(w[0])
     rows = (len(xp) - kh) // stride + 1
     cols = (len(xp[0]) - kw) // stride + 1
-    return [[sum(xp[r * stride + a][c * stride + b] * w[a][b]
-                 for a in range(kh) for b in range(kw)) for c in range(cols)] for r in range(rows)]
+    return [
+        [
+            sum(xp[r * stride + a][c * stride + b] * w[a][b] for a in range(kh) for b in range(kw))
+            for c in range(cols)
+        ]
+        for r in range(rows)
+    ]
 
 
 def test_golden_conv_output_size() -> None:
@@ -346,8 +404,9 @@ def test_golden_conv_output_size() -> None:
     assert (12 - 3 + 2 * 0) // 1 + 1 == 10
     for answer in ("10x10", "10 × 10", "10", "(10, 10)"):
         assert problem.check(inst, answer).status == "correct"
-    forgot = problem.check(_fixed("conv_output_size", size=12, kernel_size=3, padding=1)[1],
-                           "10x10")
+    forgot = problem.check(
+        _fixed("conv_output_size", size=12, kernel_size=3, padding=1)[1], "10x10"
+    )
     assert forgot.mistake and "padding" in forgot.mistake
 
 
@@ -365,27 +424,41 @@ def test_golden_conv2d_against_a_naive_loop() -> None:
 
 
 def test_golden_shared_weights_seed() -> None:
-    problem, inst = _fixed("conv1d_shared_weights", x=[2, 5, 1, 3, 4, 0, 6], weight=[1, 0, -1],
-                           stride=2)
+    problem, inst = _fixed(
+        "conv1d_shared_weights", x=[2, 5, 1, 3, 4, 0, 6], weight=[1, 0, -1], stride=2
+    )
     # h1 = 2 − 1, h2 = 1 − 4, h3 = 4 − 6
     assert problem.check(inst, "1 -3 -2").status == "correct"
     assert problem.check(inst, "-1 3 2").mistake.startswith("Looks like you flipped the filter")
 
 
-SEED_POOL = [[1, 0, 2, 3, 1, 0, 2], [3, 4, 1, 6, 0, 5, 1], [0, 2, 3, 1, 2, 3, 0],
-             [2, 6, 0, 6, 1, 8, 3], [1, 3, 2, 0, 3, 1, 2], [0, 9, 1, 8, 2, 8, 0],
-             [2, 1, 3, 2, 0, 1, 3]]
+SEED_POOL = [
+    [1, 0, 2, 3, 1, 0, 2],
+    [3, 4, 1, 6, 0, 5, 1],
+    [0, 2, 3, 1, 2, 3, 0],
+    [2, 6, 0, 6, 1, 8, 3],
+    [1, 3, 2, 0, 3, 1, 2],
+    [0, 9, 1, 8, 2, 8, 0],
+    [2, 1, 3, 2, 0, 1, 3],
+]
 
 
 def test_golden_seed_max_pool() -> None:
-    want = [[max(SEED_POOL[2 * r + a][2 * c + b] for a in range(3) for b in range(3))
-             for c in range(3)] for r in range(3)]
+    want = [
+        [max(SEED_POOL[2 * r + a][2 * c + b] for a in range(3) for b in range(3)) for c in range(3)]
+        for r in range(3)
+    ]
     assert want == [[4, 6, 5], [6, 6, 8], [9, 8, 8]]
     problem, inst = _fixed("pool2d", x=SEED_POOL, kernel_size=3, stride=2, mode="max")
     assert problem.check(inst, "4 6 5; 6 6 8; 9 8 8").status == "correct"
     assert problem.check(inst, "[[4,6,5],[6,6,8],[9,8,8]]").status == "correct"
-    means = [[sum(SEED_POOL[2 * r + a][2 * c + b] for a in range(3) for b in range(3)) / 9
-              for c in range(3)] for r in range(3)]
+    means = [
+        [
+            sum(SEED_POOL[2 * r + a][2 * c + b] for a in range(3) for b in range(3)) / 9
+            for c in range(3)
+        ]
+        for r in range(3)
+    ]
     typed = "; ".join(" ".join(f"{v:.4f}" for v in row) for row in means)
     assert problem.check(inst, typed).mistake.startswith("Looks like you averaged")
 
@@ -396,11 +469,11 @@ def test_golden_softmax_seed() -> None:
     naive = [e / sum(exps) for e in exps]
     assert naive == pytest.approx([0.024, 0.064, 0.175, 0.475, 0.024, 0.064, 0.175], abs=5e-4)
     problem, inst = _fixed("softmax", logits=logits)
-    assert problem.check(inst, "0.024, 0.064, 0.175, 0.475, 0.024, 0.064, 0.175").status == \
-        "correct"
+    assert (
+        problem.check(inst, "0.024, 0.064, 0.175, 0.475, 0.024, 0.064, 0.175").status == "correct"
+    )
     small = _fixed("softmax", logits=[0.1, 0.2, 0.3, 0.4, 0.1, 0.2, 0.3])
-    assert small[0].check(small[1], "0.125 0.138 0.153 0.169 0.125 0.138 0.153").status == \
-        "correct"
+    assert small[0].check(small[1], "0.125 0.138 0.153 0.169 0.125 0.138 0.153").status == "correct"
     ratio = small[0].check(small[1], "0.0625 0.125 0.1875 0.25 0.0625 0.125 0.1875")
     assert "divided each logit by their sum" in ratio.mistake
 
@@ -416,8 +489,9 @@ def test_golden_softmax_stability() -> None:
 
 def test_golden_neuron_141() -> None:
     assert 3 * (2 * 4 + 3 * 5 + 4 * 6) == 141
-    problem, inst = _fixed("neuron_output", x=[2, 3, 4], weight=[4, 5, 6], bias=0,
-                           activation="linear", slope=3)
+    problem, inst = _fixed(
+        "neuron_output", x=[2, 3, 4], weight=[4, 5, 6], bias=0, activation="linear", slope=3
+    )
     assert problem.check(inst, "141").status == "correct"
     assert "slope 3" in problem.check(inst, "47").mistake
 
@@ -463,68 +537,149 @@ def test_golden_small_values() -> None:
         ("receptive_field", {"layers": [[3, 1], [3, 1]]}, "5"),
         ("receptive_field", {"layers": [[3, 1], [2, 2], [3, 1]]}, "8"),  # 1 + 2 + 1 + 2·2
         ("layer_params", {"layer": "conv", "c_in": 3, "c_out": 16, "kernel_size": 3}, "448"),
-        ("layer_params", {"layer": "dense", "c_in": 784, "c_out": 10, "macs": True},
-         "7850, 7840"),
+        ("layer_params", {"layer": "dense", "c_in": 784, "c_out": 10, "macs": True}, "7850, 7840"),
         ("cross_entropy", {"probs": [0.25, 0.5, 0.25], "targets": 0}, f"{math.log(4):.4f}"),
         ("softmax_ce_grad", {"probs": [0.2, 0.5, 0.3], "targets": 1}, "0.2 -0.5 0.3"),
-        ("sgd_step", {"param": 5, "lr": 0.1, "curvature": 2, "center": 3, "steps": 2},
-         "4.28"),  # 5 → 4.6 → 4.28
-        ("lr_schedule", {"schedule": "step", "lr0": 0.1, "gamma": 0.5, "step_size": 10,
-                         "epoch": 25}, "0.025"),
-        ("lr_schedule", {"schedule": "exponential", "lr0": 0.1, "k": 0.5, "t": 2},
-         f"{0.1 * math.exp(-1):.6f}"),
+        (
+            "sgd_step",
+            {"param": 5, "lr": 0.1, "curvature": 2, "center": 3, "steps": 2},
+            "4.28",
+        ),  # 5 → 4.6 → 4.28
+        (
+            "lr_schedule",
+            {"schedule": "step", "lr0": 0.1, "gamma": 0.5, "step_size": 10, "epoch": 25},
+            "0.025",
+        ),
+        (
+            "lr_schedule",
+            {"schedule": "exponential", "lr0": 0.1, "k": 0.5, "t": 2},
+            f"{0.1 * math.exp(-1):.6f}",
+        ),
         ("lr_schedule", {"schedule": "inverse_time", "lr0": 0.1, "k": 0.5, "t": 2}, "0.05"),
         ("lr_schedule", {"schedule": "cosine", "lr0": 0.1, "t": 50, "T": 100}, "0.05"),
-        ("momentum_step", {"param": 2, "velocity": 1, "lr": 0.1, "momentum": 0.9,
-                           "nesterov": True, "convention": "torch"}, "4.9, 1.159"),
-        ("momentum_step", {"param": 2, "velocity": -0.5, "lr": 0.1, "momentum": 0.9,
-                           "nesterov": True, "convention": "lookahead"}, "-0.76, 1.24"),
+        (
+            "momentum_step",
+            {
+                "param": 2,
+                "velocity": 1,
+                "lr": 0.1,
+                "momentum": 0.9,
+                "nesterov": True,
+                "convention": "torch",
+            },
+            "4.9, 1.159",
+        ),
+        (
+            "momentum_step",
+            {
+                "param": 2,
+                "velocity": -0.5,
+                "lr": 0.1,
+                "momentum": 0.9,
+                "nesterov": True,
+                "convention": "lookahead",
+            },
+            "-0.76, 1.24",
+        ),
         ("adam_step", {"param": 2, "grad": 3, "lr": 0.01}, "1.99"),
-        ("batchnorm_forward", {"x": [1, 3, 5, 7]},
-         " ".join(f"{(v - 4) / math.sqrt(5 + 1e-5):.4f}" for v in (1, 3, 5, 7))),
+        (
+            "batchnorm_forward",
+            {"x": [1, 3, 5, 7]},
+            " ".join(f"{(v - 4) / math.sqrt(5 + 1e-5):.4f}" for v in (1, 3, 5, 7)),
+        ),
         ("dropout_scale", {"x": [4, 8, 2], "mask": [1, 0, 1], "p": 0.2}, "5 0 2.5"),
         ("update_ratio", {"weight": [3, 4], "grad": [6, 8], "lr": 0.001}, "0.002, ok"),
         ("dense_forward", {"x": [1, 2], "weight": [[1, 0], [2, -1]], "bias": [1, 1]}, "6 -1"),
-        ("activation", {"fn": "tanh", "x": 1, "derivative": True},
-         f"{1 - math.tanh(1) ** 2:.4f}"),
+        ("activation", {"fn": "tanh", "x": 1, "derivative": True}, f"{1 - math.tanh(1) ** 2:.4f}"),
     ]
     for name, params, answer in cases:
         problem, inst = _fixed(name, **params)
-        assert problem.check(inst, answer).status == "correct", (name, answer,
-                                                                  problem.expected_text(inst))
+        assert problem.check(inst, answer).status == "correct", (
+            name,
+            answer,
+            problem.expected_text(inst),
+        )
 
 
 def test_named_mistakes_on_known_instances() -> None:
     cases = [
-        ("conv_output_size", {"size": 7, "kernel_size": 3, "stride": 2, "padding": 0,
-                              "dilation": 2}, "3x3", "dilation"),  # ⌊(7−3)/2⌋+1 without D
+        (
+            "conv_output_size",
+            {"size": 7, "kernel_size": 3, "stride": 2, "padding": 0, "dilation": 2},
+            "3x3",
+            "dilation",
+        ),  # ⌊(7−3)/2⌋+1 without D
         ("conv_output_size", {"size": 8, "kernel_size": 3, "stride": 2}, "4x4", "rounded up"),
         ("conv_output_size", {"size": 9, "kernel_size": 3, "stride": 2}, "7x7", "stride"),
-        ("softmax_ce_grad", {"probs": [0.2, 0.5, 0.3], "targets": 1}, "-0.2 0.5 -0.3",
-         "Flipped gradient sign"),
-        ("softmax_ce_grad", {"probs": [0.2, 0.5, 0.3], "targets": 1}, "0.2 0.5 0.3",
-         "one-hot"),
-        ("batchnorm_forward", {"x": [1, 3, 5, 7]},
-         " ".join(f"{(v - 4) / math.sqrt(20 / 3):.4f}" for v in (1, 3, 5, 7)),
-         "sample variance"),
-        ("dropout_scale", {"x": [4, 8, 2], "mask": [1, 0, 1], "p": 0.2}, "4 0 2",
-         "dropout scale"),
-        ("momentum_step", {"param": 2, "velocity": 1, "lr": 0.1, "momentum": 0.9,
-                           "nesterov": True, "convention": "torch"}, "0.32, 2.32",
-         "other convention"),  # look-ahead: v = 0.9·1 − 0.1·2·(2 + 0.9) = 0.32, x = 2 + v
-        ("adam_step", {"param": 2, "grad": 3, "lr": 0.01},
-         f"{2 - 0.01 * 0.3 / (math.sqrt(0.009) + 1e-8):.7f}", "bias correction"),
+        (
+            "softmax_ce_grad",
+            {"probs": [0.2, 0.5, 0.3], "targets": 1},
+            "-0.2 0.5 -0.3",
+            "Flipped gradient sign",
+        ),
+        ("softmax_ce_grad", {"probs": [0.2, 0.5, 0.3], "targets": 1}, "0.2 0.5 0.3", "one-hot"),
+        (
+            "batchnorm_forward",
+            {"x": [1, 3, 5, 7]},
+            " ".join(f"{(v - 4) / math.sqrt(20 / 3):.4f}" for v in (1, 3, 5, 7)),
+            "sample variance",
+        ),
+        ("dropout_scale", {"x": [4, 8, 2], "mask": [1, 0, 1], "p": 0.2}, "4 0 2", "dropout scale"),
+        (
+            "momentum_step",
+            {
+                "param": 2,
+                "velocity": 1,
+                "lr": 0.1,
+                "momentum": 0.9,
+                "nesterov": True,
+                "convention": "torch",
+            },
+            "0.32, 2.32",
+            "other convention",
+        ),  # look-ahead: v = 0.9·1 − 0.1·2·(2 + 0.9) = 0.32, x = 2 + v
+        (
+            "adam_step",
+            {"param": 2, "grad": 3, "lr": 0.01},
+            f"{2 - 0.01 * 0.3 / (math.sqrt(0.009) + 1e-8):.7f}",
+            "bias correction",
+        ),
         ("sgd_step", {"param": 3, "grad": 2, "lr": 0.1}, "3.2", "Flipped gradient sign"),
-        ("pool2d", {"x": [[1, 2, 3], [4, 5, 6], [7, 8, 9]], "kernel_size": 2, "stride": 1},
-         "5 6; 8 9", ""),  # correct: guards the next case
-        ("pool2d", {"x": [[1, 2, 3, 4], [5, 6, 7, 8], [9, 1, 2, 3], [4, 5, 6, 7]],
-                    "kernel_size": 2, "stride": 2, "mode": "avg"}, "6 8; 9 7", "maximum"),
-        ("cross_entropy", {"probs": [0.25, 0.5, 0.25], "targets": 0},
-         f"{math.log10(4):.4f}", "log base 10"),
-        ("layer_params", {"layer": "conv", "c_in": 3, "c_out": 16, "kernel_size": 3}, "432",
-         "forgot the biases"),
-        ("neuron_output", {"x": [1, 2], "weight": [1, 1], "bias": -3, "activation": "step"},
-         "1", "z > 0"),
+        (
+            "pool2d",
+            {"x": [[1, 2, 3], [4, 5, 6], [7, 8, 9]], "kernel_size": 2, "stride": 1},
+            "5 6; 8 9",
+            "",
+        ),  # correct: guards the next case
+        (
+            "pool2d",
+            {
+                "x": [[1, 2, 3, 4], [5, 6, 7, 8], [9, 1, 2, 3], [4, 5, 6, 7]],
+                "kernel_size": 2,
+                "stride": 2,
+                "mode": "avg",
+            },
+            "6 8; 9 7",
+            "maximum",
+        ),
+        (
+            "cross_entropy",
+            {"probs": [0.25, 0.5, 0.25], "targets": 0},
+            f"{math.log10(4):.4f}",
+            "log base 10",
+        ),
+        (
+            "layer_params",
+            {"layer": "conv", "c_in": 3, "c_out": 16, "kernel_size": 3},
+            "432",
+            "forgot the biases",
+        ),
+        (
+            "neuron_output",
+            {"x": [1, 2], "weight": [1, 1], "bias": -3, "activation": "step"},
+            "1",
+            "z > 0",
+        ),
     ]
     for name, params, answer, needle in cases:
         problem, inst = _fixed(name, **params)
@@ -580,9 +735,11 @@ def test_every_deck_card_generates_solves_and_checks() -> None:
     for card in _deck()["cards"]:
         name, params, level = card["problem"], card.get("params"), card.get("level")
         problem = get_problem(name)
-        runs = ([(lv, None) for lv in reachable_levels(name, params, level)][:1]
-                if is_fixed(name, params) else
-                [(lv, seed) for lv in reachable_levels(name, params, level) for seed in range(50)])
+        runs = (
+            [(lv, None) for lv in reachable_levels(name, params, level)][:1]
+            if is_fixed(name, params)
+            else [(lv, seed) for lv in reachable_levels(name, params, level) for seed in range(50)]
+        )
         for lv, seed in runs:
             inst = problem.make_instance(level=lv, seed=seed, fixed=params)
             assert all(math.isfinite(v) for v in numbers(list(inst.params.values())))

@@ -86,8 +86,7 @@ async def test_typed_name_is_edited_in_the_box_and_the_list_still_picks(tmp_path
 # --- TUI: renaming the login-derived profile ---------------------------------------------
 
 
-async def test_tui_rename_of_the_login_profile_writes_user(tmp_path: Path,
-                                                           login_root: str) -> None:
+async def test_tui_rename_of_the_login_profile_writes_user(tmp_path: Path, login_root: str) -> None:
     world = make_world(tmp_path)
     world.profile = login_root
     world.store.record("root", "neural", "relu", "review", 4, NOW, TODAY)
@@ -99,13 +98,15 @@ async def test_tui_rename_of_the_login_profile_writes_user(tmp_path: Path,
         assert app.profile == "ann" and app.settings.user == "ann"
         assert any("config.toml" in n.message for n in app._notifications)  # noqa: SLF001
     assert world.home.config_file.read_text("utf-8") == (
-        '# mine\ntheme = "dark"  # keep\nuser = "ann"\n')
+        '# mine\ntheme = "dark"  # keep\nuser = "ann"\n'
+    )
     # The next start opens the renamed profile, not an empty 'root'.
     assert config.default_profile(config.load_settings(world.home)) == "ann"
 
 
-async def test_tui_rename_of_another_profile_leaves_config_alone(tmp_path: Path,
-                                                                login_root: str) -> None:
+async def test_tui_rename_of_another_profile_leaves_config_alone(
+    tmp_path: Path, login_root: str
+) -> None:
     world = make_world(tmp_path)
     world.profile = "alice"  # chosen with --user; a plain start opens 'root'
     world.store.record("alice", "neural", "relu", "review", 4, NOW, TODAY)
@@ -124,8 +125,10 @@ def test_cli_rename_of_the_login_profile_writes_user(home: Path) -> None:
     assert run_cli(home, "users", "add", "zed", **login).returncode == 0  # opens 'root' too
     result = run_cli(home, "users", "rename", "root", "ann", **login)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == ('Renamed profile root to ann (config.toml now has user = "ann", '
-                             "so dlcards keeps opening it).\n")
+    assert result.stdout == (
+        'Renamed profile root to ann (config.toml now has user = "ann", '
+        "so dlcards keeps opening it).\n"
+    )
     assert (home / "config.toml").read_text("utf-8") == 'user = "ann"\n'
     listed = run_cli(home, "users", **login).stdout.splitlines()
     assert listed == ["* ann  (0 reviews)", "  zed  (0 reviews)"]
@@ -149,16 +152,21 @@ def test_cli_rename_keeps_config_comments(home: Path) -> None:
 # --- save_setting keeps the file ------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("before", "after"), [
-    (COMMENTED, '# my settings\nuser = "zed"  # me\nnew_per_day = 7'),
-    ("# c\r\nnew_per_day = 7", '# c\r\nnew_per_day = 7\r\nuser = "zed"\r\n'),
-    ("  'user'\t=  'ann'# x\n", "  'user'\t=  \"zed\"# x\n"),
-    ('user = "a#b"  # c # d\n', 'user = "zed"  # c # d\n'),
-    # A 'user =' line inside a multi-line string is not the setting.
-    ('editor = """\nuser = "x"\n"""\nuser = "ann"  # me\n',
-     'editor = """\nuser = "x"\n"""\nuser = "zed"  # me\n'),
-    ("", 'user = "zed"\n'),
-])
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (COMMENTED, '# my settings\nuser = "zed"  # me\nnew_per_day = 7'),
+        ("# c\r\nnew_per_day = 7", '# c\r\nnew_per_day = 7\r\nuser = "zed"\r\n'),
+        ("  'user'\t=  'ann'# x\n", "  'user'\t=  \"zed\"# x\n"),
+        ('user = "a#b"  # c # d\n', 'user = "zed"  # c # d\n'),
+        # A 'user =' line inside a multi-line string is not the setting.
+        (
+            'editor = """\nuser = "x"\n"""\nuser = "ann"  # me\n',
+            'editor = """\nuser = "x"\n"""\nuser = "zed"  # me\n',
+        ),
+        ("", 'user = "zed"\n'),
+    ],
+)
 def test_save_setting_changes_only_that_line(tmp_path: Path, before: str, after: str) -> None:
     home = Home(tmp_path)
     if before:

@@ -35,8 +35,10 @@ def study(store: Store, events: list[tuple[int, int, int]], profile: str = "me")
 
 
 def log(store: Store, profile: str = "me") -> set[tuple]:
-    return {r[:1] + r[2:] for r in
-            store.conn.execute("SELECT * FROM reviews WHERE profile = ?", (profile,))}
+    return {
+        r[:1] + r[2:]
+        for r in store.conn.execute("SELECT * FROM reviews WHERE profile = ?", (profile,))
+    }
 
 
 def exchange(a: Store, b: Store, folder: Path, first: str) -> None:
@@ -58,9 +60,23 @@ def test_export_file_shape(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in lines[1:]]
     assert [r["kind"] for r in rows] == ["review", "review", "undo"]
     assert rows[2]["cancels"] == rows[1]["id"] and rows[2]["grade"] is None
-    assert set(rows[0]) == {"id", "deck_id", "card_id", "ts", "study_day", "kind", "grade",
-                            "duration_ms", "instance", "answer", "cancels", "repetitions",
-                            "easiness", "interval", "due"}
+    assert set(rows[0]) == {
+        "id",
+        "deck_id",
+        "card_id",
+        "ts",
+        "study_day",
+        "kind",
+        "grade",
+        "duration_ms",
+        "instance",
+        "answer",
+        "cancels",
+        "repetitions",
+        "easiness",
+        "interval",
+        "due",
+    }
     assert oct(path.stat().st_mode & 0o777) == "0o600"
 
 
@@ -117,15 +133,17 @@ def test_rows_go_to_the_current_profile(tmp_path: Path) -> None:
     assert len(target.rows("desk")) == 1 and target.states("desk")
 
 
-events = st.lists(st.tuples(st.integers(0, 4), st.integers(0, 3),
-                            st.sampled_from([0, 1, 2, 3, 4, 5, -1])), max_size=12)
+events = st.lists(
+    st.tuples(st.integers(0, 4), st.integers(0, 3), st.sampled_from([0, 1, 2, 3, 4, 5, -1])),
+    max_size=12,
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(shared=events, only_a=events, only_b=events, first=st.sampled_from(["a", "b"]))
-def test_merges_converge_in_either_order(tmp_path_factory: pytest.TempPathFactory,
-                                         shared: list, only_a: list, only_b: list,
-                                         first: str) -> None:
+def test_merges_converge_in_either_order(
+    tmp_path_factory: pytest.TempPathFactory, shared: list, only_a: list, only_b: list, first: str
+) -> None:
     folder = tmp_path_factory.mktemp("merge")
     a, b = Store.open(None), Store.open(None)
     study(a, shared)
@@ -145,16 +163,31 @@ BAD_LINES = [
     ("[1, 2]", "expected a JSON object"),
     ("{not json", "not JSON"),
     ('{"id": "x"}', "missing 'deck_id'"),
-    ('{"id": "r1", "deck_id": "d", "card_id": "c", "ts": "2026-03-01T09:00:00.000000Z", '
-     '"study_day": "2026-03-01", "kind": "review", "grade": 9}', "'grade' must be 0–5"),
-    ('{"id": "r1", "deck_id": "d", "card_id": "c", "ts": "yesterday", '
-     '"study_day": "2026-03-01", "kind": "review", "grade": 3}', "not a valid time"),
-    ('{"id": "r1", "deck_id": "d", "card_id": "c", "ts": "2026-03-01T09:00:00.000000Z", '
-     '"study_day": "2026-03-01", "kind": "undo", "grade": 3}', "undo"),
-    ('{"id": "r1", "deck_id": "d", "card_id": "c", "ts": "2026-03-01T09:00:00.000000Z", '
-     '"study_day": "2026-03-01", "kind": "review", "grade": 3, "extra": 1}', "unknown field"),
-    ('{"id": "r1", "deck_id": "d", "card_id": "c", "ts": "2026-03-01T09:00:00.000000Z", '
-     '"study_day": "20260301", "kind": "review", "grade": 3}', "not a valid time"),
+    (
+        '{"id": "r1", "deck_id": "d", "card_id": "c", "ts": "2026-03-01T09:00:00.000000Z", '
+        '"study_day": "2026-03-01", "kind": "review", "grade": 9}',
+        "'grade' must be 0–5",
+    ),
+    (
+        '{"id": "r1", "deck_id": "d", "card_id": "c", "ts": "yesterday", '
+        '"study_day": "2026-03-01", "kind": "review", "grade": 3}',
+        "not a valid time",
+    ),
+    (
+        '{"id": "r1", "deck_id": "d", "card_id": "c", "ts": "2026-03-01T09:00:00.000000Z", '
+        '"study_day": "2026-03-01", "kind": "undo", "grade": 3}',
+        "undo",
+    ),
+    (
+        '{"id": "r1", "deck_id": "d", "card_id": "c", "ts": "2026-03-01T09:00:00.000000Z", '
+        '"study_day": "2026-03-01", "kind": "review", "grade": 3, "extra": 1}',
+        "unknown field",
+    ),
+    (
+        '{"id": "r1", "deck_id": "d", "card_id": "c", "ts": "2026-03-01T09:00:00.000000Z", '
+        '"study_day": "20260301", "kind": "review", "grade": 3}',
+        "not a valid time",
+    ),
 ]
 
 
@@ -178,10 +211,15 @@ def test_a_line_that_is_not_a_row_changes_nothing(tmp_path: Path, line: str, why
 
 @pytest.mark.parametrize(
     ("content", "words"),
-    [(b"", "not a dlcards progress file"), (b'{"format": "other"}\n', "not a dlcards progress"),
-     (b'{"format": "dlcards-progress", "version": 2}\n', "newer dlcards"),
-     (b'{"format": "dlcards-progress", "version": 1}\n\xff\xfe\n', "p.jsonl:2: not a dlcards "
-      "progress row: not valid UTF-8")],
+    [
+        (b"", "not a dlcards progress file"),
+        (b'{"format": "other"}\n', "not a dlcards progress"),
+        (b'{"format": "dlcards-progress", "version": 2}\n', "newer dlcards"),
+        (
+            b'{"format": "dlcards-progress", "version": 1}\n\xff\xfe\n',
+            "p.jsonl:2: not a dlcards progress row: not valid UTF-8",
+        ),
+    ],
 )
 def test_files_that_are_not_progress_files(tmp_path: Path, content: bytes, words: str) -> None:
     path = tmp_path / "p.jsonl"
@@ -189,8 +227,12 @@ def test_files_that_are_not_progress_files(tmp_path: Path, content: bytes, words
     target = Store.open(tmp_path / "t.sqlite3")
     with pytest.raises(UserError, match=words.replace("(", r"\(")):
         import_progress(target, "me", path, START)
-    assert sqlite3.connect(tmp_path / "t.sqlite3").execute(
-        "SELECT count(*) FROM reviews").fetchone()[0] == 0
+    assert (
+        sqlite3.connect(tmp_path / "t.sqlite3")
+        .execute("SELECT count(*) FROM reviews")
+        .fetchone()[0]
+        == 0
+    )
 
 
 def test_export_never_overwrites_without_force(tmp_path: Path) -> None:
@@ -203,14 +245,46 @@ def test_export_never_overwrites_without_force(tmp_path: Path) -> None:
     assert path.read_text("utf-8").startswith('{"format"')
 
 
-_values = st.one_of(st.none(), st.booleans(), st.integers(-2, 2**54), st.floats(),
-                    st.text(max_size=5),
-                    st.sampled_from(["2026-03-01", "2026-03-01T09:00:00.000000Z", "review",
-                                     "undo", "drill", "r-1", "2026-02-30", "a b"]))
+_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-2, 2**54),
+    st.floats(),
+    st.text(max_size=5),
+    st.sampled_from(
+        [
+            "2026-03-01",
+            "2026-03-01T09:00:00.000000Z",
+            "review",
+            "undo",
+            "drill",
+            "r-1",
+            "2026-02-30",
+            "a b",
+        ]
+    ),
+)
 _row_dicts = st.dictionaries(
-    st.sampled_from(["id", "deck_id", "card_id", "ts", "study_day", "kind", "grade", "due",
-                     "cancels", "duration_ms", "instance", "answer", "interval", "extra"]),
-    _values, max_size=14,
+    st.sampled_from(
+        [
+            "id",
+            "deck_id",
+            "card_id",
+            "ts",
+            "study_day",
+            "kind",
+            "grade",
+            "due",
+            "cancels",
+            "duration_ms",
+            "instance",
+            "answer",
+            "interval",
+            "extra",
+        ]
+    ),
+    _values,
+    max_size=14,
 )
 
 
@@ -228,42 +302,61 @@ def test_the_fast_row_check_agrees_with_the_explaining_one(data: dict) -> None:
         assert fast is None or fast == checked
 
 
-
 def test_lines_that_are_not_rows_alone_are_refused_even_if_they_join_into_rows(
     tmp_path: Path,
 ) -> None:
     def row(n: int) -> str:
-        return json.dumps({"id": f"r{n}", "deck_id": "d", "card_id": "c",
-                           "ts": f"2026-03-01T09:00:0{n}.000000Z", "study_day": "2026-03-01",
-                           "kind": "review", "grade": 4})
+        return json.dumps(
+            {
+                "id": f"r{n}",
+                "deck_id": "d",
+                "card_id": "c",
+                "ts": f"2026-03-01T09:00:0{n}.000000Z",
+                "study_day": "2026-03-01",
+                "kind": "review",
+                "grade": 4,
+            }
+        )
 
     # Line 2 and 3 are no JSON alone, but joined by a comma they make one row, and
     # line 4 holds two: three objects for three lines.
     lines = [row(1)[:-1] + ', "answer": "x}', '{", "due": null}', row(2) + ", " + row(3)]
     path = tmp_path / "p.jsonl"
-    path.write_text('{"format": "dlcards-progress", "version": 1}\n' + "\n".join(lines) + "\n",
-                    "utf-8")
+    path.write_text(
+        '{"format": "dlcards-progress", "version": 1}\n' + "\n".join(lines) + "\n", "utf-8"
+    )
     target = Store.open(None)
     with pytest.raises(UserError, match=r"p\.jsonl:2: not a dlcards progress row: not JSON"):
         import_progress(target, "me", path, START)
     assert not target.rows("me")
 
 
-_texts = st.one_of(st.none(), st.text(max_size=8), st.sampled_from(
-    ["r-1", "2026-03-01", "2026-03-01T09:00:00.000000Z", 'q"x', "a\\b", "é ü", "\x7f"]))
-_canonical_rows = st.fixed_dictionaries({
-    "id": st.sampled_from(["r-1", "r 2", 'r"3', "r\u00e9"]), "deck_id": _texts,
-    "card_id": _texts, "ts": st.sampled_from(["2026-03-01T09:00:00.000000Z",
-                                              "2026-02-30T09:00:00.000000Z", "x"]),
-    "study_day": st.sampled_from(["2026-03-01", "2026-3-1"]),
-    "kind": st.sampled_from(["review", "undo", "drill", "suspend", "bogus"]),
-    "grade": st.one_of(st.none(), st.integers(-1, 6)), "duration_ms": st.one_of(
-        st.none(), st.integers(-1, 2**60)), "instance": _texts, "answer": _texts,
-    "cancels": _texts, "repetitions": st.one_of(st.none(), st.integers(0, 9)),
-    "easiness": st.one_of(st.none(), st.integers(0, 300)),
-    "interval": st.one_of(st.none(), st.integers(0, 9)),
-    "due": st.sampled_from([None, "2026-03-02", "2026-13-01"]),
-})
+_texts = st.one_of(
+    st.none(),
+    st.text(max_size=8),
+    st.sampled_from(
+        ["r-1", "2026-03-01", "2026-03-01T09:00:00.000000Z", 'q"x', "a\\b", "é ü", "\x7f"]
+    ),
+)
+_canonical_rows = st.fixed_dictionaries(
+    {
+        "id": st.sampled_from(["r-1", "r 2", 'r"3', "r\u00e9"]),
+        "deck_id": _texts,
+        "card_id": _texts,
+        "ts": st.sampled_from(["2026-03-01T09:00:00.000000Z", "2026-02-30T09:00:00.000000Z", "x"]),
+        "study_day": st.sampled_from(["2026-03-01", "2026-3-1"]),
+        "kind": st.sampled_from(["review", "undo", "drill", "suspend", "bogus"]),
+        "grade": st.one_of(st.none(), st.integers(-1, 6)),
+        "duration_ms": st.one_of(st.none(), st.integers(-1, 2**60)),
+        "instance": _texts,
+        "answer": _texts,
+        "cancels": _texts,
+        "repetitions": st.one_of(st.none(), st.integers(0, 9)),
+        "easiness": st.one_of(st.none(), st.integers(0, 300)),
+        "interval": st.one_of(st.none(), st.integers(0, 9)),
+        "due": st.sampled_from([None, "2026-03-02", "2026-13-01"]),
+    }
+)
 
 
 @settings(max_examples=2000, deadline=None)
@@ -273,8 +366,7 @@ def test_the_pattern_for_exported_lines_agrees_with_json(data: dict) -> None:
     from dlcards.store import MERGE_FIELDS
 
     # As `progress export` writes a row: every key, in order, no spaces.
-    line = json.dumps({k: data[k] for k in MERGE_FIELDS}, ensure_ascii=False,
-                      separators=(",", ":"))
+    line = json.dumps({k: data[k] for k in MERGE_FIELDS}, ensure_ascii=False, separators=(",", ":"))
     canonical, decoded = _row_canonical(line), _row_fast(json.loads(line))
     if "\\" in line:  # escapes: the pattern steps aside, JSON decides
         assert canonical is None

@@ -38,32 +38,46 @@ def test_card_text_covers_front_back_options_problem_and_id() -> None:
     choice = ChoiceCard("b", "Which?", ["Adam", "SGD"], [0], back="Both optimizers")
     assert card_text(choice) == "which? both optimizers adam sgd b"
     compute = ComputeCard("neuron-output_Sigmoid", "conv_output_size")
-    assert card_text(compute) == ("conv_output_size conv output size "
-                                  "neuron-output_sigmoid neuron output sigmoid")
+    assert card_text(compute) == (
+        "conv_output_size conv output size neuron-output_sigmoid neuron output sigmoid"
+    )
 
 
 @pytest.mark.parametrize("cached", [True, False], ids=["cache", "no-cache"])
-@pytest.mark.parametrize("query, expected", [
-    ("conv2d-basic", ["conv2d-basic"]),
-    ("neuron-output-sigmoid", ["neuron-output-sigmoid"]),
-    ("sigmoid", ["neuron-output-sigmoid"]),  # a word of the id
-    ('"output sigmoid"', ["neuron-output-sigmoid"]),
-    ("CONV2D basic", ["conv2d-basic"]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("conv2d-basic", ["conv2d-basic"]),
+        ("neuron-output-sigmoid", ["neuron-output-sigmoid"]),
+        ("sigmoid", ["neuron-output-sigmoid"]),  # a word of the id
+        ('"output sigmoid"', ["neuron-output-sigmoid"]),
+        ("CONV2D basic", ["conv2d-basic"]),
+    ],
+)
 def test_card_ids_are_searched_whole_and_by_word(
-    tmp_path: Path, cached: bool, query: str, expected: list[str],
+    tmp_path: Path,
+    cached: bool,
+    query: str,
+    expected: list[str],
 ) -> None:
-    path = write_deck(tmp_path / "decks", "drills", ['''
+    path = write_deck(
+        tmp_path / "decks",
+        "drills",
+        [
+            """
         [[cards]]
         id = "conv2d-basic"
         front = "Cross-correlate the input with the kernel."
         back = "Slide, multiply, add."
-        ''', '''
+        """,
+            """
         [[cards]]
         id = "neuron-output-sigmoid"
         type = "compute"
         problem = "neuron_output"
-        '''])
+        """,
+        ],
+    )
     cache = DeckCache(tmp_path / "cache.sqlite3") if cached else None
     collection = Collection([load_deck(DeckSource(path.resolve(), False), cache)], [], cache)
     rows = find_cards(Store.open(None), collection, "alice", parse_filters(query), 8)
@@ -78,8 +92,9 @@ def single(text: str) -> str:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30),
-                max_size=8))
+@given(
+    st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30), max_size=8)
+)
 def test_a_whole_deck_at_once_equals_each_card_alone(texts: list[str]) -> None:
     assert normalize_many(texts) == [single(t) for t in texts]
 

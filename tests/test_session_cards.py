@@ -36,8 +36,9 @@ def setup(tmp_path: Path):
 
     def session(**kwargs) -> StudySession:
         settings = kwargs.pop("settings", Settings(new_per_day=10))
-        return StudySession(store, collection, "ann", settings, clock=clock, deck_ids=["aa"],
-                            **kwargs)
+        return StudySession(
+            store, collection, "ann", settings, clock=clock, deck_ids=["aa"], **kwargs
+        )
 
     return session, store, clock, collection
 
@@ -90,8 +91,11 @@ def test_counts_leave_suspended_cards_out_of_new_and_due(setup) -> None:
     store.suspend("ann", "aa", "c1", clock(), clock().date())
     store.suspend("ann", "aa", "c2", clock(), clock().date())
     later = (clock() + timedelta(days=5)).date()
-    [count] = [c for c in deck_counts(collection, store.states("ann"), later,
-                                      store.suspended("ann")) if c.deck.id == "aa"]
+    [count] = [
+        c
+        for c in deck_counts(collection, store.states("ann"), later, store.suspended("ann"))
+        if c.deck.id == "aa"
+    ]
     assert (count.cards, count.new, count.due, count.learned) == (4, 2, 0, 1)
 
 

@@ -59,8 +59,9 @@ def test_a_real_v1_database_opens_migrates_and_keeps_its_rows(tmp_path: Path) ->
     assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
     assert store.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     assert store.conn.execute("SELECT * FROM reviews ORDER BY ts, id").fetchall() == rows_before
-    assert store.conn.execute(
-        "SELECT * FROM card_state ORDER BY 1, 2, 3").fetchall() == states_before
+    assert (
+        store.conn.execute("SELECT * FROM card_state ORDER BY 1, 2, 3").fetchall() == states_before
+    )
     assert store.buried("ann", date(2026, 2, 2)) == {("t", "c3")}
     assert [p[0] for p in store.profiles()] == ["ann", "bob"]
     # The migrated database works as a v2 one: suspend, reset, and the replay agrees.
@@ -88,8 +89,12 @@ def test_the_migration_gives_the_same_schema_as_a_new_database(tmp_path: Path) -
 
         conn = sqlite3.connect(path)
         try:
-            return {(kind, name, bare(sql)) for kind, name, sql in conn.execute(
-                "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")}
+            return {
+                (kind, name, bare(sql))
+                for kind, name, sql in conn.execute(
+                    "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"
+                )
+            }
         finally:
             conn.close()
 

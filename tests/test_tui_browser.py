@@ -40,18 +40,26 @@ def listed(app) -> list[str]:  # noqa: ANN001
 
 def caches_are_the_log(world: World) -> bool:
     replayed = replay_log(world.store.rows(world.profile))
-    return (replayed.states == world.store.states(world.profile)
-            and replayed.suspended == world.store.suspended(world.profile))
+    return replayed.states == world.store.states(
+        world.profile
+    ) and replayed.suspended == world.store.suspended(world.profile)
 
 
 def with_resume_card(world: World) -> None:
-    write_deck(world.deck_dir, "career", ['''
+    write_deck(
+        world.deck_dir,
+        "career",
+        [
+            """
         [[cards]]
         id = "cv"
         front = "What belongs on a **Résumé** for an ML role?"
         back = "Shipped systems and papers."
         tags = ["jobs"]
-        '''], name="Career")
+        """
+        ],
+        name="Career",
+    )
 
 
 async def search(pilot, text: str) -> None:  # noqa: ANN001
@@ -72,8 +80,14 @@ async def test_slash_opens_every_card_and_search_narrows_it(tmp_path: Path) -> N
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash")
         assert isinstance(app.screen, BrowserScreen)
-        assert listed(app) == ["career:cv", "drills:pool", "drills:conv-size", "neural:relu",
-                               "neural:vanishing", "neural:activations"]
+        assert listed(app) == [
+            "career:cv",
+            "drills:pool",
+            "drills:conv-size",
+            "neural:relu",
+            "neural:vanishing",
+            "neural:activations",
+        ]
         await search(pilot, "resume")  # case and accents ignored
         assert listed(app) == ["career:cv"]
         await search(pilot, "RELU")  # fronts, backs and options
@@ -100,7 +114,12 @@ async def test_the_list_shows_state_ef_interval_due_lapses(tmp_path: Path) -> No
         rows = {r.ref.card_id: r for r in app.screen.query_one(CardList).rows}
         relu = rows["relu"]
         assert (relu.state_name, relu.ef, relu.interval, relu.due, relu.lapses) == (
-            "learning", 2.6, 1, "2026-03-02", 0)
+            "learning",
+            2.6,
+            1,
+            "2026-03-02",
+            0,
+        )
         assert rows["vanishing"].suspended is not None
         await search(pilot, "is:suspended")
         assert listed(app) == ["neural:vanishing"]
@@ -132,8 +151,15 @@ async def test_enter_shows_the_full_history_with_compute_answers(tmp_path: Path)
 async def test_suspend_unsuspend_reset_bury_from_the_card(tmp_path: Path) -> None:
     world = make_world(tmp_path, decks="basics")
     for days, grade in ((3, 4), (2, 1)):
-        world.store.record("alice", "neural", "relu", "review", grade, NOW - timedelta(days),
-                           TODAY - timedelta(days))
+        world.store.record(
+            "alice",
+            "neural",
+            "relu",
+            "review",
+            grade,
+            NOW - timedelta(days),
+            TODAY - timedelta(days),
+        )
     app = world.app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", "enter")
@@ -172,8 +198,10 @@ async def test_s_in_review_suspends_the_card(tmp_path: Path) -> None:
         assert world.store.suspended("alice").keys() == {("neural", "relu")}
         assert screen.item.ref.card_id == "vanishing"
         await pilot.press("space", "4", "s")  # suspended after a grade
-        assert world.store.suspended("alice").keys() == {("neural", "relu"),
-                                                         ("neural", "activations")}
+        assert world.store.suspended("alice").keys() == {
+            ("neural", "relu"),
+            ("neural", "activations"),
+        }
         assert caches_are_the_log(world)
     # Never shown again: a new session has nothing of them.
     session = world.app().new_session()
@@ -192,8 +220,9 @@ async def test_s_is_typed_in_the_answer_box_not_a_suspension(tmp_path: Path) -> 
 async def test_a_leech_is_flagged_in_review(tmp_path: Path) -> None:
     world = make_world(tmp_path, decks="basics")
     for days in range(8, 0, -1):
-        world.store.record("alice", "neural", "relu", "review", 1, NOW - timedelta(days),
-                           TODAY - timedelta(days))
+        world.store.record(
+            "alice", "neural", "relu", "review", 1, NOW - timedelta(days), TODAY - timedelta(days)
+        )
     app = world.app(start="review")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
@@ -211,8 +240,9 @@ async def test_the_eighth_lapse_suspends_with_leech_action_suspend(tmp_path: Pat
     world = make_world(tmp_path, decks="basics")
     world.settings = replace(world.settings, leech_action="suspend")
     for days in range(7, 0, -1):
-        world.store.record("alice", "neural", "relu", "review", 1, NOW - timedelta(days),
-                           TODAY - timedelta(days))
+        world.store.record(
+            "alice", "neural", "relu", "review", 1, NOW - timedelta(days), TODAY - timedelta(days)
+        )
     app = world.app(start="review")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "1")  # the eighth lapse
@@ -229,8 +259,9 @@ async def test_the_eighth_lapse_suspends_with_leech_action_suspend(tmp_path: Pat
 
 async def test_browser_pages_through_many_cards(tmp_path: Path) -> None:
     world = make_world(tmp_path, decks="basics")
-    blocks = [f'[[cards]]\nid = "q{i:03d}"\nfront = "Question {i}?"\nback = "A {i}."'
-              for i in range(300)]
+    blocks = [
+        f'[[cards]]\nid = "q{i:03d}"\nfront = "Question {i}?"\nback = "A {i}."' for i in range(300)
+    ]
     write_deck(world.deck_dir, "big", blocks, name="Big")
     world.cache = DeckCache(tmp_path / "cache.sqlite3")
     app = world.app()
@@ -287,8 +318,12 @@ async def test_the_list_shows_a_card_edited_from_its_history(tmp_path: Path) -> 
 
     def fake_editor(argv: list[str]) -> bool:
         path = Path(argv[-1])
-        path.write_text(path.read_text("utf-8").replace(
-            "What does **ReLU** compute", "What does a rectifier compute"), "utf-8")
+        path.write_text(
+            path.read_text("utf-8").replace(
+                "What does **ReLU** compute", "What does a rectifier compute"
+            ),
+            "utf-8",
+        )
         return True
 
     app.run_editor = fake_editor  # type: ignore[method-assign]
@@ -312,8 +347,9 @@ async def test_the_list_shows_a_card_edited_from_its_history(tmp_path: Path) -> 
 async def test_the_detail_line_of_a_suspended_leech_fits(tmp_path: Path) -> None:
     world = make_world(tmp_path, decks="basics")
     for days in range(8, 0, -1):
-        world.store.record("alice", "neural", "relu", "review", 1, NOW - timedelta(days),
-                           TODAY - timedelta(days))
+        world.store.record(
+            "alice", "neural", "relu", "review", 1, NOW - timedelta(days), TODAY - timedelta(days)
+        )
     world.store.suspend("alice", "neural", "relu", NOW, TODAY)
     lines = []
     for size in (SIZE, (120, 30)):
@@ -326,7 +362,10 @@ async def test_the_detail_line_of_a_suspended_leech_fits(tmp_path: Path) -> None
     for line in lines:  # what matters is all there, nothing cut short
         assert line.startswith("neural:relu  "), line
         assert "leech (8 lapses)  #dl #activations" in line and "…" not in line, line
-    assert lines[0] == ("neural:relu  learning · suspended · leech (8 lapses)  "
-                        "#dl #activations")  # the type, reviews and date: left out
-    assert lines[1] == ("neural:relu  basic  learning · 8 reviews · suspended 2026-03-02 · "
-                        "leech (8 lapses)  #dl #activations")  # only the Enter hint left out
+    assert lines[0] == (
+        "neural:relu  learning · suspended · leech (8 lapses)  #dl #activations"
+    )  # the type, reviews and date: left out
+    assert lines[1] == (
+        "neural:relu  basic  learning · 8 reviews · suspended 2026-03-02 · "
+        "leech (8 lapses)  #dl #activations"
+    )  # only the Enter hint left out

@@ -20,16 +20,20 @@ from .test_tui_fixtures import BASICS, SIZE, make_world
 DECK = Path("/decks/neural.toml")
 
 
-@pytest.mark.parametrize(("configured", "env", "expected"), [
-    ("vim", {}, ["vim", "+12", str(DECK)]),
-    (None, {"VISUAL": "nvim -p", "EDITOR": "nano"}, ["nvim", "-p", "+12", str(DECK)]),
-    (None, {"EDITOR": "/usr/bin/emacs -nw"}, ["/usr/bin/emacs", "-nw", "+12", str(DECK)]),
-    (None, {"EDITOR": "code --wait"}, ["code", "--wait", "--goto", f"{DECK}:12"]),
-    (None, {"EDITOR": "hx"}, ["hx", f"{DECK}:12"]),
-    ("ed", {"EDITOR": "vim"}, ["ed", str(DECK)]),  # config wins; unknown editors get the file
-])
-def test_editor_command_opens_the_card_line(configured: str | None, env: dict[str, str],
-                                            expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("configured", "env", "expected"),
+    [
+        ("vim", {}, ["vim", "+12", str(DECK)]),
+        (None, {"VISUAL": "nvim -p", "EDITOR": "nano"}, ["nvim", "-p", "+12", str(DECK)]),
+        (None, {"EDITOR": "/usr/bin/emacs -nw"}, ["/usr/bin/emacs", "-nw", "+12", str(DECK)]),
+        (None, {"EDITOR": "code --wait"}, ["code", "--wait", "--goto", f"{DECK}:12"]),
+        (None, {"EDITOR": "hx"}, ["hx", f"{DECK}:12"]),
+        ("ed", {"EDITOR": "vim"}, ["ed", str(DECK)]),  # config wins; unknown editors get the file
+    ],
+)
+def test_editor_command_opens_the_card_line(
+    configured: str | None, env: dict[str, str], expected: list[str]
+) -> None:
     assert editor_argv(configured, DECK, 12, env) == expected
 
 
@@ -41,8 +45,9 @@ def test_without_any_editor_the_user_is_told_what_to_set(monkeypatch: pytest.Mon
 
 
 def test_fallback_editor_is_found_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("dlcards.tui.editor.shutil.which",
-                        lambda name: "/bin/vi" if name == "vi" else None)
+    monkeypatch.setattr(
+        "dlcards.tui.editor.shutil.which", lambda name: "/bin/vi" if name == "vi" else None
+    )
     assert editor_argv(None, DECK, 3, {}) == ["vi", "+3", str(DECK)]
 
 
@@ -90,7 +95,8 @@ async def test_edit_reloads_the_deck_and_shows_the_new_text(tmp_path: Path) -> N
 
 
 async def test_editing_a_shipped_deck_edits_a_copy_that_overrides_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     shipped_dir = tmp_path / "shipped"
     shipped = write_deck(shipped_dir, "neural", BASICS, name="Neural Basics")

@@ -63,7 +63,7 @@ BASICS = [
     """
     tags = ["optimization"]
     ''',
-    '''
+    """
     [[cards]]
     id = "activations"
     type = "choice"
@@ -71,11 +71,11 @@ BASICS = [
     choices = ["`ReLU`", "Adam", "GELU", "Dropout"]
     correct = [0, 2]
     back = "Adam is an optimizer and dropout a regularizer."
-    ''',
+    """,
 ]
 
 COMPUTE = [
-    '''
+    """
     [[cards]]
     id = "pool"
     type = "compute"
@@ -86,14 +86,14 @@ COMPUTE = [
     kernel_size = 2
     stride = 2
     mode = "max"
-    ''',
-    '''
+    """,
+    """
     [[cards]]
     id = "conv-size"
     type = "compute"
     problem = "conv_output_size"
     front = "Output size of a convolution layer."
-    ''',
+    """,
 ]
 
 POOL_ANSWER = "4 5; 6 3"
@@ -135,9 +135,15 @@ class World:
     def app(self, **options: object) -> DlcardsApp:
         collection = self.collection()
         args: dict[str, object] = dict(
-            store=self.store, collection=collection, settings=self.settings,
-            profile=self.profile, home=self.home, clock=lambda: NOW,
-            rng=np.random.default_rng(7), timer=self.timer, reload=self.collection,
+            store=self.store,
+            collection=collection,
+            settings=self.settings,
+            profile=self.profile,
+            home=self.home,
+            clock=lambda: NOW,
+            rng=np.random.default_rng(7),
+            timer=self.timer,
+            reload=self.collection,
         )
         args.update(options)
         return make_app(**args)  # type: ignore[arg-type]

@@ -45,8 +45,7 @@ async def test_home_lists_decks_with_counts_and_studies_the_highlighted_one(
         assert isinstance(screen, HomeScreen)
         table = screen.query_one(DeckTable)
         assert [table.get_row_at(i)[1].plain for i in range(2)] == ["2", "3"]  # cards
-        counts = {c.deck.id: (c.cards, c.new, c.due, c.learned)
-                  for c in table._counts}  # noqa: SLF001
+        counts = {c.deck.id: (c.cards, c.new, c.due, c.learned) for c in table._counts}  # noqa: SLF001
         assert counts == {"drills": (2, 2, 0, 0), "neural": (3, 2, 1, 1)}
         today = shown(screen.query_one("#today", Static))
         assert "5 cards to study now (1 due for review)" in today
@@ -160,8 +159,16 @@ async def test_command_palette_offers_the_main_actions(tmp_path: Path) -> None:
     app = world.app()
     async with app.run_test(size=SIZE) as pilot:
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert titles == ["Study all due", "Stats", "Practice", "Browse cards", "Switch profile",
-                          "Toggle theme", "Help", "Quit"]
+        assert titles == [
+            "Study all due",
+            "Stats",
+            "Practice",
+            "Browse cards",
+            "Switch profile",
+            "Toggle theme",
+            "Help",
+            "Quit",
+        ]
         await pilot.press("ctrl+p", *"stats")
         await pilot.pause(0.3)
         await pilot.press("enter")

@@ -35,8 +35,15 @@ async def test_c_on_home_practises_the_deck_weakest_first_without_scheduling(
 ) -> None:
     world = make_world(tmp_path)
     for card, grade in (("relu", 5), ("vanishing", 3), ("activations", 1)):
-        world.store.record("alice", "neural", card, "review", grade, NOW - timedelta(days=9),
-                           TODAY - timedelta(days=9))
+        world.store.record(
+            "alice",
+            "neural",
+            card,
+            "review",
+            grade,
+            NOW - timedelta(days=9),
+            TODAY - timedelta(days=9),
+        )
     before = world.store.states("alice")
     app = world.app()
     async with app.run_test(size=SIZE) as pilot:
@@ -49,7 +56,8 @@ async def test_c_on_home_practises_the_deck_weakest_first_without_scheduling(
         order = [screen.item.ref.card_id]
         await pilot.press("space")
         assert "Practice: the schedule is unchanged" in shown(
-            screen.query_one("#grade-note", Static))
+            screen.query_one("#grade-note", Static)
+        )
         await pilot.press("0")
         order.append(screen.item.ref.card_id)
         await pilot.press("1", "3", "enter", "enter")  # the right options: 4 suggested
@@ -100,8 +108,15 @@ def shown_bar(screen: ReviewScreen) -> str:
 
 async def test_interview_shows_a_clock_and_no_hints(tmp_path: Path) -> None:
     world = make_world(tmp_path, decks="compute")
-    world.store.record("alice", "drills", "conv-size", "review", 1, NOW - timedelta(days=5),
-                       TODAY - timedelta(days=5))  # the weakest: shown first
+    world.store.record(
+        "alice",
+        "drills",
+        "conv-size",
+        "review",
+        1,
+        NOW - timedelta(days=5),
+        TODAY - timedelta(days=5),
+    )  # the weakest: shown first
     app = world.app(start="practice", practice={"interview": True, "count": 2})
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
@@ -150,8 +165,10 @@ async def test_practice_skips_suspended_cards_and_s_suspends(tmp_path: Path) -> 
         screen = app.screen
         assert screen.item.ref.card_id == "vanishing"
         await pilot.press("s")
-        assert world.store.suspended("alice").keys() == {("neural", "relu"),
-                                                         ("neural", "vanishing")}
+        assert world.store.suspended("alice").keys() == {
+            ("neural", "relu"),
+            ("neural", "vanishing"),
+        }
         assert screen.item.ref.card_id == "activations"
 
 
@@ -161,8 +178,7 @@ async def test_nothing_to_practise_stays_home_and_says_why(tmp_path: Path) -> No
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("c", "3")  # compute drill, but no compute cards here
         assert isinstance(app.screen, HomeScreen)
-        assert any("No cards to practise" in n.message
-                   for n in app._notifications)  # noqa: SLF001
+        assert any("No cards to practise" in n.message for n in app._notifications)  # noqa: SLF001
 
 
 # --- profiles -------------------------------------------------------------------------
@@ -198,7 +214,9 @@ async def test_r_renames_a_profile_keeping_its_progress(tmp_path: Path) -> None:
         assert app.profile == "ali"
         options = screen.query_one(OptionList)
         assert [options.get_option_at_index(i).id for i in range(options.option_count)] == [
-            "ali", "bob"]
+            "ali",
+            "bob",
+        ]
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
         assert "ali ·" in app.screen.query_one(TitleBar).info

@@ -56,8 +56,9 @@ async def test_grade_is_stored_with_the_next_due_date(tmp_path: Path) -> None:
 
 async def test_undo_restores_the_previous_state(tmp_path: Path) -> None:
     world = make_world(tmp_path, decks="basics")
-    world.store.record(world.profile, "neural", "relu", "review", 5, NOW.replace(day=1),
-                       date(2026, 3, 1))  # reviewed yesterday: due 2026-03-02 (interval 1)
+    world.store.record(
+        world.profile, "neural", "relu", "review", 5, NOW.replace(day=1), date(2026, 3, 1)
+    )  # reviewed yesterday: due 2026-03-02 (interval 1)
     before = world.store.state(world.profile, "neural", "relu")
     app = world.app(start="review")
     async with app.run_test(size=SIZE) as pilot:
@@ -112,7 +113,9 @@ async def test_an_unusable_compute_card_is_skipped_with_a_notice(tmp_path: Path)
     world = make_world(tmp_path, decks="basics")
     (world.deck_dir / "aaa.toml").write_text(
         '[deck]\nid = "aaa"\nname = "A"\n\n[[cards]]\nid = "unusable"\ntype = "compute"\n'
-        'problem = "conv_output_size"\nparams = { kernel_size = 64 }\n', "utf-8")
+        'problem = "conv_output_size"\nparams = { kernel_size = 64 }\n',
+        "utf-8",
+    )
     app = world.app(start="review")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -194,7 +197,8 @@ async def test_compute_wrong_answer_names_the_mistake(tmp_path: Path) -> None:
         assert screen.suggested == 1
         await pilot.press("0")
     assert [(r.grade, r.answer) for r in world.store.rows(world.profile)] == [
-        (0, "2.5 2; 2.25 1.75")]
+        (0, "2.5 2; 2.25 1.75")
+    ]
 
 
 async def test_unparseable_answer_stays_in_the_box_with_the_message(tmp_path: Path) -> None:
@@ -262,7 +266,8 @@ async def test_the_end_of_the_session_shows_the_summary(tmp_path: Path) -> None:
 
 
 async def test_a_grade_parses_no_deck_and_costs_one_read_plus_the_grade(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The statements behind one grade key, on the progress store and the deck cache."""
     world = make_world(tmp_path, decks="basics")
@@ -292,7 +297,14 @@ async def test_a_grade_parses_no_deck_and_costs_one_read_plus_the_grade(
 
     # The grade: one BEGIN IMMEDIATE … COMMIT that reads the state and the last
     # timestamp and writes the profile, the review row and the card state.
-    assert verbs(store_sql) == ["BEGIN", "INSERT", "SELECT", "SELECT", "INSERT", "INSERT",
-                                "COMMIT"], store_sql
+    assert verbs(store_sql) == [
+        "BEGIN",
+        "INSERT",
+        "SELECT",
+        "SELECT",
+        "INSERT",
+        "INSERT",
+        "COMMIT",
+    ], store_sql
     # The next card's text: the one read, from the parse cache.
     assert verbs(cache_sql) == ["SELECT"], cache_sql

@@ -79,8 +79,9 @@ class TestReview:
         assert snap_compare(world.app(start="review"), terminal_size=size, run_before=answer)
 
     @SIZES
-    def test_compute_wrong_answer(self, snap_compare, tmp_path: Path,
-                                  size: tuple[int, int]) -> None:
+    def test_compute_wrong_answer(
+        self, snap_compare, tmp_path: Path, size: tuple[int, int]
+    ) -> None:
         world = make_world(tmp_path, decks="compute")
 
         async def answer(pilot: Pilot) -> None:

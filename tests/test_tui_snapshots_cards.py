@@ -25,9 +25,17 @@ TODAY = date(2026, 3, 2)
 def with_states(world: World) -> None:
     """A leech (eight lapses, a month ago), a history, a suspended card."""
     for days in range(40, 32, -1):
-        world.store.record(world.profile, "drills", "pool", "review", 1, NOW - timedelta(days),
-                           TODAY - timedelta(days), answer="1 2; 3 4",
-                           duration_ms=1000 * (60 - days))
+        world.store.record(
+            world.profile,
+            "drills",
+            "pool",
+            "review",
+            1,
+            NOW - timedelta(days),
+            TODAY - timedelta(days),
+            answer="1 2; 3 4",
+            duration_ms=1000 * (60 - days),
+        )
     history(world)
     world.store.suspend(world.profile, "neural", "activations", NOW, TODAY)
 

@@ -28,10 +28,11 @@ def plain(renderable: object, width: int = 100) -> str:
 
 
 def test_views_load_rich_but_not_textual() -> None:
-    code = ("import sys, dlcards.views.stats_view, dlcards.views.grids; "
-            "print('textual' in {m.split('.')[0] for m in sys.modules})")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=REPO)
+    code = (
+        "import sys, dlcards.views.stats_view, dlcards.views.grids; "
+        "print('textual' in {m.split('.')[0] for m in sys.modules})"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.stdout.strip() == "False", result.stderr
 
 
@@ -57,8 +58,9 @@ def test_forecast_counts_overdue_today_and_totals() -> None:
 
 def test_gather_agrees_with_stats_json(tmp_path: Path) -> None:
     world = make_world(tmp_path)
-    world.store.record("alice", "neural", "relu", "review", 5, NOW - timedelta(days=1),
-                       TODAY - timedelta(days=1))
+    world.store.record(
+        "alice", "neural", "relu", "review", 5, NOW - timedelta(days=1), TODAY - timedelta(days=1)
+    )
     world.store.record("alice", "neural", "relu", "review", 2, NOW, TODAY)
     world.store.record("alice", "drills", "pool", "review", 4, NOW, TODAY)
     collection = world.collection()
@@ -71,8 +73,14 @@ def test_gather_agrees_with_stats_json(tmp_path: Path) -> None:
     assert titles[0].startswith("compute: ")
     assert titles[1] == "What does ReLU compute, and what is its derivative?"
     page = plain(view.render_stats(data), width=100)
-    for heading in ("Today", "Reviews, last 26 weeks", "Due, next 30 days", "Cards by state",
-                    "Decks", "Hardest 10 cards"):
+    for heading in (
+        "Today",
+        "Reviews, last 26 weeks",
+        "Due, next 30 days",
+        "Cards by state",
+        "Decks",
+        "Hardest 10 cards",
+    ):
         assert heading in page
     one = view.gather(world.store, collection, "alice", TODAY, ("drills",))
     assert one.scope == "Compute Drills" and one.decks == []

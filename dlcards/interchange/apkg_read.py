@@ -47,8 +47,9 @@ class PackageSource:
 
 
 def _broken(path: Path, detail: str) -> UserError:
-    return UserError(f"{path}: not a readable .apkg ({detail})",
-                     "export it again from Anki; nothing was changed")
+    return UserError(
+        f"{path}: not a readable .apkg ({detail})", "export it again from Anki; nothing was changed"
+    )
 
 
 def read_package(path: Path) -> PackageSource:
@@ -59,8 +60,7 @@ def read_package(path: Path) -> PackageSource:
         if member is None:
             raise _broken(path, "no Anki collection inside")
         database = Path(tmp) / "collection.sqlite3"
-        extract_member(path, archive, member, database, Budget(path),
-                       zstd=member.endswith("b"))
+        extract_member(path, archive, member, database, Budget(path), zstd=member.endswith("b"))
         try:
             source = _read_collection(database)
         except sqlite3.DatabaseError as exc:
@@ -92,24 +92,33 @@ def _read_collection(database: Path) -> PackageSource:
             decks, descriptions = _decks_v18(conn)
         else:
             notetypes, decks, descriptions = _legacy(conn)
-        first_deck = dict(conn.execute(
-            "SELECT nid, CASE WHEN odid != 0 THEN odid ELSE did END FROM cards "
-            "ORDER BY nid DESC, ord DESC"
-        ).fetchall())  # dict() keeps the last pair per note: its first card
+        first_deck = dict(
+            conn.execute(
+                "SELECT nid, CASE WHEN odid != 0 THEN odid ELSE did END FROM cards "
+                "ORDER BY nid DESC, ord DESC"
+            ).fetchall()
+        )  # dict() keeps the last pair per note: its first card
         notes: list[RawNote] = []
         deck_names: list[str] = []
         deck_ids: Counter[int] = Counter()
-        for index, (nid, guid, mid, tags, flds) in enumerate(conn.execute(
-                "SELECT id, guid, mid, tags, flds FROM notes ORDER BY id"), start=1):
+        for index, (nid, guid, mid, tags, flds) in enumerate(
+            conn.execute("SELECT id, guid, mid, tags, flds FROM notes ORDER BY id"), start=1
+        ):
             notetype = notetypes.get(mid) or _Notetype("", False, [])
             did = first_deck.get(nid, 0)
             deck_ids[did] += 1
             deck_names.append(decks.get(did, ""))
-            notes.append(RawNote(
-                where=f"note {index}", fields=str(flds).split("\x1f"),
-                field_names=notetype.fields, guid=str(guid) or None,
-                tags=str(tags).split(), notetype=notetype.name, cloze=notetype.cloze,
-            ))
+            notes.append(
+                RawNote(
+                    where=f"note {index}",
+                    fields=str(flds).split("\x1f"),
+                    field_names=notetype.fields,
+                    guid=str(guid) or None,
+                    tags=str(tags).split(),
+                    notetype=notetype.name,
+                    cloze=notetype.cloze,
+                )
+            )
     finally:
         conn.close()
     main = deck_ids.most_common(1)[0][0] if deck_ids else 0
@@ -148,8 +157,11 @@ def _legacy(
     notetypes = {}
     for mid, model in models.items():
         flds = sorted(model.get("flds", []), key=lambda f: f.get("ord", 0))
-        notetypes[int(mid)] = _Notetype(str(model.get("name", "")), model.get("type") == 1,
-                                        [str(f.get("name", "")) for f in flds])
+        notetypes[int(mid)] = _Notetype(
+            str(model.get("name", "")),
+            model.get("type") == 1,
+            [str(f.get("name", "")) for f in flds],
+        )
     names = {int(did): str(d.get("name", "")) for did, d in decks.items()}
     descriptions = {int(did): str(d.get("desc", "")) for did, d in decks.items()}
     return notetypes, names, descriptions
@@ -183,10 +195,10 @@ def _proto(data: bytes) -> dict[int, list[int | bytes]]:
                 length, index = _varint(data, index)
                 if index + length > len(data):
                     raise ValueError("truncated field")
-                value, index = data[index:index + length], index + length
+                value, index = data[index : index + length], index + length
             elif wire in (1, 5):
                 size = 8 if wire == 1 else 4
-                value, index = data[index:index + size], index + size
+                value, index = data[index : index + size], index + size
             else:
                 raise ValueError(f"wire type {wire}")
             out.setdefault(number, []).append(value)

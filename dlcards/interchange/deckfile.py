@@ -20,8 +20,19 @@ from dlcards.errors import UserError
 from dlcards.interchange.notes import Incoming
 
 _CONTENT_KEYS = ("type", "front", "back", "choices", "correct")
-_KEY_ORDER = ("id", "guid", "type", "front", "choices", "correct", "problem", "params", "level",
-              "back", "tags")
+_KEY_ORDER = (
+    "id",
+    "guid",
+    "type",
+    "front",
+    "choices",
+    "correct",
+    "problem",
+    "params",
+    "level",
+    "back",
+    "tags",
+)
 
 
 @dataclass
@@ -60,8 +71,14 @@ def load_existing(path: Path) -> dict[str, Any] | None:
     return tomllib.loads(raw.decode("utf-8"))
 
 
-def merge(existing: dict[str, Any] | None, header: dict[str, Any], incoming: list[Incoming],
-          deck_id: str, *, rename: str | None = None) -> MergeResult:
+def merge(
+    existing: dict[str, Any] | None,
+    header: dict[str, Any],
+    incoming: list[Incoming],
+    deck_id: str,
+    *,
+    rename: str | None = None,
+) -> MergeResult:
     """The deck data after importing ``incoming`` into ``existing`` (or a new ``header`` deck)."""
     from dlcards.deck import content_id
 
@@ -145,8 +162,10 @@ def _kept_reason(old: dict[str, Any], item: Incoming) -> str | None:
     if kind == "compute":
         return f"card '{old.get('id')}' is a compute card in the deck; it was kept as it is"
     if kind == "choice" and item.card.get("type") != "choice":
-        return (f"card '{old.get('id')}' is a choice card in the deck and the file has it as "
-                "plain text; it was kept as it is")
+        return (
+            f"card '{old.get('id')}' is a choice card in the deck and the file has it as "
+            "plain text; it was kept as it is"
+        )
     return None
 
 
@@ -242,8 +261,9 @@ def _pairs(table: dict[str, Any], name: str) -> str:
             lines.append(f"{_literal_key(key)} = {_inline(value)}\n")
         elif all(_plain(v) for v in value.values()):
             # [cards.params] after a [[cards]] header belongs to that card.
-            sections.append(f"[{name}.{_literal_key(key)}]\n"
-                            + "".join(_line(k, v) for k, v in value.items()))
+            sections.append(
+                f"[{name}.{_literal_key(key)}]\n" + "".join(_line(k, v) for k, v in value.items())
+            )
         else:
             sections.append(tomli_w.dumps({name: {key: value}}, multiline_strings=True))
     if run:
@@ -303,8 +323,10 @@ def render(data: dict[str, Any], target: Path) -> bytes:
     try:
         parse_deck(target, raw)
     except DeckError as exc:
-        raise UserError(f"the imported deck would not be valid: {exc.messages[0]}",
-                        "report this; nothing was changed") from exc
+        raise UserError(
+            f"the imported deck would not be valid: {exc.messages[0]}",
+            "report this; nothing was changed",
+        ) from exc
     return raw
 
 
@@ -316,5 +338,6 @@ def write(target: Path, raw: bytes, *, private: bool) -> None:
     try:
         atomic_write_bytes(target, raw, mode=mode)
     except OSError as exc:
-        raise UserError(f"{target}: cannot be written ({exc.strerror})",
-                        "check the folder; nothing was changed") from exc
+        raise UserError(
+            f"{target}: cannot be written ({exc.strerror})", "check the folder; nothing was changed"
+        ) from exc

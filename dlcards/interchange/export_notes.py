@@ -60,15 +60,23 @@ def render_cards(deck_id: str, cards: list[Any], *, instances: int) -> Rendered:
             continue
         if kind == "choice":
             front_md, back_md = _choice_markdown(card)
-            source = {"type": "choice", "front": card.front, "choices": list(card.choices),
-                      "correct": list(card.correct), "back": card.back}
+            source = {
+                "type": "choice",
+                "front": card.front,
+                "choices": list(card.choices),
+                "correct": list(card.correct),
+                "back": card.back,
+            }
         else:
             front_md, back_md = card.front, card.back
             source = {"front": card.front, "back": card.back}
         front, back = to_html(front_md), to_html(back_md)
         guid = card.guid or str(guid_for(deck_id, card.id))
-        out.notes.append(ExportNote(front, back, anki_tags(card.tags), guid, card.id,
-                                    _source(source, front, back)))
+        out.notes.append(
+            ExportNote(
+                front, back, anki_tags(card.tags), guid, card.id, _source(source, front, back)
+            )
+        )
         out.counts[kind] = out.counts.get(kind, 0) + 1
     return out
 
@@ -107,8 +115,9 @@ def _compute(out: Rendered, deck_id: str, card: Any, instances: int) -> None:
         count = 1 if is_fixed(card.problem, card.params) else instances
         notes = []
         for seed in range(count):
-            instance = problem.make_instance(level=levels[seed % len(levels)], seed=seed,
-                                             fixed=card.params)
+            instance = problem.make_instance(
+                level=levels[seed % len(levels)], seed=seed, fixed=card.params
+            )
             prompt = problem.render(instance).to_text()
             expected = problem.expected_text(instance)
             steps = problem.explain(instance)
@@ -120,11 +129,16 @@ def _compute(out: Rendered, deck_id: str, card: Any, instances: int) -> None:
                 parts.append(card.back)
             front, back = to_html(front_md), to_html("\n\n".join(parts))
             instance_id = f"{INSTANCE_PREFIX}{card.id}:{seed}"
-            notes.append(ExportNote(
-                front, back, anki_tags(card.tags),
-                str(guid_for(deck_id, card.id, "instance", seed)), instance_id,
-                _source({"instance_of": card.id, "seed": seed}, front, back),
-            ))
+            notes.append(
+                ExportNote(
+                    front,
+                    back,
+                    anki_tags(card.tags),
+                    str(guid_for(deck_id, card.id, "instance", seed)),
+                    instance_id,
+                    _source({"instance_of": card.id, "seed": seed}, front, back),
+                )
+            )
     except Exception as exc:  # a problem that cannot be generated must not stop the export
         out.skipped.append((card.id, f"compute card could not be generated ({exc})"))
         return

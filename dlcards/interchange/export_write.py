@@ -62,37 +62,61 @@ def _model() -> Any:
 
     hidden = {"collapsed": True, "excludeFromSearch": True}
     return genanki.Model(
-        MODEL_ID, MODEL_NAME,
-        fields=[{"name": "Front"}, {"name": "Back"}, {"name": "dlcards_id", **hidden},
-                {"name": "dlcards_source", **hidden}],
-        templates=[{"name": "Card 1", "qfmt": "{{Front}}",
-                    "afmt": "{{FrontSide}}\n\n<hr id=answer>\n\n{{Back}}"}],
+        MODEL_ID,
+        MODEL_NAME,
+        fields=[
+            {"name": "Front"},
+            {"name": "Back"},
+            {"name": "dlcards_id", **hidden},
+            {"name": "dlcards_source", **hidden},
+        ],
+        templates=[
+            {
+                "name": "Card 1",
+                "qfmt": "{{Front}}",
+                "afmt": "{{FrontSide}}\n\n<hr id=answer>\n\n{{Back}}",
+            }
+        ],
         css=_CSS,
     )
 
 
-def apkg_bytes(notes: list[ExportNote], deck_id: str, deck_name: str, description: str,
-               timestamp: float, marker: dict[str, Any]) -> bytes:
+def apkg_bytes(
+    notes: list[ExportNote],
+    deck_id: str,
+    deck_name: str,
+    description: str,
+    timestamp: float,
+    marker: dict[str, Any],
+) -> bytes:
     """An .apkg holding ``notes`` in one deck; deck id and tags ride in the description."""
     import genanki
 
     model = _model()
     comment = json.dumps(marker, ensure_ascii=False).replace("--", "\\u002d\\u002d")
-    deck = genanki.Deck(anki_deck_id(deck_id), deck_name,
-                        description=f"{description}\n<!-- dlcards {comment} -->".strip())
+    deck = genanki.Deck(
+        anki_deck_id(deck_id),
+        deck_name,
+        description=f"{description}\n<!-- dlcards {comment} -->".strip(),
+    )
     for note in notes:
-        deck.add_note(genanki.Note(
-            model=model, fields=[note.front, note.back, note.card_id, note.source],
-            tags=note.tags, guid=note.guid,
-        ))
+        deck.add_note(
+            genanki.Note(
+                model=model,
+                fields=[note.front, note.back, note.card_id, note.source],
+                tags=note.tags,
+                guid=note.guid,
+            )
+        )
     # genanki's write_to_file leaves its temporary database in /tmp; build the
     # collection in memory instead and zip it ourselves, as it does.
     conn = sqlite3.connect(":memory:")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # genanki's HTML lint; the HTML is ours
-            genanki.Package(deck).write_to_db(conn.cursor(), timestamp,
-                                              itertools.count(int(timestamp * 1000)))
+            genanki.Package(deck).write_to_db(
+                conn.cursor(), timestamp, itertools.count(int(timestamp * 1000))
+            )
         conn.commit()
         database = conn.serialize()
     finally:

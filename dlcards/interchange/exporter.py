@@ -9,8 +9,14 @@ from pathlib import Path
 from dlcards.errors import UserError
 
 EXPORT_FORMATS = ("toml", "tsv", "csv", "apkg")
-_BY_SUFFIX = {".toml": "toml", ".tsv": "tsv", ".txt": "tsv", ".tab": "tsv", ".csv": "csv",
-              ".apkg": "apkg"}
+_BY_SUFFIX = {
+    ".toml": "toml",
+    ".tsv": "tsv",
+    ".txt": "tsv",
+    ".tab": "tsv",
+    ".csv": "csv",
+    ".apkg": "apkg",
+}
 
 
 @dataclass
@@ -25,18 +31,28 @@ class ExportReport:
 def export_format(out: Path, fmt: str | None) -> str:
     if fmt:
         if fmt not in EXPORT_FORMATS:
-            raise UserError(f"unknown export format {fmt!r}",
-                            f"use one of: {', '.join(EXPORT_FORMATS)}")
+            raise UserError(
+                f"unknown export format {fmt!r}", f"use one of: {', '.join(EXPORT_FORMATS)}"
+            )
         return fmt
     found = _BY_SUFFIX.get(out.suffix.lower())
     if found is None:
-        raise UserError(f"cannot tell the format of {out.name} from its extension",
-                        "name it .toml, .tsv, .csv or .apkg, or pass --format")
+        raise UserError(
+            f"cannot tell the format of {out.name} from its extension",
+            "name it .toml, .tsv, .csv or .apkg, or pass --format",
+        )
     return found
 
 
-def export_deck(deck_path: Path, out: Path, *, fmt: str | None = None, force: bool = False,
-                instances: int = 5, now: datetime) -> ExportReport:
+def export_deck(
+    deck_path: Path,
+    out: Path,
+    *,
+    fmt: str | None = None,
+    force: bool = False,
+    instances: int = 5,
+    now: datetime,
+) -> ExportReport:
     """Write the deck at ``deck_path`` to ``out``; an existing file only with ``force``."""
     from dlcards.deck import DeckError, parse_deck
     from dlcards.fileutil import atomic_write_bytes
@@ -52,8 +68,9 @@ def export_deck(deck_path: Path, out: Path, *, fmt: str | None = None, force: bo
     try:
         parsed = parse_deck(deck_path, raw)
     except DeckError as exc:
-        raise UserError(f"cannot export: {exc.messages[0]}",
-                        "fix the deck (dlcards validate) first") from exc
+        raise UserError(
+            f"cannot export: {exc.messages[0]}", "fix the deck (dlcards validate) first"
+        ) from exc
     report = ExportReport(out, fmt)
     if fmt == "toml":
         data = raw  # the deck as written, comments and all
@@ -71,12 +88,17 @@ def export_deck(deck_path: Path, out: Path, *, fmt: str | None = None, force: bo
         if fmt == "apkg":
             marker = {"deck": header.id, "name": header.name, "tags": list(header.tags)}
             data = export_write.apkg_bytes(
-                rendered.notes, header.id, header.name, to_html(header.description or ""),
-                now.timestamp(), marker,
+                rendered.notes,
+                header.id,
+                header.name,
+                to_html(header.description or ""),
+                now.timestamp(),
+                marker,
             )
         else:
-            data = export_write.text_bytes(rendered.notes, header.id, header.name,
-                                           "\t" if fmt == "tsv" else ",")
+            data = export_write.text_bytes(
+                rendered.notes, header.id, header.name, "\t" if fmt == "tsv" else ","
+            )
     try:
         atomic_write_bytes(out, data, mode=0o644)
     except OSError as exc:

@@ -101,7 +101,7 @@ def _code_language(element: Any) -> str:
     code = element.find("code") if element is not None else None
     for name in (code.get("class") or []) if code is not None else []:
         if name.startswith("language-"):
-            return str(name[len("language-"):])
+            return str(name[len("language-") :])
     return ""
 
 
@@ -115,7 +115,10 @@ def _converter() -> Any:
             return "[image]"
 
     return _Converter(
-        heading_style=ATX, bullets="-", newline_style=BACKSLASH, strong_em_symbol="*",
+        heading_style=ATX,
+        bullets="-",
+        newline_style=BACKSLASH,
+        strong_em_symbol="*",
         code_language_callback=_code_language,
     )
 

@@ -18,19 +18,39 @@ from typing import Any
 # should_remove_whitespace_inside/outside in markdownify
 _BLOCK = frozenset({"div", "p", "ul", "ol", "li"})
 _NOFORMAT = frozenset({"code", "kbd", "samp"})
-_INLINE = frozenset({
-    "b", "strong", "i", "em", "code", "kbd", "samp", "sub", "sup", "del", "s", "span", "u",
-    "font", "a",
-})
+_INLINE = frozenset(
+    {
+        "b",
+        "strong",
+        "i",
+        "em",
+        "code",
+        "kbd",
+        "samp",
+        "sub",
+        "sup",
+        "del",
+        "s",
+        "span",
+        "u",
+        "font",
+        "a",
+    }
+)
 # Where each block may sit; elsewhere html.parser and BeautifulSoup reshape the tree
 # in ways not mirrored here.
 _BLOCK_PARENTS = {
-    "div": {"[document]", "div", "li"}, "p": {"[document]", "div", "li"},
-    "ul": {"[document]", "div", "li"}, "ol": {"[document]", "div", "li"}, "li": {"ul", "ol"},
+    "div": {"[document]", "div", "li"},
+    "p": {"[document]", "div", "li"},
+    "ul": {"[document]", "div", "li"},
+    "ol": {"[document]", "div", "li"},
+    "li": {"ul", "ol"},
 }
 _MAX_DEPTH = 40
-_ATTRIBUTES = (r"""(?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*"""
-               r"""(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'=<>`]+))?)*""")
+_ATTRIBUTES = (
+    r"""(?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*"""
+    r"""(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'=<>`]+))?)*"""
+)
 _TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,9})(" + _ATTRIBUTES + r")\s*(/?)>|([^<]+)")
 _ATTRIBUTE = re.compile(
     r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?"""
@@ -79,7 +99,7 @@ def _decode(text: str) -> str | None:
     parts: list[str] = []
     last = 0
     for match in _ENTITY.finditer(text):
-        between = text[last:match.start()]
+        between = text[last : match.start()]
         if "&" in between:
             return None
         parts.append(between)
@@ -286,4 +306,4 @@ def _item(node: _Node, text: str, converter: Any) -> str:
     bullet += " "
     indent = " " * len(bullet)
     text = _LINE.sub(lambda m: indent + m.group(1) if m.group(1) else "", text)
-    return f"{bullet}{text[len(bullet):]}\n"
+    return f"{bullet}{text[len(bullet) :]}\n"

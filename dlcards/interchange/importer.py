@@ -19,8 +19,15 @@ from dlcards.interchange.notes import Incoming, RawNote, convert_note, valid_id
 FORMATS = ("auto", "apkg", "anki-text", "csv", "tsv", "toml")
 Progress = Callable[[int, int], None]
 MARKER = re.compile(r"<!--\s*dlcards\s+(\{[^<>]{0,20000}?\})\s*-->")
-_EXTENSIONS = {".apkg": "apkg", ".colpkg": "apkg", ".toml": "toml", ".csv": "csv",
-               ".tsv": "tsv", ".tab": "tsv", ".txt": "anki-text"}
+_EXTENSIONS = {
+    ".apkg": "apkg",
+    ".colpkg": "apkg",
+    ".toml": "toml",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".txt": "anki-text",
+}
 
 
 @dataclass
@@ -101,8 +108,14 @@ def slug(text: str) -> str:
 
 
 def import_deck(
-    source: Path, *, decks_dir: Path, fmt: str = "auto", deck_id: str | None = None,
-    name: str | None = None, out: Path | None = None, progress: Progress | None = None,
+    source: Path,
+    *,
+    decks_dir: Path,
+    fmt: str = "auto",
+    deck_id: str | None = None,
+    name: str | None = None,
+    out: Path | None = None,
+    progress: Progress | None = None,
     locate: Callable[[str], tuple[Path, bool] | None] | None = None,
 ) -> ImportReport:
     """Read ``source``, merge its cards into the target deck, write it; nothing on error.
@@ -114,8 +127,9 @@ def import_deck(
     """
     fmt = detect_format(source, fmt)
     if deck_id is not None and not valid_id(deck_id):
-        raise UserError(f"invalid deck id {deck_id!r}",
-                        "use 1–128 printable characters without spaces")
+        raise UserError(
+            f"invalid deck id {deck_id!r}", "use 1–128 printable characters without spaces"
+        )
     if fmt == "toml":
         gathered = _from_toml(source)
     else:
@@ -134,8 +148,10 @@ def import_deck(
     if not gathered.incoming:
         reasons = Counter(reason for _, reason in gathered.skipped).most_common(1)
         why = f": {reasons[0][1]} × {reasons[0][0]}" if reasons else ""
-        raise UserError(f"{source}: none of its {len(gathered.skipped)} note(s) can be "
-                        f"imported{why}", "nothing was written")
+        raise UserError(
+            f"{source}: none of its {len(gathered.skipped)} note(s) can be imported{why}",
+            "nothing was written",
+        )
     existing = deckfile.load_existing(target)
     old_text = target.read_text("utf-8") if existing is not None else ""
     if existing is not None and existing["deck"]["id"] != deck_id:
@@ -145,26 +161,42 @@ def import_deck(
         )
     # A first import into a shipped deck's id starts the user's copy from the shipped
     # cards (as editing one does): it updates them, and keeps every other card.
-    base = existing if existing is not None or overrides is None else \
-        deckfile.load_existing(overrides)
+    base = (
+        existing if existing is not None or overrides is None else deckfile.load_existing(overrides)
+    )
     header = {"id": deck_id, "name": name or gathered.name or source.stem, **gathered.header}
-    merged = deckfile.merge(base, header, gathered.incoming, deck_id,
-                            rename=name if base is not None else None)
+    merged = deckfile.merge(
+        base, header, gathered.incoming, deck_id, rename=name if base is not None else None
+    )
     raw = deckfile.render(merged.data, target)
-    changed = existing is None or merged.imported or merged.updated or merged.data["deck"] != \
-        existing["deck"]
+    changed = (
+        existing is None
+        or merged.imported
+        or merged.updated
+        or merged.data["deck"] != existing["deck"]
+    )
     if changed:
         deckfile.write(target, raw, private=target.parent == decks_dir)
     report = ImportReport(
-        target=target, deck_id=deck_id, deck_name=merged.data["deck"]["name"],
-        created=existing is None, fmt=fmt, notes=len(gathered.incoming) + len(gathered.skipped),
-        imported=merged.imported, updated=merged.updated, unchanged=merged.unchanged,
-        skipped=gathered.skipped + merged.skipped, media=gathered.media,
-        remarks=gathered.remarks, written=bool(changed),
+        target=target,
+        deck_id=deck_id,
+        deck_name=merged.data["deck"]["name"],
+        created=existing is None,
+        fmt=fmt,
+        notes=len(gathered.incoming) + len(gathered.skipped),
+        imported=merged.imported,
+        updated=merged.updated,
+        unchanged=merged.unchanged,
+        skipped=gathered.skipped + merged.skipped,
+        media=gathered.media,
+        remarks=gathered.remarks,
+        written=bool(changed),
     )
     if overrides is not None and existing is None:
-        report.remarks.append(f"it overrides the shipped deck '{deck_id}' (delete {target.name} "
-                              "to get the shipped one back)")
+        report.remarks.append(
+            f"it overrides the shipped deck '{deck_id}' (delete {target.name} "
+            "to get the shipped one back)"
+        )
     if changed and existing is not None and deckfile.has_comments(old_text):
         report.remarks.append(f"comments in {target.name} were not kept (the deck was rewritten)")
     return report
@@ -178,8 +210,10 @@ def _from_toml(source: Path) -> _Gathered:
     try:
         parsed = parse_deck(source, raw)
     except DeckError as exc:
-        raise UserError(f"cannot import: {exc.messages[0]}",
-                        "fix the deck (dlcards validate) first; nothing was changed") from exc
+        raise UserError(
+            f"cannot import: {exc.messages[0]}",
+            "fix the deck (dlcards validate) first; nothing was changed",
+        ) from exc
     data = tomllib.loads(raw.decode("utf-8"))
     incoming = []
     for card_data, card in zip(data.get("cards", []), parsed.cards, strict=False):
@@ -216,8 +250,10 @@ def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
     if not notes:
         raise UserError(f"{source}: no notes to import", "check the file; nothing was changed")
     if len(set(deck_names) - {""}) > 1:
-        remarks.append(f"the file holds {len(set(deck_names) - {''})} Anki decks; "
-                       "their cards were imported into one dlcards deck")
+        remarks.append(
+            f"the file holds {len(set(deck_names) - {''})} Anki decks; "
+            "their cards were imported into one dlcards deck"
+        )
     common = Counter(n for n in deck_names if n).most_common(1)
     if common and not gathered.name:
         gathered.name = common[0][0].split("::")[-1].strip() or None

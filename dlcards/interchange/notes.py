@@ -25,8 +25,10 @@ SOURCE_FIELD = "dlcards_source"
 INSTANCE_PREFIX = "compute-instance:"
 _ID_RE = re.compile(r"[^\s\x00-\x1f\x7f]{1,128}")
 _CLOZE_OPEN = re.compile(r"\{\{c(\d{1,3})::")
-_SOURCE_KEYS = {"basic": {"type", "front", "back"},
-                "choice": {"type", "front", "back", "choices", "correct"}}
+_SOURCE_KEYS = {
+    "basic": {"type", "front", "back"},
+    "choice": {"type", "front", "back", "choices", "correct"},
+}
 
 
 @dataclass
@@ -80,12 +82,15 @@ def convert_note(note: RawNote) -> Converted:
     values = dict(zip(names, note.fields, strict=False))
     dlcards_id = _plain_field(values.get(ID_FIELD, ""))
     if dlcards_id.startswith(INSTANCE_PREFIX):
-        return Converted(skipped="a frozen instance of a compute card (dlcards generates "
-                                 "those itself; the compute card stays in its deck)")
+        return Converted(
+            skipped="a frozen instance of a compute card (dlcards generates "
+            "those itself; the compute card stays in its deck)"
+        )
     if dlcards_id and not valid_id(dlcards_id):
         dlcards_id = ""
-    content = [v for n, v in zip(names, note.fields, strict=False)
-               if n not in (ID_FIELD, SOURCE_FIELD)]
+    content = [
+        v for n, v in zip(names, note.fields, strict=False) if n not in (ID_FIELD, SOURCE_FIELD)
+    ]
     if not content:
         return Converted(skipped="no fields")
     occlusion = "image-occlusion" in note.notetype.lower().replace(" ", "-")
@@ -100,8 +105,9 @@ def convert_note(note: RawNote) -> Converted:
             card_id = content_id(restored["front"])
         card = {"id": card_id, **_guid(note.guid), **restored, "tags": list(note.tags)}
         return Converted([Incoming(card, note.where, content[0], _single(content), exact=True)])
-    if note.cloze or (not note.html and _CLOZE_OPEN.search(content[0]) and "cloze" in
-                      note.notetype.lower()):
+    if note.cloze or (
+        not note.html and _CLOZE_OPEN.search(content[0]) and "cloze" in note.notetype.lower()
+    ):
         return _cloze(note, content, dlcards_id)
     front = _markdown(content[0], note.html)
     backs = [_markdown(v, note.html) for v in content[1:]]
@@ -110,8 +116,13 @@ def convert_note(note: RawNote) -> Converted:
         return Converted(skipped="its first field (the front) is empty", media=media)
     back = "\n\n".join(b.markdown for b in backs if b.markdown)
     card_id = dlcards_id or _id(note.guid, front.markdown)
-    card = {"id": card_id, **_guid(note.guid), "front": front.markdown, "back": back,
-            "tags": list(note.tags)}
+    card = {
+        "id": card_id,
+        **_guid(note.guid),
+        "front": front.markdown,
+        "back": back,
+        "tags": list(note.tags),
+    }
     front_html = content[0] if note.html else None
     back_html = _single(content) if note.html else None
     return Converted([Incoming(card, note.where, front_html, back_html)], media=media)
@@ -159,8 +170,11 @@ def _from_source(value: str, content: list[str]) -> dict[str, Any] | None:
     allowed = _SOURCE_KEYS.get(kind) if isinstance(kind, str) else None
     if allowed is None or not set(card) <= allowed or not isinstance(card.get("front"), str):
         return None
-    return {k: card[k] for k in ("type", "front", "back", "choices", "correct") if k in card
-            and not (k == "type" and card[k] == "basic")}
+    return {
+        k: card[k]
+        for k in ("type", "front", "back", "choices", "correct")
+        if k in card and not (k == "type" and card[k] == "basic")
+    }
 
 
 # --- cloze ----------------------------------------------------------------------------
@@ -186,21 +200,23 @@ def _deletions(text: str) -> list[_Deletion] | str:
         close = text.find("}}", match.end())
         if close < 0:
             return "a cloze deletion is not closed with }}"
-        inner = text[match.end():close]
+        inner = text[match.end() : close]
         if "{{c" in inner and _CLOZE_OPEN.search(inner):
             return "it has nested cloze deletions"
         body, _, hint = inner.partition("::")
-        found.append(_Deletion(match.start(), close + 2, int(match.group(1)), body,
-                               hint if hint else None))
+        found.append(
+            _Deletion(match.start(), close + 2, int(match.group(1)), body, hint if hint else None)
+        )
         position = close + 2
 
 
-def _render(text: str, deletions: list[_Deletion], active: int, *, reveal: bool,
-            is_html: bool) -> str:
+def _render(
+    text: str, deletions: list[_Deletion], active: int, *, reveal: bool, is_html: bool
+) -> str:
     parts: list[str] = []
     last = 0
     for d in deletions:
-        parts.append(text[last:d.start])
+        parts.append(text[last : d.start])
         if d.number != active:
             parts.append(d.text)
         elif reveal:
@@ -226,14 +242,21 @@ def _cloze(note: RawNote, content: list[str], dlcards_id: str) -> Converted:
     base = dlcards_id or _id(note.guid, _render(text, deletions, 0, reveal=True, is_html=False))
     out = Converted(media=media)
     for number in numbers:
-        front = _markdown(_render(text, deletions, number, reveal=False, is_html=note.html),
-                          note.html)
-        answer = _markdown(_render(text, deletions, number, reveal=True, is_html=note.html),
-                           note.html)
+        front = _markdown(
+            _render(text, deletions, number, reveal=False, is_html=note.html), note.html
+        )
+        answer = _markdown(
+            _render(text, deletions, number, reveal=True, is_html=note.html), note.html
+        )
         out.media = max(out.media, media + front.media)
         back = "\n\n".join(p for p in (answer.markdown, extra) if p)
         guid = f"{note.guid}-c{number}" if note.guid else None
-        card = {"id": f"{base}-c{number}", **_guid(guid), "front": front.markdown, "back": back,
-                "tags": list(note.tags)}
+        card = {
+            "id": f"{base}-c{number}",
+            **_guid(guid),
+            "front": front.markdown,
+            "back": back,
+            "tags": list(note.tags),
+        }
         out.cards.append(Incoming(card, f"{note.where} (cloze {number})"))
     return out

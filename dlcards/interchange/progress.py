@@ -75,8 +75,14 @@ def export_progress(store: Store, profile: str, out: Path, *, force: bool = Fals
     return count
 
 
-def import_progress(store: Store, profile: str, source: Path, now: datetime, *,
-                    known: set[tuple[str, str]] | None = None) -> ProgressImport:
+def import_progress(
+    store: Store,
+    profile: str,
+    source: Path,
+    now: datetime,
+    *,
+    known: set[tuple[str, str]] | None = None,
+) -> ProgressImport:
     """Merge the rows of ``source`` under ``profile``; on any bad line, nothing changes."""
     with reading(source, "the .jsonl file"):
         handle = open(source, "rb")  # closed by the with below
@@ -115,8 +121,10 @@ def _lines(source: Path, handle: BinaryIO) -> Iterator[tuple[int, str]]:
 
 
 def _bad(source: Path, line: int, why: str) -> UserError:
-    return UserError(f"{source}:{line}: not a dlcards progress row: {why}",
-                     "fix or re-export the file; your progress was not changed")
+    return UserError(
+        f"{source}:{line}: not a dlcards progress row: {why}",
+        "fix or re-export the file; your progress was not changed",
+    )
 
 
 def _read_rows(source: Path, handle: BinaryIO) -> Iterator[tuple[Any, ...]]:
@@ -128,15 +136,21 @@ def _read_rows(source: Path, handle: BinaryIO) -> Iterator[tuple[Any, ...]]:
     except (UserError, ValueError, RecursionError):
         header = None  # not UTF-8, or not JSON: not one of our files at all
     if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise UserError(f"{source}:1: not a dlcards progress file (no header line)",
-                        "export it with 'dlcards progress export'; nothing was changed")
+        raise UserError(
+            f"{source}:1: not a dlcards progress file (no header line)",
+            "export it with 'dlcards progress export'; nothing was changed",
+        )
     version = header.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise UserError(f"{source}:1: unknown progress file version {version!r}",
-                        "export it again; nothing was changed")
+        raise UserError(
+            f"{source}:1: unknown progress file version {version!r}",
+            "export it again; nothing was changed",
+        )
     if version > VERSION:
-        raise UserError(f"{source}: written by a newer dlcards (version {version})",
-                        "upgrade dlcards; nothing was changed")
+        raise UserError(
+            f"{source}: written by a newer dlcards (version {version})",
+            "upgrade dlcards; nothing was changed",
+        )
     batch: list[tuple[int, str]] = []
     for number, text in lines:
         text = text.strip()
@@ -164,8 +178,7 @@ def _decoded(source: Path, batch: list[tuple[int, str]]) -> Iterator[tuple[Any, 
     rows = [_row_canonical(text) for _, text in batch]
     rest = [line for line, row in zip(batch, rows, strict=True) if row is None]
     values: list[Any] | None = None
-    if rest and all(t[0] == "{" and t[-1] == "}" and not _TWO_OBJECTS.search(t)
-                    for _, t in rest):
+    if rest and all(t[0] == "{" and t[-1] == "}" and not _TWO_OBJECTS.search(t) for _, t in rest):
         try:
             values = json.loads("[" + ",".join(t for _, t in rest) + "]")
         except (ValueError, RecursionError):
@@ -217,8 +230,12 @@ def _valid_day(value: Any) -> bool:
 
 
 def _valid_id(value: Any, limit: int = 128) -> bool:
-    return isinstance(value, str) and len(value) <= limit and bool(_ID.fullmatch(value)) \
+    return (
+        isinstance(value, str)
+        and len(value) <= limit
+        and bool(_ID.fullmatch(value))
         and value.isprintable()
+    )
 
 
 def _int(value: Any) -> bool:
@@ -246,10 +263,31 @@ def _row_fast(data: Any) -> tuple[Any, ...] | None:
 
 def _usual(values: tuple[Any, ...]) -> tuple[Any, ...] | None:
     """``values`` (of MERGE_FIELDS) if they make a valid row, else None."""
-    (row_id, deck_id, card_id, ts, day, kind, grade, duration_ms, instance, answer, cancels,
-     repetitions, easiness, interval, due) = values
-    if (type(row_id) is not str or type(deck_id) is not str or type(card_id) is not str
-            or type(ts) is not str or type(day) is not str or kind not in _KINDS):
+    (
+        row_id,
+        deck_id,
+        card_id,
+        ts,
+        day,
+        kind,
+        grade,
+        duration_ms,
+        instance,
+        answer,
+        cancels,
+        repetitions,
+        easiness,
+        interval,
+        due,
+    ) = values
+    if (
+        type(row_id) is not str
+        or type(deck_id) is not str
+        or type(card_id) is not str
+        or type(ts) is not str
+        or type(day) is not str
+        or kind not in _KINDS
+    ):
         return None
     if kind in _GRADED:
         if type(grade) is not int or not 0 <= grade <= 5 or cancels is not None:
@@ -259,14 +297,21 @@ def _usual(values: tuple[Any, ...]) -> tuple[Any, ...] | None:
             return None
     elif grade is not None or cancels is not None:  # suspend, unsuspend, reset: no grade
         return None
-    if not (_valid_id(row_id, 64) and _valid_id(deck_id) and _valid_id(card_id)
-            and _valid_ts(ts) and _valid_day(day) and (due is None or _valid_day(due))):
+    if not (
+        _valid_id(row_id, 64)
+        and _valid_id(deck_id)
+        and _valid_id(card_id)
+        and _valid_ts(ts)
+        and _valid_day(day)
+        and (due is None or _valid_day(due))
+    ):
         return None
     for value in (duration_ms, repetitions, easiness, interval):
         if value is not None and (type(value) is not int or not 0 <= value < 2**53):
             return None
     if (instance is not None and type(instance) is not str) or (
-            answer is not None and type(answer) is not str):
+        answer is not None and type(answer) is not str
+    ):
         return None
     return values
 
@@ -278,11 +323,36 @@ _STR = r'"([^"\\\x00-\x1f]*)"'
 _OPT_STR = r'(?:null|"([^"\\\x00-\x1f]*)")'
 _OPT_INT = r"(?:null|(0|[1-9][0-9]{0,15}))"
 _CANONICAL = re.compile(
-    r'\{"id":' + _STR + r',"deck_id":' + _STR + r',"card_id":' + _STR + r',"ts":' + _STR
-    + r',"study_day":' + _STR + r',"kind":' + _STR + r',"grade":(?:null|([0-5]))'
-    + r',"duration_ms":' + _OPT_INT + r',"instance":' + _OPT_STR + r',"answer":' + _OPT_STR
-    + r',"cancels":' + _OPT_STR + r',"repetitions":' + _OPT_INT + r',"easiness":' + _OPT_INT
-    + r',"interval":' + _OPT_INT + r',"due":' + _OPT_STR + r"\}"
+    r'\{"id":'
+    + _STR
+    + r',"deck_id":'
+    + _STR
+    + r',"card_id":'
+    + _STR
+    + r',"ts":'
+    + _STR
+    + r',"study_day":'
+    + _STR
+    + r',"kind":'
+    + _STR
+    + r',"grade":(?:null|([0-5]))'
+    + r',"duration_ms":'
+    + _OPT_INT
+    + r',"instance":'
+    + _OPT_STR
+    + r',"answer":'
+    + _OPT_STR
+    + r',"cancels":'
+    + _OPT_STR
+    + r',"repetitions":'
+    + _OPT_INT
+    + r',"easiness":'
+    + _OPT_INT
+    + r',"interval":'
+    + _OPT_INT
+    + r',"due":'
+    + _OPT_STR
+    + r"\}"
 )
 _INT_GROUPS = (6, 7, 11, 12, 13)
 
@@ -312,8 +382,11 @@ def _row_checked(source: Path, number: int, data: Any) -> tuple[Any, ...]:
     if not _valid_id(data["deck_id"]) or not _valid_id(data["card_id"]):
         raise _bad(source, number, "'deck_id' or 'card_id' is not a valid id")
     due = data.get("due")
-    if not _valid_ts(data["ts"]) or not _valid_day(data["study_day"]) or (
-            due is not None and not _valid_day(due)):
+    if (
+        not _valid_ts(data["ts"])
+        or not _valid_day(data["study_day"])
+        or (due is not None and not _valid_day(due))
+    ):
         raise _bad(source, number, "'ts', 'study_day' or 'due' is not a valid time")
     kind, grade, cancels = data["kind"], data.get("grade"), data.get("cancels")
     if kind not in ROW_KINDS:

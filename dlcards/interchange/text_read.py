@@ -21,8 +21,7 @@ from dlcards.fileutil import reading
 from dlcards.interchange.limits import MAX_UNCOMPRESSED
 from dlcards.interchange.notes import ID_FIELD, RawNote
 
-SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|",
-              "colon": ":"}
+SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|", "colon": ":"}
 # Anki guesses the separator as the first of these found in the first 8 KiB.
 _SNIFF_ORDER = ("\t", "|", ";", ":", ",", " ")
 _HTML_GUESS = re.compile(
@@ -31,8 +30,17 @@ _HTML_GUESS = re.compile(
 )
 _FRONT_NAMES = {"front", "question", "q", "term", "prompt", "text"}
 _BACK_NAMES = {"back", "answer", "a", "definition", "response", "back extra", "extra"}
-_META_NAMES = {"tags": "tags", "tag": "tags", "guid": "guid", "id": "id", ID_FIELD: "id",
-               "dlcards id": "id", "deck": "deck", "notetype": "notetype", "note type": "notetype"}
+_META_NAMES = {
+    "tags": "tags",
+    "tag": "tags",
+    "guid": "guid",
+    "id": "id",
+    ID_FIELD: "id",
+    "dlcards id": "id",
+    "deck": "deck",
+    "notetype": "notetype",
+    "note type": "notetype",
+}
 
 
 @dataclass
@@ -73,8 +81,10 @@ def read_bytes(path: Path) -> bytes:
     with reading(path):
         size = path.stat().st_size
         if size > MAX_UNCOMPRESSED:
-            raise UserError(f"{path}: refused: larger than {MAX_UNCOMPRESSED // 2**20} MB",
-                            "split the file; nothing was changed")
+            raise UserError(
+                f"{path}: refused: larger than {MAX_UNCOMPRESSED // 2**20} MB",
+                "split the file; nothing was changed",
+            )
         return path.read_bytes()
 
 
@@ -88,8 +98,10 @@ def read_text(path: Path, fmt: str) -> TextSource:
     text = decode(path, read_bytes(path))
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        raise UserError(f"{path}:{line}: contains a NUL byte: not a text export",
-                        "check the file; nothing was changed")
+        raise UserError(
+            f"{path}:{line}: contains a NUL byte: not a text export",
+            "check the file; nothing was changed",
+        )
     text = text.replace("\r\n", "\n")
     header, body = _parse_header(text)
     if header.separator is None:
@@ -111,8 +123,11 @@ def read_text(path: Path, fmt: str) -> TextSource:
         rows = rows[1:]
     roles = _roles(header, labels, plain_table)
     if header.html is None:
-        header.html = False if plain_table else any(
-            _HTML_GUESS.search(value) for _, row in rows[:200] for value in row)
+        header.html = (
+            False
+            if plain_table
+            else any(_HTML_GUESS.search(value) for _, row in rows[:200] for value in row)
+        )
     too_wide = False
     for line, row in rows:
         if not any(v.strip() for v in row):
@@ -126,8 +141,10 @@ def read_text(path: Path, fmt: str) -> TextSource:
     if header.deck:
         source.deck_names.append(header.deck)
     if too_wide:
-        source.warnings.append("columns after the third were ignored (a plain table without a "
-                               "header row is read as front, back, tags)")
+        source.warnings.append(
+            "columns after the third were ignored (a plain table without a "
+            "header row is read as front, back, tags)"
+        )
     return source
 
 
@@ -177,8 +194,13 @@ def _header_value(header: _Header, key: str, value: str) -> None:
     elif key == "dlcards deck":
         header.dlcards_deck = value.strip() or None
     elif key.endswith(" column"):
-        role = {"tags column": "tags", "guid column": "guid", "deck column": "deck",
-                "notetype column": "notetype", "dlcards id column": "id"}.get(key)
+        role = {
+            "tags column": "tags",
+            "guid column": "guid",
+            "deck column": "deck",
+            "notetype column": "notetype",
+            "dlcards id column": "id",
+        }.get(key)
         if role and value.strip().isdigit() and int(value.strip()) > 0:
             header.meta[role] = int(value.strip())
 
@@ -212,8 +234,10 @@ def _records(path: Path, body: str, header: _Header) -> Iterator[tuple[int, list
         reason = str(exc)
         if "unexpected end of data" in reason:
             reason = "a quoted field is not closed (the file looks truncated)"
-        raise UserError(f"{path}:{state['first']}: cannot read this record ({reason})",
-                        "fix the file or export it again; nothing was changed") from exc
+        raise UserError(
+            f"{path}:{state['first']}: cannot read this record ({reason})",
+            "fix the file or export it again; nothing was changed",
+        ) from exc
 
 
 def _is_header_row(row: list[str]) -> bool:
@@ -234,8 +258,15 @@ def _roles(header: _Header, labels: list[str], plain_table: bool) -> dict[str, i
     return roles
 
 
-def _note(path: Path, line: int, row: list[str], header: _Header, roles: dict[str, int],
-          labels: list[str], positional: bool) -> tuple[RawNote, bool]:
+def _note(
+    path: Path,
+    line: int,
+    row: list[str],
+    header: _Header,
+    roles: dict[str, int],
+    labels: list[str],
+    positional: bool,
+) -> tuple[RawNote, bool]:
     meta_columns = set(roles.values())
 
     def cell(role: str) -> str:
@@ -263,7 +294,13 @@ def _note(path: Path, line: int, row: list[str], header: _Header, roles: dict[st
     tags = list(dict.fromkeys([*header.tags, *cell("tags").split()]))
     guid = cell("guid").strip() or None
     note = RawNote(
-        where=f"line {line}", fields=fields, field_names=names, guid=guid, tags=tags,
-        notetype=notetype, cloze="cloze" in notetype.lower(), html=bool(header.html),
+        where=f"line {line}",
+        fields=fields,
+        field_names=names,
+        guid=guid,
+        tags=tags,
+        notetype=notetype,
+        cloze="cloze" in notetype.lower(),
+        html=bool(header.html),
     )
     return note, extra

@@ -19,28 +19,65 @@ if TYPE_CHECKING:
     from dlcards.problems.base import Problem
 
 __all__ = [
-    "PROBLEM_NAMES", "AnswerError", "Grid", "Instance", "Problem", "Rendered", "Verdict",
-    "check_card_params", "get_problem", "is_fixed", "reachable_levels",
+    "PROBLEM_NAMES",
+    "AnswerError",
+    "Grid",
+    "Instance",
+    "Problem",
+    "Rendered",
+    "Verdict",
+    "check_card_params",
+    "get_problem",
+    "is_fixed",
+    "reachable_levels",
 ]
 
 PROBLEM_NAMES: tuple[str, ...] = (
-    "conv_output_size", "conv2d", "conv1d_shared_weights", "pool2d", "receptive_field",
-    "layer_params", "matmul_shape", "dense_forward", "neuron_output", "logic_gate",
-    "activation", "softmax", "cross_entropy", "softmax_ce_grad", "sgd_step", "momentum_step",
-    "adam_step", "lr_schedule", "batchnorm_forward", "dropout_scale", "update_ratio",
+    "conv_output_size",
+    "conv2d",
+    "conv1d_shared_weights",
+    "pool2d",
+    "receptive_field",
+    "layer_params",
+    "matmul_shape",
+    "dense_forward",
+    "neuron_output",
+    "logic_gate",
+    "activation",
+    "softmax",
+    "cross_entropy",
+    "softmax_ce_grad",
+    "sgd_step",
+    "momentum_step",
+    "adam_step",
+    "lr_schedule",
+    "batchnorm_forward",
+    "dropout_scale",
+    "update_ratio",
 )
 
 # name -> module under dlcards.problems holding a Problem subclass of that name
 _MODULES: dict[str, str] = {
-    "conv_output_size": "sizes", "receptive_field": "sizes",
-    "layer_params": "counting", "matmul_shape": "counting",
-    "conv2d": "conv", "conv1d_shared_weights": "conv", "pool2d": "pooling",
-    "dense_forward": "neurons", "neuron_output": "neurons", "logic_gate": "gates",
+    "conv_output_size": "sizes",
+    "receptive_field": "sizes",
+    "layer_params": "counting",
+    "matmul_shape": "counting",
+    "conv2d": "conv",
+    "conv1d_shared_weights": "conv",
+    "pool2d": "pooling",
+    "dense_forward": "neurons",
+    "neuron_output": "neurons",
+    "logic_gate": "gates",
     "activation": "activations",
-    "softmax": "softmax", "cross_entropy": "losses", "softmax_ce_grad": "losses",
-    "sgd_step": "sgd", "momentum_step": "sgd", "adam_step": "adam",
+    "softmax": "softmax",
+    "cross_entropy": "losses",
+    "softmax_ce_grad": "losses",
+    "sgd_step": "sgd",
+    "momentum_step": "sgd",
+    "adam_step": "adam",
     "lr_schedule": "schedules",
-    "batchnorm_forward": "regularization", "dropout_scale": "regularization",
+    "batchnorm_forward": "regularization",
+    "dropout_scale": "regularization",
     "update_ratio": "regularization",
 }
 _LOADED: dict[str, Problem] = {}
@@ -63,8 +100,9 @@ def _suggest(word: str, options: list[str] | tuple[str, ...]) -> str:
 
 
 def _unknown_problem(problem: str) -> str:
-    return (f"unknown problem '{problem}' (known: {', '.join(PROBLEM_NAMES)})"
-            + _suggest(problem, PROBLEM_NAMES))
+    return f"unknown problem '{problem}' (known: {', '.join(PROBLEM_NAMES)})" + _suggest(
+        problem, PROBLEM_NAMES
+    )
 
 
 def check_card_params(problem: str, params: dict | None, level: int | None) -> list[str]:
@@ -87,16 +125,21 @@ def check_card_params(problem: str, params: dict | None, level: int | None) -> l
     names = [p.name for p in spec.params]
     for key, value in params.items():
         if key not in spec.by_name:
-            messages.append(f"unknown param '{key}' for {problem} (expected: {', '.join(names)})"
-                            + _suggest(key, names))
+            messages.append(
+                f"unknown param '{key}' for {problem} (expected: {', '.join(names)})"
+                + _suggest(key, names)
+            )
         else:
             messages.extend(check_param(spec.by_name[key], value))
     if messages:
         return messages  # the rules below read the values: only once each has its type
     applies = spec.applies(params)
     if applies is not None:
-        messages.extend(f"params.{key} does not apply to this {problem} card "
-                        f"(it uses: {', '.join(applies)})" for key in params if key not in applies)
+        messages.extend(
+            f"params.{key} does not apply to this {problem} card (it uses: {', '.join(applies)})"
+            for key in params
+            if key not in applies
+        )
     return messages or spec.cross(params)
 
 

@@ -35,16 +35,24 @@ def adam_trace(params: dict[str, Any]) -> list[tuple[float, float, float, int]]:
     x, m, v, t = float(params["param"]), float(params["m"]), float(params["v"]), params["t"]
     out = []
     for g in _grads(params):
-        x_a, m_a, v_a = K.adam_step(x, g, m, v, t, params["lr"], tuple(params["betas"]),
-                                   params["eps"])
+        x_a, m_a, v_a = K.adam_step(
+            x, g, m, v, t, params["lr"], tuple(params["betas"]), params["eps"]
+        )
         x, m, v = float(x_a), float(m_a), float(v_a)
         out.append((x, m, v, t))
         t += 1
     return out
 
 
-def adam_variant(params: dict[str, Any], *, correct: bool = True, root: bool = True,
-                 sign: float = 1.0, steps: int | None = None, swap: bool = False) -> float:
+def adam_variant(
+    params: dict[str, Any],
+    *,
+    correct: bool = True,
+    root: bool = True,
+    sign: float = 1.0,
+    steps: int | None = None,
+    swap: bool = False,
+) -> float:
     """x after the steps under a mistaken reading of the update (not the reference)."""
     b1, b2 = params["betas"]
     x, m, v, t = float(params["param"]), float(params["m"]), float(params["v"]), params["t"]
@@ -96,23 +104,34 @@ class AdamStep(Problem):
         b1, b2 = params["betas"]
         grads = _grads(params)
         t = params["t"]
-        setting = (f"β₁ = {num(b1)}, β₂ = {num(b2)}, ε = {sci(params['eps'])}"
-                   + (": PyTorch's defaults" if [b1, b2] == [0.9, 0.999]
-                      and params["eps"] == 1e-8 else ""))
-        start = (f"from m = v = 0 at t = {t}" if params["m"] == params["v"] == 0 else
-                 f"at step t = {t}, from the moments m = {num(params['m'], 10)} and "
-                 f"v = {num(params['v'], 10)} left by the earlier steps")
+        setting = f"β₁ = {num(b1)}, β₂ = {num(b2)}, ε = {sci(params['eps'])}" + (
+            ": PyTorch's defaults" if [b1, b2] == [0.9, 0.999] and params["eps"] == 1e-8 else ""
+        )
+        start = (
+            f"from m = v = 0 at t = {t}"
+            if params["m"] == params["v"] == 0
+            else f"at step t = {t}, from the moments m = {num(params['m'], 10)} and "
+            f"v = {num(params['v'], 10)} left by the earlier steps"
+        )
         if len(grads) == 1:
-            what = f"One Adam step ({setting}) {start}: x = {num(params['param'])}, gradient " \
-                   f"g = {num(grads[0])}, learning rate η = {num(params['lr'])}."
+            what = (
+                f"One Adam step ({setting}) {start}: x = {num(params['param'])}, gradient "
+                f"g = {num(grads[0])}, learning rate η = {num(params['lr'])}."
+            )
         else:
             same = len(set(grads)) == 1
-            gtext = (f"the gradient is {num(grads[0])} at every step" if same else
-                     "the gradients are " + ", ".join(num(g) for g in grads))
-            what = (f"{plural(len(grads), 'Adam step')} ({setting}) {start}: "
-                    f"x = {num(params['param'])}, η = {num(params['lr'])}, and {gtext}.")
-        text = what + f" What is x after {'the step' if len(grads) == 1 else 'them'}? " \
-                      "Give 6 decimals."
+            gtext = (
+                f"the gradient is {num(grads[0])} at every step"
+                if same
+                else "the gradients are " + ", ".join(num(g) for g in grads)
+            )
+            what = (
+                f"{plural(len(grads), 'Adam step')} ({setting}) {start}: "
+                f"x = {num(params['param'])}, η = {num(params['lr'])}, and {gtext}."
+            )
+        text = (
+            what + f" What is x after {'the step' if len(grads) == 1 else 'them'}? Give 6 decimals."
+        )
         return text, [], self._constants(params)
 
     def _constants(self, params: dict[str, Any]) -> list[str]:
@@ -122,8 +141,10 @@ class AdamStep(Problem):
             return []
         out = []
         for _, _, v, t in trace:
-            out += [f"1 − β₁{_sup(t)} = {num(1 - b1**t, 8)}",
-                    f"1 − β₂{_sup(t)} = {num(1 - b2**t, 8)}"]
+            out += [
+                f"1 − β₁{_sup(t)} = {num(1 - b1**t, 8)}",
+                f"1 − β₂{_sup(t)} = {num(1 - b2**t, 8)}",
+            ]
             if params["t"] > 1:
                 out.append(sqrt_const(v / (1 - b2**t), 6))
         return out
@@ -131,8 +152,10 @@ class AdamStep(Problem):
     def steps(self, params: dict[str, Any]) -> list[str]:
         b1, b2 = params["betas"]
         eps = params["eps"]
-        out = ["m ← β₁·m + (1 − β₁)·g;  v ← β₂·v + (1 − β₂)·g²;  m̂ = m / (1 − β₁ᵗ);  "
-               "v̂ = v / (1 − β₂ᵗ);  x ← x − η·m̂ / (√v̂ + ε)."]
+        out = [
+            "m ← β₁·m + (1 − β₁)·g;  v ← β₂·v + (1 − β₂)·g²;  m̂ = m / (1 − β₁ᵗ);  "
+            "v̂ = v / (1 − β₂ᵗ);  x ← x − η·m̂ / (√v̂ + ε)."
+        ]
         x, m, v = float(params["param"]), float(params["m"]), float(params["v"])
         for g, (x_new, m_new, v_new, t) in zip(_grads(params), adam_trace(params), strict=True):
             m_hat, v_hat = m_new / (1 - b1**t), v_new / (1 - b2**t)
@@ -141,28 +164,41 @@ class AdamStep(Problem):
                 f"{num(m_new, 8)}; v = {num(b2)}·{num(v, 10)} + {num(1 - b2, 8)}·{paren(g)}² = "
                 f"{num(v_new, 10)}; m̂ = {num(m_hat, 6)}, v̂ = {num(v_hat, 6)}; x = {num(x, 8)} − "
                 f"{num(params['lr'])}·{paren(m_hat, 6)} / ({num(math.sqrt(v_hat), 6)} + "
-                f"{sci(eps)}) = {num(x_new, 8)}.")
+                f"{sci(eps)}) = {num(x_new, 8)}."
+            )
             x, m, v = x_new, m_new, v_new
         if params["t"] == 1 and params["m"] == params["v"] == 0:
             same = len(set(_grads(params))) == 1
-            out.append("On the first step from zero, m̂ = g and v̂ = g², so the step is "
-                       "η·g/|g|: Adam's first step has size η whatever the gradient's scale."
-                       + (" With the same gradient at every step, bias correction keeps m̂ = g "
-                          "and v̂ = g², so every step has size η." if same and
-                          len(_grads(params)) > 1 else ""))
+            out.append(
+                "On the first step from zero, m̂ = g and v̂ = g², so the step is "
+                "η·g/|g|: Adam's first step has size η whatever the gradient's scale."
+                + (
+                    " With the same gradient at every step, bias correction keeps m̂ = g "
+                    "and v̂ = g², so every step has size η."
+                    if same and len(_grads(params)) > 1
+                    else ""
+                )
+            )
         return out
 
     def mistakes(self, params: dict[str, Any]) -> Mistakes:
-        yield ("Looks like you skipped the bias correction (m̂ = m/(1 − β₁ᵗ), "
-               "v̂ = v/(1 − β₂ᵗ))."), lambda: adam_variant(params, correct=False)
-        yield "Looks like you divided by v̂ instead of √v̂.", lambda: adam_variant(
-            params, root=False)
-        yield "Flipped gradient sign: Adam steps against m̂.", lambda: adam_variant(
-            params, sign=-1.0)
-        yield "Looks like you swapped β and 1 − β in the moment updates.", lambda: adam_variant(
-            params, swap=True)
-        yield "That is a plain SGD step (x − η·g); Adam divides by √v̂.", lambda: (
-            float(params["param"]) - params["lr"] * sum(_grads(params)))
+        yield (
+            ("Looks like you skipped the bias correction (m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ))."),
+            lambda: adam_variant(params, correct=False),
+        )
+        yield "Looks like you divided by v̂ instead of √v̂.", lambda: adam_variant(params, root=False)
+        yield (
+            "Flipped gradient sign: Adam steps against m̂.",
+            lambda: adam_variant(params, sign=-1.0),
+        )
+        yield (
+            "Looks like you swapped β and 1 − β in the moment updates.",
+            lambda: adam_variant(params, swap=True),
+        )
+        yield (
+            "That is a plain SGD step (x − η·g); Adam divides by √v̂.",
+            lambda: float(params["param"]) - params["lr"] * sum(_grads(params)),
+        )
         if len(_grads(params)) > 1:
             yield "Looks like you stopped after one step.", lambda: adam_variant(params, steps=1)
 

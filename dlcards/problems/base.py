@@ -145,8 +145,9 @@ class Problem:
         lower = [lv for lv in self.levels if lv <= level]
         return max(lower) if lower else min(self.levels)
 
-    def make_instance(self, *, level: int, seed: int | None,
-                      fixed: dict[str, Any] | None = None) -> Instance:
+    def make_instance(
+        self, *, level: int, seed: int | None, fixed: dict[str, Any] | None = None
+    ) -> Instance:
         """A fixed instance (complete params, seed ignored) or a seeded draw."""
         pinned = dict(fixed or {})
         errors = check_card_params(self.name, pinned, None)
@@ -157,8 +158,10 @@ class Problem:
             return Instance(self.name, level, None, jsonable(self.complete(pinned)))
         if seed is None:
             missing = [n for n in self.spec.required(pinned) if n not in pinned]
-            raise ValueError(f"{self.name}: params are incomplete (missing {', '.join(missing)}); "
-                             "a seed is needed to draw them")
+            raise ValueError(
+                f"{self.name}: params are incomplete (missing {', '.join(missing)}); "
+                "a seed is needed to draw them"
+            )
         rng = np.random.default_rng(seed)
         fallback = None
         for _ in range(MAX_ATTEMPTS):
@@ -175,8 +178,10 @@ class Problem:
             fallback = fallback or params
         if fallback is not None:  # pinned values the hand-computable filter dislikes
             return Instance(self.name, level, seed, fallback)
-        raise ValueError(f"could not draw a {self.name} instance at level {level} "
-                         f"with the pinned params {sorted(pinned)}")
+        raise ValueError(
+            f"could not draw a {self.name} instance at level {level} "
+            f"with the pinned params {sorted(pinned)}"
+        )
 
     def render(self, inst: Instance) -> Rendered:
         text, grids, constants = self.question(inst.params)
@@ -217,8 +222,9 @@ class Problem:
         if status == "correct":
             fast = seconds is not None and seconds <= FAST_SECONDS
             return Verdict("correct", 5 if fast else 4, expected, message, None)
-        mistake = next((d for d, v in self._mistakes(inst.params, kind, want) if kind.same(got, v)),
-                       None)
+        mistake = next(
+            (d for d, v in self._mistakes(inst.params, kind, want) if kind.same(got, v)), None
+        )
         return Verdict(status, 2 if status == "close" else 1, expected, message, mistake)
 
     def preview(self, inst: Instance, answer: str) -> Grid | str | None:

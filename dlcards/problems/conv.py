@@ -28,8 +28,9 @@ from dlcards.problems.fmt import dot_text, grid, num, nums, plural, signed
 from dlcards.problems.kinds import Array, Kind
 
 
-def _conv(x: Any, w: Any, bias: float = 0, stride: Any = 1, padding: Any = 0,
-          dilation: Any = 1) -> np.ndarray:
+def _conv(
+    x: Any, w: Any, bias: float = 0, stride: Any = 1, padding: Any = 0, dilation: Any = 1
+) -> np.ndarray:
     """Single-channel 2-D cross-correlation through the kernel module."""
     x4 = np.asarray(x, dtype=float)[None, None]
     w4 = np.asarray(w, dtype=float)[None, None]
@@ -42,8 +43,11 @@ def _padded(x: np.ndarray, pad: tuple[int, int]) -> np.ndarray:
 
 def _window_sum(xp: np.ndarray, w: np.ndarray, r: int, c: int, d: int, bias: float) -> str:
     """``1·1 + 2·0 + … + b = value`` for the window whose top-left tap is (r, c)."""
-    taps = [(float(xp[r + i * d, c + j * d]), float(w[i, j]))
-            for i in range(w.shape[0]) for j in range(w.shape[1])]
+    taps = [
+        (float(xp[r + i * d, c + j * d]), float(w[i, j]))
+        for i in range(w.shape[0])
+        for j in range(w.shape[1])
+    ]
     total = sum(a * b for a, b in taps) + bias
     text = dot_text([a for a, _ in taps], [b for _, b in taps])
     return text + (signed(bias) if bias else "") + f" = {num(total)}"
@@ -55,20 +59,39 @@ def _matrix_text(a: np.ndarray) -> str:
 
 def _common_mistakes(params: dict[str, Any], run: Any, what: str) -> Mistakes:
     """Mistakes shared by conv2d and the 1-D filter; ``run(**changes)`` recomputes."""
-    yield (f"Looks like you flipped the {what} (true convolution). Deep-learning "
-           f"'convolution' is cross-correlation: the {what} is used as written."), lambda: run(
-        flip=True)
+    yield (
+        (
+            f"Looks like you flipped the {what} (true convolution). Deep-learning "
+            f"'convolution' is cross-correlation: the {what} is used as written."
+        ),
+        lambda: run(flip=True),
+    )
     if params["padding"]:
-        yield (f"Looks like you forgot the padding ({plural(params['padding'], 'zero')} on each "
-               "side)."), lambda: run(padding=0)
+        yield (
+            (
+                f"Looks like you forgot the padding ({plural(params['padding'], 'zero')} on each "
+                "side)."
+            ),
+            lambda: run(padding=0),
+        )
     if params["stride"] > 1:
-        yield (f"Looks like you ignored the stride ({params['stride']}): the window moves "
-               f"{params['stride']} steps at a time."), lambda: run(stride=1)
+        yield (
+            (
+                f"Looks like you ignored the stride ({params['stride']}): the window moves "
+                f"{params['stride']} steps at a time."
+            ),
+            lambda: run(stride=1),
+        )
     if params["bias"]:
         yield f"Looks like you forgot the bias ({num(params['bias'])}).", lambda: run(bias=0)
     if params.get("dilation", 1) > 1:
-        yield (f"Looks like you ignored the dilation ({params['dilation']}): the kernel taps "
-               f"are {params['dilation']} apart."), lambda: run(dilation=1)
+        yield (
+            (
+                f"Looks like you ignored the dilation ({params['dilation']}): the kernel taps "
+                f"are {params['dilation']} apart."
+            ),
+            lambda: run(dilation=1),
+        )
 
 
 class Conv2d(Problem):
@@ -102,23 +125,33 @@ class Conv2d(Problem):
         return (1 if level == 1 else 4) <= out.size <= (4 if level == 1 else 9)
 
     def solve(self, params: dict[str, Any]) -> np.ndarray:
-        return _conv(params["x"], params["weight"], params["bias"], params["stride"],
-                     params["padding"], params["dilation"])
+        return _conv(
+            params["x"],
+            params["weight"],
+            params["bias"],
+            params["stride"],
+            params["padding"],
+            params["dilation"],
+        )
 
     def kind(self, params: dict[str, Any], want: Any) -> Kind:
         return Array(want.shape, reveal=False)
 
     def question(self, params: dict[str, Any]) -> tuple[str, list[Grid], list[str]]:
         w = np.asarray(params["weight"])
-        setup = [f"stride {params['stride']}",
-                 f"padding {params['padding']}" if params["padding"] else "no padding"]
+        setup = [
+            f"stride {params['stride']}",
+            f"padding {params['padding']}" if params["padding"] else "no padding",
+        ]
         if params["dilation"] != 1:
             setup.append(f"dilation {params['dilation']}")
         if params["bias"]:
             setup.append(f"bias {num(params['bias'])}")
-        text = (f"Slide the {w.shape[0]}×{w.shape[1]} kernel over the input x "
-                f"(cross-correlation, as in PyTorch: the kernel is not flipped), "
-                f"{', '.join(setup)}. What is the output?")
+        text = (
+            f"Slide the {w.shape[0]}×{w.shape[1]} kernel over the input x "
+            f"(cross-correlation, as in PyTorch: the kernel is not flipped), "
+            f"{', '.join(setup)}. What is the output?"
+        )
         return text, [grid("input x", params["x"]), grid("kernel", w)], []
 
     def steps(self, params: dict[str, Any]) -> list[str]:
@@ -126,20 +159,30 @@ class Conv2d(Problem):
         s, p, d, b = params["stride"], params["padding"], params["dilation"], params["bias"]
         out = self.solve(params)
         (kh, kw), (h, wd) = w.shape, x.shape
-        size = (f"Output size: ⌊({h} + 2·{p} − {d}·({kh} − 1) − 1) / {s}⌋ + 1 = {out.shape[0]} "
-                f"rows and {out.shape[1]} columns.")
+        size = (
+            f"Output size: ⌊({h} + 2·{p} − {d}·({kh} − 1) − 1) / {s}⌋ + 1 = {out.shape[0]} "
+            f"rows and {out.shape[1]} columns."
+        )
         steps = [size]
         if p:
-            steps.append(f"Pad x with {plural(p, 'ring')} of zeros: it becomes "
-                         f"{h + 2 * p}×{wd + 2 * p}.")
+            steps.append(
+                f"Pad x with {plural(p, 'ring')} of zeros: it becomes {h + 2 * p}×{wd + 2 * p}."
+            )
         where = "the padded input" if p else "x"
-        taps = (f"the kernel taps, {d} apart, over a {d * (kh - 1) + 1}×{d * (kw - 1) + 1} area"
-                if d > 1 else f"a {kh}×{kw} window")
-        steps.append(f"Top-left output: {taps} at the top-left of {where}, times the kernel "
-                     f"entry by entry, summed{' plus the bias' if b else ''}: "
-                     f"{_window_sum(_padded(x, (p, p)), w, 0, 0, d, b)}.")
-        steps.append(f"Each next output moves the window {plural(s, 'column')} right; each next "
-                     f"row of outputs moves it {plural(s, 'row')} down.")
+        taps = (
+            f"the kernel taps, {d} apart, over a {d * (kh - 1) + 1}×{d * (kw - 1) + 1} area"
+            if d > 1
+            else f"a {kh}×{kw} window"
+        )
+        steps.append(
+            f"Top-left output: {taps} at the top-left of {where}, times the kernel "
+            f"entry by entry, summed{' plus the bias' if b else ''}: "
+            f"{_window_sum(_padded(x, (p, p)), w, 0, 0, d, b)}."
+        )
+        steps.append(
+            f"Each next output moves the window {plural(s, 'column')} right; each next "
+            f"row of outputs moves it {plural(s, 'row')} down."
+        )
         steps.append(f"All outputs: {_matrix_text(out)}.")
         return steps
 
@@ -147,8 +190,14 @@ class Conv2d(Problem):
         def run(flip: bool = False, **change: Any) -> np.ndarray:
             q = params | change
             w = np.asarray(q["weight"])
-            return _conv(q["x"], w[::-1, ::-1] if flip else w, q["bias"], q["stride"],
-                         q["padding"], q["dilation"])
+            return _conv(
+                q["x"],
+                w[::-1, ::-1] if flip else w,
+                q["bias"],
+                q["stride"],
+                q["padding"],
+                q["dilation"],
+            )
 
         return _common_mistakes(params, run, "kernel")
 
@@ -160,8 +209,7 @@ class Conv1dSharedWeights(Problem):
         taps = 3 if level < 3 else pick.one([2, 3, 4])
         length = pick.one({1: [5, 6, 7], 2: [7, 8, 9], 3: [6, 7, 8]}[level])
         pick.get("x", lambda: pick.ints(0 if level == 1 else -3, 9, length))
-        pick.get("weight", lambda: pick.ints(-1, 1, taps) if level < 3 else
-                 pick.ints(-2, 2, taps))
+        pick.get("weight", lambda: pick.ints(-1, 1, taps) if level < 3 else pick.ints(-2, 2, taps))
         if level >= 2:
             pick.get("stride", lambda: 2)
             pick.integer("bias", -2, 2)
@@ -175,8 +223,13 @@ class Conv1dSharedWeights(Problem):
         return 2 <= self.solve(params).size <= 5
 
     def solve(self, params: dict[str, Any]) -> np.ndarray:
-        return _conv([params["x"]], [params["weight"]], params["bias"], (1, params["stride"]),
-                     (0, params["padding"]))[0]
+        return _conv(
+            [params["x"]],
+            [params["weight"]],
+            params["bias"],
+            (1, params["stride"]),
+            (0, params["padding"]),
+        )[0]
 
     def kind(self, params: dict[str, Any], want: Any) -> Kind:
         return Array(want.shape, reveal=False)
@@ -185,10 +238,12 @@ class Conv1dSharedWeights(Problem):
         n, k, s, p = len(params["x"]), len(params["weight"]), params["stride"], params["padding"]
         pad = f", after padding x with {plural(p, 'zero')} at each end" if p else ""
         bias = f" + b, with b = {num(params['bias'])}" if params["bias"] else ""
-        text = (f"Weight sharing: a hidden layer h is computed by sliding one filter w of "
-                f"{k} weights along the {n} inputs x with stride {s}{pad}: each hᵢ = "
-                f"w · (the next window of {k} inputs){bias}. Every hᵢ uses the same weights. "
-                "Compute h.")
+        text = (
+            f"Weight sharing: a hidden layer h is computed by sliding one filter w of "
+            f"{k} weights along the {n} inputs x with stride {s}{pad}: each hᵢ = "
+            f"w · (the next window of {k} inputs){bias}. Every hᵢ uses the same weights. "
+            "Compute h."
+        )
         return text, [grid("input x", params["x"]), grid("filter w", params["weight"])], []
 
     def steps(self, params: dict[str, Any]) -> list[str]:
@@ -197,17 +252,20 @@ class Conv1dSharedWeights(Problem):
         s, b, k = params["stride"], params["bias"], len(params["weight"])
         out = self.solve(params)
         n = len(params["x"])
-        steps = [f"Number of outputs: ⌊({n} + 2·{params['padding']} − {k}) / {s}⌋ + 1 = "
-                 f"{out.size}."]
+        steps = [
+            f"Number of outputs: ⌊({n} + 2·{params['padding']} − {k}) / {s}⌋ + 1 = {out.size}."
+        ]
         if params["padding"]:
             steps.append(f"Padded input: {nums(x, sep=' ')}.")
         for i in range(out.size):
-            window = x[i * s: i * s + k]
+            window = x[i * s : i * s + k]
             value = dot_text(window, w) + (signed(b) if b else "") + f" = {num(out[i])}"
             of = " of the padded x" if params["padding"] else ""
             steps.append(f"h{i + 1} (inputs {i * s + 1}–{i * s + k}{of}): {value}.")
-        steps.append(f"All {out.size} outputs share the same {k} weights; a dense layer from "
-                     f"{n} inputs to {out.size} outputs would need {n * out.size}.")
+        steps.append(
+            f"All {out.size} outputs share the same {k} weights; a dense layer from "
+            f"{n} inputs to {out.size} outputs would need {n * out.size}."
+        )
         return steps
 
     def mistakes(self, params: dict[str, Any]) -> Mistakes:

@@ -23,9 +23,15 @@ class Instance:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"problem": self.problem, "level": self.level, "seed": self.seed,
-             "params": self.params},
-            sort_keys=True, separators=(",", ":"), allow_nan=False,
+            {
+                "problem": self.problem,
+                "level": self.level,
+                "seed": self.seed,
+                "params": self.params,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+            allow_nan=False,
         )
 
     @classmethod
@@ -56,10 +62,13 @@ class Grid:
         if not self.rows:
             return self.label
         ncols = max(len(r) for r in self.rows)
-        widths = [max((len(r[c]) for r in self.rows if c < len(r)), default=0)
-                  for c in range(ncols)]
-        lines = ["  ".join(cell.rjust(w) for cell, w in zip(r, widths, strict=False)).rstrip()
-                 for r in self.rows]
+        widths = [
+            max((len(r[c]) for r in self.rows if c < len(r)), default=0) for c in range(ncols)
+        ]
+        lines = [
+            "  ".join(cell.rjust(w) for cell, w in zip(r, widths, strict=False)).rstrip()
+            for r in self.rows
+        ]
         return "\n".join([self.label] + ["  " + line for line in lines])
 
 

@@ -28,8 +28,13 @@ from dlcards.problems.fmt import plural
 from dlcards.problems.kinds import Kind, Scalar, Shape, Tuple
 
 
-def _counts(p: dict[str, Any], *, bias: bool | None = None, groups: int | None = None,
-            c_in: int | None = None) -> tuple[int, int]:
+def _counts(
+    p: dict[str, Any],
+    *,
+    bias: bool | None = None,
+    groups: int | None = None,
+    c_in: int | None = None,
+) -> tuple[int, int]:
     """(parameters, MACs per sample) for the layer, with optional mistaken overrides."""
     bias = p["bias"] if bias is None else bias
     c_in = p["c_in"] if c_in is None else c_in
@@ -71,31 +76,44 @@ class LayerParams(Problem):
 
     def kind(self, params: dict[str, Any], want: Any) -> Kind:
         if params["macs"]:
-            return Tuple([("parameters", Scalar()), ("MACs", Scalar())],
-                          "parameters, MACs (two integers), e.g. 448, 442368")
+            return Tuple(
+                [("parameters", Scalar()), ("MACs", Scalar())],
+                "parameters, MACs (two integers), e.g. 448, 442368",
+            )
         return Scalar(hint="an integer (the number of learnable parameters)")
 
     def question(self, params: dict[str, Any]) -> tuple[str, list[Grid], list[str]]:
         bias = "with bias" if params["bias"] else "without bias"
         c_in, c_out = params["c_in"], params["c_out"]
         if params["layer"] == "dense":
-            text = (f"A fully connected (dense) layer maps {plural(c_in, 'input')} to "
-                    f"{plural(c_out, 'output')}, {bias}.")
+            text = (
+                f"A fully connected (dense) layer maps {plural(c_in, 'input')} to "
+                f"{plural(c_out, 'output')}, {bias}."
+            )
             per = "per input sample"
         else:
             k, g = params["kernel_size"], params["groups"]
-            grouping = "" if g == 1 else f", groups = {g}" + (
-                " (depthwise)" if g == c_in == c_out else "")
-            text = (f"A 2-D convolution layer: {plural(c_in, 'input channel')}, "
-                    f"{plural(c_out, 'output channel')}, {k}×{k} kernel{grouping}, {bias}.")
+            grouping = (
+                "" if g == 1 else f", groups = {g}" + (" (depthwise)" if g == c_in == c_out else "")
+            )
+            text = (
+                f"A 2-D convolution layer: {plural(c_in, 'input channel')}, "
+                f"{plural(c_out, 'output channel')}, {k}×{k} kernel{grouping}, {bias}."
+            )
             per = "for one input image"
             if params["macs"]:
                 side = params["output_size"]
                 text += f" Its output is {side}×{side} per channel."
         if params["macs"]:
-            return (text + " How many learnable parameters does it have, and how many "
+            return (
+                (
+                    text + " How many learnable parameters does it have, and how many "
                     f"multiply-accumulates (MACs) does it do {per}? "
-                    "(Bias additions are not MACs.)"), [], []
+                    "(Bias additions are not MACs.)"
+                ),
+                [],
+                [],
+            )
         return text + " How many learnable parameters does it have?", [], []
 
     def steps(self, params: dict[str, Any]) -> list[str]:
@@ -108,19 +126,26 @@ class LayerParams(Problem):
             k, g = params["kernel_size"], params["groups"]
             per = k * k * (c_in // g)
             group_note = f" (each filter sees C_in/groups = {c_in // g} channels)" if g > 1 else ""
-            out = [f"Each filter has K·K·C_in/groups = {k}·{k}·{c_in // g} = {per} "
-                   f"weights{group_note}.",
-                   f"{c_out} filters: {per}·{c_out} = {per * c_out} weights."]
-        out.append(f"Plus one bias per output: {c_out} → {count} parameters." if bias else
-                   f"No bias: {count} parameters.")
+            out = [
+                f"Each filter has K·K·C_in/groups = {k}·{k}·{c_in // g} = {per} "
+                f"weights{group_note}.",
+                f"{c_out} filters: {per}·{c_out} = {per * c_out} weights.",
+            ]
+        out.append(
+            f"Plus one bias per output: {c_out} → {count} parameters."
+            if bias
+            else f"No bias: {count} parameters."
+        )
         if params["macs"]:
             if params["layer"] == "dense":
                 out.append(f"MACs: each weight is used once per sample: {macs}.")
             else:
                 side = params["output_size"]
                 positions = c_out * side * side
-                out.append(f"MACs: each of the {c_out}·{side}·{side} = {positions} output values "
-                           f"takes {per} multiply-accumulates: {per}·{positions} = {macs}.")
+                out.append(
+                    f"MACs: each of the {c_out}·{side}·{side} = {positions} output values "
+                    f"takes {per} multiply-accumulates: {per}·{positions} = {macs}."
+                )
         return out
 
     def mistakes(self, params: dict[str, Any]) -> Mistakes:
@@ -132,35 +157,68 @@ class LayerParams(Problem):
             return value if asked_macs else value[0]
 
         if params["bias"]:
-            yield "Looks like you forgot the biases (one per output).", lambda: both(
-                _counts(params, bias=False)[0])
+            yield (
+                "Looks like you forgot the biases (one per output).",
+                lambda: both(_counts(params, bias=False)[0]),
+            )
         else:
-            yield "This layer has no bias: don't add one per output.", lambda: both(
-                _counts(params, bias=True)[0])
+            yield (
+                "This layer has no bias: don't add one per output.",
+                lambda: both(_counts(params, bias=True)[0]),
+            )
         if params["layer"] == "conv":
-            yield ("Looks like you left out the input channels: each filter spans all "
-                   "C_in/groups input channels."), lambda: both(
-                _counts(params, c_in=params["groups"])[0])
+            yield (
+                (
+                    "Looks like you left out the input channels: each filter spans all "
+                    "C_in/groups input channels."
+                ),
+                lambda: both(_counts(params, c_in=params["groups"])[0]),
+            )
             if params["groups"] > 1:
-                yield (f"Looks like you ignored the groups ({params['groups']}): each filter "
-                       "only sees C_in/groups channels."), lambda: both(
-                    *_counts(params, groups=1))
+                yield (
+                    (
+                        f"Looks like you ignored the groups ({params['groups']}): each filter "
+                        "only sees C_in/groups channels."
+                    ),
+                    lambda: both(*_counts(params, groups=1)),
+                )
             side = params.get("output_size", 0)
             if asked_macs:
-                yield ("MACs count every output position: multiply the weights by "
-                       f"{side}·{side} positions."), lambda: both(m=count - (
-                    params["c_out"] if params["bias"] else 0))
+                yield (
+                    (
+                        "MACs count every output position: multiply the weights by "
+                        f"{side}·{side} positions."
+                    ),
+                    lambda: both(m=count - (params["c_out"] if params["bias"] else 0)),
+                )
                 if params["bias"]:
-                    yield "Bias additions are not MACs; count only the multiplies.", lambda: both(
-                        m=macs + params["c_out"] * side * side)
+                    yield (
+                        "Bias additions are not MACs; count only the multiplies.",
+                        lambda: both(m=macs + params["c_out"] * side * side),
+                    )
         elif params["bias"] and asked_macs:
-            yield "Bias additions are not MACs; count only the multiplies.", lambda: both(
-                m=macs + params["c_out"])
+            yield (
+                "Bias additions are not MACs; count only the multiplies.",
+                lambda: both(m=macs + params["c_out"]),
+            )
 
 
-_ERROR_WORDS = {w: "error" for w in (
-    "error", "undefined", "not defined", "mismatch", "shape mismatch", "invalid",
-    "incompatible", "impossible", "none", "runtimeerror", "valueerror")}
+_ERROR_WORDS = {
+    w: "error"
+    for w in (
+        "error",
+        "undefined",
+        "not defined",
+        "mismatch",
+        "shape mismatch",
+        "invalid",
+        "incompatible",
+        "impossible",
+        "none",
+        "runtimeerror",
+        "valueerror",
+    )
+}
 
 
 def matmul_result(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...] | str:
@@ -213,43 +271,60 @@ class MatmulShape(Problem):
         return matmul_result(tuple(params["a_shape"]), tuple(params["b_shape"]))
 
     def kind(self, params: dict[str, Any], want: Any) -> Kind:
-        return Shape(_ERROR_WORDS, hint="the result shape, e.g. (2, 4) — or error if A @ B "
-                     "is not defined")
+        return Shape(
+            _ERROR_WORDS, hint="the result shape, e.g. (2, 4) — or error if A @ B is not defined"
+        )
 
     def question(self, params: dict[str, Any]) -> tuple[str, list[Grid], list[str]]:
         a, b = _shape_text(params["a_shape"]), _shape_text(params["b_shape"])
-        return (f"A has shape {a} and B has shape {b}. What is the shape of A @ B "
-                "(torch.matmul / np.matmul)? Type error if the product is not defined."), [], []
+        return (
+            (
+                f"A has shape {a} and B has shape {b}. What is the shape of A @ B "
+                "(torch.matmul / np.matmul)? Type error if the product is not defined."
+            ),
+            [],
+            [],
+        )
 
     def steps(self, params: dict[str, Any]) -> list[str]:
         a, b = tuple(params["a_shape"]), tuple(params["b_shape"])
         want = self.solve(params)
         out = []
         if len(a) == 1:
-            out.append(f"A is 1-D: it is treated as a row (1, {a[0]}); the added 1 is removed "
-                       "from the result.")
+            out.append(
+                f"A is 1-D: it is treated as a row (1, {a[0]}); the added 1 is removed "
+                "from the result."
+            )
         if len(b) == 1:
-            out.append(f"B is 1-D: it is treated as a column ({b[0]}, 1); the added 1 is removed "
-                       "from the result.")
+            out.append(
+                f"B is 1-D: it is treated as a column ({b[0]}, 1); the added 1 is removed "
+                "from the result."
+            )
         ka, kb = a[-1], (b[0] if len(b) == 1 else b[-2])
         if ka != kb:
-            out.append(f"The inner dimensions must match: A's last is {ka}, B's "
-                       f"{'only' if len(b) == 1 else 'second-to-last'} is {kb} — they differ, so "
-                       "A @ B is not defined (error). A fix only needs equal inner dimensions, "
-                       f"e.g. B of shape ({ka}, …); the matrices need not be square.")
+            out.append(
+                f"The inner dimensions must match: A's last is {ka}, B's "
+                f"{'only' if len(b) == 1 else 'second-to-last'} is {kb} — they differ, so "
+                "A @ B is not defined (error). A fix only needs equal inner dimensions, "
+                f"e.g. B of shape ({ka}, …); the matrices need not be square."
+            )
             return out
         out.append(f"Inner dimensions match: {ka} = {kb}; they are summed over and disappear.")
         batch_a, batch_b = a[:-2], b[:-2]
         if batch_a or batch_b:
             if isinstance(want, str):
-                out.append(f"The batch dimensions {_shape_text(batch_a)} and "
-                           f"{_shape_text(batch_b)} cannot broadcast (sizes must be equal or "
-                           "1, aligned from the right): error.")
+                out.append(
+                    f"The batch dimensions {_shape_text(batch_a)} and "
+                    f"{_shape_text(batch_b)} cannot broadcast (sizes must be equal or "
+                    "1, aligned from the right): error."
+                )
                 return out
             n_batch = len(want) - (len(a) > 1) - (len(b) > 1)
-            out.append(f"Batch dimensions {_shape_text(batch_a)} and {_shape_text(batch_b)} "
-                       f"broadcast (aligned from the right; size 1 or missing stretches) to "
-                       f"{_shape_text(want[:n_batch])}.")
+            out.append(
+                f"Batch dimensions {_shape_text(batch_a)} and {_shape_text(batch_b)} "
+                f"broadcast (aligned from the right; size 1 or missing stretches) to "
+                f"{_shape_text(want[:n_batch])}."
+            )
         out.append(f"Result: {_shape_text(want) if not isinstance(want, str) else want}.")
         return out
 
@@ -257,16 +332,28 @@ class MatmulShape(Problem):
         a, b = tuple(params["a_shape"]), tuple(params["b_shape"])
         want = self.solve(params)
         if want == "error":
-            yield ("The inner dimensions must be equal (or the batch dimensions broadcastable); "
-                   "here A @ B is not defined."), lambda: (
-                matmul_result(a[:-1] + (b[-2],), b) if len(a) > 1 and len(b) > 1 else None)
+            yield (
+                (
+                    "The inner dimensions must be equal (or the batch dimensions broadcastable); "
+                    "here A @ B is not defined."
+                ),
+                lambda: matmul_result(a[:-1] + (b[-2],), b) if len(a) > 1 and len(b) > 1 else None,
+            )
             return
         yield "The product is defined: the inner dimensions match.", lambda: "error"
-        yield "That is the shape of B @ A; the order of a matrix product matters.", lambda: (
-            matmul_result(b, a) if matmul_result(b, a) != "error" else None)
+        yield (
+            "That is the shape of B @ A; the order of a matrix product matters.",
+            lambda: matmul_result(b, a) if matmul_result(b, a) != "error" else None,
+        )
         if len(a) == 1 or len(b) == 1:
-            yield ("A 1-D operand's added dimension is removed from the result."), lambda: (
-                matmul_result((1,) + a if len(a) == 1 else a, b + (1,) if len(b) == 1 else b))
+            yield (
+                ("A 1-D operand's added dimension is removed from the result."),
+                lambda: matmul_result(
+                    (1,) + a if len(a) == 1 else a, b + (1,) if len(b) == 1 else b
+                ),
+            )
         if len(a) > 2 and len(b) > 2 and 1 in a[:-2] + b[:-2]:
-            yield ("Size-1 batch dimensions broadcast: they stretch to the other operand's "
-                   "size."), lambda: a[:-1] + (b[-1],)
+            yield (
+                ("Size-1 batch dimensions broadcast: they stretch to the other operand's size."),
+                lambda: a[:-1] + (b[-1],),
+            )

@@ -111,8 +111,9 @@ def _word_compare(got: Any, want: Any) -> Compared | None:
 
 
 class Scalar(Kind):
-    def __init__(self, tol: Tol = EXACT, words: Mapping[str, str] | None = None,
-                 hint: str | None = None) -> None:
+    def __init__(
+        self, tol: Tol = EXACT, words: Mapping[str, str] | None = None, hint: str | None = None
+    ) -> None:
         self.tol, self.words = tol, words
         base = "an integer" if tol == EXACT else "a number (3/4 or 1e-3 are fine)"
         self.hint = hint or (base + (f", or {_words_text(words)}" if words else ""))
@@ -139,8 +140,9 @@ class Scalar(Kind):
         if diff <= self.tol.bound(float(want)):
             return "correct", "Correct."
         if self.tol != EXACT and diff <= self.tol.bound(float(want), 10):
-            return "close", (f"Close: {self.format(got)} vs {self.format(want)} "
-                             f"(tolerance {self.tol.text()})")
+            return "close", (
+                f"Close: {self.format(got)} vs {self.format(want)} (tolerance {self.tol.text()})"
+            )
         return "wrong", "Wrong."
 
     def same(self, got: float | str, other: float | str) -> bool:
@@ -154,8 +156,9 @@ class Scalar(Kind):
 
 
 def _describe(shape: tuple[int, ...]) -> str:
-    return A.describe_array_shape(1 if len(shape) == 1 else shape[0], shape[-1],
-                                  vector=len(shape) == 1)
+    return A.describe_array_shape(
+        1 if len(shape) == 1 else shape[0], shape[-1], vector=len(shape) == 1
+    )
 
 
 class Array(Kind):
@@ -165,15 +168,28 @@ class Array(Kind):
     part of the exercise (conv, pooling).
     """
 
-    def __init__(self, shape: tuple[int, ...], tol: Tol = EXACT, *, reveal: bool = True,
-                 words: Mapping[str, str] | None = None, hint_words: bool = True) -> None:
+    def __init__(
+        self,
+        shape: tuple[int, ...],
+        tol: Tol = EXACT,
+        *,
+        reveal: bool = True,
+        words: Mapping[str, str] | None = None,
+        hint_words: bool = True,
+    ) -> None:
         self.shape, self.tol, self.words = shape, tol, words
         if len(shape) == 1:
-            self.hint = (f"{shape[0]} numbers separated by spaces" if reveal
-                         else "numbers separated by spaces")
+            self.hint = (
+                f"{shape[0]} numbers separated by spaces"
+                if reveal
+                else "numbers separated by spaces"
+            )
         else:
-            self.hint = (f"a {shape[0]}×{shape[1]} matrix, rows separated by ;" if reveal
-                         else "a matrix, rows separated by ; (e.g. 1 2; 3 4)")
+            self.hint = (
+                f"a {shape[0]}×{shape[1]} matrix, rows separated by ;"
+                if reveal
+                else "a matrix, rows separated by ; (e.g. 1 2; 3 4)"
+            )
         if words and hint_words:  # off when the words only serve to name a mistake
             self.hint += f", or {_words_text(words)}"
 
@@ -186,15 +202,19 @@ class Array(Kind):
         if len(self.shape) == 1:
             if len(rows) == 1 or all(len(r) == 1 for r in rows):
                 return np.array(flat)
-            raise AnswerError(f"expected {self.shape[0]} numbers in one row, "
-                              f"got a {len(rows)}×{len(rows[0])} matrix")
+            raise AnswerError(
+                f"expected {self.shape[0]} numbers in one row, "
+                f"got a {len(rows)}×{len(rows[0])} matrix"
+            )
         r, c = self.shape
         if (len(rows) == 1 or all(len(row) == 1 for row in rows)) and (r == 1 or c == 1):
             # A row or column typed either way round: only the count matters.
             return np.array(flat).reshape(r, c) if len(flat) == r * c else np.array([flat])
         if len(rows) == 1 and r > 1 and len(flat) == r * c:
-            raise AnswerError(f"expected a {r}×{c} matrix: separate its {r} rows with ; "
-                              f"(got one row of {len(flat)} numbers)")
+            raise AnswerError(
+                f"expected a {r}×{c} matrix: separate its {r} rows with ; "
+                f"(got one row of {len(flat)} numbers)"
+            )
         return np.array(rows)
 
     def format(self, value: np.ndarray | str) -> str:
@@ -221,8 +241,10 @@ class Array(Kind):
         k, n = int(off.sum()), w.size
         if self.tol != EXACT and (diff <= self.tol.bound(w, 10)).all():
             i = np.unravel_index(int(np.argmax(diff - bound)), w.shape)
-            return "close", (f"Close: {k} of {n} entries off by more than {self.tol.text()} "
-                             f"(worst: {self.tol.fmt(float(g[i]))} vs {self.tol.fmt(float(w[i]))})")
+            return "close", (
+                f"Close: {k} of {n} entries off by more than {self.tol.text()} "
+                f"(worst: {self.tol.fmt(float(g[i]))} vs {self.tol.fmt(float(w[i]))})"
+            )
         return "wrong", f"Wrong: {k} of {n} entries differ."
 
     def same(self, got: np.ndarray | str, other: np.ndarray | str) -> bool:
@@ -242,11 +264,18 @@ class Shape(Kind):
     ``square_ok``: a single number n stands for n×n when a square 2-D shape is expected.
     """
 
-    def __init__(self, words: Mapping[str, str] | None = None, *, square_ok: bool = False,
-                 hint: str | None = None) -> None:
+    def __init__(
+        self,
+        words: Mapping[str, str] | None = None,
+        *,
+        square_ok: bool = False,
+        hint: str | None = None,
+    ) -> None:
         self.words, self.square_ok = words, square_ok
-        self.hint = hint or ("a shape like 10x10 or (1, 16, 30, 30)"
-                             + (f", or {_words_text(words)}" if words else ""))
+        self.hint = hint or (
+            "a shape like 10x10 or (1, 16, 30, 30)"
+            + (f", or {_words_text(words)}" if words else "")
+        )
 
     def parse(self, text: str) -> tuple[int, ...] | str:
         word = _parse_word(text, self.words)
@@ -331,12 +360,15 @@ class Tuple(Kind):
         results = [k.compare(g, w)[0] for (_, k), g, w in zip(self.parts, got, want, strict=True)]
         if all(r == "correct" for r in results):
             return "correct", "Correct."
-        detail = ", ".join(f"{name} {'right' if r == 'correct' else r}"
-                           for (name, _), r in zip(self.parts, results, strict=True))
+        detail = ", ".join(
+            f"{name} {'right' if r == 'correct' else r}"
+            for (name, _), r in zip(self.parts, results, strict=True)
+        )
         if "wrong" not in results:
             return "close", f"Close: {detail}."
         return "wrong", f"Wrong: {detail}."
 
     def show(self, value: tuple[Any, ...]) -> str:
-        return ", ".join(f"{name} = {k.format(v)}"
-                         for (name, k), v in zip(self.parts, value, strict=True))
+        return ", ".join(
+            f"{name} = {k.format(v)}" for (name, k), v in zip(self.parts, value, strict=True)
+        )

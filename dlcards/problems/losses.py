@@ -52,8 +52,7 @@ def _draw(pick: Picker, level: int) -> None:
     """
     given = pick.params
     targets = given.get("targets")
-    if "probs" in given or (level == 1 and "logits" not in given
-                            and not isinstance(targets, list)):
+    if "probs" in given or (level == 1 and "logits" not in given and not isinstance(targets, list)):
         n = len(given["probs"]) if "probs" in given else max(pick.one([3, 4]), (targets or 0) + 1)
         target = pick.integer("targets", 0, n - 1)
 
@@ -136,21 +135,27 @@ class CrossEntropy(Problem):
     def question(self, params: dict[str, Any]) -> tuple[str, list[Grid], list[str]]:
         z, t = logits_of(params)
         if "probs" in params:
-            text = (f"A classifier outputs the probabilities p = {vec(params['probs'])} "
-                    f"(after softmax); the true class is {t[0]} (classes numbered from 0). "
-                    "What is the cross-entropy loss?")
+            text = (
+                f"A classifier outputs the probabilities p = {vec(params['probs'])} "
+                f"(after softmax); the true class is {t[0]} (classes numbered from 0). "
+                "What is the cross-entropy loss?"
+            )
             return text + " Give 3 decimals.", [], [ln_const(2), ln_const(3), ln_const(5)]
         sums = np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1)
         constants = exp_constants((z - z.max(axis=1, keepdims=True)).ravel())
         constants += [ln_const(float(s)) for s in dict.fromkeys(sums.tolist())]
         if z.shape[0] == 1:
-            text = (f"A classifier outputs the logits z = {vec(z[0])}; the true class is {t[0]} "
-                    "(classes numbered from 0). What is the cross-entropy loss (softmax, then "
-                    "negative log-likelihood, as nn.CrossEntropyLoss)?")
+            text = (
+                f"A classifier outputs the logits z = {vec(z[0])}; the true class is {t[0]} "
+                "(classes numbered from 0). What is the cross-entropy loss (softmax, then "
+                "negative log-likelihood, as nn.CrossEntropyLoss)?"
+            )
             return text + " Give 3 decimals.", [], constants
-        text = (f"A batch of {z.shape[0]} samples has the logits below (one row per sample) and "
-                f"the targets {vec(t)} (classes numbered from 0). What is the cross-entropy loss "
-                "of the batch (nn.CrossEntropyLoss, default reduction)? Give 3 decimals.")
+        text = (
+            f"A batch of {z.shape[0]} samples has the logits below (one row per sample) and "
+            f"the targets {vec(t)} (classes numbered from 0). What is the cross-entropy loss "
+            "of the batch (nn.CrossEntropyLoss, default reduction)? Give 3 decimals."
+        )
         return text, [grid("logits", z)], constants
 
     def steps(self, params: dict[str, Any]) -> list[str]:
@@ -159,22 +164,30 @@ class CrossEntropy(Problem):
             p = params["probs"][t[0]]
             parts = _ln_parts(p)
             loss = -math.log(p)
-            return ["Cross-entropy is −ln of the probability given to the true class.",
-                    (parts + f" ≈ {num(loss)}." if parts else f"−ln {num(p)} ≈ {num(loss)}.")]
-        steps = ["Per sample: loss = −ln softmax(z)_y = ln Σⱼ e^(zⱼ − m) − (z_y − m), "
-                 "with m the largest logit (for stability)."]
+            return [
+                "Cross-entropy is −ln of the probability given to the true class.",
+                (parts + f" ≈ {num(loss)}." if parts else f"−ln {num(p)} ≈ {num(loss)}."),
+            ]
+        steps = [
+            "Per sample: loss = −ln softmax(z)_y = ln Σⱼ e^(zⱼ − m) − (z_y − m), "
+            "with m the largest logit (for stability)."
+        ]
         losses = []
         for row, y in zip(z, t, strict=True):
             m = row.max()
             s = np.exp(row - m).sum()
             loss = math.log(s) - (row[y] - m)
             losses.append(loss)
-            steps.append(f"z = {vec(row)}, y = {y}: z − m = {vec(row - m)}, Σ e^(z − m) = "
-                         f"{num(s)}, ln {num(s)} = {num(math.log(s))}; loss = "
-                         f"{num(math.log(s))} − {paren(row[y] - m)} = {num(loss)}.")
+            steps.append(
+                f"z = {vec(row)}, y = {y}: z − m = {vec(row - m)}, Σ e^(z − m) = "
+                f"{num(s)}, ln {num(s)} = {num(math.log(s))}; loss = "
+                f"{num(math.log(s))} − {paren(row[y] - m)} = {num(loss)}."
+            )
         if len(losses) > 1:
-            steps.append(f"Mean over the batch: ({' + '.join(num(v) for v in losses)}) / "
-                         f"{len(losses)} = {num(float(np.mean(losses)))}.")
+            steps.append(
+                f"Mean over the batch: ({' + '.join(num(v) for v in losses)}) / "
+                f"{len(losses)} = {num(float(np.mean(losses)))}."
+            )
         return steps
 
     def mistakes(self, params: dict[str, Any]) -> Mistakes:
@@ -182,22 +195,37 @@ class CrossEntropy(Problem):
         logp = z - z.max(axis=1, keepdims=True)
         logp = logp - np.log(np.exp(logp).sum(axis=1, keepdims=True))
         rows = np.arange(len(t))
-        yield "Looks like you used log base 10; cross-entropy uses the natural log.", lambda: (
-            float(np.mean(-logp[rows, t] / math.log(10))))
-        yield "Sign slip: the loss is −ln p (positive), not ln p.", lambda: float(
-            np.mean(logp[rows, t]))
+        yield (
+            "Looks like you used log base 10; cross-entropy uses the natural log.",
+            lambda: float(np.mean(-logp[rows, t] / math.log(10))),
+        )
+        yield (
+            "Sign slip: the loss is −ln p (positive), not ln p.",
+            lambda: float(np.mean(logp[rows, t])),
+        )
         best = logp.argmax(axis=1)
         if (best != t).any():
-            yield ("Looks like you used the most likely class; the loss uses the probability "
-                   "of the true class."), lambda: float(np.mean(-logp[rows, best]))
-        yield "Looks like you used 1 − p; the loss is −ln p of the true class.", lambda: float(
-            np.mean(-np.log1p(-np.exp(logp[rows, t]))))
+            yield (
+                (
+                    "Looks like you used the most likely class; the loss uses the probability "
+                    "of the true class."
+                ),
+                lambda: float(np.mean(-logp[rows, best])),
+            )
+        yield (
+            "Looks like you used 1 − p; the loss is −ln p of the true class.",
+            lambda: float(np.mean(-np.log1p(-np.exp(logp[rows, t])))),
+        )
         if "logits" in params:
-            yield ("Looks like you skipped the softmax: the loss is −ln softmax(z)_y, not "
-                   "−z_y."), lambda: float(np.mean(-z[rows, t]))
+            yield (
+                ("Looks like you skipped the softmax: the loss is −ln softmax(z)_y, not −z_y."),
+                lambda: float(np.mean(-z[rows, t])),
+            )
             if len(t) > 1:
-                yield ("PyTorch averages over the batch by default (reduction='mean'); "
-                       "you summed."), lambda: float(np.sum(-logp[rows, t]))
+                yield (
+                    ("PyTorch averages over the batch by default (reduction='mean'); you summed."),
+                    lambda: float(np.sum(-logp[rows, t])),
+                )
 
 
 class SoftmaxCeGrad(Problem):
@@ -220,37 +248,47 @@ class SoftmaxCeGrad(Problem):
     def question(self, params: dict[str, Any]) -> tuple[str, list[Grid], list[str]]:
         z, t = logits_of(params)
         if "probs" in params:
-            text = (f"The softmax of the logits z is p = {vec(params['probs'])} and the true class "
-                    f"is y = {t[0]} (classes numbered from 0). For the cross-entropy loss "
-                    "L = −ln p_y, what is the gradient ∂L/∂z?")
+            text = (
+                f"The softmax of the logits z is p = {vec(params['probs'])} and the true class "
+                f"is y = {t[0]} (classes numbered from 0). For the cross-entropy loss "
+                "L = −ln p_y, what is the gradient ∂L/∂z?"
+            )
             return text + " Give 3 decimals.", [], []
         constants = exp_constants((z - z.max(axis=1, keepdims=True)).ravel())
         if z.shape[0] == 1:
-            text = (f"For the logits z = {vec(z[0])} and the true class y = {t[0]} (classes "
-                    "numbered from 0), what is the gradient ∂L/∂z of the cross-entropy loss "
-                    "L = −ln softmax(z)_y?")
+            text = (
+                f"For the logits z = {vec(z[0])} and the true class y = {t[0]} (classes "
+                "numbered from 0), what is the gradient ∂L/∂z of the cross-entropy loss "
+                "L = −ln softmax(z)_y?"
+            )
             return text + " Give 3 decimals.", [], constants
-        text = (f"A batch of {z.shape[0]} samples has the logits Z below and the targets {vec(t)} "
-                "(classes numbered from 0). L is the mean cross-entropy over the batch. What is "
-                "∂L/∂Z (one row per sample)? Give 3 decimals.")
+        text = (
+            f"A batch of {z.shape[0]} samples has the logits Z below and the targets {vec(t)} "
+            "(classes numbered from 0). L is the mean cross-entropy over the batch. What is "
+            "∂L/∂Z (one row per sample)? Give 3 decimals."
+        )
         return text, [grid("Z", z)], constants
 
     def steps(self, params: dict[str, Any]) -> list[str]:
         z, t = logits_of(params)
         p = K.softmax(z, axis=1)
         n = len(t)
-        steps = ["For softmax followed by cross-entropy, ∂L/∂z = softmax(z) − onehot(y)"
-                 + (f", divided by the batch size N = {n} for a mean loss." if n > 1 else ".")]
+        steps = [
+            "For softmax followed by cross-entropy, ∂L/∂z = softmax(z) − onehot(y)"
+            + (f", divided by the batch size N = {n} for a mean loss." if n > 1 else ".")
+        ]
         for row, prob, y in zip(z, p, t, strict=True):
             onehot = np.eye(len(row))[y]
             start = "" if "probs" in params else f"softmax({vec(row)}) = "
-            steps.append(f"{start}p = {vec(prob)}; subtract 1 at class {y}: "
-                         f"{vec(prob - onehot)}.")
+            steps.append(f"{start}p = {vec(prob)}; subtract 1 at class {y}: {vec(prob - onehot)}.")
         if n > 1:
-            steps.append(f"Divide by N = {n}: " + "; ".join(vec(r) for r in self.solve(params))
-                         + ".")
-        steps.append("The entries of each row add up to 0: the gradient lowers the true class's "
-                     "logit and raises the others.")
+            steps.append(
+                f"Divide by N = {n}: " + "; ".join(vec(r) for r in self.solve(params)) + "."
+            )
+        steps.append(
+            "The entries of each row add up to 0: the gradient lowers the true class's "
+            "logit and raises the others."
+        )
         return steps
 
     def mistakes(self, params: dict[str, Any]) -> Mistakes:
@@ -264,14 +302,25 @@ class SoftmaxCeGrad(Problem):
             return a.reshape(shape)
 
         yield "Looks like you forgot to subtract the one-hot target.", lambda: fit(p / n)
-        yield ("Flipped gradient sign: it is p − onehot(y), not onehot(y) − p."), lambda: fit(
-            (onehot - p) / n)
+        yield (
+            ("Flipped gradient sign: it is p − onehot(y), not onehot(y) − p."),
+            lambda: fit((onehot - p) / n),
+        )
         if n > 1:
             yield f"The loss is a mean over the batch: divide by N = {n}.", lambda: fit(p - onehot)
         wrong = p.argmax(axis=1)
         if (wrong != t).any():
-            yield ("Looks like you subtracted 1 at the most likely class; subtract it at the "
-                   "true class."), lambda: fit((p - np.eye(z.shape[1])[wrong]) / n)
-        yield ("That is ∂L/∂p (−1/p_y at the true class); the softmax turns it into "
-               "p − onehot(y) with respect to the logits."), lambda: fit(
-            -onehot / np.where(onehot > 0, p, 1) / n)
+            yield (
+                (
+                    "Looks like you subtracted 1 at the most likely class; subtract it at the "
+                    "true class."
+                ),
+                lambda: fit((p - np.eye(z.shape[1])[wrong]) / n),
+            )
+        yield (
+            (
+                "That is ∂L/∂p (−1/p_y at the true class); the softmax turns it into "
+                "p − onehot(y) with respect to the logits."
+            ),
+            lambda: fit(-onehot / np.where(onehot > 0, p, 1) / n),
+        )

@@ -101,16 +101,20 @@ def check_number(name: str, value: object, lo: float, hi: float, *, integer: boo
     """Messages for one number param (empty when fine)."""
     what = "an integer" if integer else "a number"
     if integer and not _is_int(value):
-        return [f"params.{name} must be {what} from {_num_text(lo)} to {_num_text(hi)}, "
-                f"got {_shown(value)}"]
+        return [
+            f"params.{name} must be {what} from {_num_text(lo)} to {_num_text(hi)}, "
+            f"got {_shown(value)}"
+        ]
     if not _is_num(value):
         return [f"params.{name} must be {what}, got {_shown(value)}"]
     assert isinstance(value, int | float)
     if not math.isfinite(value):
         return [f"params.{name} must be finite"]
     if not lo <= value <= hi:
-        return [f"params.{name} must be {what} from {_num_text(lo)} to {_num_text(hi)}, "
-                f"got {_shown(value)}"]
+        return [
+            f"params.{name} must be {what} from {_num_text(lo)} to {_num_text(hi)}, "
+            f"got {_shown(value)}"
+        ]
     return []
 
 
@@ -156,8 +160,10 @@ def check_array(name: str, value: object, p: Param) -> list[str]:
         return [f"params.{name} must be finite"]
     bad = [v for v in values if not p.lo <= v <= p.hi]
     if bad:
-        return [f"params.{name}: values must be from {_num_text(p.lo)} to {_num_text(p.hi)}, "
-                f"got {_num_text(bad[0])}"]
+        return [
+            f"params.{name}: values must be from {_num_text(p.lo)} to {_num_text(p.hi)}, "
+            f"got {_num_text(bad[0])}"
+        ]
     return []
 
 
@@ -166,8 +172,11 @@ def check_param(p: Param, value: object) -> list[str]:
     if p.kind in ("int", "number"):
         return check_number(p.name, value, p.lo, p.hi, integer=p.kind == "int")
     if p.kind == "bool":
-        return [] if isinstance(value, bool) else [
-            f"params.{p.name} must be true or false, got {_shown(value)}"]
+        return (
+            []
+            if isinstance(value, bool)
+            else [f"params.{p.name} must be true or false, got {_shown(value)}"]
+        )
     if p.kind == "choice":
         if isinstance(value, str) and value in p.choices:
             return []
@@ -181,8 +190,9 @@ def check_param(p: Param, value: object) -> list[str]:
         if not isinstance(value, list) or not all(_is_int(v) for v in value):
             return [f"params.{p.name} must be a list of integers, got {_shown(value)}"]
         if not p.min_len <= len(value) <= p.max_len:
-            return [f"params.{p.name} must have {p.min_len} to {p.max_len} entries, "
-                    f"got {len(value)}"]
+            return [
+                f"params.{p.name} must have {p.min_len} to {p.max_len} entries, got {len(value)}"
+            ]
         for v in value:
             msgs = check_number(p.name, v, p.lo, p.hi, integer=True)
             if msgs:
@@ -200,8 +210,10 @@ def _check_layers(name: str, value: object) -> list[str]:
     for i, layer in enumerate(value):
         ok = isinstance(layer, list) and len(layer) in (2, 3) and all(_is_int(v) for v in layer)
         if not ok:
-            return [f"params.{name}[{i}] must be [kernel, stride] or [kernel, stride, dilation] "
-                    f"(integers), got {_shown(layer)}"]
+            return [
+                f"params.{name}[{i}] must be [kernel, stride] or [kernel, stride, dilation] "
+                f"(integers), got {_shown(layer)}"
+            ]
         limits = (("kernel", 1, 15), ("stride", 1, 8), ("dilation", 1, 8))
         for v, (what, lo, hi) in zip(layer, limits, strict=False):
             if not lo <= v <= hi:

@@ -49,8 +49,11 @@ class Pool2d(Problem):
         return full
 
     def generate(self, pick: Picker, level: int) -> None:
-        form = {1: ["max22"], 2: ["max32", "max21", "avg22"],
-                3: ["avg32", "avg31", "maxpad", "avgpad"]}[level]
+        form = {
+            1: ["max22"],
+            2: ["max32", "max21", "avg22"],
+            3: ["avg32", "avg31", "maxpad", "avgpad"],
+        }[level]
         variant = pick.one(form)
         k = pick.get("kernel_size", lambda: 3 if variant[3] == "3" or "pad" in variant else 2)
         pick.get("mode", lambda: variant[:3])
@@ -70,8 +73,9 @@ class Pool2d(Problem):
         return max(x.shape) <= 7 and self.solve(params).size <= 9
 
     def solve(self, params: dict[str, Any]) -> np.ndarray:
-        return _pool(params["x"], params["kernel_size"], params["stride"], params["padding"],
-                     params["mode"])
+        return _pool(
+            params["x"], params["kernel_size"], params["stride"], params["padding"], params["mode"]
+        )
 
     def kind(self, params: dict[str, Any], want: Any) -> Kind:
         return Array(want.shape, AVG_TOL if params["mode"] == "avg" else Tol(), reveal=False)
@@ -82,8 +86,10 @@ class Pool2d(Problem):
         pad = f"padding {p}" if p else "no padding"
         text = f"Apply {k}×{k} {what} with stride {s} ({pad}) to x. What is the output?"
         if p and mode == "avg":
-            text += (" The zero padding counts in each average (PyTorch's default, "
-                     "count_include_pad=True).")
+            text += (
+                " The zero padding counts in each average (PyTorch's default, "
+                "count_include_pad=True)."
+            )
         elif p:
             text += " Max pooling pads with −∞, so the padding never wins."
         if mode == "avg":
@@ -94,24 +100,32 @@ class Pool2d(Problem):
         k, s, p, mode = (params[n] for n in ("kernel_size", "stride", "padding", "mode"))
         x = np.asarray(params["x"], dtype=float)
         out = self.solve(params)
-        steps = [f"Output size: ⌊({x.shape[0]} + 2·{p} − {k}) / {s}⌋ + 1 = {out.shape[0]} rows "
-                 f"and {out.shape[1]} columns."]
+        steps = [
+            f"Output size: ⌊({x.shape[0]} + 2·{p} − {k}) / {s}⌋ + 1 = {out.shape[0]} rows "
+            f"and {out.shape[1]} columns."
+        ]
         fill = 0.0 if mode == "avg" else -np.inf
         xp = np.pad(x, p, constant_values=fill)
         if p:
-            steps.append(f"Pad with {plural(p, 'ring')} of "
-                         f"{'zeros' if mode == 'avg' else '−∞ (never the maximum)'}.")
+            steps.append(
+                f"Pad with {plural(p, 'ring')} of "
+                f"{'zeros' if mode == 'avg' else '−∞ (never the maximum)'}."
+            )
         window = xp[:k, :k]
         cells = " / ".join(nums(row, sep=" ") for row in window).replace("−inf", "−∞")
         if mode == "max":
             first = f"max = {num(out[0, 0])}"
         else:
             first = f"sum {num(window.sum())} / {k * k} = {num(out[0, 0])}"
-        steps.append(f"Top-left window (rows 1–{k}, columns 1–{k}"
-                     f"{' of the padded input' if p else ''}): {cells} → {first}.")
+        steps.append(
+            f"Top-left window (rows 1–{k}, columns 1–{k}"
+            f"{' of the padded input' if p else ''}): {cells} → {first}."
+        )
         overlap = " (windows overlap)" if s < k else ""
-        steps.append(f"Move the window {plural(s, 'column')} right for each next output and "
-                     f"{plural(s, 'row')} down for each next row{overlap}.")
+        steps.append(
+            f"Move the window {plural(s, 'column')} right for each next output and "
+            f"{plural(s, 'row')} down for each next row{overlap}."
+        )
         steps.append("All outputs: " + "; ".join(nums(row, sep=" ") for row in out) + ".")
         return steps
 
@@ -119,20 +133,35 @@ class Pool2d(Problem):
         k, s, p, mode = (params[n] for n in ("kernel_size", "stride", "padding", "mode"))
         x = params["x"]
         if mode == "max":
-            yield "Looks like you averaged each window; this is max pooling.", lambda: _pool(
-                x, k, s, p, "avg")
+            yield (
+                "Looks like you averaged each window; this is max pooling.",
+                lambda: _pool(x, k, s, p, "avg"),
+            )
         else:
-            yield "Looks like you took each window's maximum; this is average pooling.", \
-                lambda: _pool(x, k, s, p, "max")
+            yield (
+                "Looks like you took each window's maximum; this is average pooling.",
+                lambda: _pool(x, k, s, p, "max"),
+            )
             if p:
-                yield ("Looks like you left the padding out of the averages; PyTorch's default "
-                       f"divides every window by {k * k}, padding included."), \
-                    lambda: _avg_excluding_padding(x, k, s, p)
+                yield (
+                    (
+                        "Looks like you left the padding out of the averages; PyTorch's default "
+                        f"divides every window by {k * k}, padding included."
+                    ),
+                    lambda: _avg_excluding_padding(x, k, s, p),
+                )
         if s != 1:
-            yield f"Looks like you ignored the stride ({s}): move the window {s} steps.", \
-                lambda: _pool(x, k, 1, p, mode)
+            yield (
+                f"Looks like you ignored the stride ({s}): move the window {s} steps.",
+                lambda: _pool(x, k, 1, p, mode),
+            )
         if s != k:
-            yield (f"Looks like you used non-overlapping windows (stride {k}); the stride here "
-                   f"is {s}."), lambda: _pool(x, k, k, p, mode)
+            yield (
+                (
+                    f"Looks like you used non-overlapping windows (stride {k}); the stride here "
+                    f"is {s}."
+                ),
+                lambda: _pool(x, k, k, p, mode),
+            )
         if p:
             yield "Looks like you forgot the padding.", lambda: _pool(x, k, s, 0, mode)

@@ -47,9 +47,16 @@ def _bn_inputs(p: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return x2, gamma, beta
 
 
-def batchnorm(p: dict[str, Any], *, ddof: int = 0, affine: bool = True, swap: bool = False,
-              by_var: bool = False, center: bool = True, beta_first: bool = False
-              ) -> np.ndarray:
+def batchnorm(
+    p: dict[str, Any],
+    *,
+    ddof: int = 0,
+    affine: bool = True,
+    swap: bool = False,
+    by_var: bool = False,
+    center: bool = True,
+    beta_first: bool = False,
+) -> np.ndarray:
     """The reference through the kernel (defaults), or a mistaken variant."""
     x, gamma, beta = _bn_inputs(p)
     if (ddof, affine, swap, by_var, center, beta_first) == (0, True, False, False, True, False):
@@ -113,14 +120,18 @@ class BatchnormForward(Problem):
         x, gamma, beta = _bn_inputs(params)
         setting = f"γ = {nums(gamma)}, β = {nums(beta)}, ε = {sci(params['eps'])}"
         if np.ndim(params["x"]) == 1:
-            text = (f"Batch normalization in training mode normalizes one feature over a batch "
-                    f"of {len(x)} examples with the batch's own statistics: x = "
-                    f"{vec(params['x'])}, {setting}. What is the output y? Give 3 decimals.")
+            text = (
+                f"Batch normalization in training mode normalizes one feature over a batch "
+                f"of {len(x)} examples with the batch's own statistics: x = "
+                f"{vec(params['x'])}, {setting}. What is the output y? Give 3 decimals."
+            )
             grids: list[Grid] = []
         else:
-            text = (f"Batch normalization in training mode over a batch of {x.shape[0]} (one row "
-                    f"per example, one column per feature), {setting} (one per feature). What "
-                    "is the output y? Give 3 decimals.")
+            text = (
+                f"Batch normalization in training mode over a batch of {x.shape[0]} (one row "
+                f"per example, one column per feature), {setting} (one per feature). What "
+                "is the output y? Give 3 decimals."
+            )
             grids = [grid("x", x)]
         var = x.var(axis=0)
         constants = []
@@ -141,26 +152,38 @@ class BatchnormForward(Problem):
             which = f"Feature {j + 1}: " if x.shape[1] > 1 else ""
             squares = " + ".join(num((v - mu) ** 2) for v in col)
             total = " + ".join(num(v) for v in col)
-            out += [f"{which}mean μ = ({total}) / {len(col)} = {num(mu)}.",
-                    f"Variance σ² = ({squares}) / {len(col)} = {num(var)} — divided by N, the "
-                    "biased batch variance batch norm normalizes with (PyTorch's running_var for "
-                    "eval mode is updated with N − 1, a separate thing).",
-                    f"x̂ = (x − μ) / √(σ² + ε) = (x − {num(mu)}) / {num(sd)} = {vec(xhat)}.",
-                    f"y = γ·x̂ + β = {num(gamma[j])}·x̂{signed(beta[j])} = "
-                    f"{vec(gamma[j] * xhat + beta[j])}."]
+            out += [
+                f"{which}mean μ = ({total}) / {len(col)} = {num(mu)}.",
+                f"Variance σ² = ({squares}) / {len(col)} = {num(var)} — divided by N, the "
+                "biased batch variance batch norm normalizes with (PyTorch's running_var for "
+                "eval mode is updated with N − 1, a separate thing).",
+                f"x̂ = (x − μ) / √(σ² + ε) = (x − {num(mu)}) / {num(sd)} = {vec(xhat)}.",
+                f"y = γ·x̂ + β = {num(gamma[j])}·x̂{signed(beta[j])} = "
+                f"{vec(gamma[j] * xhat + beta[j])}.",
+            ]
         return out
 
     def mistakes(self, params: dict[str, Any]) -> Mistakes:
-        yield ("Looks like you used the sample variance (divide by N − 1); batch norm "
-               "normalizes with the biased variance (divide by N)."), lambda: batchnorm(
-            params, ddof=1)
-        yield "Looks like you stopped at x̂: scale by γ and shift by β.", lambda: batchnorm(
-            params, affine=False)
+        yield (
+            (
+                "Looks like you used the sample variance (divide by N − 1); batch norm "
+                "normalizes with the biased variance (divide by N)."
+            ),
+            lambda: batchnorm(params, ddof=1),
+        )
+        yield (
+            "Looks like you stopped at x̂: scale by γ and shift by β.",
+            lambda: batchnorm(params, affine=False),
+        )
         yield "Looks like you swapped γ and β: y = γ·x̂ + β.", lambda: batchnorm(params, swap=True)
-        yield "Looks like you added β before scaling by γ: y = γ·x̂ + β.", lambda: batchnorm(
-            params, beta_first=True)
-        yield ("Looks like you divided by the variance; divide by the standard deviation "
-               "√(σ² + ε)."), lambda: batchnorm(params, by_var=True)
+        yield (
+            "Looks like you added β before scaling by γ: y = γ·x̂ + β.",
+            lambda: batchnorm(params, beta_first=True),
+        )
+        yield (
+            ("Looks like you divided by the variance; divide by the standard deviation √(σ² + ε)."),
+            lambda: batchnorm(params, by_var=True),
+        )
         yield "Looks like you forgot to subtract the mean.", lambda: batchnorm(params, center=False)
 
 
@@ -193,42 +216,74 @@ class DropoutScale(Problem):
 
     def question(self, params: dict[str, Any]) -> tuple[str, list[Grid], list[str]]:
         p = params["p"]
-        text = (f"Inverted dropout in training mode (as nn.Dropout) with drop probability "
-                f"p = {num(p)}: each unit is dropped with probability {num(p)}. The sampled mask "
-                f"is m = {vec(params['mask'])} (1 = kept, 0 = dropped). For the activations "
-                f"x = {vec(params['x'])}, what does the layer output? Give 3 decimals.")
+        text = (
+            f"Inverted dropout in training mode (as nn.Dropout) with drop probability "
+            f"p = {num(p)}: each unit is dropped with probability {num(p)}. The sampled mask "
+            f"is m = {vec(params['mask'])} (1 = kept, 0 = dropped). For the activations "
+            f"x = {vec(params['x'])}, what does the layer output? Give 3 decimals."
+        )
         return text, [], []
 
     def steps(self, params: dict[str, Any]) -> list[str]:
         p = params["p"]
-        return [f"Kept units are scaled by 1/(1 − p) = 1/{num(1 - p)} = {num(1 / (1 - p))}, so the "
-                "expected output equals x and nothing changes at test time; dropped units "
-                "output 0.",
-                f"y = {vec(self.solve(params))}.",
-                f"p is the drop probability in today's frameworks: p = {num(p)} drops about "
-                f"{num(p * 100)}% of the units."]
+        return [
+            f"Kept units are scaled by 1/(1 − p) = 1/{num(1 - p)} = {num(1 / (1 - p))}, so the "
+            "expected output equals x and nothing changes at test time; dropped units "
+            "output 0.",
+            f"y = {vec(self.solve(params))}.",
+            f"p is the drop probability in today's frameworks: p = {num(p)} drops about "
+            f"{num(p * 100)}% of the units.",
+        ]
 
     def mistakes(self, params: dict[str, Any]) -> Mistakes:
         p = params["p"]
-        yield "Looks like you forgot the dropout scale 1/(1 − p) on the kept units.", lambda: (
-            self._out(params, scale=1.0))
-        yield ("Looks like you treated p as the keep probability (scale 1/p); p is the drop "
-               "probability."), lambda: self._out(params, scale=1 / p)
-        yield "Looks like you scaled every unit but dropped none: apply the mask too.", lambda: (
-            self._out(params, drop=False))
-        yield ("Looks like you multiplied by (1 − p): that is the old, non-inverted dropout's "
-               "test-time scaling; inverted dropout divides the kept units by 1 − p."), lambda: (
-            self._out(params, scale=1 - p))
+        yield (
+            "Looks like you forgot the dropout scale 1/(1 − p) on the kept units.",
+            lambda: self._out(params, scale=1.0),
+        )
+        yield (
+            (
+                "Looks like you treated p as the keep probability (scale 1/p); p is the drop "
+                "probability."
+            ),
+            lambda: self._out(params, scale=1 / p),
+        )
+        yield (
+            "Looks like you scaled every unit but dropped none: apply the mask too.",
+            lambda: self._out(params, drop=False),
+        )
+        yield (
+            (
+                "Looks like you multiplied by (1 − p): that is the old, non-inverted dropout's "
+                "test-time scaling; inverted dropout divides the kept units by 1 − p."
+            ),
+            lambda: self._out(params, scale=1 - p),
+        )
 
 
-RATIO_WORDS = {w: c for c, ws in (
-    ("too low", ("too low", "low", "too small", "small")),
-    ("ok", ("ok", "okay", "fine", "good", "healthy", "about right", "right")),
-    ("too high", ("too high", "high", "too large", "too big", "large")),
-) for w in ws}
+RATIO_WORDS = {
+    w: c
+    for c, ws in (
+        ("too low", ("too low", "low", "too small", "small")),
+        ("ok", ("ok", "okay", "fine", "good", "healthy", "about right", "right")),
+        ("too high", ("too high", "high", "too large", "too big", "large")),
+    )
+    for w in ws
+}
 # Vectors with whole-number norms, so ‖·‖ is hand-computable.
-_NICE_VECTORS = [(3, 4), (6, 8), (1, 2, 2), (2, 3, 6), (1, 4, 8), (2, 6, 9), (4, 4, 7),
-                 (1, 2, 2, 4), (2, 4, 5, 6), (1, 1, 1, 1), (2, 2, 1, 4)]
+_NICE_VECTORS = [
+    (3, 4),
+    (6, 8),
+    (1, 2, 2),
+    (2, 3, 6),
+    (1, 4, 8),
+    (2, 6, 9),
+    (4, 4, 7),
+    (1, 2, 2, 4),
+    (2, 4, 5, 6),
+    (1, 1, 1, 1),
+    (2, 2, 1, 4),
+]
 
 
 def verdict(ratio: float) -> str:
@@ -280,31 +335,40 @@ class UpdateRatio(Problem):
         return r, verdict(r)
 
     def kind(self, params: dict[str, Any], want: Any) -> Kind:
-        return Tuple([("ratio", Scalar(Tol(rel=1e-2))),
-                      ("verdict", Words(RATIO_WORDS, "too low, ok or too high"))],
-                     "ratio, verdict — e.g. 0.002, ok (verdict: too low, ok or too high)")
+        return Tuple(
+            [
+                ("ratio", Scalar(Tol(rel=1e-2))),
+                ("verdict", Words(RATIO_WORDS, "too low, ok or too high")),
+            ],
+            "ratio, verdict — e.g. 0.002, ok (verdict: too low, ok or too high)",
+        )
 
     def question(self, params: dict[str, Any]) -> tuple[str, list[Grid], list[str]]:
-        text = (f"A layer's weights W and gradient dW are below; the learning rate is "
-                f"η = {num(params['lr'])} (plain SGD, so the update is η·dW). What is the "
-                "update-to-weight ratio ‖η·dW‖ / ‖W‖ (Frobenius norms), and is it healthy? "
-                "Rule of thumb: about 1e-3 is healthy; call it too low below 1e-4 and too high "
-                "above 1e-2.")
+        text = (
+            f"A layer's weights W and gradient dW are below; the learning rate is "
+            f"η = {num(params['lr'])} (plain SGD, so the update is η·dW). What is the "
+            "update-to-weight ratio ‖η·dW‖ / ‖W‖ (Frobenius norms), and is it healthy? "
+            "Rule of thumb: about 1e-3 is healthy; call it too low below 1e-4 and too high "
+            "above 1e-2."
+        )
         return text, [grid("W", params["weight"]), grid("dW", params["grad"])], []
 
     def steps(self, params: dict[str, Any]) -> list[str]:
         w, g, lr = params["weight"], params["grad"], params["lr"]
         r, word = self.solve(params)
         squares = " + ".join(num(v * v, 6) for v in np.asarray(w, float).ravel())
-        advice = {"too low": "the learning rate is probably too low: learning is slow",
-                  "ok": "a healthy rate of change",
-                  "too high": "the learning rate is probably too high: training may be "
-                              "unstable"}[word]
-        return [f"‖W‖ = √({squares}) = {num(_norm(w), 6)}.",
-                f"‖dW‖ = {num(_norm(g), 6)}, so ‖η·dW‖ = {num(lr)}·{num(_norm(g), 6)} = "
-                f"{num(lr * _norm(g), 8)}.",
-                f"Ratio = {num(lr * _norm(g), 8)} / {num(_norm(w), 6)} = {num(r, 8)}: {word} — "
-                f"{advice}."]
+        advice = {
+            "too low": "the learning rate is probably too low: learning is slow",
+            "ok": "a healthy rate of change",
+            "too high": "the learning rate is probably too high: training may be unstable",
+        }[word]
+        return [
+            f"‖W‖ = √({squares}) = {num(_norm(w), 6)}.",
+            f"‖dW‖ = {num(_norm(g), 6)}, so ‖η·dW‖ = {num(lr)}·{num(_norm(g), 6)} = "
+            f"{num(lr * _norm(g), 8)}.",
+            f"Ratio = {num(lr * _norm(g), 8)} / {num(_norm(w), 6)} = {num(r, 8)}: {word} — "
+            f"{advice}.",
+        ]
 
     def mistakes(self, params: dict[str, Any]) -> Mistakes:
         r, word = self.solve(params)
@@ -312,12 +376,21 @@ class UpdateRatio(Problem):
         def with_verdict(value: float) -> tuple[float, str]:
             return value, verdict(value)
 
-        yield "Looks like you left out the learning rate: the update is η·dW.", lambda: (
-            with_verdict(self._ratio(params, lr=False)))
+        yield (
+            "Looks like you left out the learning rate: the update is η·dW.",
+            lambda: with_verdict(self._ratio(params, lr=False)),
+        )
         yield "Looks like you inverted the ratio: it is ‖η·dW‖ / ‖W‖.", lambda: with_verdict(1 / r)
-        yield "Looks like you used sums of absolute values; use Frobenius (L2) norms.", lambda: (
-            with_verdict(self._ratio(params, order="l1")))
+        yield (
+            "Looks like you used sums of absolute values; use Frobenius (L2) norms.",
+            lambda: with_verdict(self._ratio(params, order="l1")),
+        )
         for other in ("too low", "ok", "too high"):
             if other != word:
-                yield (f"The ratio is right, but {num(r, 8)} is {word}: healthy is about 1e-3 "
-                       "(1e-4 to 1e-2)."), (lambda o=other: (r, o))
+                yield (
+                    (
+                        f"The ratio is right, but {num(r, 8)} is {word}: healthy is about 1e-3 "
+                        "(1e-4 to 1e-2)."
+                    ),
+                    (lambda o=other: (r, o)),
+                )

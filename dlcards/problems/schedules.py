@@ -24,8 +24,15 @@ from dlcards.problems.fmt import exp_const, num, paren, sup
 from dlcards.problems.kinds import Kind, Scalar, Tol
 
 TOL = Tol(rel=1e-3)
-_FRACTIONS = [Fraction(1, 6), Fraction(1, 4), Fraction(1, 3), Fraction(1, 2), Fraction(2, 3),
-              Fraction(3, 4), Fraction(5, 6)]
+_FRACTIONS = [
+    Fraction(1, 6),
+    Fraction(1, 4),
+    Fraction(1, 3),
+    Fraction(1, 2),
+    Fraction(2, 3),
+    Fraction(3, 4),
+    Fraction(5, 6),
+]
 
 
 def lr_at(p: dict[str, Any]) -> float:
@@ -60,9 +67,14 @@ class LrSchedule(Problem):
     name = "lr_schedule"
 
     def generate(self, pick: Picker, level: int) -> None:
-        schedule = pick.choice("schedule", {1: ["step", "inverse_time"],
-                                            2: ["exponential", "step", "inverse_time"],
-                                            3: ["cosine", "cosine", "exponential"]}[level])
+        schedule = pick.choice(
+            "schedule",
+            {
+                1: ["step", "inverse_time"],
+                2: ["exponential", "step", "inverse_time"],
+                3: ["cosine", "cosine", "exponential"],
+            }[level],
+        )
         pick.choice("lr0", [0.1, 1, 0.01, 0.5])
         if schedule == "step":
             size = pick.choice("step_size", [10, 20, 30, 5])
@@ -94,24 +106,32 @@ class LrSchedule(Problem):
     def question(self, params: dict[str, Any]) -> tuple[str, list[Grid], list[str]]:
         s, lr0 = params["schedule"], num(params["lr0"])
         if s == "step":
-            text = (f"Step decay (PyTorch's StepLR): the learning rate starts at lr₀ = {lr0} and "
-                    f"is multiplied by γ = {num(params['gamma'])} every "
-                    f"{params['step_size']} epochs. What is the learning rate at epoch "
-                    f"{params['epoch']} (epochs counted from 0)?")
+            text = (
+                f"Step decay (PyTorch's StepLR): the learning rate starts at lr₀ = {lr0} and "
+                f"is multiplied by γ = {num(params['gamma'])} every "
+                f"{params['step_size']} epochs. What is the learning rate at epoch "
+                f"{params['epoch']} (epochs counted from 0)?"
+            )
             return text, [], []
         t = num(params["t"])
         if s == "exponential":
-            text = (f"Exponential decay: lr(t) = lr₀·e^(−k·t) with lr₀ = {lr0} and "
-                    f"k = {num(params['k'])}. What is lr at t = {t}?")
+            text = (
+                f"Exponential decay: lr(t) = lr₀·e^(−k·t) with lr₀ = {lr0} and "
+                f"k = {num(params['k'])}. What is lr at t = {t}?"
+            )
             return text, [], [exp_const(-params["k"] * params["t"])]
         if s == "inverse_time":
-            text = (f"1/t decay: lr(t) = lr₀ / (1 + k·t) with lr₀ = {lr0} and "
-                    f"k = {num(params['k'])}. What is lr at t = {t}?")
+            text = (
+                f"1/t decay: lr(t) = lr₀ / (1 + k·t) with lr₀ = {lr0} and "
+                f"k = {num(params['k'])}. What is lr at t = {t}?"
+            )
             return text, [], []
         angle = _angle(params["t"], params["T"])
-        text = (f"Cosine decay: lr(t) = lr_min + ½·(lr₀ − lr_min)·(1 + cos(π·t/T)) with "
-                f"lr₀ = {lr0}, lr_min = {num(params['lr_min'])} and T = {params['T']}. "
-                f"What is lr at t = {t}?")
+        text = (
+            f"Cosine decay: lr(t) = lr_min + ½·(lr₀ − lr_min)·(1 + cos(π·t/T)) with "
+            f"lr₀ = {lr0}, lr_min = {num(params['lr_min'])} and T = {params['T']}. "
+            f"What is lr at t = {t}?"
+        )
         cos = math.cos(math.pi * params["t"] / params["T"])
         return text, [], [f"cos({angle}) ≈ {num(cos)}"]
 
@@ -120,55 +140,81 @@ class LrSchedule(Problem):
         if s == "step":
             e, size, g = params["epoch"], params["step_size"], params["gamma"]
             n = e // size
-            return [f"Drops so far: ⌊{e} / {size}⌋ = {n} (the learning rate changes at epochs "
-                    f"{size}, {2 * size}, …).",
-                    f"lr = {num(lr0)}·{num(g)}{sup(n)} = {num(lr0)}·{num(g**n, 6)} = "
-                    f"{num(lr, 8)}."]
+            return [
+                f"Drops so far: ⌊{e} / {size}⌋ = {n} (the learning rate changes at epochs "
+                f"{size}, {2 * size}, …).",
+                f"lr = {num(lr0)}·{num(g)}{sup(n)} = {num(lr0)}·{num(g**n, 6)} = {num(lr, 8)}.",
+            ]
         t, k = params.get("t"), params.get("k")
         if s == "exponential":
-            return [f"k·t = {num(k)}·{num(t)} = {num(k * t)}.",
-                    f"lr = {num(lr0)}·e^(−{num(k * t)}) = {num(lr0)}·{num(math.exp(-k * t))} "
-                    f"= {num(lr, 8)}."]
+            return [
+                f"k·t = {num(k)}·{num(t)} = {num(k * t)}.",
+                f"lr = {num(lr0)}·e^(−{num(k * t)}) = {num(lr0)}·{num(math.exp(-k * t))} "
+                f"= {num(lr, 8)}.",
+            ]
         if s == "inverse_time":
-            return [f"1 + k·t = 1 + {num(k)}·{num(t)} = {num(1 + k * t)}.",
-                    f"lr = {num(lr0)} / {num(1 + k * t)} = {num(lr, 8)}."]
+            return [
+                f"1 + k·t = 1 + {num(k)}·{num(t)} = {num(1 + k * t)}.",
+                f"lr = {num(lr0)} / {num(1 + k * t)} = {num(lr, 8)}.",
+            ]
         total, lo = params["T"], params["lr_min"]
         cos = math.cos(math.pi * t / total)
-        return [f"t/T = {t}/{total}, so cos(π·t/T) = cos({_angle(t, total)}) = {num(cos)}.",
-                f"lr = {num(lo)} + ½·({num(lr0)} − {num(lo)})·(1 + {paren(cos)}) = "
-                f"{num(lr, 8)}.",
-                "The rate falls slowly at first, fastest halfway (t = T/2), and flattens out "
-                "near lr_min at t = T."]
+        return [
+            f"t/T = {t}/{total}, so cos(π·t/T) = cos({_angle(t, total)}) = {num(cos)}.",
+            f"lr = {num(lo)} + ½·({num(lr0)} − {num(lo)})·(1 + {paren(cos)}) = {num(lr, 8)}.",
+            "The rate falls slowly at first, fastest halfway (t = T/2), and flattens out "
+            "near lr_min at t = T.",
+        ]
 
     def mistakes(self, params: dict[str, Any]) -> Mistakes:
         s, lr0 = params["schedule"], params["lr0"]
         if s == "step":
             e, size, g = params["epoch"], params["step_size"], params["gamma"]
-            yield ("Looks like you used a fractional number of drops; StepLR drops only at "
-                   f"whole multiples of {size} epochs: γ^⌊e/s⌋."), lambda: lr0 * g ** (e / size)
-            yield (f"Off by one: the first drop is at epoch {size}, so there are ⌊{e}/{size}⌋ "
-                   "drops."), lambda: lr0 * g ** (e // size + 1)
+            yield (
+                (
+                    "Looks like you used a fractional number of drops; StepLR drops only at "
+                    f"whole multiples of {size} epochs: γ^⌊e/s⌋."
+                ),
+                lambda: lr0 * g ** (e / size),
+            )
+            yield (
+                (
+                    f"Off by one: the first drop is at epoch {size}, so there are ⌊{e}/{size}⌋ "
+                    "drops."
+                ),
+                lambda: lr0 * g ** (e // size + 1),
+            )
             yield "Each drop multiplies by γ again: γⁿ, not γ·n.", lambda: lr0 * g * (e // size)
             return
         t, k = params.get("t"), params.get("k")
         if s == "exponential":
             yield "Looks like you forgot t: the exponent is −k·t.", lambda: lr0 * math.exp(-k)
             yield "Sign slip: the exponent is negative, e^(−k·t).", lambda: lr0 * math.exp(k * t)
-            yield "Looks like you used (1 − k)ᵗ; this schedule uses e^(−k·t).", lambda: (
-                lr0 * (1 - k) ** t)
+            yield (
+                "Looks like you used (1 − k)ᵗ; this schedule uses e^(−k·t).",
+                lambda: lr0 * (1 - k) ** t,
+            )
             return
         if s == "inverse_time":
-            yield "Looks like you forgot the 1 in the denominator: lr₀ / (1 + k·t).", lambda: (
-                lr0 / (k * t))
-            yield "Looks like you multiplied by (1 − k·t) instead of dividing by (1 + k·t).", \
-                lambda: lr0 * (1 - k * t)
+            yield (
+                "Looks like you forgot the 1 in the denominator: lr₀ / (1 + k·t).",
+                lambda: lr0 / (k * t),
+            )
+            yield (
+                "Looks like you multiplied by (1 − k·t) instead of dividing by (1 + k·t).",
+                lambda: lr0 * (1 - k * t),
+            )
             return
         total, lo = params["T"], params["lr_min"]
         cos = math.cos(math.pi * t / total)
         yield "Looks like you forgot the ½.", lambda: lo + (lr0 - lo) * (1 + cos)
-        yield "Looks like you forgot the 1 + in (1 + cos(π·t/T)).", lambda: (
-            lo + 0.5 * (lr0 - lo) * cos)
+        yield (
+            "Looks like you forgot the 1 + in (1 + cos(π·t/T)).",
+            lambda: lo + 0.5 * (lr0 - lo) * cos,
+        )
         if lo:
             yield "Looks like you ignored lr_min.", lambda: 0.5 * lr0 * (1 + cos)
-        yield "The angle is π·t/T (radians), not t/T.", lambda: (
-            lo + 0.5 * (lr0 - lo) * (1 + math.cos(t / total)))
+        yield (
+            "The angle is π·t/T (radians), not t/T.",
+            lambda: lo + 0.5 * (lr0 - lo) * (1 + math.cos(t / total)),
+        )

@@ -35,8 +35,9 @@ TOL = Tol(abs=1e-6)
 
 def _short_decimals(values: Any, places: int = 6) -> bool:
     a = np.asarray(values, dtype=float)
-    return bool(np.all(np.abs(a * 10**places - np.round(a * 10**places)) < 1e-6)
-                and np.abs(a).max() <= 1000)
+    return bool(
+        np.all(np.abs(a * 10**places - np.round(a * 10**places)) < 1e-6) and np.abs(a).max() <= 1000
+    )
 
 
 def _show(value: Any) -> str:
@@ -78,8 +79,12 @@ class SgdStep(Problem):
             size = np.shape(pick.params.get("param", pick.params.get("grad", 0)))
             pick.get("param", lambda: pick.ints(-5, 5, size))
             shape = np.shape(pick.params["param"])
-            pick.get("grad", lambda: pick.ints(-4, 4, shape) if shape else
-                     pick.one([-4, -3, -2, -1, 1, 2, 3, 4]))
+            pick.get(
+                "grad",
+                lambda: (
+                    pick.ints(-4, 4, shape) if shape else pick.one([-4, -3, -2, -1, 1, 2, 3, 4])
+                ),
+            )
             if level == 3:
                 pick.choice("weight_decay", [0.1, 0.5, 1])
             return
@@ -101,9 +106,17 @@ class SgdStep(Problem):
             return sign * np.asarray(params["grad"], dtype=float) + 0 * w
         return sign * params["curvature"] * (w - np.asarray(params["center"], dtype=float))
 
-    def _trace(self, params: dict[str, Any], *, sign: float = 1.0, decay: bool = True,
-               lr_scale: bool = True, steps: int | None = None, frozen: bool = False,
-               decoupled: bool = False) -> list[np.ndarray]:
+    def _trace(
+        self,
+        params: dict[str, Any],
+        *,
+        sign: float = 1.0,
+        decay: bool = True,
+        lr_scale: bool = True,
+        steps: int | None = None,
+        frozen: bool = False,
+        decoupled: bool = False,
+    ) -> list[np.ndarray]:
         """w₀, w₁, … under the (possibly mistaken) rule."""
         w = np.asarray(params["param"], dtype=float)
         lr = params["lr"] if lr_scale else 1.0
@@ -130,20 +143,30 @@ class SgdStep(Problem):
 
     def question(self, params: dict[str, Any]) -> tuple[str, list[Grid], list[str]]:
         lr, wd, steps = params["lr"], params["weight_decay"], params["steps"]
-        decay = (f", with L2 weight decay λ = {num(wd)} (PyTorch's weight_decay: each step uses "
-                 "the gradient plus λ·w)") if wd else ""
+        decay = (
+            (
+                f", with L2 weight decay λ = {num(wd)} (PyTorch's weight_decay: each step uses "
+                "the gradient plus λ·w)"
+            )
+            if wd
+            else ""
+        )
         w0 = _show(params["param"])
         if "grad" in params:
-            text = (f"At w = {w0} the gradient of the loss is g = {_show(params['grad'])}. "
-                    f"Take one gradient-descent step with learning rate η = {num(lr)}{decay}. "
-                    "What is the new w?")
+            text = (
+                f"At w = {w0} the gradient of the loss is g = {_show(params['grad'])}. "
+                f"Take one gradient-descent step with learning rate η = {num(lr)}{decay}. "
+                "What is the new w?"
+            )
         else:
             a, c, n = params["curvature"], params["center"], int(np.size(params["param"]))
             n = n if np.ndim(params["param"]) else 0
-            text = (f"Gradient descent on L(w) = {loss_text(a, c, size=n)} (so ∇L = "
-                    f"{grad_text(a, c, size=n)}), "
-                    f"from w₀ = {w0} with learning rate η = {num(lr)}{decay}. What is w after "
-                    f"{plural(steps, 'step')}?")
+            text = (
+                f"Gradient descent on L(w) = {loss_text(a, c, size=n)} (so ∇L = "
+                f"{grad_text(a, c, size=n)}), "
+                f"from w₀ = {w0} with learning rate η = {num(lr)}{decay}. What is w after "
+                f"{plural(steps, 'step')}?"
+            )
         return text + " Give up to 6 decimals.", [], []
 
     def steps(self, params: dict[str, Any]) -> list[str]:
@@ -156,11 +179,15 @@ class SgdStep(Problem):
             g = self._grad(params, w)
             total = g + wd * w
             where = "" if "grad" in params else f"∇L({_show(w)}) = {_show(g)}"
-            decay = f"{'; ' if where else ''}plus λ·w = {_show(wd * w)} → {_show(total)}" if wd \
-                else ""
-            out.append(f"Step {i}: {where}{decay}; w = {_show(w)} − {num(lr)}·"
-                       f"{paren(total) if not np.ndim(total) else _show(total)} = {_show(w_next)}."
-                       .replace(": ; ", ": "))
+            decay = (
+                f"{'; ' if where else ''}plus λ·w = {_show(wd * w)} → {_show(total)}" if wd else ""
+            )
+            out.append(
+                f"Step {i}: {where}{decay}; w = {_show(w)} − {num(lr)}·"
+                f"{paren(total) if not np.ndim(total) else _show(total)} = {_show(w_next)}.".replace(
+                    ": ; ", ": "
+                )
+            )
         return out
 
     def mistakes(self, params: dict[str, Any]) -> Mistakes:
@@ -168,24 +195,38 @@ class SgdStep(Problem):
             w = self._trace(params, **kw)[-1]
             return float(w) if w.ndim == 0 else w
 
-        yield "Flipped gradient sign: descent moves against the gradient (w − η·g).", lambda: last(
-            sign=-1.0)
+        yield (
+            "Flipped gradient sign: descent moves against the gradient (w − η·g).",
+            lambda: last(sign=-1.0),
+        )
         yield "Looks like you forgot the learning rate (w − g).", lambda: last(lr_scale=False)
         if params["weight_decay"]:
             yield "Looks like you forgot the weight decay term λ·w.", lambda: last(decay=False)
-            yield ("Looks like you subtracted λ·w without the learning rate (decoupled, AdamW "
-                   "style); PyTorch's weight_decay adds λ·w to the gradient, scaled by η."), \
-                lambda: last(decoupled=True)
+            yield (
+                (
+                    "Looks like you subtracted λ·w without the learning rate (decoupled, AdamW "
+                    "style); PyTorch's weight_decay adds λ·w to the gradient, scaled by η."
+                ),
+                lambda: last(decoupled=True),
+            )
         if params["steps"] > 1:
             yield "Looks like you stopped after one step.", lambda: last(steps=1)
-            yield ("Looks like you reused the first gradient; recompute ∇L at each new w."), \
-                lambda: last(frozen=True)
+            yield (
+                ("Looks like you reused the first gradient; recompute ∇L at each new w."),
+                lambda: last(frozen=True),
+            )
 
 
-def momentum_run(params: dict[str, Any], *, convention: str | None = None,
-                 nesterov: bool | None = None, momentum: float | None = None,
-                 sign: float = 1.0, lr_in_x: bool = True, steps: int | None = None
-                 ) -> tuple[float, float]:
+def momentum_run(
+    params: dict[str, Any],
+    *,
+    convention: str | None = None,
+    nesterov: bool | None = None,
+    momentum: float | None = None,
+    sign: float = 1.0,
+    lr_in_x: bool = True,
+    steps: int | None = None,
+) -> tuple[float, float]:
     """(v, x) after the steps, through the kernel; the look-ahead form is mapped onto it.
 
     With u = −v/η the look-ahead update (v ← μv − η∇L(x + μv), x ← x + v) is exactly
@@ -217,11 +258,11 @@ def momentum_run(params: dict[str, Any], *, convention: str | None = None,
 CONVENTION_TEXT = {
     ("torch", False): "SGD with momentum in PyTorch's convention: v ← μ·v + g, then x ← x − η·v",
     ("torch", True): "Nesterov momentum in PyTorch's convention: v ← μ·v + g, then "
-                     "x ← x − η·(g + μ·v) with the new v",
+    "x ← x − η·(g + μ·v) with the new v",
     ("lookahead", False): "momentum in the form of Sutskever et al. (cs231n), where v is the "
-                          "step itself: v ← μ·v − η·∇L(x), then x ← x + v",
+    "step itself: v ← μ·v − η·∇L(x), then x ← x + v",
     ("lookahead", True): "Nesterov momentum in the look-ahead form (Sutskever et al., cs231n): "
-                         "v ← μ·v − η·∇L(x + μ·v), then x ← x + v",
+    "v ← μ·v − η·∇L(x + μ·v), then x ← x + v",
 }
 
 
@@ -231,8 +272,14 @@ class MomentumStep(Problem):
     def generate(self, pick: Picker, level: int) -> None:
         pick.choice("convention", ["torch", "lookahead"])
         pick.get("nesterov", lambda: level == 3 or (level == 2 and pick.rng.random() < 0.5))
-        pick.get("steps", lambda: 2 if level == 2 and not pick.params["nesterov"] else
-                 (pick.one([1, 2]) if level == 3 else 1))
+        pick.get(
+            "steps",
+            lambda: (
+                2
+                if level == 2 and not pick.params["nesterov"]
+                else (pick.one([1, 2]) if level == 3 else 1)
+            ),
+        )
         pick.choice("lr", [0.1])
         pick.choice("momentum", [0.9, 0.5])
         pick.choice("param", [-3, -2, -1, 1, 2, 3, 4, 5])
@@ -252,33 +299,48 @@ class MomentumStep(Problem):
     def question(self, params: dict[str, Any]) -> tuple[str, list[Grid], list[str]]:
         rule = CONVENTION_TEXT[(params["convention"], params["nesterov"])]
         a, c = params["curvature"], params["center"]
-        text = (f"Use {rule}. The loss is L(x) = {loss_text(a, c, 'x')} (∇L = "
-                f"{grad_text(a, c, 'x')}). Start at x₀ = {num(params['param'])} with v₀ = "
-                f"{num(params['velocity'])}, η = {num(params['lr'])}, μ = "
-                f"{num(params['momentum'])}. What are v and x after "
-                f"{plural(params['steps'], 'step')}? Give up to 6 decimals.")
+        text = (
+            f"Use {rule}. The loss is L(x) = {loss_text(a, c, 'x')} (∇L = "
+            f"{grad_text(a, c, 'x')}). Start at x₀ = {num(params['param'])} with v₀ = "
+            f"{num(params['velocity'])}, η = {num(params['lr'])}, μ = "
+            f"{num(params['momentum'])}. What are v and x after "
+            f"{plural(params['steps'], 'step')}? Give up to 6 decimals."
+        )
         return text, [], []
 
     def steps(self, params: dict[str, Any]) -> list[str]:
-        out = [CONVENTION_TEXT[(params["convention"], params["nesterov"])][0].upper()
-               + CONVENTION_TEXT[(params["convention"], params["nesterov"])][1:] + "."]
+        out = [
+            CONVENTION_TEXT[(params["convention"], params["nesterov"])][0].upper()
+            + CONVENTION_TEXT[(params["convention"], params["nesterov"])][1:]
+            + "."
+        ]
         mu, lr, a, c = params["momentum"], params["lr"], params["curvature"], params["center"]
         x, v = float(params["param"]), float(params["velocity"])
         for i in range(1, params["steps"] + 1):
             v_new, x_new = momentum_run(params | {"param": x, "velocity": v, "steps": 1})
             if params["convention"] == "torch":
                 g = a * (x - c)
-                line = (f"Step {i}: g = ∇L({num(x)}) = {num(g)}; v = {num(mu)}·{paren(v)} + "
-                        f"{paren(g)} = {num(v_new)}; ")
-                line += (f"x = {num(x)} − {num(lr)}·({num(g)} + {num(mu)}·{paren(v_new)}) = "
-                         if params["nesterov"] else f"x = {num(x)} − {num(lr)}·{paren(v_new)} = ")
+                line = (
+                    f"Step {i}: g = ∇L({num(x)}) = {num(g)}; v = {num(mu)}·{paren(v)} + "
+                    f"{paren(g)} = {num(v_new)}; "
+                )
+                line += (
+                    f"x = {num(x)} − {num(lr)}·({num(g)} + {num(mu)}·{paren(v_new)}) = "
+                    if params["nesterov"]
+                    else f"x = {num(x)} − {num(lr)}·{paren(v_new)} = "
+                )
             else:
                 at = x + mu * v if params["nesterov"] else x
-                where = (f"the look-ahead point x + μ·v = {num(at)}" if params["nesterov"]
-                         else f"x = {num(x)}")
+                where = (
+                    f"the look-ahead point x + μ·v = {num(at)}"
+                    if params["nesterov"]
+                    else f"x = {num(x)}"
+                )
                 g = a * (at - c)
-                line = (f"Step {i}: gradient at {where}: {num(g)}; v = {num(mu)}·{paren(v)} − "
-                        f"{num(lr)}·{paren(g)} = {num(v_new)}; x = {num(x)} + {paren(v_new)} = ")
+                line = (
+                    f"Step {i}: gradient at {where}: {num(g)}; v = {num(mu)}·{paren(v)} − "
+                    f"{num(lr)}·{paren(g)} = {num(v_new)}; x = {num(x)} + {paren(v_new)} = "
+                )
             out.append(line + f"{num(x_new)}.")
             x, v = x_new, v_new
         return out
@@ -286,22 +348,36 @@ class MomentumStep(Problem):
     def mistakes(self, params: dict[str, Any]) -> Mistakes:
         conv, nest = params["convention"], params["nesterov"]
         other = "lookahead" if conv == "torch" else "torch"
-        names = {"torch": "PyTorch's (v ← μ·v + g)",
-                 "lookahead": "the look-ahead form (v ← μ·v − η·∇L, x ← x + v)"}
-        yield (f"That is the other convention, {names[other]}; this card uses "
-               f"{names[conv]}."), lambda: momentum_run(params, convention=other)
+        names = {
+            "torch": "PyTorch's (v ← μ·v + g)",
+            "lookahead": "the look-ahead form (v ← μ·v − η·∇L, x ← x + v)",
+        }
+        yield (
+            (f"That is the other convention, {names[other]}; this card uses {names[conv]}."),
+            lambda: momentum_run(params, convention=other),
+        )
         if nest:
-            yield "Looks like you did a classical momentum step; this is Nesterov.", lambda: (
-                momentum_run(params, nesterov=False))
+            yield (
+                "Looks like you did a classical momentum step; this is Nesterov.",
+                lambda: momentum_run(params, nesterov=False),
+            )
         else:
-            yield "Looks like you did a Nesterov step; this is classical momentum.", lambda: (
-                momentum_run(params, nesterov=True))
-        yield "Looks like you left out the momentum term μ·v.", lambda: momentum_run(
-            params, momentum=0.0)
-        yield "Flipped gradient sign: the step goes against the gradient.", lambda: momentum_run(
-            params, sign=-1.0)
+            yield (
+                "Looks like you did a Nesterov step; this is classical momentum.",
+                lambda: momentum_run(params, nesterov=True),
+            )
+        yield (
+            "Looks like you left out the momentum term μ·v.",
+            lambda: momentum_run(params, momentum=0.0),
+        )
+        yield (
+            "Flipped gradient sign: the step goes against the gradient.",
+            lambda: momentum_run(params, sign=-1.0),
+        )
         if conv == "torch":
-            yield "Looks like you forgot η in the x update: x ← x − η·v.", lambda: momentum_run(
-                params, lr_in_x=False)
+            yield (
+                "Looks like you forgot η in the x update: x ← x − η·v.",
+                lambda: momentum_run(params, lr_in_x=False),
+            )
         if params["steps"] > 1:
             yield "Looks like you stopped after one step.", lambda: momentum_run(params, steps=1)

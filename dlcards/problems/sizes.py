@@ -30,8 +30,9 @@ def _sides(params: dict[str, Any]) -> list[int]:
     return [size, size] if isinstance(size, int) else list(size)
 
 
-def _size_formula(i: int, k: int, s: int, p: int, d: int, rounding: str = "floor",
-                  sides_padded: int = 2) -> int | None:
+def _size_formula(
+    i: int, k: int, s: int, p: int, d: int, rounding: str = "floor", sides_padded: int = 2
+) -> int | None:
     """The output side under a (possibly mistaken) reading of the formula."""
     top = i + sides_padded * p - d * (k - 1) - 1
     if top < 0:
@@ -50,8 +51,9 @@ class ConvOutputSize(Problem):
             pick.choice("kernel_size", [1, 3, 5, 7])
             pick.choice("padding", [0, 0, 1, 2])
         else:
-            pick.get("size", lambda: int(pick.rng.integers(7, 65)) if square
-                     else pick.ints(7, 64, 2))
+            pick.get(
+                "size", lambda: int(pick.rng.integers(7, 65)) if square else pick.ints(7, 64, 2)
+            )
             pick.choice("kernel_size", [2, 3, 5, 7] if level == 2 else [3, 5, 7])
             pick.choice("padding", [0, 1, 2, 3])
             pick.choice("stride", [1, 2] if level == 2 else [2, 3])
@@ -83,8 +85,11 @@ class ConvOutputSize(Problem):
         if "out_channels" in params:
             return Shape(hint="the output shape (N, C, H, W), e.g. (1, 16, 30, 30)")
         square = isinstance(params["size"], int)
-        return Shape(square_ok=square, hint="the output height × width, e.g. 10x10"
-                     + (" (one number is fine for a square output)" if square else ""))
+        return Shape(
+            square_ok=square,
+            hint="the output height × width, e.g. 10x10"
+            + (" (one number is fine for a square output)" if square else ""),
+        )
 
     def _layer_text(self, params: dict[str, Any]) -> str:
         k, s, p, d = (params[n] for n in ("kernel_size", "stride", "padding", "dilation"))
@@ -96,13 +101,19 @@ class ConvOutputSize(Problem):
         if "out_channels" in params:
             n, c = params.get("batch", 1), params.get("in_channels", 3)
             k, s, p, d = (params[x] for x in ("kernel_size", "stride", "padding", "dilation"))
-            layer = (f"nn.Conv2d({c}, {params['out_channels']}, kernel_size={k}, stride={s}, "
-                     f"padding={p}" + (f", dilation={d})" if d != 1 else ")"))
-            text = (f"A batch of shape (N, C, H, W) = ({n}, {c}, {h}, {w}) goes through "
-                    f"{layer}. What is the output shape?")
+            layer = (
+                f"nn.Conv2d({c}, {params['out_channels']}, kernel_size={k}, stride={s}, "
+                f"padding={p}" + (f", dilation={d})" if d != 1 else ")")
+            )
+            text = (
+                f"A batch of shape (N, C, H, W) = ({n}, {c}, {h}, {w}) goes through "
+                f"{layer}. What is the output shape?"
+            )
         else:
-            text = (f"A convolution ({self._layer_text(params)}) is applied to a {h}×{w} input. "
-                    "What is the spatial size of the output (height × width)?")
+            text = (
+                f"A convolution ({self._layer_text(params)}) is applied to a {h}×{w} input. "
+                "What is the spatial size of the output (height × width)?"
+            )
         return text, [], []
 
     def steps(self, params: dict[str, Any]) -> list[str]:
@@ -112,23 +123,31 @@ class ConvOutputSize(Problem):
             "with D = 1 this is ⌊(I − K + 2P) / S⌋ + 1."
         ]
         if d != 1:
-            out.append(f"The dilated kernel spans D·(K − 1) + 1 = {d}·{k - 1} + 1 = "
-                       f"{d * (k - 1) + 1} input pixels.")
+            out.append(
+                f"The dilated kernel spans D·(K − 1) + 1 = {d}·{k - 1} + 1 = "
+                f"{d * (k - 1) + 1} input pixels."
+            )
         sides = _sides(params)
         names = ["Height and width"] if sides[0] == sides[1] else ["Height", "Width"]
         for name, i in zip(names, sides[: len(names)], strict=True):
             top = i + 2 * p - d * (k - 1) - 1
-            line = (f"{name}: ⌊({i} + 2·{p} − {d}·({k} − 1) − 1) / {s}⌋ + 1 = ⌊{top} / {s}⌋ + 1 "
-                    f"= {top // s} + 1 = {top // s + 1}.")
+            line = (
+                f"{name}: ⌊({i} + 2·{p} − {d}·({k} − 1) − 1) / {s}⌋ + 1 = ⌊{top} / {s}⌋ + 1 "
+                f"= {top // s} + 1 = {top // s + 1}."
+            )
             if top % s:
-                line += (f" ({top}/{s} = {top / s:.4g} rounds down: a window that would run "
-                         "past the edge is not used.)")
+                line += (
+                    f" ({top}/{s} = {top / s:.4g} rounds down: a window that would run "
+                    "past the edge is not used.)"
+                )
             out.append(line)
         want = self.solve(params)
         if "out_channels" in params:
-            out.append(f"The batch size is unchanged and there is one output channel per "
-                       f"filter (out_channels = {params['out_channels']}): "
-                       f"({', '.join(str(v) for v in want)}).")
+            out.append(
+                f"The batch size is unchanged and there is one output channel per "
+                f"filter (out_channels = {params['out_channels']}): "
+                f"({', '.join(str(v) for v in want)})."
+            )
         return out
 
     def mistakes(self, params: dict[str, Any]) -> Mistakes:
@@ -143,19 +162,40 @@ class ConvOutputSize(Problem):
             return None if None in out else head + tuple(out)  # type: ignore[operator]
 
         yield f"Looks like you forgot the padding (padding = {p} on each side).", lambda: shape(p=0)
-        yield ("Looks like you padded one side only: padding p adds p zeros on each side, "
-               "2p in total."), lambda: shape(sides_padded=1)
-        yield ("Looks like you rounded up: frameworks round (I + 2P − D·(K − 1) − 1)/S down "
-               "(floor)."), lambda: shape(rounding="ceil")
-        yield (f"Looks like you ignored the dilation (dilation = {d}): the kernel spans "
-               f"{d}·({k} − 1) + 1 = {d * (k - 1) + 1} pixels."), lambda: shape(d=1)
+        yield (
+            (
+                "Looks like you padded one side only: padding p adds p zeros on each side, "
+                "2p in total."
+            ),
+            lambda: shape(sides_padded=1),
+        )
+        yield (
+            (
+                "Looks like you rounded up: frameworks round (I + 2P − D·(K − 1) − 1)/S down "
+                "(floor)."
+            ),
+            lambda: shape(rounding="ceil"),
+        )
+        yield (
+            (
+                f"Looks like you ignored the dilation (dilation = {d}): the kernel spans "
+                f"{d}·({k} − 1) + 1 = {d * (k - 1) + 1} pixels."
+            ),
+            lambda: shape(d=1),
+        )
         yield f"Looks like you ignored the stride (stride = {s}).", lambda: shape(s=1)
-        yield ("Looks like you forgot the + 1 at the end of the formula."), lambda: (
-            None if shape() is None else head + tuple(v - 1 for v in shape()[len(head):]))
+        yield (
+            ("Looks like you forgot the + 1 at the end of the formula."),
+            lambda: None if shape() is None else head + tuple(v - 1 for v in shape()[len(head) :]),
+        )
         if full:
-            yield ("The channel dimension is the number of filters (out_channels), not the "
-                   "input channels."), lambda: (
-                (head[0], params.get("in_channels", 3)) + self.solve(params)[2:])
+            yield (
+                (
+                    "The channel dimension is the number of filters (out_channels), not the "
+                    "input channels."
+                ),
+                lambda: (head[0], params.get("in_channels", 3)) + self.solve(params)[2:],
+            )
 
 
 def _jumps(layers: list[list[int]], own_stride: bool = False) -> list[int]:
@@ -204,23 +244,29 @@ class ReceptiveField(Problem):
             k, s = lay[0], lay[1]
             extra = f", dilation {lay[2]}" if len(lay) == 3 and lay[2] != 1 else ""
             lines.append(f"{i}. kernel {k}×{k}, stride {s}{extra}")
-        text = ("A stack of layers, from input to output:\n" + "\n".join(lines) + "\n"
-                "What is the receptive field of one output unit: how many input pixels, "
-                "per side, can influence it?")
+        text = (
+            "A stack of layers, from input to output:\n" + "\n".join(lines) + "\n"
+            "What is the receptive field of one output unit: how many input pixels, "
+            "per side, can influence it?"
+        )
         return text, [], []
 
     def steps(self, params: dict[str, Any]) -> list[str]:
         layers = params["layers"]
-        out = ["Start from r = 1 (one pixel). Layer l widens the field by D·(K − 1)·j, where the "
-               "jump j is the product of the strides of the layers before it."]
+        out = [
+            "Start from r = 1 (one pixel). Layer l widens the field by D·(K − 1)·j, where the "
+            "jump j is the product of the strides of the layers before it."
+        ]
         r = 1
         for i, (lay, j) in enumerate(zip(layers, _jumps(layers), strict=True), start=1):
             k, s, d = lay[0], lay[1], lay[2] if len(lay) == 3 else 1
             add = d * (k - 1) * j
             r += add
             dil = f"{d}·" if d != 1 else ""
-            out.append(f"Layer {i} (K = {k}, S = {s}{f', D = {d}' if d != 1 else ''}): "
-                       f"jump {j}, adds {dil}({k} − 1)·{j} = {add} → r = {r}.")
+            out.append(
+                f"Layer {i} (K = {k}, S = {s}{f', D = {d}' if d != 1 else ''}): "
+                f"jump {j}, adds {dil}({k} − 1)·{j} = {add} → r = {r}."
+            )
         out.append(f"Receptive field: {r}×{r} input pixels.")
         return out
 
@@ -230,14 +276,33 @@ class ReceptiveField(Problem):
         def field(jumps: list[int], dilate: bool = True, add_k: bool = False) -> int:
             if add_k:
                 return sum(lay[0] for lay in layers)
-            return 1 + sum((lay[2] if dilate and len(lay) == 3 else 1) * (lay[0] - 1) * j
-                           for lay, j in zip(layers, jumps, strict=True))
+            return 1 + sum(
+                (lay[2] if dilate and len(lay) == 3 else 1) * (lay[0] - 1) * j
+                for lay, j in zip(layers, jumps, strict=True)
+            )
 
-        yield ("Looks like you ignored the strides: each layer's growth is multiplied by the "
-               "product of the strides before it."), lambda: field([1] * len(layers))
-        yield ("Looks like you multiplied by each layer's own stride too; only the strides of "
-               "earlier layers count."), lambda: field(_jumps(layers, own_stride=True))
-        yield ("Looks like you ignored the dilation: a dilated kernel spans D·(K − 1) + 1 "
-               "pixels."), lambda: field(_jumps(layers), dilate=False)
-        yield ("Looks like you added the kernel sizes; each layer adds K − 1 (times the jump) "
-               "to a field that starts at 1."), lambda: field([], add_k=True)
+        yield (
+            (
+                "Looks like you ignored the strides: each layer's growth is multiplied by the "
+                "product of the strides before it."
+            ),
+            lambda: field([1] * len(layers)),
+        )
+        yield (
+            (
+                "Looks like you multiplied by each layer's own stride too; only the strides of "
+                "earlier layers count."
+            ),
+            lambda: field(_jumps(layers, own_stride=True)),
+        )
+        yield (
+            ("Looks like you ignored the dilation: a dilated kernel spans D·(K − 1) + 1 pixels."),
+            lambda: field(_jumps(layers), dilate=False),
+        )
+        yield (
+            (
+                "Looks like you added the kernel sizes; each layer adds K − 1 (times the jump) "
+                "to a field that starts at 1."
+            ),
+            lambda: field([], add_k=True),
+        )

@@ -23,8 +23,10 @@ from dlcards.problems.kinds import Array, Kind, Tol
 
 TOL = Tol(abs=5e-3)
 BIG = 100.0  # |z/T| from which nobody computes e^(z/T) directly (float32 overflows at 88.7)
-OVERFLOW_WORDS = {w: "overflow" for w in (
-    "overflow", "nan", "inf", "infinity", "not a number", "undefined", "error")}
+OVERFLOW_WORDS = {
+    w: "overflow"
+    for w in ("overflow", "nan", "inf", "infinity", "not a number", "undefined", "error")
+}
 
 
 def scaled(params: dict[str, Any]) -> np.ndarray:
@@ -80,18 +82,26 @@ class Softmax(Problem):
         e = np.exp(z - m)
         steps = []
         if t != 1:
-            steps.append(f"Divide by T = {num(t)}: z / T = {vec(z)}. (A higher temperature "
-                         "flattens the distribution, a lower one sharpens it.)")
+            steps.append(
+                f"Divide by T = {num(t)}: z / T = {vec(z)}. (A higher temperature "
+                "flattens the distribution, a lower one sharpens it.)"
+            )
         if m:
-            steps.append(f"Subtract the max ({num(m)}): {vec(z - m)}. Softmax is unchanged by "
-                         "a shift (the factor e^(−max) cancels), and every exponent is now ≤ 0, "
-                         "so nothing overflows.")
+            steps.append(
+                f"Subtract the max ({num(m)}): {vec(z - m)}. Softmax is unchanged by "
+                "a shift (the factor e^(−max) cancels), and every exponent is now ≤ 0, "
+                "so nothing overflows."
+            )
         else:
-            steps.append("The max is 0, so every exponent is already ≤ 0 (for other logits, "
-                         "subtract the max first: softmax is unchanged by a shift).")
+            steps.append(
+                "The max is 0, so every exponent is already ≤ 0 (for other logits, "
+                "subtract the max first: softmax is unchanged by a shift)."
+            )
         if is_stability_variant(params):
-            steps.append(f"Without the shift, e^{num(m)} would overflow (float32 beyond e^88.7, "
-                         "float64 beyond e^709.8), and the division would give not-a-number.")
+            steps.append(
+                f"Without the shift, e^{num(m)} would overflow (float32 beyond e^88.7, "
+                "float64 beyond e^709.8), and the division would give not-a-number."
+            )
         steps.append(f"Exponentiate: {vec(e)}.")
         steps.append(f"Sum: {num(e.sum())}.")
         steps.append(f"Divide each by the sum: {vec(e / e.sum())} (they add up to 1).")
@@ -101,16 +111,33 @@ class Softmax(Problem):
         t = params["temperature"]
         z = np.asarray(params["logits"], dtype=float)
         if is_stability_variant(params):
-            yield ("No max shift: e^z overflows for logits this large. Softmax is unchanged by "
-                   "subtracting the max logit, so compute it on z − max(z)."), lambda: "overflow"
+            yield (
+                (
+                    "No max shift: e^z overflows for logits this large. Softmax is unchanged by "
+                    "subtracting the max logit, so compute it on z − max(z)."
+                ),
+                lambda: "overflow",
+            )
         if t != 1:
             yield f"Looks like you ignored the temperature (T = {num(t)}).", lambda: K.softmax(z)
-            yield (f"Looks like you multiplied by T = {num(t)}; softmax with temperature divides "
-                   "the logits by T."), lambda: K.softmax(z * t)
+            yield (
+                (
+                    f"Looks like you multiplied by T = {num(t)}; softmax with temperature divides "
+                    "the logits by T."
+                ),
+                lambda: K.softmax(z * t),
+            )
         if (z > 0).all():
-            yield ("Looks like you divided each logit by their sum; softmax exponentiates "
-                   "first (which is why it is not scale-invariant)."), lambda: z / z.sum()
+            yield (
+                (
+                    "Looks like you divided each logit by their sum; softmax exponentiates "
+                    "first (which is why it is not scale-invariant)."
+                ),
+                lambda: z / z.sum(),
+            )
         zs = scaled(params)
-        yield "Looks like you used 10^z instead of e^z.", lambda: (
-            10 ** (zs - zs.max())) / (10 ** (zs - zs.max())).sum()
+        yield (
+            "Looks like you used 10^z instead of e^z.",
+            lambda: (10 ** (zs - zs.max())) / (10 ** (zs - zs.max())).sum(),
+        )
         yield "Looks like you stopped before dividing by the sum.", lambda: np.exp(zs - zs.max())

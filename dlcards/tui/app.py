@@ -86,11 +86,20 @@ class DlcardsApp(App[None]):
     def today(self) -> date:
         return config.study_day(self.clock(), self.settings.day_start)
 
-    def new_session(self, deck_ids: Sequence[str] = (), tags: Sequence[str] = (),
-                    limit: int | None = None) -> StudySession:
+    def new_session(
+        self, deck_ids: Sequence[str] = (), tags: Sequence[str] = (), limit: int | None = None
+    ) -> StudySession:
         return StudySession(
-            self.store, self.collection, self.profile, self.settings, clock=self.clock,
-            rng=self.rng, deck_ids=deck_ids, tags=tags, limit=limit, timer=self.timer,
+            self.store,
+            self.collection,
+            self.profile,
+            self.settings,
+            clock=self.clock,
+            rng=self.rng,
+            deck_ids=deck_ids,
+            tags=tags,
+            limit=limit,
+            timer=self.timer,
         )
 
     def on_mount(self) -> None:
@@ -105,8 +114,14 @@ class DlcardsApp(App[None]):
 
     def new_practice(self, **options: Any) -> PracticeSession:
         return PracticeSession(
-            self.store, self.collection, self.profile, self.settings, clock=self.clock,
-            rng=self.rng, timer=self.timer, **options,
+            self.store,
+            self.collection,
+            self.profile,
+            self.settings,
+            clock=self.clock,
+            rng=self.rng,
+            timer=self.timer,
+            **options,
         )
 
     def start_practice(self, **options: Any) -> bool:
@@ -115,8 +130,11 @@ class DlcardsApp(App[None]):
         first = session.next_card()
         self.tell_notices(session)
         if first is None:
-            self.notify("No cards to practise here (suspended cards are left out). "
-                        "Try all decks, or another deck.", title="Nothing to practise")
+            self.notify(
+                "No cards to practise here (suspended cards are left out). "
+                "Try all decks, or another deck.",
+                title="Nothing to practise",
+            )
             return False
         if self._before_session is not None:
             self._before_session()  # the daily backup, before the first practice row
@@ -152,8 +170,9 @@ class DlcardsApp(App[None]):
         if not isinstance(self.screen, BrowserScreen):
             self.push_screen(BrowserScreen())
 
-    def start_review(self, deck_ids: Sequence[str] = (), tags: Sequence[str] = (),
-                     limit: int | None = None) -> bool:
+    def start_review(
+        self, deck_ids: Sequence[str] = (), tags: Sequence[str] = (), limit: int | None = None
+    ) -> bool:
         """Open Review on what is due; say why not when nothing is."""
         session = self.new_session(deck_ids, tags, limit)
         first = session.next_card()
@@ -192,9 +211,11 @@ class DlcardsApp(App[None]):
             return
         self.go_home()
         if summary.grades:
-            self.notify(f"Saved {summary.grades} grade{'s' if summary.grades != 1 else ''} "
-                        f"on {summary.reviewed} card{'s' if summary.reviewed != 1 else ''}.",
-                        title="Session saved")
+            self.notify(
+                f"Saved {summary.grades} grade{'s' if summary.grades != 1 else ''} "
+                f"on {summary.reviewed} card{'s' if summary.reviewed != 1 else ''}.",
+                title="Session saved",
+            )
 
     # --- navigation -------------------------------------------------------------------------
 
@@ -290,18 +311,24 @@ class DlcardsApp(App[None]):
                 self.notify(f"Could not save the theme: {exc}", severity="warning")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield SystemCommand("Study all due", "Review everything due in every deck",
-                            self.action_study_all)
-        yield SystemCommand("Stats", "Heatmap, forecast, retention, hardest cards",
-                            self.action_stats)
-        yield SystemCommand("Practice", "Weakest cards first, compute drills, interview mode",
-                            self.action_practice)
-        yield SystemCommand("Browse cards", "Search every card; its history; suspend, reset",
-                            self.action_browse)
-        yield SystemCommand("Switch profile", "Study as someone else, or start a new profile",
-                            self.action_profiles)
-        yield SystemCommand("Toggle theme", "Dark or light (saved in config.toml)",
-                            self.action_toggle_theme)
+        yield SystemCommand(
+            "Study all due", "Review everything due in every deck", self.action_study_all
+        )
+        yield SystemCommand(
+            "Stats", "Heatmap, forecast, retention, hardest cards", self.action_stats
+        )
+        yield SystemCommand(
+            "Practice", "Weakest cards first, compute drills, interview mode", self.action_practice
+        )
+        yield SystemCommand(
+            "Browse cards", "Search every card; its history; suspend, reset", self.action_browse
+        )
+        yield SystemCommand(
+            "Switch profile", "Study as someone else, or start a new profile", self.action_profiles
+        )
+        yield SystemCommand(
+            "Toggle theme", "Dark or light (saved in config.toml)", self.action_toggle_theme
+        )
         yield SystemCommand("Help", "Keys, grades and how to type answers", self.action_help)
         yield SystemCommand("Quit", "Quit dlcards (every grade is already saved)", self.exit)
 
@@ -321,12 +348,17 @@ class DlcardsApp(App[None]):
         path = deck.path
         if deck.shipped:
             if self.home is None:
-                self.notify("Shipped decks can only be edited as a copy in <home>/decks/.",
-                            severity="warning")
+                self.notify(
+                    "Shipped decks can only be edited as a copy in <home>/decks/.",
+                    severity="warning",
+                )
                 return None
             path = user_copy(self.home, deck.path, deck.id)
-            self.notify(f"Copied the shipped deck to {path}; your copy now replaces it.",
-                        title="Editing your copy", timeout=8)
+            self.notify(
+                f"Copied the shipped deck to {path}; your copy now replaces it.",
+                title="Editing your copy",
+                timeout=8,
+            )
         try:
             argv = editor_argv(self.settings.editor, path, ref.line)
         except UserError as exc:
@@ -347,8 +379,11 @@ class DlcardsApp(App[None]):
             self.notify("This terminal cannot hand over to an editor.", severity="error")
             return False
         except OSError as exc:
-            self.notify(f"Could not start the editor {argv[0]!r}: {exc.strerror or exc}. "
-                        "Set editor in config.toml or $EDITOR.", severity="error")
+            self.notify(
+                f"Could not start the editor {argv[0]!r}: {exc.strerror or exc}. "
+                "Set editor in config.toml or $EDITOR.",
+                severity="error",
+            )
             return False
         return True
 
@@ -362,8 +397,9 @@ class DlcardsApp(App[None]):
         if edited is not None:
             broken = [m for m in collection.errors if m.startswith(str(edited))]
             if broken:
-                self.notify(broken[0], title="The deck no longer loads", severity="error",
-                            timeout=12)
+                self.notify(
+                    broken[0], title="The deck no longer loads", severity="error", timeout=12
+                )
         self.collection = collection
         return collection
 
@@ -420,7 +456,19 @@ def make_app(
             return load_collection(decks_dir, deck_paths, collection.cache)
 
     return DlcardsApp(
-        store=store, collection=collection, settings=settings, profile=profile, home=home,
-        clock=clock, rng=rng, timer=timer, start=start, deck_ids=deck_ids, tags=tags,
-        limit=limit, reload=reload, before_session=before_session, practice=practice,
+        store=store,
+        collection=collection,
+        settings=settings,
+        profile=profile,
+        home=home,
+        clock=clock,
+        rng=rng,
+        timer=timer,
+        start=start,
+        deck_ids=deck_ids,
+        tags=tags,
+        limit=limit,
+        reload=reload,
+        before_session=before_session,
+        practice=practice,
     )

@@ -14,8 +14,29 @@ from dlcards.errors import UserError
 
 # Editors that take ``+LINE file`` (vi family, nano, emacs and friends).
 PLUS_LINE = {
-    "vi", "vim", "nvim", "gvim", "view", "vis", "nano", "pico", "rnano", "emacs", "emacsclient",
-    "micro", "kak", "joe", "jed", "mg", "ne", "mcedit", "elvis", "nvi", "ex", "jove", "zile",
+    "vi",
+    "vim",
+    "nvim",
+    "gvim",
+    "view",
+    "vis",
+    "nano",
+    "pico",
+    "rnano",
+    "emacs",
+    "emacsclient",
+    "micro",
+    "kak",
+    "joe",
+    "jed",
+    "mg",
+    "ne",
+    "mcedit",
+    "elvis",
+    "nvi",
+    "ex",
+    "jove",
+    "zile",
 }
 # Editors that take ``--goto file:line`` or ``file:line``.
 GOTO = {"code", "code-insiders", "codium", "cursor", "windsurf"}
@@ -24,7 +45,10 @@ FALLBACKS = ("nano", "vim", "vi")
 
 
 def editor_argv(
-    configured: str | None, path: Path, line: int, env: Mapping[str, str] | None = None,
+    configured: str | None,
+    path: Path,
+    line: int,
+    env: Mapping[str, str] | None = None,
 ) -> list[str]:
     """The command that opens ``path`` at ``line``.
 
@@ -40,9 +64,7 @@ def editor_argv(
         if found is None and sys.platform == "win32":
             found = "notepad"
         if found is None:
-            raise UserError(
-                "no editor found", "set editor in config.toml, or $VISUAL or $EDITOR"
-            )
+            raise UserError("no editor found", "set editor in config.toml, or $VISUAL or $EDITOR")
         argv = [found]
     if not argv:
         raise UserError("the editor setting is empty", "set editor in config.toml or $EDITOR")

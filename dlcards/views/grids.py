@@ -14,24 +14,22 @@ if TYPE_CHECKING:
     from dlcards.problems import Grid
 
 # Brackets only, like a matrix written by hand: no lines between the cells.
-MATRIX = Box(
-    "┌  ┐\n"
-    "│  │\n"
-    "│  │\n"
-    "│  │\n"
-    "│  │\n"
-    "│  │\n"
-    "│  │\n"
-    "└  ┘\n"
-)
+MATRIX = Box("┌  ┐\n│  │\n│  │\n│  │\n│  │\n│  │\n│  │\n└  ┘\n")
 
 
 def grid_table(grid: Grid, *, style: str = "") -> Table:
     """One grid: its label as the title, cells right-aligned between matrix brackets."""
     ncols = max((len(row) for row in grid.rows), default=0)
     table = Table(
-        title=grid.label, title_justify="left", title_style="dim", show_header=False,
-        box=MATRIX, border_style="grey50", padding=(0, 1), expand=False, style=style,
+        title=grid.label,
+        title_justify="left",
+        title_style="dim",
+        show_header=False,
+        box=MATRIX,
+        border_style="grey50",
+        padding=(0, 1),
+        expand=False,
+        style=style,
     )
     for _ in range(ncols):
         table.add_column(justify="right", no_wrap=True)

@@ -14,7 +14,7 @@ def inline_markdown(source: str, *, code_style: str = "bold") -> Text:
     text = Text()
     position = 0
     for match in _INLINE.finditer(source):
-        text.append(source[position:match.start()])
+        text.append(source[position : match.start()])
         code, strong, emphasis = match.groups()
         if code is not None:
             text.append(code, style=code_style)

@@ -58,8 +58,12 @@ class StatsData:
 
 
 def gather(
-    store: Store, collection: Collection, profile: str, today: date,
-    deck_ids: Sequence[str] = (), summary: dict | None = None,
+    store: Store,
+    collection: Collection,
+    profile: str,
+    today: date,
+    deck_ids: Sequence[str] = (),
+    summary: dict | None = None,
 ) -> StatsData:
     """Collect the numbers for ``deck_ids`` (all decks when empty).
 
@@ -83,17 +87,31 @@ def gather(
             if deck_ids and count.deck.id not in deck_ids:
                 continue
             by_state = core.state_counts(states, count.deck.cards)
-            decks.append(DeckLine(count.deck.name, count.cards, by_state["new"],
-                                  by_state["learning"], by_state["mature"], count.due))
+            decks.append(
+                DeckLine(
+                    count.deck.name,
+                    count.cards,
+                    by_state["new"],
+                    by_state["learning"],
+                    by_state["mature"],
+                    count.due,
+                )
+            )
     scope = "All decks"
     if len(deck_ids) == 1:
         scope = names.get(deck_ids[0], deck_ids[0])
     elif deck_ids:
         scope = ", ".join(names.get(d, d) for d in deck_ids)
     return StatsData(
-        profile, today, scope, summary, per_day,
-        core.forecast(states, refs, today, FORECAST_DAYS), core.state_counts(states, refs),
-        hardest, decks,
+        profile,
+        today,
+        scope,
+        summary,
+        per_day,
+        core.forecast(states, refs, today, FORECAST_DAYS),
+        core.state_counts(states, refs),
+        hardest,
+        decks,
     )
 
 
@@ -138,8 +156,9 @@ def tiles(data: StatsData) -> Table:
     for _ in range(3):
         grid.add_column(ratio=1)
     for row in (items[:3], items[3:]):
-        grid.add_row(*(Text.assemble((value, "bold"), "\n", (label, "dim"))
-                       for value, label in row))
+        grid.add_row(
+            *(Text.assemble((value, "bold"), "\n", (label, "dim")) for value, label in row)
+        )
     return grid
 
 
@@ -163,7 +182,7 @@ def heatmap(per_day: dict[date, int], today: date, weeks: int = HEATMAP_WEEKS) -
         if (week == 0 or monday.month != previous.month) and week * 2 >= free_from:
             name = monday.strftime("%b")
             if week * 2 + len(name) <= len(months):
-                months[week * 2: week * 2 + len(name)] = list(name)
+                months[week * 2 : week * 2 + len(name)] = list(name)
                 free_from = week * 2 + len(name) + 1
     text = Text()
     text.append(" " * label_width + "".join(months).rstrip() + "\n", style="dim")
@@ -200,8 +219,9 @@ def forecast_chart(counts: Sequence[int], height: int = 6) -> Text:
     """Cards due on each of the next days as vertical bars (overdue counted today)."""
     total = sum(counts)
     if not total:
-        return Text("Nothing is scheduled for the next 30 days: study new cards to fill it.",
-                    style="dim")
+        return Text(
+            "Nothing is scheduled for the next 30 days: study new cards to fill it.", style="dim"
+        )
     peak = max(counts)
     axis = len(str(peak))
     eighths = [0 if c == 0 else max(1, round(c / peak * height * 8)) for c in counts]
@@ -221,11 +241,14 @@ def forecast_chart(counts: Sequence[int], height: int = 6) -> Text:
     marks = [" "] * (len(counts) * 2 + 6)
     for day, label in ((0, "today"), (7, "+7d"), (14, "+14d"), (21, "+21d"), (28, "+28d")):
         if day < len(counts):
-            marks[day * 2: day * 2 + len(label)] = list(label)
+            marks[day * 2 : day * 2 + len(label)] = list(label)
     text.append(" " * (axis + 2) + "".join(marks).rstrip() + "\n", style="dim")
     week = sum(counts[:7])
-    text.append(f"{counts[0]} due today (overdue included), {week} this week, "
-                f"{total} in the next {len(counts)} days", style="dim")
+    text.append(
+        f"{counts[0]} due today (overdue included), {week} this week, "
+        f"{total} in the next {len(counts)} days",
+        style="dim",
+    )
     return text
 
 
@@ -279,8 +302,14 @@ def decks_table(lines: Sequence[DeckLine]) -> RenderableType:
     for name in ("cards", "new", "learning", "mature", "due"):
         table.add_column(name, justify="right")
     for line in lines:
-        table.add_row(line.name, str(line.cards), str(line.new), str(line.learning),
-                      str(line.mature), str(line.due))
+        table.add_row(
+            line.name,
+            str(line.cards),
+            str(line.new),
+            str(line.learning),
+            str(line.mature),
+            str(line.due),
+        )
     return table
 
 
@@ -291,12 +320,14 @@ def render_stats(data: StatsData) -> Group:
     """All the pieces in titled panels, for ``dlcards stats`` on a terminal."""
 
     def panel(body: RenderableType, title: str) -> Panel:
-        return Panel(body, title=title, title_align="left", border_style="grey50",
-                     padding=(0, 1))
+        return Panel(body, title=title, title_align="left", border_style="grey50", padding=(0, 1))
 
     parts: list[RenderableType] = [
-        Text.assemble(("dlcards stats", "bold"), f" · {data.profile} · {data.scope} · ",
-                      (data.today.isoformat(), "dim")),
+        Text.assemble(
+            ("dlcards stats", "bold"),
+            f" · {data.profile} · {data.scope} · ",
+            (data.today.isoformat(), "dim"),
+        ),
         panel(tiles(data), "Today"),
         panel(heatmap(data.per_day, data.today), f"Reviews, last {HEATMAP_WEEKS} weeks"),
         panel(forecast_chart(data.forecast), f"Due, next {FORECAST_DAYS} days"),
@@ -304,6 +335,10 @@ def render_stats(data: StatsData) -> Group:
     ]
     if len(data.decks) > 1:
         parts.append(panel(decks_table(data.decks), "Decks"))
-    parts.append(panel(hardest_table(data.hardest, show_deck=len(data.decks) != 1),
-                       f"Hardest {HARDEST} cards (lowest EF, most lapses)"))
+    parts.append(
+        panel(
+            hardest_table(data.hardest, show_deck=len(data.decks) != 1),
+            f"Hardest {HARDEST} cards (lowest EF, most lapses)",
+        )
+    )
     return Group(*parts)

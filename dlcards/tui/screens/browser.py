@@ -90,8 +90,11 @@ class BrowserScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         app = self.dl
         yield TitleBar("Cards", app.profile, id="title")
-        yield Input(self._text, placeholder="words · tag:NAME · deck:ID · "
-                    "is:new|learning|mature|suspended|leech", id="browse-query")
+        yield Input(
+            self._text,
+            placeholder="words · tag:NAME · deck:ID · is:new|learning|mature|suspended|leech",
+            id="browse-query",
+        )
         yield CardList(self._fronts, app.settings.leech_threshold, id="browse-list")
         yield Static(id="browse-detail")
         yield KeyFooter()
@@ -123,18 +126,30 @@ class BrowserScreen(Screen[None]):
         card_list = self.query_one(CardList)
         current = card_list.current
         filters = self.filters()
-        rows = find_cards(app.store, app.collection, app.profile, filters,
-                          app.settings.leech_threshold, with_front=False, lazy=True)
+        rows = find_cards(
+            app.store,
+            app.collection,
+            app.profile,
+            filters,
+            app.settings.leech_threshold,
+            with_front=False,
+            lazy=True,
+        )
         card_list.show(rows, keep=current.ref.key if keep and current else None)
         self._shown = self.query_one(Input).value
         total = sum(len(d.cards) for d in app.collection.decks) if not filters.active else None
         count = f"{len(rows):,} card{'s' if len(rows) != 1 else ''}"
         self.query_one(TitleBar).info = (
-            f"{app.profile} · {count}" if total is None else f"{app.profile} · all {count}")
+            f"{app.profile} · {count}" if total is None else f"{app.profile} · all {count}"
+        )
         if not rows:
             self.query_one("#browse-detail", Static).update(
-                Text("No card matches. Words are matched in fronts, backs and ids; filters: "
-                     "tag:NAME deck:ID is:STATE.", style="dim"))
+                Text(
+                    "No card matches. Words are matched in fronts, backs and ids; filters: "
+                    "tag:NAME deck:ID is:STATE.",
+                    style="dim",
+                )
+            )
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -190,17 +205,20 @@ class BrowserScreen(Screen[None]):
             return
         threshold = self.dl.settings.leech_threshold
         variables = self.app.theme_variables
-        parts = [Part(f"{row.ref.deck_id}:{row.ref.card_id}", "bold"),
-                 Part(f"  {row.ref.type}", drop=3), Part(f"  {row.state_name}")]
+        parts = [
+            Part(f"{row.ref.deck_id}:{row.ref.card_id}", "bold"),
+            Part(f"  {row.ref.type}", drop=3),
+            Part(f"  {row.state_name}"),
+        ]
         if row.reviews:
-            parts.append(Part(f" · {row.reviews} review{'s' if row.reviews != 1 else ''}",
-                              drop=2))
+            parts.append(Part(f" · {row.reviews} review{'s' if row.reviews != 1 else ''}", drop=2))
         if row.suspended is not None:
             warning = variables.get("warning", "yellow")
             parts += [Part(" · suspended", warning), Part(f" {row.suspended[:10]}", warning, 1)]
         if row.is_leech(threshold):
-            parts.append(Part(f" · leech ({row.lapses} lapses)",
-                              f"bold {variables.get('error', 'red')}"))
+            parts.append(
+                Part(f" · leech ({row.lapses} lapses)", f"bold {variables.get('error', 'red')}")
+            )
         if row.ref.tags:
             parts.append(Part("  #" + " #".join(row.ref.tags), "dim"))
         parts.append(Part("   Enter: history and actions", "dim", drop=4))

@@ -30,8 +30,15 @@ from dlcards.views.inline import inline_markdown
 if TYPE_CHECKING:
     from dlcards.tui.app import DlcardsApp
 
-KIND_NAMES = {"review": "review", "drill": "re-drill", "practice": "practice", "undo": "undo",
-              "suspend": "suspended", "unsuspend": "unsuspended", "reset": "reset"}
+KIND_NAMES = {
+    "review": "review",
+    "drill": "re-drill",
+    "practice": "practice",
+    "undo": "undo",
+    "suspend": "suspended",
+    "unsuspend": "unsuspended",
+    "reset": "reset",
+}
 
 
 def local_time(ts: str, zone: tzinfo | None = None) -> str:
@@ -124,21 +131,29 @@ class CardScreen(Screen[None]):
         else:
             sm2 = state.sm2
             due = sm2.due.isoformat() if sm2.due else "—"
-            facts.add_row("State", Text(
-                f"{'mature' if sm2.interval >= 21 else 'learning'} · EF {sm2.easiness:.2f} · "
-                f"interval {sm2.interval} d · due {due} · {state.lapses} lapses · "
-                f"{state.reviews} reviews"))
+            facts.add_row(
+                "State",
+                Text(
+                    f"{'mature' if sm2.interval >= 21 else 'learning'} · EF {sm2.easiness:.2f} · "
+                    f"interval {sm2.interval} d · due {due} · {state.lapses} lapses · "
+                    f"{state.reviews} reviews"
+                ),
+            )
         suspended = app.store.suspended(app.profile).get(ref.key)
         notes = Text()
         if suspended is not None:
-            notes.append(f"suspended since {local_time(suspended, self._zone)} (s unsuspends)",
-                         style=f"bold {variables.get('warning', 'yellow')}")
+            notes.append(
+                f"suspended since {local_time(suspended, self._zone)} (s unsuspends)",
+                style=f"bold {variables.get('warning', 'yellow')}",
+            )
         if is_leech(state, app.settings.leech_threshold):
             if notes:
                 notes.append(" · ")
             advice = "rewrite it (e)" + ("" if suspended is not None else " or suspend it (s)")
-            notes.append(f"⚠ leech: forgotten again and again — {advice}",
-                         style=f"bold {variables.get('error', 'red')}")
+            notes.append(
+                f"⚠ leech: forgotten again and again — {advice}",
+                style=f"bold {variables.get('error', 'red')}",
+            )
         if notes:
             facts.add_row("Status", notes)
         return facts
@@ -146,8 +161,7 @@ class CardScreen(Screen[None]):
     def _history(self, rows: list) -> Group | Text:
         if not rows:
             return Text("No reviews yet.", style="dim")
-        table = Table(box=None, padding=(0, 1), show_edge=False, expand=True,
-                      header_style="bold")
+        table = Table(box=None, padding=(0, 1), show_edge=False, expand=True, header_style="bold")
         table.add_column("When", no_wrap=True)
         table.add_column("Kind", no_wrap=True)
         table.add_column("Grade", justify="right", no_wrap=True)
@@ -164,10 +178,13 @@ class CardScreen(Screen[None]):
                     detail.append("  ")
                 detail.append(describe_instance(row.instance), style="dim")
             style = "dim strike" if cancelled else ""
-            table.add_row(Text(local_time(row.ts, self._zone), style=style),
-                          Text(kind + (" (undone)" if cancelled else ""), style=style),
-                          Text("" if row.grade is None else str(row.grade), style=style),
-                          Text(seconds, style=style), detail)
+            table.add_row(
+                Text(local_time(row.ts, self._zone), style=style),
+                Text(kind + (" (undone)" if cancelled else ""), style=style),
+                Text("" if row.grade is None else str(row.grade), style=style),
+                Text(seconds, style=style),
+                detail,
+            )
         return Group(Text("Newest first.", style="dim"), table)
 
     @property
@@ -199,10 +216,14 @@ class CardScreen(Screen[None]):
             self.notify(f"Reset “{self.ref.card_id}”: it is new again (its log is kept).")
             self.show()
 
-        self.app.push_screen(ConfirmScreen(
-            f"Reset “{self.ref.card_id}”?",
-            "It becomes new again: interval, easiness and lapses start over. Its history "
-            "stays in the log."), answered)
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Reset “{self.ref.card_id}”?",
+                "It becomes new again: interval, easiness and lapses start over. Its history "
+                "stays in the log.",
+            ),
+            answered,
+        )
 
     def action_bury(self) -> None:
         app = self.dl

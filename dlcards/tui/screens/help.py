@@ -45,8 +45,9 @@ COMPUTE_KEYS = [
     ("Enter", "check the answer (an empty box means “don't know”)"),
     ("Esc", "leave the box (then Esc again: Home)"),
 ]
-EVERYWHERE = [("Ctrl+P",
-               "command palette: study, practice, cards, stats, profile, theme, help, quit")]
+EVERYWHERE = [
+    ("Ctrl+P", "command palette: study, practice, cards, stats, profile, theme, help, quit")
+]
 
 
 def key_table(title: str, rows: list[tuple[str, str]]) -> Group:
@@ -74,11 +75,16 @@ def help_body() -> Group:
         key_table("Review and practice", REVIEW_KEYS),
         key_table("Cards (/ on Home)", CARDS_KEYS),
         key_table("Compute answer box", COMPUTE_KEYS),
-        Text("Grades", style="bold underline"), grades,
-        Text("Below 3 the card starts over; below 4 it comes back today (re-drill).\n"
-             "Practice grades never change the schedule. A card forgotten leech_threshold "
-             "times (8) is a leech.\n", style="dim"),
-        Text("Typing compute answers", style="bold underline"), answers,
+        Text("Grades", style="bold underline"),
+        grades,
+        Text(
+            "Below 3 the card starts over; below 4 it comes back today (re-drill).\n"
+            "Practice grades never change the schedule. A card forgotten leech_threshold "
+            "times (8) is a leech.\n",
+            style="dim",
+        ),
+        Text("Typing compute answers", style="bold underline"),
+        answers,
         key_table("Everywhere", EVERYWHERE),
     )
 

@@ -85,8 +85,7 @@ class HomeScreen(Screen[None]):
         app = self.dl
         today = app.today()
         states = app.store.states(app.profile)
-        counts = stats.deck_counts(app.collection, states, today,
-                                   app.store.suspended(app.profile))
+        counts = stats.deck_counts(app.collection, states, today, app.store.suspended(app.profile))
         summary = stats.summary(app.store, app.collection, app.profile, today)
         streak = summary["streak_days"]
         self.query_one(TitleBar).info = (
@@ -107,12 +106,17 @@ class HomeScreen(Screen[None]):
         if not broken:
             return
         error = self.app.theme_variables.get("error", "red")
-        lines = [Text(f"⚠ {plural(len(broken), 'deck')} failed to load "
-                      "(fix the file, then restart; `dlcards validate` lists every problem):",
-                      style=f"bold {error}")]
+        lines = [
+            Text(
+                f"⚠ {plural(len(broken), 'deck')} failed to load "
+                "(fix the file, then restart; `dlcards validate` lists every problem):",
+                style=f"bold {error}",
+            )
+        ]
         for item in broken[:3]:
-            lines.append(Text("  " + item.short_message, style=error, overflow="ellipsis",
-                              no_wrap=True))
+            lines.append(
+                Text("  " + item.short_message, style=error, overflow="ellipsis", no_wrap=True)
+            )
         if len(broken) > 3:
             lines.append(Text(f"  …and {len(broken) - 3} more", style=error))
         widget.update(Group(*lines))
@@ -125,10 +129,12 @@ class HomeScreen(Screen[None]):
         widget.set_class(ready == 0, "-empty")
         decks_dir = app.home.decks_dir if app.home else "<home>/decks"
         if not counts:
-            widget.update(Text.assemble(
-                ("No decks loaded.\n", "bold"),
-                f"Put .toml deck files in {decks_dir}/ or start dlcards with --deck-path PATH.",
-            ))
+            widget.update(
+                Text.assemble(
+                    ("No decks loaded.\n", "bold"),
+                    f"Put .toml deck files in {decks_dir}/ or start dlcards with --deck-path PATH.",
+                )
+            )
             return
         if ready:
             due = sum(c.due for c in counts)
@@ -148,11 +154,17 @@ class HomeScreen(Screen[None]):
         if next_due is not None:
             parts.append(Text(f"Next review: {days_until(next_due, today)}."))
         if session.unseen_left():
-            parts.append(Text(
-                f"Today's {app.settings.new_per_day} new cards are done; raise new_per_day "
-                "in config.toml for more."))
-        parts.append(Text(f"More cards: add .toml decks to {decks_dir}/ or use --deck-path PATH.",
-                          style="dim"))
+            parts.append(
+                Text(
+                    f"Today's {app.settings.new_per_day} new cards are done; raise new_per_day "
+                    "in config.toml for more."
+                )
+            )
+        parts.append(
+            Text(
+                f"More cards: add .toml decks to {decks_dir}/ or use --deck-path PATH.", style="dim"
+            )
+        )
         widget.update(Group(*parts))
 
     # --- the highlighted deck ------------------------------------------------------
@@ -193,9 +205,13 @@ class HomeScreen(Screen[None]):
         if deck.description:
             text.append(deck.description.strip())
             text.append("\n")
-        source = ("your copy of a shipped deck" if deck.overrides_shipped
-                  else "shipped with dlcards" if deck.shipped
-                  else f"{deck.path.parent.name}/{deck.path.name}")
+        source = (
+            "your copy of a shipped deck"
+            if deck.overrides_shipped
+            else "shipped with dlcards"
+            if deck.shipped
+            else f"{deck.path.parent.name}/{deck.path.name}"
+        )
         text.append(f"{deck.id} · {source}", style="dim")
         widget.update(text)
 

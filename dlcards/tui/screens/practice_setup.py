@@ -19,18 +19,25 @@ def practice_choices(deck_id: str | None, deck_name: str | None) -> list[tuple[s
     """(title, explanation, PracticeSession options) of each choice, in the order shown."""
     choices = []
     if deck_id is not None:
-        choices.append((f"Weakest first · {deck_name or deck_id}",
-                        "lowest easiness, most lapses, then unseen; topics mixed",
-                        {"deck_ids": (deck_id,)}))
+        choices.append(
+            (
+                f"Weakest first · {deck_name or deck_id}",
+                "lowest easiness, most lapses, then unseen; topics mixed",
+                {"deck_ids": (deck_id,)},
+            )
+        )
     choices += [
-        ("Weakest first · all decks",
-         "every deck, the cards you forget most first", {}),
-        ("Compute drill · endless",
-         "compute cards, fresh numbers, round and round until Esc",
-         {"compute_only": True}),
-        (f"Interview · {INTERVIEW_CARDS} cards",
-         "the weakest cards of all decks, a clock each, no hints",
-         {"interview": True, "count": INTERVIEW_CARDS}),
+        ("Weakest first · all decks", "every deck, the cards you forget most first", {}),
+        (
+            "Compute drill · endless",
+            "compute cards, fresh numbers, round and round until Esc",
+            {"compute_only": True},
+        ),
+        (
+            f"Interview · {INTERVIEW_CARDS} cards",
+            "the weakest cards of all decks, a clock each, no hints",
+            {"interview": True, "count": INTERVIEW_CARDS},
+        ),
     ]
     return choices
 
@@ -55,10 +62,13 @@ class PracticeSetupScreen(ModalScreen[dict[str, Any] | None]):
                 line.append(f"\n   {detail}", style="dim")
                 options.append(Option(line, id=str(number)))
             yield OptionList(*options, id="practice-list")
-            yield Static("Practice never changes your schedule: grades are logged apart.",
-                         classes="dialog-note")
-            yield Static(f"Enter or 1–{len(self.choices)} starts · Esc cancels",
-                         classes="dialog-hint")
+            yield Static(
+                "Practice never changes your schedule: grades are logged apart.",
+                classes="dialog-note",
+            )
+            yield Static(
+                f"Enter or 1–{len(self.choices)} starts · Esc cancels", classes="dialog-hint"
+            )
 
     def on_mount(self) -> None:
         self.query_one("#practice-dialog").border_title = "Practice"

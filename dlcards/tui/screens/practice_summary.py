@@ -41,14 +41,17 @@ class PracticeSummaryScreen(Screen[None]):
             yield Static(self._totals(), id="practice-totals")
             yield Static(self._topics(), id="practice-topics")
             yield Static(self._slowest(), id="practice-slowest")
-            yield Static(Text("The schedule is unchanged.  Enter: Home  ·  c: again",
-                              style="dim"), id="summary-note")
+            yield Static(
+                Text("The schedule is unchanged.  Enter: Home  ·  c: again", style="dim"),
+                id="summary-note",
+            )
         yield KeyFooter()
 
     def _color(self, accuracy: float) -> str:
         variables = self.app.theme_variables
-        return variables.get("success" if accuracy >= 0.8 else
-                             "warning" if accuracy >= 0.6 else "error", "")
+        return variables.get(
+            "success" if accuracy >= 0.8 else "warning" if accuracy >= 0.6 else "error", ""
+        )
 
     def _totals(self) -> Table:
         s = self.summary
@@ -59,7 +62,8 @@ class PracticeSummaryScreen(Screen[None]):
         if s.accuracy is not None:
             accuracy = Text.assemble(
                 (f"{s.accuracy:.0%}", f"bold {self._color(s.accuracy)}".strip()),
-                (f"  {s.right} of {s.answered} right (grade ≥ 3)", "dim"))
+                (f"  {s.right} of {s.answered} right (grade ≥ 3)", "dim"),
+            )
         table.add_row("Answered", Text(str(s.answered), style="bold"))
         table.add_row("Accuracy", accuracy)
         table.add_row("Time spent", Text(duration_text(s.seconds), style="bold"))
@@ -73,8 +77,11 @@ class PracticeSummaryScreen(Screen[None]):
         for topic in self.summary.topics:
             filled = round(topic.accuracy * BAR)
             color = self._color(topic.accuracy)
-            bar = Text.assemble(("█" * filled, color), ("░" * (BAR - filled), "dim"),
-                                (f" {topic.accuracy:.0%}", "bold"))
+            bar = Text.assemble(
+                ("█" * filled, color),
+                ("░" * (BAR - filled), "dim"),
+                (f" {topic.accuracy:.0%}", "bold"),
+            )
             table.add_row(topic.topic, f"{topic.right}/{topic.total}", bar)
         return Group(Text("\nBy topic, weakest first", style="bold underline"), table)
 
@@ -84,6 +91,9 @@ class PracticeSummaryScreen(Screen[None]):
         table.add_column(no_wrap=True, overflow="ellipsis", max_width=34)
         table.add_column(no_wrap=True)
         for slow in self.summary.slowest:
-            table.add_row(duration_text(slow.seconds), f"{slow.ref.deck_id}:{slow.ref.card_id}",
-                          Text(f"grade {slow.grade}", style="dim"))
+            table.add_row(
+                duration_text(slow.seconds),
+                f"{slow.ref.deck_id}:{slow.ref.card_id}",
+                Text(f"grade {slow.grade}", style="dim"),
+            )
         return Group(Text("\nSlowest answers", style="bold underline"), table)

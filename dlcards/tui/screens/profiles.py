@@ -48,17 +48,21 @@ class ProfileScreen(ModalScreen[str | None]):
             yield OptionList(*self._options(), id="profile-list")
             # No select-on-focus: the first letter typed on the list is put in the box
             # before the box gets the focus, and must not be selected (and replaced).
-            yield Input(placeholder=NEW_HINT, id="profile-new", max_length=32,
-                        select_on_focus=False)
+            yield Input(
+                placeholder=NEW_HINT, id="profile-new", max_length=32, select_on_focus=False
+            )
             yield Static(id="profile-error")
-            yield Static("Enter picks · F2 renames · Tab moves · Esc cancels",
-                         classes="dialog-hint")
+            yield Static(
+                "Enter picks · F2 renames · Tab moves · Esc cancels", classes="dialog-hint"
+            )
 
     def _options(self) -> list[Option]:
         options = []
         for name, reviews, last_day in self.profiles:
-            line = Text(("● " if name == self.current else "  ") + name,
-                        style="bold" if name == self.current else "")
+            line = Text(
+                ("● " if name == self.current else "  ") + name,
+                style="bold" if name == self.current else "",
+            )
             detail = f"  {reviews} review{'s' if reviews != 1 else ''}"
             if last_day:
                 detail += f", last {last_day}"
@@ -138,15 +142,20 @@ class ProfileScreen(ModalScreen[str | None]):
         if self.current == old:
             self.current = new
         self.profiles = sorted(
-            ((new if name == old else name, reviews, last) for name, reviews, last in
-             self.profiles), key=lambda p: p[0])
+            (
+                (new if name == old else name, reviews, last)
+                for name, reviews, last in self.profiles
+            ),
+            key=lambda p: p[0],
+        )
         option_list = self.query_one(OptionList)
         option_list.clear_options()
         option_list.add_options(self._options())
         option_list.highlighted = [p[0] for p in self.profiles].index(new)
         self._end_rename()
-        self.notify(f"Renamed {old} to {new}; all its progress went with it.{note}",
-                    title="Profile")
+        self.notify(
+            f"Renamed {old} to {new}; all its progress went with it.{note}", title="Profile"
+        )
 
     def _follow_rename(self, old: str, new: str) -> bool:
         """Point config.toml's user at ``new`` when ``old`` came from the login name.

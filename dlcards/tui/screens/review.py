@@ -137,8 +137,7 @@ class ReviewScreen(Screen[None]):
             def seconds() -> float:
                 return session.timer() - item.shown_at
 
-            view = ComputeCardView(card, item.instance, problem, seconds,
-                                   interview=self.interview)
+            view = ComputeCardView(card, item.instance, problem, seconds, interview=self.interview)
             self.phase = "typing"
         else:
             assert isinstance(card, BasicCard)
@@ -152,8 +151,11 @@ class ReviewScreen(Screen[None]):
             self._tick()
         if self.session.is_leech(item):
             lapses = item.state.lapses if item.state else 0
-            self.notify(f"Leech: forgotten {lapses} times. Consider rewriting it (e) or "
-                        "suspending it (s).", title="Leech", severity="warning")
+            self.notify(
+                f"Leech: forgotten {lapses} times. Consider rewriting it (e) or suspending it (s).",
+                title="Leech",
+                severity="warning",
+            )
         if isinstance(view, ComputeCardView):
             view.focus_box()
         else:
@@ -169,8 +171,11 @@ class ReviewScreen(Screen[None]):
         else:
             kind = "re-drill" if item.redrill else "new" if item.is_new else "review"
         self.query_one(SessionBar).show(
-            deck=deck.name if deck else item.ref.deck_id, kind=kind, tags=item.ref.tags,
-            done=self.session.done(), left=self.session.remaining(),
+            deck=deck.name if deck else item.ref.deck_id,
+            kind=kind,
+            tags=item.ref.tags,
+            done=self.session.done(),
+            left=self.session.remaining(),
             leech=self.session.is_leech(item),
         )
 
@@ -232,8 +237,9 @@ class ReviewScreen(Screen[None]):
             return
         if not view.picked:
             count = len(view.card.choices)
-            self.notify(f"Pick at least one option with the keys 1–{count} first.",
-                        severity="warning")
+            self.notify(
+                f"Pick at least one option with the keys 1–{count} first.", severity="warning"
+            )
             return
         self.suggested = view.submit()
         self.answer = view.answer_text()
@@ -283,14 +289,22 @@ class ReviewScreen(Screen[None]):
         item = self.item
         self.session.grade(item, quality, answer=self.answer)
         if self.session.last_leech == "suspended":
-            self.notify(f"“{item.ref.card_id}” is a leech and was suspended "
-                        "(leech_action = \"suspend\"). Rewrite it, then unsuspend it from "
-                        "the card browser (/ on Home).", title="Leech suspended",
-                        severity="warning", timeout=10)
+            self.notify(
+                f"“{item.ref.card_id}” is a leech and was suspended "
+                '(leech_action = "suspend"). Rewrite it, then unsuspend it from '
+                "the card browser (/ on Home).",
+                title="Leech suspended",
+                severity="warning",
+                timeout=10,
+            )
         elif self.session.last_leech == "tagged":
-            self.notify(f"“{item.ref.card_id}” is now a leech: it keeps being forgotten. "
-                        "Consider rewriting or suspending it.", title="Leech",
-                        severity="warning", timeout=8)
+            self.notify(
+                f"“{item.ref.card_id}” is now a leech: it keeps being forgotten. "
+                "Consider rewriting or suspending it.",
+                title="Leech",
+                severity="warning",
+                timeout=8,
+            )
         await self._advance()
 
     async def _advance(self) -> None:
@@ -308,8 +322,10 @@ class ReviewScreen(Screen[None]):
         if item is None:
             self.notify("Nothing to undo in this session yet.")
             return
-        self.notify(f"{undone_text(self.session.last_undone, self.practice)} "
-                    f"“{item.ref.card_id}”: here it is again.")
+        self.notify(
+            f"{undone_text(self.session.last_undone, self.practice)} "
+            f"“{item.ref.card_id}”: here it is again."
+        )
         await self.show_item(item)
 
     async def action_bury(self) -> None:
@@ -329,8 +345,11 @@ class ReviewScreen(Screen[None]):
         if self.item is None:
             return
         self.session.suspend(self.item)
-        self.notify(f"Suspended “{self.item.ref.card_id}”: it is not shown again until you "
-                    "unsuspend it in the card browser (/ on Home).", title="Suspended")
+        self.notify(
+            f"Suspended “{self.item.ref.card_id}”: it is not shown again until you "
+            "unsuspend it in the card browser (/ on Home).",
+            title="Suspended",
+        )
         await self._advance()
 
     async def action_edit(self) -> None:

@@ -97,7 +97,6 @@ class StatsScreen(Screen[None]):
         if decks.display:
             decks.update(view.decks_table(data.decks))
         self.query_one("#stats-hardest", Static).update(
-            view.hardest_table(data.hardest, show_deck=not deck_ids))
-        self.query_one(TitleBar).info = (
-            f"{app.profile} · {data.scope} · {data.today.isoformat()}"
+            view.hardest_table(data.hardest, show_deck=not deck_ids)
         )
+        self.query_one(TitleBar).info = f"{app.profile} · {data.scope} · {data.today.isoformat()}"

@@ -35,8 +35,14 @@ class SummaryScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, summary: SessionSummary, profile: str, *, next_due: str | None = None,
-                 finished: bool = True) -> None:
+    def __init__(
+        self,
+        summary: SessionSummary,
+        profile: str,
+        *,
+        next_due: str | None = None,
+        finished: bool = True,
+    ) -> None:
         super().__init__(id="summary")
         self.summary = summary
         self.profile = profile
@@ -63,10 +69,13 @@ class SummaryScreen(Screen[None]):
         table.add_column(no_wrap=True)
         accuracy = Text("—")
         if s.accuracy is not None:
-            color = variables.get("success" if s.accuracy >= 0.8 else
-                                  "warning" if s.accuracy >= 0.6 else "error", "")
-            accuracy = Text.assemble((f"{s.accuracy:.0%}", f"bold {color}".strip()),
-                                     (f"  {s.passed} of {s.grades} grades ≥ 3", "dim"))
+            color = variables.get(
+                "success" if s.accuracy >= 0.8 else "warning" if s.accuracy >= 0.6 else "error", ""
+            )
+            accuracy = Text.assemble(
+                (f"{s.accuracy:.0%}", f"bold {color}".strip()),
+                (f"  {s.passed} of {s.grades} grades ≥ 3", "dim"),
+            )
         table.add_row("Cards reviewed", Text(str(s.reviewed), style="bold"))
         table.add_row("Accuracy", accuracy)
         table.add_row("Time spent", Text(duration_text(s.seconds), style="bold"))

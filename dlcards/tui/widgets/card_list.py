@@ -31,8 +31,13 @@ def columns(width: int) -> list[Column]:
     layout: list[Column] = [("Deck", 14 if width < WIDE else 18, "left"), ("Card", 0, "left")]
     if width >= WIDE:
         layout.append(("Tags", 20, "left"))
-    layout += [("State", 9, "left"), ("EF", 4, "right"), ("Ivl", 5, "right"),
-               ("Due", 10, "left"), ("Lapses", 6, "right")]
+    layout += [
+        ("State", 9, "left"),
+        ("EF", 4, "right"),
+        ("Ivl", 5, "right"),
+        ("Due", 10, "left"),
+        ("Lapses", 6, "right"),
+    ]
     fixed = sum(w for _, w, _ in layout) + len(layout) - 1
     rest = max(8, width - fixed)
     return [(title, w or rest, justify) for title, w, justify in layout]
@@ -68,8 +73,14 @@ class CardList(ScrollView, can_focus=True):
         Binding("end", "jump(-1)", "Last", show=False),
         Binding("enter", "select", "History"),
     ]
-    COMPONENT_CLASSES = {"card-list--cursor", "card-list--suspended", "card-list--leech",
-                         "card-list--new", "card-list--dim", "card-list--header"}
+    COMPONENT_CLASSES = {
+        "card-list--cursor",
+        "card-list--suspended",
+        "card-list--leech",
+        "card-list--new",
+        "card-list--dim",
+        "card-list--header",
+    }
     DEFAULT_CSS = """
     CardList { height: 1fr; }
     CardList > .card-list--header { color: $text-muted; text-style: bold; }
@@ -91,8 +102,13 @@ class CardList(ScrollView, can_focus=True):
             super().__init__()
             self.row = row
 
-    def __init__(self, fetch_fronts: Callable[[list[CardRow]], list[CardRow]],
-                 leech_threshold: int, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        fetch_fronts: Callable[[list[CardRow]], list[CardRow]],
+        leech_threshold: int,
+        *,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.rows: CardRows | list[CardRow] = []
         self.cursor = 0
@@ -109,8 +125,9 @@ class CardList(ScrollView, can_focus=True):
         if keep is not None:
             self.cursor = rows.index_of(keep) or 0
         self.virtual_size = Size(self.size.width, len(rows) + 1)
-        self.scroll_to(y=max(0, self.cursor - self._body_height() // 2), animate=False,
-                       immediate=True)
+        self.scroll_to(
+            y=max(0, self.cursor - self._body_height() // 2), animate=False, immediate=True
+        )
         self.refresh()
         self.post_message(self.Highlighted(self.current))
 
@@ -131,7 +148,7 @@ class CardList(ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.height - 1)
 
     def _ensure_fronts(self, first: int) -> None:
-        window = self.rows[first:first + self._body_height() * 2]
+        window = self.rows[first : first + self._body_height() * 2]
         missing = [r for r in window if r.front is None and r.ref.key not in self._fronts]
         if missing:
             for row in self._fetch(missing):
@@ -171,7 +188,8 @@ class CardList(ScrollView, can_focus=True):
         front = row.front if row.front is not None else self._fronts.get(ref.key, "")
         status = status_of(row, self._threshold)
         status_style = {
-            "suspended": "card-list--suspended", "leech": "card-list--leech",
+            "suspended": "card-list--suspended",
+            "leech": "card-list--leech",
             "new": "card-list--new",
         }.get(status)
         values = {
@@ -182,8 +200,10 @@ class CardList(ScrollView, can_focus=True):
             "EF": (f"{row.ef:.2f}" if row.ef is not None else "—", None),
             "Ivl": (f"{row.interval}d" if row.interval is not None else "—", None),
             "Due": (row.due or "—", None),
-            "Lapses": (str(row.lapses), "card-list--leech" if row.is_leech(self._threshold)
-                       else None),
+            "Lapses": (
+                str(row.lapses),
+                "card-list--leech" if row.is_leech(self._threshold) else None,
+            ),
         }
         line = Text(no_wrap=True)
         for index, (title, size, justify) in enumerate(columns(width)):

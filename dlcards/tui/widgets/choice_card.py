@@ -134,8 +134,13 @@ class ChoiceCardView(Vertical):
         correct = set(self.card.correct)
         for option in self.query(ChoiceOption):
             picked, good = option.index in self.picked, option.index in correct
-            mark: Mark = "right" if picked and good else "wrong" if picked else (
-                "missed" if good else "other")
+            mark: Mark = (
+                "right"
+                if picked and good
+                else "wrong"
+                if picked
+                else ("missed" if good else "other")
+            )
             option.update_state(mark=mark)
         self.query_one(".hint").display = False
         numbers = ", ".join(str(i + 1) for i in sorted(correct))

@@ -46,8 +46,15 @@ class ComputeCardView(Vertical):
             self.verdict = verdict
             self.answer = answer
 
-    def __init__(self, card: ComputeCard, instance: Instance, problem: Problem,
-                 seconds: Callable[[], float], *, interview: bool = False) -> None:
+    def __init__(
+        self,
+        card: ComputeCard,
+        instance: Instance,
+        problem: Problem,
+        seconds: Callable[[], float],
+        *,
+        interview: bool = False,
+    ) -> None:
         super().__init__(classes="card-view")
         self.interview = interview  # no constants, only the answer's format
         self.card = card
@@ -65,18 +72,20 @@ class ComputeCardView(Vertical):
         if rendered.grids:
             yield Static(grids_row(rendered.grids), classes="grids")
         if rendered.constants and not self.interview:
-            yield Static(Text.assemble(("Constants  ", "dim"), "   ".join(rendered.constants)),
-                         classes="constants")
+            yield Static(
+                Text.assemble(("Constants  ", "dim"), "   ".join(rendered.constants)),
+                classes="constants",
+            )
         hint = rendered.answer_hint
         if self.interview:
             from dlcards.practice import minimal_hint
 
             hint = minimal_hint(hint)
         with Vertical(classes="answer"):
-            yield Static(Text.assemble(("Answer: ", "bold"), (hint, "dim")),
-                         classes="answer-hint")
-            yield AnswerBox(placeholder="type, then Enter to check (empty: don't know)",
-                            id="answer-box")
+            yield Static(Text.assemble(("Answer: ", "bold"), (hint, "dim")), classes="answer-hint")
+            yield AnswerBox(
+                placeholder="type, then Enter to check (empty: don't know)", id="answer-box"
+            )
             yield Static(classes="preview")
             yield Static(classes="answer-error")
         result = Vertical(classes="back")
@@ -115,8 +124,12 @@ class ComputeCardView(Vertical):
         except AnswerError as exc:
             error = self.app.theme_variables.get("error", "red")
             self.query_one(".answer-error", Static).update(
-                Text.assemble(("✗ ", f"bold {error}"), (str(exc), error),
-                              ("  — fix it and press Enter again", "dim")))
+                Text.assemble(
+                    ("✗ ", f"bold {error}"),
+                    (str(exc), error),
+                    ("  — fix it and press Enter again", "dim"),
+                )
+            )
             return
         self.show_verdict(verdict, answer)
         self.post_message(self.Checked(verdict, answer))
@@ -148,8 +161,9 @@ class ComputeCardView(Vertical):
             parts.append(Text.assemble(("Expected: ", "bold"), verdict.expected))
         if verdict.mistake:
             warning = variables.get("warning", "yellow")
-            parts.append(Text.assemble(("Mistake: ", f"bold {warning}"),
-                                       (verdict.mistake, warning)))
+            parts.append(
+                Text.assemble(("Mistake: ", f"bold {warning}"), (verdict.mistake, warning))
+            )
         self.query_one(".verdict", Static).update(Group(*parts))
         steps = self.problem.explain(self.instance)
         if steps:
@@ -160,7 +174,8 @@ class ComputeCardView(Vertical):
             for number, step in enumerate(steps, start=1):
                 table.add_row(f"{number}.", step)
             self.query_one(".solution", Static).update(
-                Group(Text("Worked solution", style="bold"), table))
+                Group(Text("Worked solution", style="bold"), table)
+            )
         self.query_one(".back").display = True
 
     def focus_box(self) -> None:

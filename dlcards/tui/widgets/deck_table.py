@@ -31,14 +31,16 @@ class BrokenDeck:
     def short_message(self) -> str:
         """The message with the file named by its name only (the row shows which file)."""
         if self.message.startswith(self.path):
-            return self.name + self.message[len(self.path):]
+            return self.name + self.message[len(self.path) :]
         return self.message
 
 
 def broken_decks(errors: list[str]) -> list[BrokenDeck]:
     """One entry per failing file (its first error), in the order they were reported."""
-    return [BrokenDeck(path, (messages[0].splitlines() or [""])[0])
-            for path, messages in errors_by_file(errors).items()]
+    return [
+        BrokenDeck(path, (messages[0].splitlines() or [""])[0])
+        for path, messages in errors_by_file(errors).items()
+    ]
 
 
 class DeckTable(DataTable):
@@ -68,8 +70,9 @@ class DeckTable(DataTable):
         keep = self.cursor_row
         self.clear(columns=True)
         padding = 2 * self.cell_padding
-        name_width = max(12, self._width - len(NUMBER_COLUMNS) * (NUMBER_WIDTH + padding)
-                         - padding - 2)
+        name_width = max(
+            12, self._width - len(NUMBER_COLUMNS) * (NUMBER_WIDTH + padding) - padding - 2
+        )
         self.add_column("Deck", key="deck", width=name_width)
         for title in NUMBER_COLUMNS:
             self.add_column(Text(title, justify="right"), key=title.lower(), width=NUMBER_WIDTH)

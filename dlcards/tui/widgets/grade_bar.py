@@ -50,8 +50,11 @@ class GradeKey(Widget):
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         grid.add_column(no_wrap=True, justify="right")
         label = Text(GRADE_LABELS[self.grade], style="bold" if self.suggested else "")
-        grid.add_row(Text(f" {self.grade} ", style=key_style), Text(" ") + label,
-                     Text(f" {self.interval}" if self.interval else "", style="dim"))
+        grid.add_row(
+            Text(f" {self.grade} ", style=key_style),
+            Text(" ") + label,
+            Text(f" {self.interval}" if self.interval else "", style="dim"),
+        )
         return grid
 
     def on_click(self, event: events.Click) -> None:
@@ -83,8 +86,9 @@ class GradeBar(Widget):
     def _arrange(self) -> None:
         self.set_class(self.size.width >= WIDE, "-wide")
 
-    def show(self, intervals: dict[int, int] | None, suggested: int | None,
-             practice: bool = False) -> None:
+    def show(
+        self, intervals: dict[int, int] | None, suggested: int | None, practice: bool = False
+    ) -> None:
         note = self.query_one("#grade-note", Static)
         if intervals is None and practice:
             text = "Practice: the schedule is unchanged, whatever the grade."
@@ -92,14 +96,18 @@ class GradeBar(Widget):
                 text = f"Suggested grade {suggested}: Enter accepts it. Practice: no rescheduling."
             note.update(Text(text, style="dim"))
         elif intervals is None:
-            note.update(Text("Re-drill: the schedule is unchanged; 4 or 5 ends it for today.",
-                             style="dim"))
+            note.update(
+                Text("Re-drill: the schedule is unchanged; 4 or 5 ends it for today.", style="dim")
+            )
         elif suggested is not None:
-            note.update(Text(f"Suggested grade {suggested}: Enter accepts it, or press 0–5. "
-                             "Next review in:", style="dim"))
+            note.update(
+                Text(
+                    f"Suggested grade {suggested}: Enter accepts it, or press 0–5. Next review in:",
+                    style="dim",
+                )
+            )
         else:
-            note.update(Text("How well did you know it? Press 0–5. Next review in:",
-                             style="dim"))
+            note.update(Text("How well did you know it? Press 0–5. Next review in:", style="dim"))
         for key in self.query(GradeKey):
             key.suggested = key.grade == suggested
             key.interval = interval_text(intervals[key.grade]) if intervals else ""

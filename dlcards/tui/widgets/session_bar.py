@@ -25,8 +25,16 @@ class SessionBar(Widget):
         self._leech = False
         self.clock = ""  # the interview clock (and practice time left), "" when none
 
-    def show(self, *, deck: str, kind: str, tags: tuple[str, ...], done: int, left: int | None,
-             leech: bool = False) -> None:
+    def show(
+        self,
+        *,
+        deck: str,
+        kind: str,
+        tags: tuple[str, ...],
+        done: int,
+        left: int | None,
+        leech: bool = False,
+    ) -> None:
         """``left`` None: an endless practice (no bar, only what is done)."""
         self._deck, self._kind, self._tags = deck, kind, tags
         self._done, self._left, self._leech = done, left, leech
@@ -70,10 +78,16 @@ class SessionBar(Widget):
             grid.add_column(width=bar_width, no_wrap=True)
             grid.add_column(no_wrap=True, justify="right")
             cells.append("")
-            cells.append(ProgressBar(total=max(total, 1), completed=self._done, width=bar_width,
-                                     complete_style=styles.get("primary", "blue"),
-                                     finished_style=styles.get("success", "green"),
-                                     style=styles.get("panel", "grey23")))
+            cells.append(
+                ProgressBar(
+                    total=max(total, 1),
+                    completed=self._done,
+                    width=bar_width,
+                    complete_style=styles.get("primary", "blue"),
+                    finished_style=styles.get("success", "green"),
+                    style=styles.get("panel", "grey23"),
+                )
+            )
             cells.append(Text(f" {self._done} done · {self._left} left ", style="dim"))
         grid.add_row(*cells)
         return grid
