@@ -281,7 +281,8 @@ class DeckCache:
                 marks = ", ".join("?" * len(chunk))
                 result.update(
                     self._conn.execute(
-                        f"SELECT ordinal, front FROM search WHERE path = ? AND ordinal IN ({marks})",
+                        "SELECT ordinal, front FROM search"
+                        f" WHERE path = ? AND ordinal IN ({marks})",
                         [str(path), *chunk],
                     ).fetchall()
                 )

@@ -182,12 +182,9 @@ class SgdStep(Problem):
             decay = (
                 f"{'; ' if where else ''}plus λ·w = {_show(wd * w)} → {_show(total)}" if wd else ""
             )
-            out.append(
-                f"Step {i}: {where}{decay}; w = {_show(w)} − {num(lr)}·"
-                f"{paren(total) if not np.ndim(total) else _show(total)} = {_show(w_next)}.".replace(
-                    ": ; ", ": "
-                )
-            )
+            shown_total = paren(total) if not np.ndim(total) else _show(total)
+            step = f"Step {i}: {where}{decay}; w = {_show(w)} − {num(lr)}·{shown_total}"
+            out.append(f"{step} = {_show(w_next)}.".replace(": ; ", ": "))
         return out
 
     def mistakes(self, params: dict[str, Any]) -> Mistakes:
