@@ -19,6 +19,7 @@ class BasicCard:
     back: str
     tags: list[str] = field(default_factory=list)
     guid: str | None = None
+    source: str | list[str] | None = None
     type: str = "basic"
 
 
@@ -31,6 +32,7 @@ class ChoiceCard:
     back: str = ""
     tags: list[str] = field(default_factory=list)
     guid: str | None = None
+    source: str | list[str] | None = None
     type: str = "choice"
 
 
@@ -44,6 +46,7 @@ class ComputeCard:
     back: str = ""
     tags: list[str] = field(default_factory=list)
     guid: str | None = None
+    source: str | list[str] | None = None
     type: str = "compute"
 
 

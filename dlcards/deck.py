@@ -60,6 +60,9 @@ class _CardBase(_Strict):
     id: str
     guid: str | None = None
     tags: list[str] = Field(default_factory=list)
+    # Where the card's claims come from: a paper (authors, year, arXiv id), a
+    # textbook chapter or a documentation page; one string or several.
+    source: str | list[str] | None = None
 
     _id = field_validator("id")(_check_id)
 
