@@ -261,7 +261,7 @@ def _study(
         raise typer.Exit(tui.return_code or 0)
 
     from dlcards.plain import PlainStudy
-    from dlcards.session import StudySession
+    from dlcards.study.session import StudySession
 
     report_deck_errors(ctx.collection.errors)
     ctx.before_session()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -64,11 +64,12 @@ def practice(
 ) -> None:
     """Practise regardless of the schedule, weakest cards first; the schedule is unchanged."""
     from dlcards.cli import report_deck_errors, require_decks
+    from dlcards.study.practice import PracticeOptions, PracticeSession
 
     ctx = _context()
     deck_ids = require_decks(deck)
-    options: dict[str, Any] = dict(
-        deck_ids=deck_ids,
+    options = PracticeOptions(
+        deck_ids=tuple(deck_ids),
         tags=tuple(tag or ()),
         compute_only=compute_only,
         interview=interview,
@@ -95,12 +96,11 @@ def practice(
         raise typer.Exit(tui.return_code or 0)
 
     from dlcards.plain import PlainPractice
-    from dlcards.practice import PracticeSession
 
     report_deck_errors(ctx.collection.errors)
     ctx.before_session()  # the daily backup, as before studying
     session = PracticeSession(
-        ctx.store, ctx.collection, ctx.profile, ctx.settings, clock=ctx.now, **options
+        ctx.store, ctx.collection, ctx.profile, ctx.settings, clock=ctx.now, options=options
     )
     raise typer.Exit(PlainPractice(session, sys.stdin, sys.stdout).run())
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 from dlcards.scheduler import State, new_state, review
 
@@ -127,7 +128,18 @@ def leech_suspends(lapses: int, threshold: int) -> bool:
     return (lapses - threshold) % max(1, threshold // 2) == 0
 
 
-def state_from_row(row: tuple) -> CardState:
+class StateRow(NamedTuple):
+    """A card's state as the cache stores it: for listing many cards (a tuple, cheap)."""
+
+    repetitions: int
+    easiness: int  # hundredths
+    interval: int
+    due: str  # ISO date, "" if none
+    lapses: int
+    reviews: int
+
+
+def state_from_row(row: tuple[int, int, int, str, int, int]) -> CardState:
     repetitions, easiness, interval, due, lapses, reviews = row
     sm2 = State(repetitions, easiness, interval, date.fromisoformat(due) if due else None)
     return CardState(sm2, lapses, reviews)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 import time
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, Generic, TextIO, TypeVar
 
 from dlcards.cards import BasicCard, ChoiceCard, ComputeCard
 from dlcards.scheduler import GRADE_LABELS
-from dlcards.session import QueueItem, StudySession, undone_text
-
-if TYPE_CHECKING:
-    from dlcards.practice import PracticeSession
+from dlcards.study.items import QueueItem
+from dlcards.study.practice import PracticeSession, minimal_hint
+from dlcards.study.protocol import Session, undone_text
+from dlcards.study.session import StudySession
 
 HELP = """\
 Keys, typed at any prompt and then Enter:
@@ -43,13 +43,14 @@ class _Command(Exception):
         self.key = key
 
 
-class PlainStudy:
-    """Drives a ``StudySession`` over a pair of text streams."""
+S = TypeVar("S", bound=Session)
 
-    def __init__(
-        self, session: StudySession | PracticeSession, stdin: TextIO, stdout: TextIO
-    ) -> None:
-        self.session: Any = session  # either session: they answer the same calls
+
+class PlainSession(Generic[S]):
+    """Drives a ``Session`` over a pair of text streams; the subclasses say what differs."""
+
+    def __init__(self, session: S, stdin: TextIO, stdout: TextIO) -> None:
+        self.session: S = session
         self.stdin = stdin
         self.stdout = stdout
 
@@ -99,7 +100,7 @@ class PlainStudy:
 
     def _command(self, key: str, item: QueueItem) -> None:
         if key == "b":
-            self.session.bury(item)
+            self.session.put_aside(item)
             self.say(self._buried_text(item))
             return
         if key == "s":
@@ -126,10 +127,10 @@ class PlainStudy:
         self.session.notices.clear()
 
     def _buried_text(self, item: QueueItem) -> str:
-        return f"Buried {item.ref.card_id} until tomorrow."
+        raise NotImplementedError
 
     def _kind(self, item: QueueItem) -> str:
-        return "re-drill" if item.redrill else "new" if item.is_new else "review"
+        raise NotImplementedError
 
     def _header(self, item: QueueItem) -> str:
         done, left = self.session.done(), self.session.remaining()
@@ -194,7 +195,7 @@ class PlainStudy:
             )
 
     def _unscheduled_note(self) -> str:
-        return "Re-drill: a grade of 4 or 5 ends it for today; the schedule is unchanged."
+        raise NotImplementedError
 
     def _choice(self, item: QueueItem, card: ChoiceCard) -> None:
         self.say(card.front.strip())
@@ -253,6 +254,25 @@ class PlainStudy:
     # --- messages ------------------------------------------------------------
 
     def _nothing_due(self) -> str:
+        raise NotImplementedError
+
+    def _summary(self) -> None:
+        raise NotImplementedError
+
+
+class PlainStudy(PlainSession[StudySession]):
+    """A study session in line mode."""
+
+    def _buried_text(self, item: QueueItem) -> str:
+        return f"Buried {item.ref.card_id} until tomorrow."
+
+    def _kind(self, item: QueueItem) -> str:
+        return "re-drill" if item.drill else "new" if item.is_new else "review"
+
+    def _unscheduled_note(self) -> str:
+        return "Re-drill: a grade of 4 or 5 ends it for today; the schedule is unchanged."
+
+    def _nothing_due(self) -> str:
         session = self.session
         if not session.refs:
             return (
@@ -280,12 +300,12 @@ class PlainStudy:
         self.say(
             f"Session over: {_count(summary.reviewed, 'card')}, {summary.passed} of "
             f"{_count(summary.grades, 'grade')} right ({accuracy}), "
-            f"{_count(summary.redrills, 're-drill')}, {minutes}m {seconds:02d}s. "
+            f"{_count(summary.drills, 're-drill')}, {minutes}m {seconds:02d}s. "
             f"Due tomorrow: {summary.due_tomorrow}."
         )
 
 
-class PlainPractice(PlainStudy):
+class PlainPractice(PlainSession[PracticeSession]):
     """A practice session in line mode: the same prompts, a practice summary.
 
     In interview mode a compute card shows no constants and only the minimal
@@ -304,7 +324,6 @@ class PlainPractice(PlainStudy):
     def _prompt_text(self, rendered: Any) -> str:
         if not self.session.interview:
             return rendered.to_text()
-        from dlcards.practice import minimal_hint
 
         parts = [rendered.text, *(g.to_text() for g in rendered.grids)]
         parts.append(f"Answer: {minimal_hint(rendered.answer_hint)}")

@@ -29,6 +29,7 @@ from dlcards.log import (  # noqa: F401
     CardState,
     Replayed,
     Row,
+    StateRow,
     apply_row,
     format_ts,
     is_leech,
@@ -550,20 +551,19 @@ class Store(LogMerge):
 
     def state_table(
         self, profile: str, keys: Iterable[tuple[str, str]] | None = None
-    ) -> dict[tuple[str, str], tuple]:
-        """Raw states for listing many cards: (repetitions, easiness hundredths, interval,
-        due, lapses, reviews) per reviewed card (of ``keys``, or all) — tuples, not
-        objects: ten times faster than ``states`` at 100k cards."""
+    ) -> dict[tuple[str, str], StateRow]:
+        """Raw states for listing many cards, per reviewed card (of ``keys``, or all) —
+        named tuples, not objects: ten times faster than ``states`` at 100k cards."""
         sql = (
             "SELECT deck_id, card_id, repetitions, easiness, interval, due, lapses, reviews "
             "FROM card_state WHERE profile = ?"
         )
         if keys is None:
-            return {(r[0], r[1]): r[2:] for r in self.conn.execute(sql, (profile,))}
+            return {(r[0], r[1]): StateRow(*r[2:]) for r in self.conn.execute(sql, (profile,))}
         by_deck: dict[str, list[str]] = {}
         for deck_id, card_id in keys:
             by_deck.setdefault(deck_id, []).append(card_id)
-        result: dict[tuple[str, str], tuple] = {}
+        result: dict[tuple[str, str], StateRow] = {}
         for deck_id, cards in by_deck.items():
             for start in range(0, len(cards), 500):
                 chunk = cards[start : start + 500]
@@ -571,7 +571,7 @@ class Store(LogMerge):
                 for r in self.conn.execute(
                     f"{sql} AND deck_id = ? AND card_id IN ({marks})", (profile, deck_id, *chunk)
                 ):
-                    result[(r[0], r[1])] = r[2:]
+                    result[(r[0], r[1])] = StateRow(*r[2:])
         return result
 
     # --- rebuilding ----------------------------------------------------------------------

@@ -21,7 +21,6 @@ CORE = [
     "browse",
     "cards",
     "collection",
-    "compute",
     "config",
     "context",
     "deck",
@@ -29,17 +28,15 @@ CORE = [
     "errors",
     "fileutil",
     "log",
-    "practice",
     "scheduler",
     "search",
-    "session",
     "stats",
     "store",
     "store_merge",
     "tomlpos",
     "validate",
 ]
-CORE_PACKAGES = ["interchange", "kernels", "problems"]
+CORE_PACKAGES = ["interchange", "kernels", "problems", "study"]
 
 
 def test_core_imports_no_ui_library() -> None:
@@ -69,7 +66,7 @@ def test_studying_from_the_parse_cache_needs_no_pydantic(home: Path) -> None:
         "import sys\n"
         "from dlcards.config import resolve_home\n"
         "from dlcards.context import AppContext\n"
-        "from dlcards.session import StudySession\n"
+        "from dlcards.study.session import StudySession\n"
         "ctx = AppContext(resolve_home(None))\n"
         "s = StudySession(ctx.store, ctx.collection, ctx.profile, ctx.settings, clock=ctx.now)\n"
         "assert s.next_card() is not None\n"

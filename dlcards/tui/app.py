@@ -11,7 +11,7 @@ import subprocess
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
@@ -19,9 +19,10 @@ from textual.screen import Screen
 from dlcards import config
 from dlcards.collection import CardRef, Collection, load_collection
 from dlcards.errors import UserError
-from dlcards.practice import PracticeSession
-from dlcards.session import StudySession
 from dlcards.store import Store
+from dlcards.study.practice import PracticeOptions, PracticeSession
+from dlcards.study.protocol import Session
+from dlcards.study.session import StudySession
 from dlcards.tui import themes
 from dlcards.tui.screens.home import HomeScreen, days_until
 from dlcards.tui.screens.review import ReviewScreen
@@ -53,7 +54,7 @@ class DlcardsApp(App[None]):
         limit: int | None = None,
         reload: Callable[[], Collection] | None = None,
         before_session: Callable[[], None] | None = None,
-        practice: dict[str, Any] | None = None,
+        practice: PracticeOptions | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -69,7 +70,7 @@ class DlcardsApp(App[None]):
         self._reload = reload
         self._before_session = before_session
         self.crash: Exception | None = None  # an unexpected error that ended the app
-        self._practice_args = dict(practice or {})
+        self._practice_options = practice or PracticeOptions()
         for theme in themes.THEMES.values():
             self.register_theme(theme)
         self.theme = themes.theme_for_setting(settings.theme, set(self.available_themes))
@@ -106,13 +107,13 @@ class DlcardsApp(App[None]):
         # ``dlcards study`` opens Review alone (Home is built when it is first needed),
         # so the first card is painted as early as possible.
         if self._start == "practice":
-            if not self.start_practice(**self._practice_args):
+            if not self.start_practice(self._practice_options):
                 self.push_screen(HomeScreen())
             return
         if self._start != "review" or not self.start_review(*self._start_args):
             self.push_screen(HomeScreen())
 
-    def new_practice(self, **options: Any) -> PracticeSession:
+    def new_practice(self, options: PracticeOptions) -> PracticeSession:
         return PracticeSession(
             self.store,
             self.collection,
@@ -121,12 +122,12 @@ class DlcardsApp(App[None]):
             clock=self.clock,
             rng=self.rng,
             timer=self.timer,
-            **options,
+            options=options,
         )
 
-    def start_practice(self, **options: Any) -> bool:
-        """Open Review on a practice session (see dlcards.practice); say why not if empty."""
-        session = self.new_practice(**options)
+    def start_practice(self, options: PracticeOptions) -> bool:
+        """Open Review on a practice session (see dlcards.study.practice); say why not if empty."""
+        session = self.new_practice(options)
         first = session.next_card()
         self.tell_notices(session)
         if first is None:
@@ -154,9 +155,9 @@ class DlcardsApp(App[None]):
         deck_id = home.highlighted_deck() if isinstance(home, HomeScreen) else None
         deck = self.collection.deck(deck_id) if deck_id else None
 
-        def chosen(options: dict[str, Any] | None) -> None:
+        def chosen(options: PracticeOptions | None) -> None:
             if options is not None:
-                self.start_practice(**options)
+                self.start_practice(options)
 
         self.push_screen(PracticeSetupScreen(deck_id, deck.name if deck else None), chosen)
 
@@ -200,6 +201,7 @@ class DlcardsApp(App[None]):
             if practice.answered:
                 self.push_screen(PracticeSummaryScreen(practice, self.profile))
             return
+        assert isinstance(session, StudySession)  # the app starts no other kind
         summary = session.summary()
         if message.finished:
             from dlcards.tui.screens.summary import SummaryScreen
@@ -219,7 +221,7 @@ class DlcardsApp(App[None]):
 
     # --- navigation -------------------------------------------------------------------------
 
-    def tell_notices(self, session: StudySession | PracticeSession) -> None:
+    def tell_notices(self, session: Session) -> None:
         """Say which cards the session set aside because they cannot be shown."""
         for notice in session.notices:
             self.notify(notice, title="Card skipped", severity="warning", timeout=12)
@@ -438,11 +440,10 @@ def make_app(
     deck_paths: Sequence[str] = (),
     reload: Callable[[], Collection] | None = None,
     before_session: Callable[[], None] | None = None,
-    practice: dict[str, Any] | None = None,
+    practice: PracticeOptions | None = None,
 ) -> DlcardsApp:
     """Build the app. ``start="review"`` opens Review on the chosen decks/tags/limit;
-    ``start="practice"`` a practice session with the ``practice`` options
-    (PracticeSession's keywords: deck_ids, tags, compute_only, interview, minutes, count).
+    ``start="practice"`` a practice session with the ``practice`` options.
 
     ``reload`` loads the decks again after an edit (default: ``<home>/decks`` and
     ``deck_paths`` through the collection's parse cache); ``before_session`` runs
