@@ -32,7 +32,9 @@ CORE = [
     "search",
     "stats",
     "store",
+    "store_log",
     "store_merge",
+    "store_schema",
     "tomlpos",
     "validate",
 ]

@@ -11,8 +11,9 @@ import pytest
 
 from dlcards.collection import CardRef, load_collection
 from dlcards.config import Settings
+from dlcards.log import replay
 from dlcards.problems import PROBLEM_NAMES, get_problem
-from dlcards.store import Store, replay
+from dlcards.store import Store
 from dlcards.study.practice import (
     PracticeOptions,
     PracticeSession,

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from dlcards.errors import UserError
 from dlcards.interchange.progress import export_progress, import_progress
-from dlcards.store import Store, replay
+from dlcards.log import replay
+from dlcards.store import Store
 
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 CARDS = [("dl", f"c{i}") for i in range(4)]
@@ -363,7 +364,7 @@ _canonical_rows = st.fixed_dictionaries(
 @given(_canonical_rows)
 def test_the_pattern_for_exported_lines_agrees_with_json(data: dict) -> None:
     from dlcards.interchange.progress import _row_canonical, _row_fast
-    from dlcards.store import MERGE_FIELDS
+    from dlcards.store_merge import MERGE_FIELDS
 
     # As `progress export` writes a row: every key, in order, no spaces.
     line = json.dumps({k: data[k] for k in MERGE_FIELDS}, ensure_ascii=False, separators=(",", ":"))

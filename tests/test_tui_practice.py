@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from textual.widgets import Input, OptionList, Static
 
-from dlcards.store import replay
+from dlcards.log import replay
 from dlcards.study.practice import PracticeOptions
 from dlcards.tui.screens.home import HomeScreen
 from dlcards.tui.screens.practice_setup import PracticeSetupScreen

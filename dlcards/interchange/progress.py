@@ -27,7 +27,9 @@ from typing import Any, BinaryIO
 
 from dlcards.errors import UserError
 from dlcards.fileutil import reading
-from dlcards.store import GRADE_KINDS, MERGE_FIELDS, ROW_KINDS, Store
+from dlcards.log import GRADE_KINDS, ROW_KINDS
+from dlcards.store import Store
+from dlcards.store_merge import MERGE_FIELDS
 
 FORMAT = "dlcards-progress"
 VERSION = 1

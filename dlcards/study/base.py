@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 from dlcards.collection import CardRef, Collection
 from dlcards.config import Settings, study_day
-from dlcards.log import Row, is_leech
+from dlcards.log import GradeKind, Row, is_leech
 from dlcards.store import Store
 from dlcards.study.compute import LazyRng, UnusableCard, unusable_notice
-from dlcards.study.items import GradeKind, QueueItem
+from dlcards.study.items import QueueItem
 from dlcards.study.protocol import Action, LeechOutcome
 
 if TYPE_CHECKING:

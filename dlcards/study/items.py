@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import time as _time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from dlcards.cards import Card
 from dlcards.collection import CardRef
-from dlcards.log import CardState
+from dlcards.log import CardState, GradeKind
 
 if TYPE_CHECKING:
     from dlcards.problems import Instance
-
-GradeKind = Literal["review", "drill", "practice"]  # the log row a grade of the item makes
 
 
 @dataclass

@@ -19,7 +19,8 @@ from rich.text import Text
 
 from dlcards import stats as core
 from dlcards.collection import CardRef, Collection
-from dlcards.store import CardState, Store
+from dlcards.log import CardState
+from dlcards.store import Store
 
 HEATMAP_WEEKS = 26
 FORECAST_DAYS = 30

@@ -22,7 +22,7 @@ from textual.widgets import Static
 from dlcards.browse import describe_instance, live_rows
 from dlcards.cards import ComputeCard
 from dlcards.collection import CardRef
-from dlcards.store import is_leech, parse_ts
+from dlcards.log import is_leech, parse_ts
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.title_bar import TitleBar
 from dlcards.views.inline import inline_markdown
