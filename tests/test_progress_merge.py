@@ -292,7 +292,7 @@ _row_dicts = st.dictionaries(
 @settings(max_examples=3000, deadline=None)
 @given(_row_dicts)
 def test_the_fast_row_check_agrees_with_the_explaining_one(data: dict) -> None:
-    from dlcards.interchange.progress import _row_checked, _row_fast
+    from dlcards.interchange.progress_read import _row_checked, _row_fast
 
     fast = _row_fast(data)
     try:
@@ -363,7 +363,7 @@ _canonical_rows = st.fixed_dictionaries(
 @settings(max_examples=2000, deadline=None)
 @given(_canonical_rows)
 def test_the_pattern_for_exported_lines_agrees_with_json(data: dict) -> None:
-    from dlcards.interchange.progress import _row_canonical, _row_fast
+    from dlcards.interchange.progress_read import _row_canonical, _row_fast
     from dlcards.store_merge import MERGE_FIELDS
 
     # As `progress export` writes a row: every key, in order, no spaces.
@@ -376,7 +376,7 @@ def test_the_pattern_for_exported_lines_agrees_with_json(data: dict) -> None:
 
 
 def test_exported_lines_take_the_pattern(tmp_path: Path) -> None:
-    from dlcards.interchange.progress import _row_canonical
+    from dlcards.interchange.progress_read import _row_canonical
 
     store = Store.open(None)
     study(store, [(0, 0, 4), (0, 1, 2), (0, 1, -1)])
