@@ -254,9 +254,9 @@ def users_list(ctx: typer.Context) -> None:
     """List the profiles on this machine (or add, rename, delete one)."""
     if ctx.invoked_subcommand is not None:
         return
-    app = _context()
-    current = app.profile
-    for name, reviews, last_day in app.store.profiles():
+    app_context = _context()
+    current = app_context.profile
+    for name, reviews, last_day in app_context.store.profiles():
         mark = "*" if name == current else " "
         last = f", last studied {last_day}" if last_day else ""
         typer.echo(f"{mark} {name}  ({reviews} reviews{last})")

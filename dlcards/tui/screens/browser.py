@@ -84,11 +84,11 @@ class BrowserScreen(Screen[None]):
         self._shown: str | None = None
 
     @property
-    def dl(self) -> DlcardsApp:
+    def dlcards_app(self) -> DlcardsApp:
         return cast("DlcardsApp", self.app)
 
     def compose(self) -> ComposeResult:
-        app = self.dl
+        app = self.dlcards_app
         yield TitleBar("Cards", app.profile, id="title")
         yield Input(
             self._text,
@@ -113,7 +113,7 @@ class BrowserScreen(Screen[None]):
             self.reload(keep=True)
 
     def _fronts(self, rows: list[CardRow]) -> list[CardRow]:
-        return fill_fronts(self.dl.collection, rows)
+        return fill_fronts(self.dlcards_app.collection, rows)
 
     # --- searching ------------------------------------------------------------------
 
@@ -122,7 +122,7 @@ class BrowserScreen(Screen[None]):
 
     def reload(self, *, keep: bool = False) -> None:
         """List the cards the box asks for (keeping the highlighted card if asked)."""
-        app = self.dl
+        app = self.dlcards_app
         card_list = self.query_one(CardList)
         current = card_list.current
         filters = self.filters()
@@ -193,7 +193,7 @@ class BrowserScreen(Screen[None]):
         if isinstance(self.focused, Input):
             self.query_one(CardList).focus()
             return
-        self.dl.go_home()
+        self.dlcards_app.go_home()
 
     # --- the highlighted card -----------------------------------------------------------
 
@@ -203,7 +203,7 @@ class BrowserScreen(Screen[None]):
         widget = self.query_one("#browse-detail", Static)
         if row is None:
             return
-        threshold = self.dl.settings.leech_threshold
+        threshold = self.dlcards_app.settings.leech_threshold
         variables = self.app.theme_variables
         parts = [
             Part(f"{row.ref.deck_id}:{row.ref.card_id}", "bold"),

@@ -59,7 +59,7 @@ class HomeScreen(Screen[None]):
         self._loaded_for: tuple[str, date] | None = None
 
     @property
-    def dl(self) -> DlcardsApp:
+    def dlcards_app(self) -> DlcardsApp:
         return cast("DlcardsApp", self.app)
 
     def compose(self) -> ComposeResult:
@@ -82,7 +82,7 @@ class HomeScreen(Screen[None]):
             self.refresh_data()
 
     def refresh_data(self) -> None:
-        app = self.dl
+        app = self.dlcards_app
         today = app.today()
         states = app.store.states(app.profile)
         counts = stats.deck_counts(app.collection, states, today, app.store.suspended(app.profile))
@@ -122,7 +122,7 @@ class HomeScreen(Screen[None]):
         widget.update(Group(*lines))
 
     def _show_today(self, counts: list[stats.DeckCounts]) -> None:
-        app = self.dl
+        app = self.dlcards_app
         widget = self.query_one("#today", Static)
         session = app.new_session()
         ready = session.remaining()

@@ -75,7 +75,7 @@ class ReviewScreen(Screen[None]):
         self._answered_in: float | None = None  # interview: seconds the answer took
 
     @property
-    def dl(self) -> DlcardsApp:
+    def dlcards_app(self) -> DlcardsApp:
         return cast("DlcardsApp", self.app)
 
     def compose(self) -> ComposeResult:
@@ -115,7 +115,7 @@ class ReviewScreen(Screen[None]):
         return self.query_one(".card-view")  # type: ignore[return-value]
 
     async def show_item(self, item: QueueItem, *, revealed: bool = False) -> None:
-        self.dl.tell_notices(self.session)
+        self.dlcards_app.tell_notices(self.session)
         self.item = item
         self.suggested = None
         self.answer = None
@@ -310,7 +310,7 @@ class ReviewScreen(Screen[None]):
     async def _advance(self) -> None:
         item = self.session.next_card()
         if item is None:
-            self.dl.tell_notices(self.session)
+            self.dlcards_app.tell_notices(self.session)
             self.post_message(self.Ended(self.session, finished=True))
             return
         await self.show_item(item)
@@ -355,7 +355,7 @@ class ReviewScreen(Screen[None]):
     async def action_edit(self) -> None:
         if self.item is None:
             return
-        collection = self.dl.edit_card(self.item.ref)
+        collection = self.dlcards_app.edit_card(self.item.ref)
         if collection is None:
             return
         self.session.reload(collection)
