@@ -152,6 +152,7 @@ def cards_list(
 
 def _print_table(rows: list[CardRow], threshold: int) -> None:
     from dlcards.browse import fill_fronts
+    from dlcards.wording import plural
 
     ctx = _context()
     rows = fill_fronts(ctx.collection, rows)
@@ -187,7 +188,7 @@ def _print_table(rows: list[CardRow], threshold: int) -> None:
             "  ".join([*cells, front[:60] + ("…" if len(front) > 60 else "")]).rstrip() + "\n"
         )
     if sys.stdout.isatty():
-        out.write(f"{len(rows)} card{'s' if len(rows) != 1 else ''}\n")
+        out.write(f"{plural(len(rows), 'card')}\n")
 
 
 CardArgs = Annotated[

@@ -18,6 +18,7 @@ from dlcards.study.items import QueueItem
 from dlcards.study.practice import PracticeSession, minimal_hint
 from dlcards.study.protocol import Session, undone_text
 from dlcards.study.session import StudySession
+from dlcards.wording import clock_text, plural
 
 HELP = """\
 Keys, typed at any prompt and then Enter:
@@ -162,7 +163,7 @@ class PlainSession(Generic[S]):
     def _grade(self, item: QueueItem, suggested: int | None, answer: str | None) -> None:
         intervals = self.session.intervals(item)
         if intervals is not None:
-            parts = [f"{q} → {_days(d)}" for q, d in intervals.items()]
+            parts = [f"{q} → {plural(d, 'day')}" for q, d in intervals.items()]
             self.say("Next review after grade " + " · ".join(parts))
         else:
             self.say(self._unscheduled_note())
@@ -290,7 +291,7 @@ class PlainStudy(PlainSession[StudySession]):
             )
         buried = session.buried_count()
         if buried:
-            parts.append(f"{buried} card{'s' if buried != 1 else ''} buried until tomorrow.")
+            parts.append(f"{plural(buried, 'card')} buried until tomorrow.")
         return " ".join(parts)
 
     def _summary(self) -> None:
@@ -298,9 +299,9 @@ class PlainStudy(PlainSession[StudySession]):
         minutes, seconds = divmod(int(summary.seconds), 60)
         accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "—"
         self.say(
-            f"Session over: {_count(summary.reviewed, 'card')}, {summary.passed} of "
-            f"{_count(summary.grades, 'grade')} right ({accuracy}), "
-            f"{_count(summary.drills, 're-drill')}, {minutes}m {seconds:02d}s. "
+            f"Session over: {plural(summary.reviewed, 'card')}, {summary.passed} of "
+            f"{plural(summary.grades, 'grade')} right ({accuracy}), "
+            f"{plural(summary.drills, 're-drill')}, {minutes}m {seconds:02d}s. "
             f"Due tomorrow: {summary.due_tomorrow}."
         )
 
@@ -332,7 +333,7 @@ class PlainPractice(PlainSession[PracticeSession]):
     def _grade(self, item: QueueItem, suggested: int | None, answer: str | None) -> None:
         if self.session.interview:
             seconds = self.session.timer() - item.shown_at
-            self.say(f"Time: {_clock(seconds)}")
+            self.say(f"Time: {clock_text(seconds)}")
         super()._grade(item, suggested, answer)
 
     def _nothing_due(self) -> str:
@@ -348,7 +349,7 @@ class PlainPractice(PlainSession[PracticeSession]):
         accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "—"
         self.say(
             f"Practice over: {summary.right} of {summary.answered} right ({accuracy}) in "
-            f"{_clock(summary.seconds)}. The schedule is unchanged."
+            f"{clock_text(summary.seconds)}. The schedule is unchanged."
         )
         if summary.topics:
             self.say("By topic (weakest first):")
@@ -358,14 +359,9 @@ class PlainPractice(PlainSession[PracticeSession]):
             self.say("Slowest answers:")
             for slow in summary.slowest:
                 self.say(
-                    f"  {_clock(slow.seconds)}  {slow.ref.deck_id}:{slow.ref.card_id} "
+                    f"  {clock_text(slow.seconds)}  {slow.ref.deck_id}:{slow.ref.card_id} "
                     f"(grade {slow.grade})"
                 )
-
-
-def _clock(seconds: float) -> str:
-    minutes, rest = divmod(int(seconds), 60)
-    return f"{minutes}:{rest:02d}"
 
 
 def parse_choice(line: str, count: int) -> list[int] | None:
@@ -377,11 +373,3 @@ def parse_choice(line: str, count: int) -> list[int] | None:
     if any(not 1 <= n <= count for n in numbers):
         return None
     return numbers
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _days(days: int) -> str:
-    return _count(days, "day")

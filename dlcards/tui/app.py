@@ -25,6 +25,7 @@ from dlcards.tui import themes
 from dlcards.tui.deck_editing import DeckEditing
 from dlcards.tui.screens.home import HomeScreen, days_until
 from dlcards.tui.screens.review import ReviewScreen
+from dlcards.wording import plural
 
 if TYPE_CHECKING:
     import numpy as np
@@ -229,8 +230,7 @@ class DlcardsApp(DeckEditing):
         self.go_home()
         if summary.grades:
             self.notify(
-                f"Saved {summary.grades} grade{'s' if summary.grades != 1 else ''} "
-                f"on {summary.reviewed} card{'s' if summary.reviewed != 1 else ''}.",
+                f"Saved {plural(summary.grades, 'grade')} on {plural(summary.reviewed, 'card')}.",
                 title="Session saved",
             )
 
@@ -363,7 +363,7 @@ def nothing_due(session: StudySession, home: config.Home | None) -> str:
         parts.append(f"Today's {session.settings.new_per_day} new cards are done.")
     buried = session.buried_count()
     if buried:
-        parts.append(f"{buried} card{'s' if buried != 1 else ''} buried until tomorrow.")
+        parts.append(f"{plural(buried, 'card')} buried until tomorrow.")
     return " ".join(parts)
 
 

@@ -21,6 +21,7 @@ from dlcards import stats as core
 from dlcards.collection import CardRef, Collection
 from dlcards.log import CardState
 from dlcards.store import Store
+from dlcards.wording import plural
 
 HEATMAP_WEEKS = 26
 FORECAST_DAYS = 30
@@ -148,7 +149,7 @@ def tiles(data: StatsData) -> Table:
     items = [
         (str(s["reviews_today"]), "reviews today"),
         (str(s["due_today"]), "due today"),
-        (f"{streak} day" + ("" if streak == 1 else "s"), "streak"),
+        (plural(streak, "day"), "streak"),
         (str(s["reviews_total"]), "reviews in all"),
         (str(s["cards_seen"]), "cards seen"),
         (retention, "retention (30 days)"),
@@ -208,7 +209,7 @@ def heatmap(per_day: dict[date, int], today: date, weeks: int = HEATMAP_WEEKS) -
         text.append(EMPTY_CELL + " ", style=style)
     text.append("more", style="dim")
     text.append(
-        f"   {total} review{'s' if total != 1 else ''} on {active} day{'s' if active != 1 else ''}",
+        f"   {plural(total, 'review')} on {plural(active, 'day')}",
         style="dim",
     )
     if peak:

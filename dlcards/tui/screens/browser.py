@@ -26,6 +26,7 @@ from dlcards.browse import CardRow, Filters, fill_fronts, find_cards, parse_filt
 from dlcards.tui.widgets.card_list import CardList
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.title_bar import TitleBar
+from dlcards.wording import plural
 
 if TYPE_CHECKING:
     from dlcards.tui.app import DlcardsApp
@@ -138,7 +139,7 @@ class BrowserScreen(Screen[None]):
         card_list.show(rows, keep=current.ref.key if keep and current else None)
         self._shown = self.query_one(Input).value
         total = sum(len(d.cards) for d in app.collection.decks) if not filters.active else None
-        count = f"{len(rows):,} card{'s' if len(rows) != 1 else ''}"
+        count = plural(len(rows), "card", grouped=True)
         self.query_one(TitleBar).info = (
             f"{app.profile} · {count}" if total is None else f"{app.profile} · all {count}"
         )
@@ -211,7 +212,7 @@ class BrowserScreen(Screen[None]):
             Part(f"  {row.state_name}"),
         ]
         if row.reviews:
-            parts.append(Part(f" · {row.reviews} review{'s' if row.reviews != 1 else ''}", drop=2))
+            parts.append(Part(f" · {plural(row.reviews, 'review')}", drop=2))
         if row.suspended is not None:
             warning = variables.get("warning", "yellow")
             parts += [Part(" · suspended", warning), Part(f" {row.suspended[:10]}", warning, 1)]

@@ -26,6 +26,7 @@ from dlcards.log import is_leech, parse_ts
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.title_bar import TitleBar
 from dlcards.views.inline import inline_markdown
+from dlcards.wording import plural
 
 if TYPE_CHECKING:
     from dlcards.tui.app import DlcardsApp
@@ -111,7 +112,7 @@ class CardScreen(Screen[None]):
         self.query_one("#card-facts", Static).update(self._facts(deck.name if deck else None))
         rows = app.store.card_rows(app.profile, *ref.key)
         history = self.query_one("#card-history", Static)
-        history.border_title = f"History · {len(rows)} row{'s' if len(rows) != 1 else ''}"
+        history.border_title = f"History · {plural(len(rows), 'row')}"
         history.update(self._history(rows))
         self.refresh_bindings()
 

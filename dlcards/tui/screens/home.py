@@ -18,6 +18,7 @@ from dlcards import stats
 from dlcards.tui.widgets.deck_table import DeckTable, broken_decks
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.title_bar import TitleBar
+from dlcards.wording import plural
 
 if TYPE_CHECKING:
     from dlcards.tui.app import DlcardsApp
@@ -27,10 +28,6 @@ def days_until(day: date, today: date) -> str:
     delta = (day - today).days
     when = "tomorrow" if delta == 1 else f"in {delta} days"
     return f"{day:%a} {day.day} {day:%b} ({when})"
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 class HomeScreen(Screen[None]):

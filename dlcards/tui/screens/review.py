@@ -27,6 +27,7 @@ from dlcards.tui.widgets.grade_bar import GradeBar, GradeKey
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.session_bar import SessionBar
 from dlcards.tui.widgets.title_bar import TitleBar
+from dlcards.wording import clock_text
 
 if TYPE_CHECKING:
     from dlcards.tui.app import DlcardsApp
@@ -368,8 +369,3 @@ class ReviewScreen(Screen[None]):
 
     def action_leave(self) -> None:
         self.post_message(self.Ended(self.session, finished=False))
-
-
-def clock_text(seconds: float) -> str:
-    minutes, rest = divmod(max(0, int(seconds)), 60)
-    return f"{minutes}:{rest:02d}"
