@@ -20,6 +20,7 @@ from textual.widgets import Input, Markdown, Static
 from dlcards.cards import ComputeCard
 from dlcards.tui.widgets.answer_box import AnswerBox
 from dlcards.tui.widgets.divider import Divider
+from dlcards.tui.widgets.source_line import SourceLine
 from dlcards.views.grids import grid_table, grids_row
 
 if TYPE_CHECKING:
@@ -96,6 +97,7 @@ class ComputeCardView(Vertical):
             yield Static(classes="solution")
             if self.card.back.strip():
                 yield Markdown(self.card.back.strip())
+            yield SourceLine(self.card)
 
     # --- typing -----------------------------------------------------------------
 
