@@ -105,6 +105,20 @@ class ComputeCardView(Vertical):
         event.stop()
         self.query_one(".answer-error", Static).update("")
         self.query_one(".preview", Static).update(self._preview(event.value))
+        self.call_after_refresh(self.keep_in_view)
+
+    def keep_in_view(self) -> None:
+        """Scroll so that the preview and the answer box are on screen while typing.
+
+        The box is scrolled to last, so when both do not fit (a big preview grid at
+        60×16) the box, where the keys go, wins.
+        """
+        if self.verdict is not None:
+            return
+        preview = self.query_one(".preview", Static)
+        if preview.region.height:
+            preview.scroll_visible(animate=False)
+        self.query_one(AnswerBox).scroll_visible(animate=False)
 
     def _preview(self, value: str) -> RenderableType:
         shown = self.problem.preview(self.instance, value)
