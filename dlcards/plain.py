@@ -12,7 +12,7 @@ import re
 import time
 from typing import TYPE_CHECKING, Any, TextIO
 
-from dlcards.cards import BasicCard, ChoiceCard, ComputeCard
+from dlcards.cards import BasicCard, Card, ChoiceCard, ComputeCard, source_line
 from dlcards.scheduler import GRADE_LABELS
 from dlcards.session import QueueItem, StudySession, undone_text
 
@@ -152,6 +152,7 @@ class PlainStudy:
             self.say(card.front.strip())
             self.ask("[Enter] show answer (q quit, u undo, b bury, s suspend, ? help): ")
             self.say(card.back.strip())
+            self._cite(card)
             self._grade(item, None, None)
         elif isinstance(card, ChoiceCard):
             self._choice(item, card)
@@ -212,6 +213,7 @@ class PlainStudy:
         self.say(("✓ Right." if right else "✗ Wrong.") + f" Correct: {correct_text}")
         if card.back.strip():
             self.say(card.back.strip())
+        self._cite(card)
         self._grade(item, 4 if right else 1, ", ".join(str(i) for i in sorted(picked)))
 
     def _compute(self, item: QueueItem, card: ComputeCard) -> None:
@@ -245,7 +247,12 @@ class PlainStudy:
             self.say(f"Mistake: {verdict.mistake}")
         if card.back.strip():
             self.say(card.back.strip())
+        self._cite(card)
         self._grade(item, verdict.suggested_grade, line)
+
+    def _cite(self, card: Card) -> None:
+        if card.source:
+            self.say(source_line(card.source))
 
     def _prompt_text(self, rendered: Any) -> str:
         return rendered.to_text()
