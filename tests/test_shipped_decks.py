@@ -192,7 +192,7 @@ def test_llm_deck_every_card_names_its_source() -> None:
 def test_llm_deck_choice_cards_are_well_formed() -> None:
     cards = parsed("llm-interview.toml").cards
     choice_cards = [c for c in cards if isinstance(c, ChoiceCard)]
-    # The plan asks for about one card in four to be a choice card.
+    # The plan asks for about one card in four; allow down to one in six.
     assert len(choice_cards) * 6 >= len(cards)
     for card in choice_cards:
         assert 3 <= len(card.choices) <= 6, f"{card.id}: use 3-6 options"
