@@ -12,12 +12,13 @@ import re
 import time
 from typing import Any, Generic, TextIO, TypeVar
 
-from dlcards.cards import BasicCard, ChoiceCard, ComputeCard
+from dlcards.cards import BasicCard, Card, ChoiceCard, ComputeCard, source_line
 from dlcards.scheduler import GRADE_LABELS
 from dlcards.study.items import QueueItem
 from dlcards.study.practice import PracticeSession, minimal_hint
 from dlcards.study.protocol import Session, undone_text
 from dlcards.study.session import StudySession
+from dlcards.views.plain_markdown import readable
 from dlcards.wording import clock_text, plural
 
 HELP = """\
@@ -151,9 +152,10 @@ class PlainSession(Generic[S]):
             )
         card = item.card
         if isinstance(card, BasicCard):
-            self.say(card.front.strip())
+            self.say(readable(card.front))
             self.ask("[Enter] show answer (q quit, u undo, b bury, s suspend, ? help): ")
-            self.say(card.back.strip())
+            self.say(readable(card.back))
+            self._cite(card)
             self._grade(item, None, None)
         elif isinstance(card, ChoiceCard):
             self._choice(item, card)
@@ -199,9 +201,9 @@ class PlainSession(Generic[S]):
         raise NotImplementedError
 
     def _choice(self, item: QueueItem, card: ChoiceCard) -> None:
-        self.say(card.front.strip())
+        self.say(readable(card.front))
         for number, choice in enumerate(card.choices, start=1):
-            self.say(f"  {number}. {choice}")
+            self.say(f"  {number}. {readable(choice)}")
         count = len(card.choices)
         while True:
             line = self.ask(f"Your choice (numbers 1-{count}, separated by commas or spaces): ")
@@ -213,7 +215,8 @@ class PlainSession(Generic[S]):
         correct_text = ", ".join(str(i + 1) for i in sorted(card.correct))
         self.say(("✓ Right." if right else "✗ Wrong.") + f" Correct: {correct_text}")
         if card.back.strip():
-            self.say(card.back.strip())
+            self.say(readable(card.back))
+        self._cite(card)
         self._grade(item, 4 if right else 1, ", ".join(str(i) for i in sorted(picked)))
 
     def _compute(self, item: QueueItem, card: ComputeCard) -> None:
@@ -222,7 +225,7 @@ class PlainSession(Generic[S]):
         assert item.instance is not None
         problem = get_problem(item.instance.problem)
         if card.front.strip():
-            self.say(card.front.strip())
+            self.say(readable(card.front))
         rendered = problem.render(item.instance)
         self.say(self._prompt_text(rendered))
         started = time.monotonic()
@@ -246,8 +249,13 @@ class PlainSession(Generic[S]):
         if verdict.mistake:
             self.say(f"Mistake: {verdict.mistake}")
         if card.back.strip():
-            self.say(card.back.strip())
+            self.say(readable(card.back))
+        self._cite(card)
         self._grade(item, verdict.suggested_grade, line)
+
+    def _cite(self, card: Card) -> None:
+        if card.source:
+            self.say(source_line(card.source))
 
     def _prompt_text(self, rendered: Any) -> str:
         return rendered.to_text()
