@@ -216,7 +216,7 @@ class LogStore(Database):
         # through the whole log instead of the day's few rows.
         return sorted(rows, key=lambda r: (r.ts, r.id))
 
-    def _rows(self, where: str, args: tuple) -> list[Row]:
+    def _rows(self, where: str, args: tuple[object, ...]) -> list[Row]:
         return [
             Row(*r) for r in self.conn.execute(f"SELECT {ROW_COLUMNS} FROM reviews {where}", args)
         ]
@@ -282,7 +282,7 @@ class LogStore(Database):
         """The profile's suspended cards, each with the time (ts) it was suspended."""
         return self._suspended("", (profile,))
 
-    def _suspended(self, where: str, args: tuple) -> dict[tuple[str, str], str]:
+    def _suspended(self, where: str, args: tuple[object, ...]) -> dict[tuple[str, str], str]:
         # The latest suspend/unsuspend row of each card decides; the kind test is the
         # partial index's own, so only that small index is read.
         result: dict[tuple[str, str], str] = {}

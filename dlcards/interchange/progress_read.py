@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeGuard
 
 from dlcards.errors import UserError
 from dlcards.log import GRADE_KINDS, ROW_KINDS
@@ -160,7 +160,7 @@ def _valid_id(value: Any, limit: int = 128) -> bool:
     )
 
 
-def _int(value: Any) -> bool:
+def _int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

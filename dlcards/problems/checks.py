@@ -6,6 +6,8 @@ too, which is why they live here and not in the facade (no import cycle).
 
 from __future__ import annotations
 
+from typing import Any
+
 from dlcards.problems.catalog import SPECS
 from dlcards.problems.params import check_param
 
@@ -47,7 +49,7 @@ def unknown_problem(problem: str) -> str:
     )
 
 
-def check_card_params(problem: str, params: dict | None, level: int | None) -> list[str]:
+def check_card_params(problem: str, params: dict[str, Any] | None, level: int | None) -> list[str]:
     """Validate a compute card's static fields without numpy.
 
     Returns user-facing messages (empty = fine). ``params`` may be partial: given
@@ -85,7 +87,7 @@ def check_card_params(problem: str, params: dict | None, level: int | None) -> l
     return messages or spec.cross(params)
 
 
-def is_fixed(problem: str, params: dict | None) -> bool:
+def is_fixed(problem: str, params: dict[str, Any] | None) -> bool:
     """True when ``params`` fully determine the instance (no seed needed)."""
     spec = SPECS.get(problem)
     if spec is None or not isinstance(params, dict):
@@ -98,7 +100,9 @@ def _clamp(level: int, levels: tuple[int, ...]) -> int:
     return max(lower) if lower else min(levels)
 
 
-def reachable_levels(problem: str, params: dict | None, level: int | None) -> tuple[int, ...]:
+def reachable_levels(
+    problem: str, params: dict[str, Any] | None, level: int | None
+) -> tuple[int, ...]:
     """Levels a card can produce: its pinned level, one for a fixed instance, else all."""
     spec = SPECS.get(problem)
     if spec is None:
