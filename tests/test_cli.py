@@ -12,7 +12,7 @@ import pytest
 
 from dlcards import __version__
 
-from .conftest import REPO, cli_env, run_cli, write_deck
+from .conftest import REPO, cli_env, run_cli, run_cli_process, write_deck
 
 # The front ends; every other module is core. The layers themselves are import-linter
 # contracts in pyproject.toml (`lint-imports`); this checks what actually loads at run time.
@@ -70,19 +70,48 @@ def test_cli_import_loads_neither_textual_nor_numpy() -> None:
         assert f"'{heavy}'" not in loaded
 
 
+# End to end, as installed: these run `python -m dlcards` in a subprocess (run_cli_process);
+# the rest of the suite runs the same entry point in-process (run_cli), which is much faster.
+
+
+def test_subprocesses_run_this_checkout(home: Path) -> None:
+    # run_cli_process starts from a temporary folder: without PYTHONPATH pinned, Python
+    # would load whichever dlcards the virtualenv has installed, not the code under test.
+    home.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-c", "import dlcards; print(dlcards.__file__)"],
+        capture_output=True,
+        text=True,
+        env=cli_env(home),
+        cwd=home,
+    )
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()) == REPO / "dlcards" / "__init__.py"
+
+
+def test_help_lists_every_command(home: Path) -> None:
+    result = run_cli_process(home, "--help")
+    assert result.returncode == 0, result.stderr
+    commands = result.stdout.split("Commands:", 1)[1].split()
+    for command in ("decks", "validate", "study", "stats", "import", "export", "practice"):
+        assert command in commands
+    for group in ("progress", "backup", "cards", "users"):
+        assert group in commands
+
+
 def test_version(home: Path) -> None:
-    result = run_cli(home, "--version")
+    result = run_cli_process(home, "--version")
     assert (result.returncode, result.stdout) == (0, f"dlcards {__version__}\n")
 
 
 def test_usage_error_exits_2_with_typers_message(home: Path) -> None:
-    result = run_cli(home, "study", "--limit", "zero")
+    result = run_cli_process(home, "study", "--limit", "zero")
     assert result.returncode == 2
     assert "Invalid value" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_unknown_deck_is_one_line(home: Path) -> None:
-    result = run_cli(home, "study", "--deck", "nope")
+    result = run_cli_process(home, "study", "--deck", "nope")
     assert result.returncode == 1
     assert result.stderr == "dlcards: no deck with id 'nope' — run 'dlcards decks' to list them\n"
 
@@ -162,7 +191,7 @@ def test_profile_from_config(home: Path) -> None:
 
 
 def test_shipped_decks_are_listed_from_any_directory(home: Path) -> None:
-    result = run_cli(home, "decks", "--json")
+    result = run_cli_process(home, "decks", "--json")
     decks = json.loads(result.stdout)
     ids = [d["id"] for d in decks]
     assert "deep-learning-interview" in ids
