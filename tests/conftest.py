@@ -11,11 +11,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from dlcards.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Hypothesis profiles: "default" keeps the suite quick; "thorough" (HYPOTHESIS_PROFILE=thorough,
+# as benchmarks/fuzz_thorough.sh runs it) gives every property ten times the examples and the
+# fuzzers their full counts (see ``examples``).
+settings.register_profile("default", max_examples=100)
+settings.register_profile("thorough", max_examples=1000)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
+settings.load_profile(PROFILE)
+
+
+def examples(thorough: int, default: int = 100) -> int:
+    """``max_examples`` for a costly property: ``thorough`` under that profile, else ``default``."""
+    return thorough if PROFILE == "thorough" else default
 
 
 @pytest.fixture
