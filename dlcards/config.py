@@ -9,6 +9,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from dlcards.errors import UserError
 
@@ -70,7 +71,7 @@ class Settings:
             raise ValueError(f"user: {self.user!r} is not a valid profile name")
 
     @classmethod
-    def from_mapping(cls, data: dict) -> Settings:
+    def from_mapping(cls, data: dict[str, Any]) -> Settings:
         unknown = sorted(set(data) - set(_SETTING_TYPES))
         if unknown:
             raise ValueError(f"{unknown[0]}: unknown setting (known: {', '.join(_SETTING_TYPES)})")

@@ -72,13 +72,13 @@ def cards_list(
     if json_out:
         import json
 
-        rows = fill_fronts(ctx.collection, rows)
-        typer.echo(json.dumps([r.as_json(threshold) for r in rows], indent=2, ensure_ascii=False))
+        filled = fill_fronts(ctx.collection, list(rows))
+        typer.echo(json.dumps([r.as_json(threshold) for r in filled], indent=2, ensure_ascii=False))
         return
     if not rows:
         typer.echo("No cards match.", err=True)
         return
-    _print_table(fill_fronts(ctx.collection, rows), threshold)
+    _print_table(fill_fronts(ctx.collection, list(rows)), threshold)
 
 
 def _print_table(rows: list[CardRow], threshold: int) -> None:
