@@ -10,6 +10,7 @@ from __future__ import annotations
 from dlcards.problems.params import Spec
 from dlcards.problems.specs_layers import GATE_TABLES, LAYER_SPECS, conv_out, gate_table
 from dlcards.problems.specs_training import TRAINING_SPECS
+from dlcards.problems.specs_transformer import TRANSFORMER_SPECS
 
 __all__ = ["GATE_TABLES", "SPECS", "conv_out", "gate_table"]
 
@@ -18,5 +19,6 @@ SPECS: dict[str, Spec] = {
     for s in (
         *LAYER_SPECS,
         *TRAINING_SPECS,
+        *TRANSFORMER_SPECS,
     )
 }
