@@ -334,6 +334,18 @@ class MultiHeadShapes(Problem):
                     "d_model / num_heads for K and V too.",
                     lambda: (n, g, source, e // g),
                 )
+        if ask == "k_proj":
+            yield (
+                "Looks like you gave one head's width; the key projection outputs every K/V "
+                "head's features (num_kv_heads × head_dim).",
+                lambda: (n, source, d),
+            )
+        if ask in ("k_heads", "k_proj") and source != length:
+            yield (
+                "Looks like you used the query length; keys and values come from the "
+                "encoder's sequence.",
+                lambda: (n, g, length, d) if ask == "k_heads" else (n, length, g * d),
+            )
         if ask == "scores":
             yield "Looks like you forgot the head axis.", lambda: (n, length, source)
             if g != h:

@@ -13,7 +13,7 @@ from dlcards.problems.params import Param, Spec, array_shape, req
 
 P = Param
 
-_ASK_SHAPES = ("q_heads", "k_heads", "scores", "concat", "output")
+_ASK_SHAPES = ("q_heads", "k_heads", "k_proj", "scores", "output")
 
 
 def _cross_attention(p: Mapping[str, Any]) -> list[str]:
