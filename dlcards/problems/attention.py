@@ -192,7 +192,7 @@ class Attention(Problem):
         )
 
 
-_SHAPE_HINT = "a shape such as 2x3x4"
+_SHAPE_HINT = "a shape, e.g. 2x3x4"
 
 
 def head_sizes(p: dict[str, Any]) -> tuple[int, int, int, int, int, int]:
