@@ -199,7 +199,16 @@ TRANSFORMER_SPECS: tuple[Spec, ...] = (
         (1, 2, 3),
         (
             P("logits", "array", "next-token logits", ranks=(1,), min_len=2, max_len=10),
-            P("probs", "array", "next-token probabilities", ranks=(1,), lo=0, hi=1, min_len=2),
+            P(
+                "probs",
+                "array",
+                "next-token probabilities",
+                ranks=(1,),
+                lo=0,
+                hi=1,
+                min_len=2,
+                max_len=10,
+            ),
             P("temperature", "number", "T (softmax of logits / T)", lo=0.05, hi=20, default=1),
             P("k", "int", "top-k: keep the k most likely", lo=1, hi=64),
             P("p", "number", "top-p: keep the smallest set with mass ≥ p", lo=0.01, hi=1),
