@@ -92,8 +92,6 @@ def _sampling_required(p: Mapping[str, Any]) -> tuple[str, ...]:
     return ("probs" if "probs" in p else "logits", *filters)
 
 
-_SOURCE_ROWS = P("k", "array", "keys K, one row per key", ranks=(2,), lo=-100, hi=100)
-
 TRANSFORMER_SPECS: tuple[Spec, ...] = (
     Spec(
         "attention",
@@ -101,7 +99,7 @@ TRANSFORMER_SPECS: tuple[Spec, ...] = (
         (1, 2, 3),
         (
             P("q", "array", "queries Q, one row per query", ranks=(2,), lo=-100, hi=100),
-            _SOURCE_ROWS,
+            P("k", "array", "keys K, one row per key", ranks=(2,), lo=-100, hi=100),
             P("v", "array", "values V, one row per key", ranks=(2,), lo=-100, hi=100),
             P("causal", "bool", "query i sees keys 0..i only", default=False),
         ),
