@@ -237,3 +237,14 @@ def test_a_crash_inside_the_tui_is_one_line_and_a_log(home: Path) -> None:
     found = re.search(r"dlcards: unexpected error: kaboom — details in (\S+)\n$", err)
     assert found, err[-500:]
     assert "RuntimeError: kaboom" in Path(found.group(1)).read_text()
+
+
+def test_each_invocation_starts_afresh(tmp_path: Path) -> None:
+    # run_cli runs many invocations in one process: the global options and what was opened
+    # from them belong to one invocation (Typer's ctx.obj), never to the process.
+    first = run_cli(tmp_path / "a", "--user", "ann", "stats", "--json")
+    second = run_cli(tmp_path / "b", "stats", "--json")
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert json.loads(first.stdout)["user"] == "ann"
+    assert json.loads(second.stdout)["user"] != "ann"
+    assert (tmp_path / "b" / "progress.sqlite3").is_file()
