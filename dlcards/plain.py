@@ -2,7 +2,7 @@
 
 At every prompt ``q`` ends the session, ``u`` undoes the last grade, bury or suspension, ``b``
 buries the card, ``s`` suspends it and ``?`` prints help. A grade is committed
-to the database before the next prompt is printed. ``PlainPractice`` drives a
+to the database before the next prompt is printed. ``PlainPractice`` (plain_practice.py) drives a
 practice session (``dlcards practice --plain``) through the same prompts.
 """
 
@@ -15,11 +15,9 @@ from typing import Any, Generic, TextIO, TypeVar
 from dlcards.cards import BasicCard, Card, ChoiceCard, ComputeCard, source_line
 from dlcards.scheduler import GRADE_LABELS
 from dlcards.study.items import QueueItem
-from dlcards.study.practice import PracticeSession, minimal_hint
 from dlcards.study.protocol import Session, undone_text
 from dlcards.study.session import StudySession
-from dlcards.views.plain_markdown import readable
-from dlcards.wording import clock_text, plural
+from dlcards.wording import plural
 
 HELP = """\
 Keys, typed at any prompt and then Enter:
@@ -43,6 +41,33 @@ class _Quit(Exception):
 class _Command(Exception):
     def __init__(self, key: str) -> None:
         self.key = key
+
+
+def readable(markdown: str, width: int = 88) -> str:
+    """Card Markdown as plain text a person (or a screen reader) reads as meant.
+
+    ``**bold**`` loses its stars, ``z\\_i`` its backslash, a trailing ``\\`` becomes
+    a line break, lists get bullets and code stays as written (Rich renders it; no
+    colour, no control sequences).
+    """
+    import io
+
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    out = io.StringIO()
+    console = Console(
+        file=out,
+        width=width,
+        color_system=None,
+        force_terminal=False,
+        emoji=False,
+        highlight=False,
+        markup=False,
+    )
+    console.print(Markdown(markdown.strip(), hyperlinks=False))
+    text = "\n".join(line.rstrip() for line in out.getvalue().splitlines())
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
 
 S = TypeVar("S", bound=Session)
@@ -312,64 +337,6 @@ class PlainStudy(PlainSession[StudySession]):
             f"{plural(summary.drills, 're-drill')}, {minutes}m {seconds:02d}s. "
             f"Due tomorrow: {summary.due_tomorrow}."
         )
-
-
-class PlainPractice(PlainSession[PracticeSession]):
-    """A practice session in line mode: the same prompts, a practice summary.
-
-    In interview mode a compute card shows no constants and only the minimal
-    answer format, and every answer is followed by the time it took.
-    """
-
-    def _kind(self, item: QueueItem) -> str:
-        return "interview" if self.session.interview else "practice"
-
-    def _buried_text(self, item: QueueItem) -> str:
-        return f"Skipped {item.ref.card_id} for this practice."
-
-    def _unscheduled_note(self) -> str:
-        return "Practice: the schedule is unchanged, whatever the grade."
-
-    def _prompt_text(self, rendered: Any) -> str:
-        if not self.session.interview:
-            return rendered.to_text()
-
-        parts = [rendered.text, *(g.to_text() for g in rendered.grids)]
-        parts.append(f"Answer: {minimal_hint(rendered.answer_hint)}")
-        return "\n\n".join(parts)
-
-    def _grade(self, item: QueueItem, suggested: int | None, answer: str | None) -> None:
-        if self.session.interview:
-            seconds = self.session.timer() - item.shown_at
-            self.say(f"Time: {clock_text(seconds)}")
-        super()._grade(item, suggested, answer)
-
-    def _nothing_due(self) -> str:
-        if not self.session.refs:
-            return (
-                "No cards to practise: no deck matches (or every match is suspended). "
-                "Check --deck, --tag and --compute-only."
-            )
-        return "Nothing to practise."
-
-    def _summary(self) -> None:
-        summary = self.session.summary()
-        accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "—"
-        self.say(
-            f"Practice over: {summary.right} of {summary.answered} right ({accuracy}) in "
-            f"{clock_text(summary.seconds)}. The schedule is unchanged."
-        )
-        if summary.topics:
-            self.say("By topic (weakest first):")
-            for topic in summary.topics:
-                self.say(f"  {topic.topic}: {topic.right}/{topic.total} ({topic.accuracy:.0%})")
-        if summary.slowest:
-            self.say("Slowest answers:")
-            for slow in summary.slowest:
-                self.say(
-                    f"  {clock_text(slow.seconds)}  {slow.ref.deck_id}:{slow.ref.card_id} "
-                    f"(grade {slow.grade})"
-                )
 
 
 def parse_choice(line: str, count: int) -> list[int] | None:

@@ -16,6 +16,8 @@ from dlcards.interchange.progress import export_progress, import_progress
 from dlcards.log import replay
 from dlcards.store import Store
 
+from .conftest import examples
+
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 CARDS = [("dl", f"c{i}") for i in range(4)]
 
@@ -289,7 +291,7 @@ _row_dicts = st.dictionaries(
 )
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(3000), deadline=None)
 @given(_row_dicts)
 def test_the_fast_row_check_agrees_with_the_explaining_one(data: dict) -> None:
     from dlcards.interchange.progress_read import _row_checked, _row_fast
@@ -360,7 +362,7 @@ _canonical_rows = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 @given(_canonical_rows)
 def test_the_pattern_for_exported_lines_agrees_with_json(data: dict) -> None:
     from dlcards.interchange.progress_read import _row_canonical, _row_fast

@@ -61,6 +61,13 @@ _MODULES: dict[str, str] = {
     "batchnorm_forward": "regularization",
     "dropout_scale": "regularization",
     "update_ratio": "regularization",
+    "attention": "attention",
+    "multi_head_shapes": "attention",
+    "layer_norm": "norms",
+    "rms_norm": "norms",
+    "rope_rotation": "positions",
+    "positional_encoding": "positions",
+    "sampling_filter": "sampling",
 }
 _LOADED: dict[str, Problem] = {}
 

@@ -33,6 +33,14 @@ PROBLEM_NAMES: tuple[str, ...] = (
     "batchnorm_forward",
     "dropout_scale",
     "update_ratio",
+    # transformer era (issue 14)
+    "attention",
+    "multi_head_shapes",
+    "layer_norm",
+    "rms_norm",
+    "rope_rotation",
+    "positional_encoding",
+    "sampling_filter",
 )
 
 
