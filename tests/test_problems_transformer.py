@@ -325,3 +325,30 @@ def test_no_typed_numbers_crash_the_checker(name: str, seed: int, values, sep: s
         problem.check(inst, text)
     except AnswerError as exc:
         assert str(exc) and "\n" not in str(exc)
+
+
+# --- fixes from the blind review (review-compute-a) --------------------------------------
+
+REVIEW_SEEDS = 300
+
+
+def test_sampling_level_3_needs_the_temperature_and_both_filters() -> None:
+    """Leaving out T, top-k or top-p must give an answer the checker does not accept."""
+    problem = get_problem("sampling_filter")
+    temperatures = set()
+    for seed in range(REVIEW_SEEDS):
+        inst = problem.make_instance(level=3, seed=seed)
+        params = inst.params
+        assert params["temperature"] != 1, inst
+        temperatures.add(params["temperature"])
+        right = ref_sampling(params)[0]
+        assert len({round(v, 6) for v in right if v > 0}) > 1, ("tied survivors", inst)
+        skipped = {
+            "temperature": {**params, "temperature": 1},
+            "top-k": {n: v for n, v in params.items() if n != "k"},
+            "top-p": {n: v for n, v in params.items() if n != "p"},
+        }
+        for step, without in skipped.items():
+            answer = typed(ref_sampling(without))
+            assert problem.check(inst, answer).status != "correct", (step, inst)
+    assert min(temperatures) < 1 < max(temperatures)  # both sharpening and flattening
