@@ -352,3 +352,43 @@ def test_sampling_level_3_needs_the_temperature_and_both_filters() -> None:
             answer = typed(ref_sampling(without))
             assert problem.check(inst, answer).status != "correct", (step, inst)
     assert min(temperatures) < 1 < max(temperatures)  # both sharpening and flattening
+
+
+def test_attention_level_1_values_differ() -> None:
+    """Identical V rows make the output that row whatever the weights are."""
+    problem = get_problem("attention")
+    for seed in range(REVIEW_SEEDS):
+        v = problem.make_instance(level=1, seed=seed).params["v"]
+        assert any(row != v[0] for row in v), (seed, v)
+
+
+def test_rope_prompt_counts_pairs_and_features_from_0_like_its_steps() -> None:
+    problem = get_problem("rope_rotation")
+    for level in problem.levels:
+        for seed in range(100):
+            inst = problem.make_instance(level=level, seed=seed)
+            d = len(inst.params["x"])
+            text = problem.render(inst).text
+            assert "i = 0 … d/2 − 1" in text and "radians" in text, text
+            assert f"x0 … x{d - 1}" in text, text
+            steps = " ".join(problem.steps(inst.params))
+            assert "(x0, " in steps and f"x{d}" not in steps, steps
+
+
+def test_rope_named_mistake_counting_i_from_1() -> None:
+    # d = 4, rotate-half: pairs (x0, x2) and (x1, x3). Counting i from 1 turns pair 0 by
+    # m·base^(−2/4) = 0.01 instead of m·base^0 = 1.
+    problem, inst = _fixed("rope_rotation", x=[1, 0, 0, 0], position=1)
+    shifted = f"{math.cos(0.01):.4f} 0 {math.sin(0.01):.4f} 0"
+    assert "counted i from 1" in problem.check(inst, shifted).mistake
+
+
+def test_sampling_cards_wording_and_arxiv_year() -> None:
+    back = _compute_card("sampling-temperature").back
+    assert "fewer tokens are needed to reach mass p" in back
+    for card_id in ("sampling-top-p", "sampling-temperature"):
+        card = _compute_card(card_id)
+        sources = [card.source] if isinstance(card.source, str) else list(card.source)
+        holtzman = [s for s in sources if "Holtzman" in s]
+        # the decks cite papers by their arXiv year (1904 = April 2019)
+        assert holtzman and all("Holtzman et al. 2019" in s for s in holtzman), sources
