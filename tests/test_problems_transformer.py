@@ -392,3 +392,34 @@ def test_sampling_cards_wording_and_arxiv_year() -> None:
         holtzman = [s for s in sources if "Holtzman" in s]
         # the decks cite papers by their arXiv year (1904 = April 2019)
         assert holtzman and all("Holtzman et al. 2019" in s for s in holtzman), sources
+grouped:
+                assert "before repeating them to match the query heads" in text, text
+            assert "batch of 1 sequences" not in text, text
+            seen.add((p["ask"], grouped, p["batch"] == 1))
+    assert {("scores", False, False), ("k_heads", True, False)} <= seen
+    assert any(one for _, _, one in seen)  # a batch of 1 was drawn
+    problem, inst = _fixed(
+        "multi_head_shapes", ask="output", batch=1, seq_len=5, d_model=8, num_heads=2
+    )
+    assert "a batch of 1 sequence of 5 tokens" in problem.render(inst).text
+
+
+def _compute_card(card_id: str) -> Any:
+    from pathlib import Path
+
+    from dlcards.deck import parse_deck
+
+    path = Path(__file__).resolve().parent.parent / "decks" / "compute-drills.toml"
+    cards = parse_deck(path, path.read_bytes()).cards
+    return next(card for card in cards if card.id == card_id)
+
+
+def test_sampling_cards_wording_and_arxiv_year() -> None:
+    back = _compute_card("sampling-temperature").back
+    assert "fewer tokens are needed to reach mass p" in back
+    for card_id in ("sampling-top-p", "sampling-temperature"):
+        card = _compute_card(card_id)
+        sources = [card.source] if isinstance(card.source, str) else list(card.source)
+        holtzman = [s for s in sources if "Holtzman" in s]
+        # the decks cite papers by their arXiv year (1904 = April 2019)
+        assert holtzman and all("Holtzman et al. 2019" in s for s in holtzman), sources
