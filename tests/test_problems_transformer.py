@@ -383,16 +383,17 @@ def test_rope_named_mistake_counting_i_from_1() -> None:
     assert "counted i from 1" in problem.check(inst, shifted).mistake
 
 
-def test_sampling_cards_wording_and_arxiv_year() -> None:
-    back = _compute_card("sampling-temperature").back
-    assert "fewer tokens are needed to reach mass p" in back
-    for card_id in ("sampling-top-p", "sampling-temperature"):
-        card = _compute_card(card_id)
-        sources = [card.source] if isinstance(card.source, str) else list(card.source)
-        holtzman = [s for s in sources if "Holtzman" in s]
-        # the decks cite papers by their arXiv year (1904 = April 2019)
-        assert holtzman and all("Holtzman et al. 2019" in s for s in holtzman), sources
-grouped:
+def test_head_shape_prompts_name_the_layout_and_the_grammar_is_right() -> None:
+    problem = get_problem("multi_head_shapes")
+    seen = set()
+    for level in problem.levels:
+        for seed in range(REVIEW_SEEDS):
+            inst = problem.make_instance(level=level, seed=seed)
+            p, text = inst.params, problem.render(inst).text
+            if p["ask"] == "scores":
+                assert "(batch, heads, query length, key length)" in text, text
+            grouped = p.get("num_kv_heads", p["num_heads"]) != p["num_heads"]
+            if p["ask"] == "k_heads" and grouped:
                 assert "before repeating them to match the query heads" in text, text
             assert "batch of 1 sequences" not in text, text
             seen.add((p["ask"], grouped, p["batch"] == 1))
