@@ -403,6 +403,12 @@ def test_head_shape_prompts_name_the_layout_and_the_grammar_is_right() -> None:
         "multi_head_shapes", ask="output", batch=1, seq_len=5, d_model=8, num_heads=2
     )
     assert "a batch of 1 sequence of 5 tokens" in problem.render(inst).text
+    # torch's nn.MultiheadAttention computes the scores as (batch·heads, L, S) inside
+    problem, inst = _fixed(
+        "multi_head_shapes", ask="scores", batch=2, seq_len=10, d_model=64, num_heads=8
+    )
+    assert problem.check(inst, "2x8x10x10").status == "correct"
+    assert "merged the batch and head axes" in problem.check(inst, "16x10x10").mistake
 
 
 def _compute_card(card_id: str) -> Any:

@@ -354,6 +354,11 @@ class MultiHeadShapes(Problem):
             )
         if ask == "scores":
             yield "Looks like you forgot the head axis.", lambda: (n, length, source)
+            yield (
+                "Looks like you merged the batch and head axes (as nn.MultiheadAttention does "
+                "inside); the layout asked is (batch, heads, query length, key length).",
+                lambda: (n * h, length, source),
+            )
             if g != h:
                 yield (
                     "Looks like you used the K/V head count; every query head has its own scores.",
