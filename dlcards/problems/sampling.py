@@ -109,7 +109,8 @@ def every_step_matters(params: dict[str, Any], out: np.ndarray) -> bool:
 
 def _logits(pick: Picker) -> list[float]:
     # multiples of 0.5: with integers, T = 0.7 leaves too little tail mass for top-k to matter
-    return (pick.rng.integers(-2, 7, pick.one([4, 5, 6])) / 2).tolist()
+    halves: list[float] = (pick.rng.integers(-2, 7, pick.one([4, 5, 6])) / 2).tolist()
+    return halves
 
 
 class SamplingFilter(Problem):
