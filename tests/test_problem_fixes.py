@@ -61,3 +61,10 @@ def test_conv2d_outputs_stay_hand_sized_at_every_level() -> None:
             inst = problem.make_instance(level=level, seed=seed)
             out = problem.solve(inst.params)
             assert 1 <= out.size <= (4 if level == 1 else 9), (level, inst.params)
+
+
+def test_sgd_weight_decay_card_always_has_weight_decay() -> None:
+    draws = _draws("sgd-step-weight-decay", 400)
+    assert all(p["weight_decay"] > 0 for p in draws)
+    vectors = [p for p in draws if isinstance(p["param"], list)]
+    assert len(vectors) >= 100  # vectors are still drawn, now with the decay as well
