@@ -68,3 +68,74 @@ def test_sgd_weight_decay_card_always_has_weight_decay() -> None:
     assert all(p["weight_decay"] > 0 for p in draws)
     vectors = [p for p in draws if isinstance(p["param"], list)]
     assert len(vectors) >= 100  # vectors are still drawn, now with the decay as well
+
+
+# --- hints never hold the answer --------------------------------------------------------
+
+# Typed examples in a hint: shapes (12x12, (1, 16, 30, 30)), fractions, numbers in
+# sci notation, matrices "1 2; 3 4", tuples "448, 442368" / "2, -1, 0.5".
+_EXAMPLE = re.compile(
+    r"\(\d+(?:, \d+)+\)"
+    r"|\d+x\d+"
+    r"|-?\d+(?:\.\d+)?(?:e-?\d+)?(?:(?:, | |; )-?\d+(?:\.\d+)?(?:e-?\d+)?)+"
+    r"|\d+/\d+|\d+e-\d+"
+)
+
+
+def _examples(hint: str) -> list[str]:
+    # Counts such as "4 numbers" or "a 2×3 matrix" are single numbers or use ×: not matched.
+    return _EXAMPLE.findall(hint)
+
+
+def test_the_example_finder_sees_the_known_examples() -> None:
+    assert _examples("a shape like 10x10 or (1, 16, 30, 30)") == ["10x10", "(1, 16, 30, 30)"]
+    assert _examples("a number (3/4 or 1e-3 are fine)") == ["3/4", "1e-3"]
+    assert _examples("a matrix, rows separated by ; (e.g. 1 2; 3 4)") == ["1 2; 3 4"]
+    assert "448, 442368" in _examples("parameters, MACs (two integers), e.g. 448, 442368")
+
+
+def _runs(card: dict[str, Any], seeds: int) -> list[tuple[int, int | None]]:
+    name, params, level = card["problem"], card.get("params"), card.get("level")
+    levels = reachable_levels(name, params, level)
+    if is_fixed(name, params):
+        return [(levels[0], None)]
+    return [(lv, seed) for lv in levels for seed in range(seeds)]
+
+
+@pytest.mark.parametrize("card", _cards(), ids=lambda c: c["id"])
+def test_no_example_in_a_hint_is_the_answer(card: dict[str, Any]) -> None:
+    problem = get_problem(card["problem"])
+    for level, seed in _runs(card, 60):
+        inst = problem.make_instance(level=level, seed=seed, fixed=card.get("params"))
+        hint = problem.render(inst).answer_hint
+        for example in _examples(hint):
+            try:
+                status = problem.check(inst, example).status
+            except AnswerError:
+                continue  # not even an answer of this kind
+            assert status != "correct", (card["id"], seed, hint)
+
+
+def test_the_known_give_aways_are_gone() -> None:
+    seed_card = _card("conv-output-size-seed")
+    problem = get_problem("conv_output_size")
+    inst = problem.make_instance(level=1, seed=None, fixed=seed_card["params"])
+    assert problem.expected_text(inst) in ("10x10", "10")
+    assert "10x10" not in problem.render(inst).answer_hint
+    nchw = {"size": 32, "kernel_size": 3, "batch": 1, "in_channels": 3, "out_channels": 16}
+    inst = problem.make_instance(level=2, seed=None, fixed=nchw)
+    assert problem.check(inst, "(1, 16, 30, 30)").status == "correct"
+    assert "(1, 16, 30, 30)" not in problem.render(inst).answer_hint
+    gate = get_problem("logic_gate")
+    inst = gate.make_instance(level=1, seed=None, fixed={"task": "design", "gate": "AND"})
+    for example in _examples(gate.render(inst).answer_hint):
+        assert gate.check(inst, example).status != "correct"
+    matmul = _card("matmul-shape-seed")
+    assert "Dimensions must be equal" not in matmul["front"]
+    assert "failed" not in matmul["front"] and "error" not in matmul["front"].lower()
+
+
+def test_matmul_prompt_asks_for_the_word_error_not_a_type_error() -> None:
+    problem = get_problem("matmul_shape")
+    text = problem.render(problem.make_instance(level=1, seed=0)).text
+    assert "Type error" not in text and "Answer `error` if" in text
