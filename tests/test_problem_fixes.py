@@ -139,3 +139,59 @@ def test_matmul_prompt_asks_for_the_word_error_not_a_type_error() -> None:
     problem = get_problem("matmul_shape")
     text = problem.render(problem.make_instance(level=1, seed=0)).text
     assert "Type error" not in text and "Answer `error` if" in text
+
+
+# --- cosmetic ---------------------------------------------------------------------------
+
+
+def test_cross_entropy_log_parts_read_naturally() -> None:
+    problem = get_problem("cross_entropy")
+    inst = problem.make_instance(
+        level=1, seed=None, fixed={"probs": [0.6, 0.25, 0.15], "targets": 0}
+    )
+    line = problem.explain(inst)[1]
+    assert "ln(5/3) = ln 5 − ln 3 ≈ 0.5108" in line, line
+    for seed in range(200):
+        inst = problem.make_instance(level=1, seed=seed)
+        for step in problem.explain(inst):
+            assert "  " not in step and "=  " not in step and "= −ln" not in step, step
+
+
+_PRODUCT = re.compile(r"= ([\d.]+)·([\d.]+) ([=≈]) ([\d.]+)\.$")
+
+
+@pytest.mark.parametrize("schedule", ["step", "exponential"])
+def test_schedule_products_add_up_as_shown(schedule: str) -> None:
+    problem = get_problem("lr_schedule")
+    seen = 0
+    for level in problem.levels:
+        for seed in range(100):
+            inst = problem.make_instance(level=level, seed=seed, fixed={"schedule": schedule})
+            match = _PRODUCT.search(problem.explain(inst)[-1])
+            assert match, problem.explain(inst)[-1]
+            a, b, sign, c = match.groups()
+            product = float(a) * float(b)
+            # the shown factor has the product's precision: their product is the shown result
+            assert abs(product - float(c)) <= 1e-8 * max(1.0, float(a)), match.group(0)
+            seen += 1
+    assert seen == 100 * len(problem.levels)
+    inst = problem.make_instance(
+        level=1, seed=None, fixed={"schedule": "exponential", "lr0": 0.1, "k": 1, "t": 1}
+    )
+    assert "0.1·0.36787944 ≈ 0.03678794" in problem.explain(inst)[-1]
+
+
+def test_batchnorm_shows_only_the_biased_variance_root() -> None:
+    problem = get_problem("batchnorm_forward")
+    inst = problem.make_instance(level=1, seed=None, fixed={"x": [1, 3, 5, 7]})
+    constants = problem.render(inst).constants
+    # biased variance of 1, 3, 5, 7: (9 + 1 + 1 + 9) / 4 = 5; the ÷3 one is 20/3
+    assert constants == ["√5 ≈ 2.2361"], constants
+    for seed in range(100):
+        inst = problem.make_instance(level=3, seed=seed)
+        for constant in problem.render(inst).constants:
+            radicand = float(constant[1:].split(" ≈ ")[0].replace("−", "-"))
+            x = inst.params["x"]
+            columns = [x] if not isinstance(x[0], list) else list(zip(*x, strict=True))
+            biased = {sum((v - sum(c) / len(c)) ** 2 for v in c) / len(c) for c in columns}
+            assert any(abs(radicand - v) < 1e-3 for v in biased), (constant, x)
