@@ -22,7 +22,9 @@ from .activations import (
     tanh,
     tanh_backward,
 )
+from .clip import clip_grad_norm
 from .conv import conv2d, conv2d_backward, conv_output_size, conv_params, receptive_field
+from .conv_transpose import conv_transpose2d, conv_transpose_output_size
 from .layers import batch_norm, dropout
 from .optim import (
     adam_step,
@@ -34,6 +36,7 @@ from .optim import (
     step_decay,
 )
 from .pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
+from .recurrent import gru_cell, lstm_cell
 from .softmax import (
     cross_entropy,
     cross_entropy_backward,
@@ -48,10 +51,13 @@ __all__ = [
     "avg_pool2d",
     "avg_pool2d_backward",
     "batch_norm",
+    "clip_grad_norm",
     "conv2d",
     "conv2d_backward",
     "conv_output_size",
     "conv_params",
+    "conv_transpose2d",
+    "conv_transpose_output_size",
     "cosine_decay",
     "cross_entropy",
     "cross_entropy_backward",
@@ -61,11 +67,13 @@ __all__ = [
     "exponential_decay",
     "gelu",
     "gelu_backward",
+    "gru_cell",
     "inverse_time_decay",
     "leaky_relu",
     "leaky_relu_backward",
     "log_softmax",
     "log_softmax_backward",
+    "lstm_cell",
     "max_pool2d",
     "max_pool2d_backward",
     "momentum_step",
