@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from dlcards.answers import AnswerError
 from dlcards.problems.catalog import SPECS
+from dlcards.problems.catalog_llm import LLM_SPECS
 from dlcards.problems.core import Grid, Instance, Rendered, Verdict
 from dlcards.problems.params import check_param
 
@@ -54,6 +55,15 @@ PROBLEM_NAMES: tuple[str, ...] = (
     "batchnorm_forward",
     "dropout_scale",
     "update_ratio",
+    "lstm_step",
+    "grad_clip",
+    "label_smoothing_ce",
+    "classification_metrics",
+    "conv_transpose_output_size",
+    "transformer_params",
+    "kv_cache_size",
+    "training_flops",
+    "perplexity",
 )
 
 # name -> module under dlcards.problems holding a Problem subclass of that name
@@ -79,7 +89,17 @@ _MODULES: dict[str, str] = {
     "batchnorm_forward": "regularization",
     "dropout_scale": "regularization",
     "update_ratio": "regularization",
+    "lstm_step": "recurrent",
+    "grad_clip": "training",
+    "label_smoothing_ce": "training",
+    "classification_metrics": "metrics",
+    "perplexity": "metrics",
+    "conv_transpose_output_size": "transpose",
+    "transformer_params": "llm_sizes",
+    "kv_cache_size": "llm_sizes",
+    "training_flops": "compute_budget",
 }
+SPECS.update(LLM_SPECS)  # one registry: SPECS is what validation and the problems read
 _LOADED: dict[str, Problem] = {}
 
 
