@@ -100,7 +100,9 @@ class GradClip(Problem):
 
     def question(self, params: dict[str, Any]) -> tuple[str, list[Grid], list[str]]:
         norm = (
-            "the max norm, norm_type=float('inf') (the largest |entry|)" if params["norm_type"] == "inf" else "the L2 norm"
+            "the max norm, norm_type = ∞ (the largest |entry|)"
+            if params["norm_type"] == "inf"
+            else "the L2 norm"
         )
         if "grad_b" in params:
             grads = (
