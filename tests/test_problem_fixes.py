@@ -70,6 +70,27 @@ def test_sgd_weight_decay_card_always_has_weight_decay() -> None:
     assert len(vectors) >= 100  # vectors are still drawn, now with the decay as well
 
 
+@pytest.mark.parametrize(
+    ("card_id", "feature"),
+    [
+        ("pool2d-overlapping", lambda p: p["stride"] < p["kernel_size"]),
+        ("pool2d-average-padding", lambda p: p["mode"] == "avg" and p["padding"] > 0),
+        ("activation-derivatives", lambda p: p["derivative"]),
+        ("conv2d-dilation", lambda p: p["dilation"] > 1),
+        ("sgd-step-weight-decay", lambda p: p["weight_decay"] > 0),
+        ("layer-params-macs", lambda p: p["macs"]),
+        ("dense-forward-relu", lambda p: p["activation"] == "relu"),
+        ("neuron-output-sigmoid", lambda p: p["activation"] == "sigmoid"),
+        ("softmax-temperature", lambda p: p["temperature"] != 1),
+        ("cross-entropy-batch", lambda p: isinstance(p["targets"], list)),
+    ],
+)
+def test_a_cards_named_feature_is_in_every_draw(card_id: str, feature: Any) -> None:
+    draws = _draws(card_id, 300)
+    assert all(feature(p) for p in draws), card_id
+    assert len({str(p) for p in draws}) >= 20  # pinning keeps the draws varied
+
+
 # --- hints never hold the answer --------------------------------------------------------
 
 # Typed examples in a hint: shapes (12x12, (1, 16, 30, 30)), fractions, numbers in

@@ -118,8 +118,9 @@ class TrainingFlops(Problem):
             rate = p["n_gpus"] * p["peak_tflops"] * 1e12 * p["mfu"]
             out += [
                 f"Achieved rate: {p['n_gpus']} · {num(p['peak_tflops'])}e12 · "
-                f"{num(p['mfu'])} = {rate:.4g} FLOP/s.",
-                f"Time: {c:.4g} / {rate:.4g} = {c / rate:.4g} s = {num(self.solve(p), 2)} days.",
+                f"{num(p['mfu'])} = {_sci(rate)} FLOP/s.",
+                f"Time: {_sci(c)} / {_sci(rate)} = {_sci(c / rate)} s = "
+                f"{num(self.solve(p), 2)} days.",
             ]
         return out
 
