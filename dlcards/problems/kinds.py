@@ -297,7 +297,7 @@ class Shape(Kind):
     ) -> None:
         self.words, self.square_ok = words, square_ok
         self.swaps = (
-            ("10x10", ("12x12", "7x7")),
+            ("10x10", ("7x7", "12x12")),
             ("(1, 16, 30, 30)", ("(8, 3, 28, 28)", "(2, 8, 5, 5)")),
             ("(2, 4)", ("(3, 5)", "(4, 2)")),
         )
