@@ -382,3 +382,41 @@ def test_named_mistakes(name: str, params: dict[str, Any], answer: str, needle: 
     verdict = problem.check(inst, answer)
     assert verdict.status in ("wrong", "close"), (problem.expected_text(inst), verdict)
     assert verdict.mistake and needle in verdict.mistake, verdict
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "message"),
+    [
+        ("transformer_params", {"d_model": 10, "n_heads": 4}, "must divide params.d_model"),
+        ("transformer_params", {"n_heads": 8, "n_kv_heads": 3}, "must divide params.n_heads"),
+        ("kv_cache_size", {"n_heads": 8, "n_kv_heads": 3}, "must divide params.n_heads"),
+        ("kv_cache_size", {"unit": "TB"}, 'params.unit must be one of "bytes"'),
+        ("classification_metrics", {"tp": 0}, "at least one true positive"),
+        ("classification_metrics", {"y_true": [1, 0, 1], "y_pred": [1, 0]}, "differ in length"),
+        (
+            "classification_metrics",
+            {"y_true": [1, 2], "y_pred": [1, 0]},
+            "values must be from 0 to 1",
+        ),
+        (
+            "conv_transpose_output_size",
+            {"size": 4, "kernel_size": 3, "output_padding": 1},
+            "smaller than the stride",
+        ),
+        ("lstm_step", {"gates": [1.5, 0.5, 0.5, 0.5]}, "strictly between 0 and 1"),
+        ("lstm_step", {"form": "gates", "x": 1}, "params.x does not apply"),
+        ("label_smoothing_ce", {"probs": [0.5, 0.6]}, "must sum to 1"),
+        ("label_smoothing_ce", {"probs": [0.5, 0.5], "targets": 2}, "class 2 does not exist"),
+        ("grad_clip", {"grad_a": [0, 0]}, "must not be all zero"),
+        ("perplexity", {"probs": [0.5, 0]}, "must be positive"),
+        ("perplexity", {"nll": 2, "ask": "loss"}, "needs params.probs"),
+        ("training_flops", {"task": "tokens", "n_gpus": 8}, "params.n_gpus does not apply"),
+        ("training_flops", {"params_b": 2e6}, "from 0.001 to 100000"),
+    ],
+)
+def test_bad_params_get_one_clear_line(name: str, params: dict[str, Any], message: str) -> None:
+    from dlcards.problems import check_card_params
+
+    messages = check_card_params(name, params, None)
+    assert any(message in m for m in messages), messages
+    assert all("\n" not in m for m in messages)
