@@ -97,7 +97,7 @@ def test_a_cards_named_feature_is_in_every_draw(card_id: str, feature: Any) -> N
 # sci notation, matrices "1 2; 3 4", tuples "448, 442368" / "2, -1, 0.5".
 _EXAMPLE = re.compile(
     r"\(\d+(?:, \d+)+\)"
-    r"|\d+x\d+"
+    r"|\d+(?:x\d+)+"
     r"|-?\d+(?:\.\d+)?(?:e-?\d+)?(?:(?:, | |; )-?\d+(?:\.\d+)?(?:e-?\d+)?)+"
     r"|\d+/\d+|\d+e-\d+"
 )
@@ -113,6 +113,7 @@ def test_the_example_finder_sees_the_known_examples() -> None:
     assert _examples("a number (3/4 or 1e-3 are fine)") == ["3/4", "1e-3"]
     assert _examples("a matrix, rows separated by ; (e.g. 1 2; 3 4)") == ["1 2; 3 4"]
     assert "448, 442368" in _examples("parameters, MACs (two integers), e.g. 448, 442368")
+    assert _examples("a shape, e.g. 2x3x4") == ["2x3x4"]
 
 
 def _runs(card: dict[str, Any], seeds: int) -> list[tuple[int, int | None]]:
