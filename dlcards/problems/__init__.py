@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from dlcards.answers import AnswerError
 from dlcards.problems.catalog import SPECS
-from dlcards.problems.catalog_llm import LLM_SPECS
 from dlcards.problems.core import Grid, Instance, Rendered, Verdict
 from dlcards.problems.params import check_param
 
@@ -55,6 +54,14 @@ PROBLEM_NAMES: tuple[str, ...] = (
     "batchnorm_forward",
     "dropout_scale",
     "update_ratio",
+    # transformer era (issue 14)
+    "attention",
+    "multi_head_shapes",
+    "layer_norm",
+    "rms_norm",
+    "rope_rotation",
+    "positional_encoding",
+    "sampling_filter",
     "lstm_step",
     "grad_clip",
     "label_smoothing_ce",
@@ -89,6 +96,13 @@ _MODULES: dict[str, str] = {
     "batchnorm_forward": "regularization",
     "dropout_scale": "regularization",
     "update_ratio": "regularization",
+    "attention": "attention",
+    "multi_head_shapes": "attention",
+    "layer_norm": "norms",
+    "rms_norm": "norms",
+    "rope_rotation": "positions",
+    "positional_encoding": "positions",
+    "sampling_filter": "sampling",
     "lstm_step": "recurrent",
     "grad_clip": "training",
     "label_smoothing_ce": "training",
@@ -99,7 +113,6 @@ _MODULES: dict[str, str] = {
     "kv_cache_size": "llm_sizes",
     "training_flops": "compute_budget",
 }
-SPECS.update(LLM_SPECS)  # one registry: SPECS is what validation and the problems read
 _LOADED: dict[str, Problem] = {}
 
 

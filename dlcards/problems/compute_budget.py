@@ -14,10 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from dlcards.problems.base import Mistakes, Picker, Problem
-from dlcards.problems.catalog_llm import FLOPS_TASKS
 from dlcards.problems.core import Grid
 from dlcards.problems.fmt import num
 from dlcards.problems.kinds import Kind, Scalar, Tol
+from dlcards.problems.specs_llm import FLOPS_TASKS
 
 ROUGH = Tol(rel=1e-2)
 SECONDS_PER_DAY = 86_400

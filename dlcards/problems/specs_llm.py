@@ -1,9 +1,9 @@
 """Static specs of the recurrent, training and LLM-scale problems (DESIGN §9).
 
-Pure Python (no numpy), like :mod:`dlcards.problems.catalog`: deck validation
-reads it. Each problem module's docstring explains its params. Large quantities
-stay under the param limit (|v| ≤ 1e6) by being given in stated units: billions
-of parameters and of tokens, TFLOP/s.
+Pure Python (no numpy); :mod:`dlcards.problems.catalog` gathers it with the
+other ``specs_*`` modules for deck validation. Each problem module's docstring
+explains its params. Large quantities stay under the param limit (|v| ≤ 1e6) by
+being given in stated units: billions of parameters and of tokens, TFLOP/s.
 """
 
 from __future__ import annotations
