@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from dlcards.collection import CardRef, Collection, Deck
+from dlcards.log import Row, StateRow
 from dlcards.search import TAG_SEPARATOR, card_text, matches, terms
-from dlcards.store import Row, Store
+from dlcards.store import Store
 
 MATURE_INTERVAL = 21  # as dlcards.stats: a card is mature from a 21-day interval
 STATES = ("new", "learning", "mature", "suspended", "leech")
@@ -67,35 +68,34 @@ class CardRow(NamedTuple):
 
     ref: CardRef
     front: str | None  # None until fetched (see fill_fronts)
-    # (repetitions, easiness hundredths, interval, due, lapses, reviews); None = new
-    state: tuple | None
+    state: StateRow | None  # None: a new card
     suspended: str | None  # ts of the suspend row, None if not suspended
 
     @property
     def state_name(self) -> str:
         if self.state is None:
             return "new"
-        return "mature" if self.state[2] >= MATURE_INTERVAL else "learning"
+        return "mature" if self.state.interval >= MATURE_INTERVAL else "learning"
 
     @property
     def lapses(self) -> int:
-        return self.state[4] if self.state else 0
+        return self.state.lapses if self.state else 0
 
     @property
     def ef(self) -> float | None:
-        return self.state[1] / 100 if self.state else None
+        return self.state.easiness / 100 if self.state else None
 
     @property
     def interval(self) -> int | None:
-        return self.state[2] if self.state else None
+        return self.state.interval if self.state else None
 
     @property
     def due(self) -> str | None:
-        return (self.state[3] or None) if self.state else None
+        return (self.state.due or None) if self.state else None
 
     @property
     def reviews(self) -> int:
-        return self.state[5] if self.state else 0
+        return self.state.reviews if self.state else 0
 
     def is_leech(self, threshold: int) -> bool:
         return self.lapses >= threshold
@@ -150,7 +150,7 @@ class CardRows(Sequence[CardRow]):
         self._store, self._profile = store, profile
         self._suspended = suspended
         self._states = states  # None: read window by window
-        self._read: dict[tuple[str, str], tuple] = {}
+        self._read: dict[tuple[str, str], StateRow] = {}
         self._windows: set[int] = set()
 
     def __len__(self) -> int:

@@ -11,15 +11,18 @@ import hashlib
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dlcards.cards import BasicCard, Card, ChoiceCard, ComputeCard, card_from_dict
 from dlcards.errors import DeckError
 from dlcards.tomlpos import LazyPositions
+
+Model = TypeVar("Model", bound=BaseModel)
 
 __all__ = [
     "BasicCard",
@@ -146,6 +149,24 @@ def _describe_value(value: object) -> str:
     return f"{kind} {text}".strip()
 
 
+def _validated(
+    model: type[Model],
+    raw: dict,
+    label: str,
+    line_of: Callable[[str | None], int],
+    where: str,
+    errors: list[str],
+) -> Model | None:
+    """``raw`` as a ``model``; else None, with one located message per pydantic error."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        for error in exc.errors():
+            key, message = _pydantic_message(error)
+            errors.append(f"{where}:{line_of(key)}: {label}: {message}")
+        return None
+
+
 def _pydantic_message(error: Any) -> tuple[str | None, str]:
     """(top-level key, message) for one pydantic error, in words a deck author reads."""
     loc = error["loc"]
@@ -231,12 +252,8 @@ def _parse_header(
             f"(format {FORMAT_VERSION}) — upgrade dlcards"
         )
         return None
-    try:
-        header = DeckHeader.model_validate(raw)
-    except ValidationError as exc:
-        for error in exc.errors():
-            key, message = _pydantic_message(error)
-            errors.append(f"{where}:{line_of(key)}: deck: {message}")
+    header = _validated(DeckHeader, raw, "deck", line_of, where, errors)
+    if header is None:
         return None
     if header.format < 1:
         errors.append(f"{where}:{line_of('format')}: deck: unsupported format {header.format}")
@@ -298,12 +315,8 @@ def _validate_card(
             f"{card_type!r} (expected one of: {', '.join(CARD_TYPES)})"
         )
         return None
-    try:
-        card = model.model_validate(raw)
-    except ValidationError as exc:
-        for error in exc.errors():
-            key, message = _pydantic_message(error)
-            errors.append(f"{where}:{positions.card_line(index, key)}: {label}: {message}")
+    card = _validated(model, raw, label, lambda key: positions.card_line(index, key), where, errors)
+    if card is None:
         return None
     problems = _semantic_problems(card)
     for key, message in problems:

@@ -19,7 +19,9 @@ from rich.text import Text
 
 from dlcards import stats as core
 from dlcards.collection import CardRef, Collection
-from dlcards.store import CardState, Store
+from dlcards.log import CardState
+from dlcards.store import Store
+from dlcards.wording import plural
 
 HEATMAP_WEEKS = 26
 FORECAST_DAYS = 30
@@ -150,7 +152,7 @@ def tiles(data: StatsData) -> Table:
     items = [
         (str(s["reviews_today"]), "reviews today"),
         (str(s["due_today"]), "due today"),
-        (f"{streak} day" + ("" if streak == 1 else "s"), "streak"),
+        (plural(streak, "day"), "streak"),
         (str(s["reviews_total"]), "reviews in all"),
         (str(s["cards_seen"]), "cards seen"),
         (retention, "retention (30 days)"),
@@ -210,7 +212,7 @@ def heatmap(per_day: dict[date, int], today: date, weeks: int = HEATMAP_WEEKS) -
         text.append(EMPTY_CELL + " ", style=style)
     text.append("more", style="dim")
     text.append(
-        f"   {total} review{'s' if total != 1 else ''} on {active} day{'s' if active != 1 else ''}",
+        f"   {plural(total, 'review')} on {plural(active, 'day')}",
         style="dim",
     )
     if peak:

@@ -11,7 +11,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from dlcards.practice import PracticeSummary
+from dlcards.study.practice import PracticeSummary
 from dlcards.tui.screens.summary import duration_text
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.title_bar import TitleBar

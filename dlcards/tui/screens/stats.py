@@ -38,11 +38,11 @@ class StatsScreen(Screen[None]):
         self._tab_decks: dict[str, str] = {}
 
     @property
-    def dl(self) -> DlcardsApp:
+    def dlcards_app(self) -> DlcardsApp:
         return cast("DlcardsApp", self.app)
 
     def compose(self) -> ComposeResult:
-        app = self.dl
+        app = self.dlcards_app
         yield TitleBar("Stats", app.profile)
         tabs = [Tab("All decks", id=ALL)]
         for index, deck in enumerate(app.collection.decks):
@@ -86,7 +86,7 @@ class StatsScreen(Screen[None]):
             tabs.action_previous_tab()
 
     def show(self, deck_ids: tuple[str, ...]) -> None:
-        app = self.dl
+        app = self.dlcards_app
         data = view.gather(app.store, app.collection, app.profile, app.today(), deck_ids)
         self.query_one("#stats-tiles", Static).update(view.tiles(data))
         self.query_one("#stats-heatmap", Static).update(view.heatmap(data.per_day, data.today))
