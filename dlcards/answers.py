@@ -138,6 +138,19 @@ def _strip_brackets(text: str) -> str:
     return text
 
 
+# What numpy and torch print: array([[1, 2], [3, 4]]), tensor([1., 2.], dtype=torch.float64).
+_ARRAY_CALL_RE = re.compile(
+    r"(?:(?:np|numpy|torch)\.)?(?:array|tensor)\s*\((.*?)(?:,\s*dtype\s*=\s*[\w.]+)?\s*\)",
+    flags=re.DOTALL,
+)
+
+
+def _unwrap_array_call(text: str) -> str:
+    """The brackets inside a pasted ``array(...)`` or ``tensor(...)``; other text as it is."""
+    match = _ARRAY_CALL_RE.fullmatch(text)
+    return match.group(1).strip() if match else text
+
+
 def _check_brackets(text: str) -> int:
     """Raise on unbalanced or too deep brackets; return the maximum depth."""
     depth = deepest = 0
@@ -166,7 +179,7 @@ def parse_array(text: str) -> list[list[float]]:
     _check_length(text)
     if not text:
         raise AnswerError("type the numbers, separated by spaces or commas")
-    text = _times_ten(_SPACED_SLASH_RE.sub("/", text))
+    text = _times_ten(_SPACED_SLASH_RE.sub("/", _unwrap_array_call(text)))
     depth = _check_brackets(text)
     if depth == 2:
         text = _strip_brackets(text)  # the outer pair of [[1, 2], [3, 4]]

@@ -58,6 +58,21 @@ CARD_CLASSES: dict[str, type[BasicCard] | type[ChoiceCard] | type[ComputeCard]] 
 }
 
 
+def source_line(source: str | list[str] | None) -> str:
+    """A card's citation as one line: "Source: …", or "Sources: a; b" for several; "" for none.
+
+    Shown under the answer (TUI, plain mode, browser) and written at the end of the
+    Back field of Anki exports, where the import reads it back.
+    """
+    if not source:
+        return ""
+    items = [source.strip()] if isinstance(source, str) else [s.strip() for s in source]
+    items = [item for item in items if item]
+    if not items:
+        return ""
+    return ("Source: " if len(items) == 1 else "Sources: ") + "; ".join(items)
+
+
 _FIELDS = {kind: frozenset(f.name for f in fields(cls)) for kind, cls in CARD_CLASSES.items()}
 _DEFAULTS = {
     kind: {f.name: f.default for f in fields(cls) if isinstance(f.default, (str, int, type(None)))}

@@ -22,7 +22,7 @@ from dlcards import __version__
 
 # Entries from another dlcards version, or of another layout, are parsed afresh;
 # a cache file of another format is emptied (it holds nothing that cannot be rebuilt).
-CACHE_FORMAT = 5  # 3: the search table; 4: ctime_ns; 5: card ids in the search text
+CACHE_FORMAT = 6  # 3: the search table; 4: ctime_ns; 5: card ids in the search text; 6: source
 PARSER = f"{__version__}/{CACHE_FORMAT}"
 
 _SCHEMA = """

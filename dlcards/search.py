@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from dlcards.cards import Card, ChoiceCard, ComputeCard
+from dlcards.cards import Card, ChoiceCard, ComputeCard, source_line
 
 TAG_SEPARATOR = "\x1f"  # tags stored as \x1fa\x1fb\x1f: a whole tag matches with instr
 _QUOTED = re.compile(r'"([^"]*)"|(\S+)')
@@ -74,12 +74,12 @@ def _collapse(text: str) -> str:
 
 
 def raw_text(card: Card) -> str:
-    """What a search looks in, before normalizing: front and back, options, problem, id.
+    """What a search looks in, before normalizing: front, back, source, options, problem, id.
 
     The id is there whole and as words (split at - and _): the browser and ``cards
     list`` show it, and a compute card without a front shows nothing else.
     """
-    parts = [card.front, card.back]
+    parts = [card.front, card.back, source_line(card.source)]
     if isinstance(card, ChoiceCard):
         parts += card.choices
     elif isinstance(card, ComputeCard):

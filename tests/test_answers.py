@@ -311,3 +311,50 @@ def test_format_number_forms() -> None:
 def test_separators_alone_are_not_the_empty_shape(text: str) -> None:
     with pytest.raises(AnswerError, match="type a shape"):
         parse_shape(text)
+
+
+# --- issue 13 #9: what the preview shows is accepted; the real problem is named ---------
+
+
+def test_the_labelled_form_the_preview_echoes_is_accepted() -> None:
+    from dlcards.problems import get_problem
+
+    problem = get_problem("momentum_step")
+    for seed in range(20):
+        inst = problem.make_instance(level=1 + seed % 3, seed=seed)
+        expected = problem.expected_text(inst)
+        shown = problem.preview(inst, expected)
+        assert isinstance(shown, str) and shown.startswith("v = ")
+        assert problem.check(inst, shown, 5.0).status == "correct"
+        # Labels in either order, with or without spaces around "=".
+        v, x = (part.split("=")[1].strip() for part in shown.split(","))
+        assert problem.check(inst, f"x={x}, v={v}", 5.0).status == "correct"
+
+
+def test_a_labelled_answer_names_what_is_wrong_with_it() -> None:
+    from dlcards.problems import AnswerError, get_problem
+
+    problem = get_problem("momentum_step")
+    inst = problem.make_instance(level=1, seed=0)
+    with pytest.raises(AnswerError, match="given twice"):
+        problem.check(inst, "v=1, v=2", 5.0)
+    with pytest.raises(AnswerError, match="label every value or none"):
+        problem.check(inst, "v=1, 2", 5.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "array([[1, 2], [3, 4]])",
+        "np.array([[1, 2], [3, 4]])",
+        "tensor([[1., 2.], [3., 4.]])",
+        "tensor([[1., 2.],\n        [3., 4.]], dtype=torch.float64)",
+    ],
+)
+def test_arrays_pasted_from_numpy_or_torch_are_read(text: str) -> None:
+    assert parse_matrix(text) == [[1, 2], [3, 4]]
+
+
+def test_a_real_nesting_error_is_still_named() -> None:
+    with pytest.raises(AnswerError, match="too many nested brackets"):
+        parse_matrix("[[[1, 2]]]")

@@ -183,3 +183,40 @@ def test_a_round_trip_through_anki_keeps_the_cards(tmp_path: Path, collection: A
     expected[0]["tags"] = ["activation", "two_words"]  # Anki tags cannot hold spaces
     assert deck_data(report.target)["cards"] == expected
     assert deck_data(report.target)["deck"]["tags"] == ["dl"]
+
+
+def test_a_deck_exported_before_sources_updates_in_place_with_them(
+    tmp_path: Path, collection: Any
+) -> None:
+    """Issue 15: the note type keeps its four fields, so a 0.1.0 export is updated, not doubled."""
+    import genanki
+
+    deck = write_deck(tmp_path / "src", "dl", DECK[:2], name="Deep Learning")
+    out = tmp_path / "dl.apkg"
+    export_deck(deck, out, now=NOW, instances=0)  # as 0.1.0 wrote it: no card has a source
+    assert len(import_apkg(collection, out).new) == 2
+    models_before = collection.models.all_names_and_ids()
+    text = deck.read_text("utf-8").replace(
+        'tags = ["activation", "two words"]',
+        'tags = ["activation", "two words"]\nsource = "Nair and Hinton, 2010, ICML"',
+    )
+    deck.write_text(text, "utf-8")
+    export_deck(deck, out, now=NOW + timedelta(minutes=10), instances=0, force=True)
+    log = import_apkg(collection, out)
+    assert len(log.new) == 0 and len(log.updated) >= 1 and collection.note_count() == 2
+    assert collection.models.all_names_and_ids() == models_before
+    relu = notes(collection)[genanki.guid_for("dl", "relu")]
+    assert relu["Back"].endswith("Source: Nair and Hinton, 2010, ICML</p>")
+    # Back to dlcards unedited: the source is restored exactly, not left in the back.
+    from anki.import_export_pb2 import ExportAnkiPackageOptions
+
+    back_home = tmp_path / "back.apkg"
+    collection.export_anki_package(
+        out_path=str(back_home),
+        limit=None,
+        options=ExportAnkiPackageOptions(with_scheduling=False, with_media=False, legacy=False),
+    )
+    report = import_deck(back_home, decks_dir=tmp_path / "home")
+    relu_card = next(c for c in deck_cards(report.target) if c["id"] == "relu")
+    assert relu_card["source"] == "Nair and Hinton, 2010, ICML"
+    assert "Source:" not in relu_card["back"]

@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from dlcards.cards import source_line
 from dlcards.interchange.md2html import html_digest, to_html
 from dlcards.interchange.notes import INSTANCE_PREFIX
 
@@ -41,6 +42,11 @@ class Rendered:
 def anki_tags(tags: list[str]) -> list[str]:
     """Anki tags cannot hold spaces."""
     return ["_".join(t.split()) for t in tags if t.strip()]
+
+
+def _with_source(back_md: str, card: Any) -> str:
+    line = source_line(getattr(card, "source", None))
+    return "\n\n".join(p for p in (back_md, line) if p.strip())
 
 
 def _source(card: dict[str, Any], front: str, back: str) -> str:
@@ -70,7 +76,9 @@ def render_cards(deck_id: str, cards: list[Any], *, instances: int) -> Rendered:
         else:
             front_md, back_md = card.front, card.back
             source = {"front": card.front, "back": card.back}
-        front, back = to_html(front_md), to_html(back_md)
+        if getattr(card, "source", None):
+            source["source"] = card.source
+        front, back = to_html(front_md), to_html(_with_source(back_md, card))
         guid = card.guid or str(guid_for(deck_id, card.id))
         out.notes.append(
             ExportNote(
@@ -127,7 +135,8 @@ def _compute(out: Rendered, deck_id: str, card: Any, instances: int) -> None:
                 parts.append("**Worked solution:**\n\n" + _fence("\n".join(steps)))
             if card.back.strip():
                 parts.append(card.back)
-            front, back = to_html(front_md), to_html("\n\n".join(parts))
+            parts.append(source_line(getattr(card, "source", None)))
+            front, back = to_html(front_md), to_html("\n\n".join(p for p in parts if p))
             instance_id = f"{INSTANCE_PREFIX}{card.id}:{seed}"
             notes.append(
                 ExportNote(

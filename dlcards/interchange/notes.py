@@ -26,9 +26,11 @@ INSTANCE_PREFIX = "compute-instance:"
 _ID_RE = re.compile(r"[^\s\x00-\x1f\x7f]{1,128}")
 _CLOZE_OPEN = re.compile(r"\{\{c(\d{1,3})::")
 _SOURCE_KEYS = {
-    "basic": {"type", "front", "back"},
-    "choice": {"type", "front", "back", "choices", "correct"},
+    "basic": {"type", "front", "back", "source"},
+    "choice": {"type", "front", "back", "choices", "correct", "source"},
 }
+# The citation line dlcards writes at the end of Back (export_notes.source_line).
+_SOURCE_LINE = re.compile(r"\n*(?:\A|\n)Source(s?): ([^\n]+)\s*\Z")
 
 
 @dataclass
@@ -123,9 +125,25 @@ def convert_note(note: RawNote) -> Converted:
         "back": back,
         "tags": list(note.tags),
     }
+    if ID_FIELD in values:  # a dlcards note edited in Anki: its citation is the last line
+        card.update(_split_source(back))
     front_html = content[0] if note.html else None
     back_html = _single(content) if note.html else None
     return Converted([Incoming(card, note.where, front_html, back_html)], media=media)
+
+
+def _split_source(back: str) -> dict[str, Any]:
+    """Back without its trailing "Source:" line, and the citation it held."""
+    match = _SOURCE_LINE.search(back)
+    if match is None:
+        return {}
+    plural, text = match.groups()
+    # "Sources:" lists several, joined by "; "; one citation may itself contain "; ".
+    items = [item.strip() for item in text.split("; ")] if plural else [text.strip()]
+    if not all(items):
+        return {}
+    source: str | list[str] = items if plural else items[0]
+    return {"back": back[: match.start()].rstrip(), "source": source}
 
 
 def _single(content: list[str]) -> str | None:
@@ -172,7 +190,7 @@ def _from_source(value: str, content: list[str]) -> dict[str, Any] | None:
         return None
     return {
         k: card[k]
-        for k in ("type", "front", "back", "choices", "correct")
+        for k in ("type", "front", "back", "choices", "correct", "source")
         if k in card and not (k == "type" and card[k] == "basic")
     }
 

@@ -333,6 +333,10 @@ class Words(Kind):
         return ("correct", "Correct.") if got == want else ("wrong", "Wrong.")
 
 
+def _label_key(text: str) -> str:
+    return " ".join(A.normalize(text).lower().split())
+
+
 class Tuple(Kind):
     """Named parts typed as ``(a, b)`` or ``a, b``, each with its own kind."""
 
@@ -343,7 +347,7 @@ class Tuple(Kind):
         self.rest_last = isinstance(self.parts[-1][1], Words)
 
     def parse(self, text: str) -> tuple[Any, ...]:
-        pieces = A.split_tuple(text, len(self.parts), rest_last=self.rest_last)
+        pieces = self._unlabelled(A.split_tuple(text, len(self.parts), rest_last=self.rest_last))
         values = []
         for (name, kind), piece in zip(self.parts, pieces, strict=True):
             try:
@@ -351,6 +355,26 @@ class Tuple(Kind):
             except AnswerError as exc:
                 raise AnswerError(f"{name}: {exc}") from None
         return tuple(values)
+
+    def _unlabelled(self, pieces: list[str]) -> list[str]:
+        """Pieces typed as the preview shows them (``v = 0.1, x = -2.9``), in part order.
+
+        A label must name a part; labelled pieces may come in any order, but either
+        every piece is labelled or none is.
+        """
+        names = {_label_key(name): index for index, (name, _) in enumerate(self.parts)}
+        found: dict[int, str] = {}
+        for piece in pieces:
+            label, sep, value = piece.partition("=")
+            index = names.get(_label_key(label)) if sep else None
+            if index is None:
+                if found:
+                    raise AnswerError(f"label every value or none: '{piece.strip()[:30]}'")
+                return pieces
+            if index in found:
+                raise AnswerError(f"{self.parts[index][0]} is given twice")
+            found[index] = value.strip()
+        return [found[index] for index in range(len(self.parts))]
 
     def format(self, value: tuple[Any, ...]) -> str:
         texts = [k.format(v) for (_, k), v in zip(self.parts, value, strict=True)]

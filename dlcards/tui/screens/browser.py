@@ -73,6 +73,7 @@ class DetailLine:
 class BrowserScreen(Screen[None]):
     BINDINGS = [
         Binding("slash", "search", "Search"),
+        Binding("down", "to_list", "List", show=False),
         Binding("escape", "back", "Home"),
         Binding("question_mark", "app.help", "Help"),
     ]
@@ -94,6 +95,9 @@ class BrowserScreen(Screen[None]):
             self._text,
             placeholder="words · tag:NAME · deck:ID · is:new|learning|mature|suspended|leech",
             id="browse-query",
+            # The screen selects the query itself on /: selecting again when the Focus
+            # event arrives would swallow what was typed in between (issue 13).
+            select_on_focus=False,
         )
         yield CardList(self._fronts, app.settings.leech_threshold, id="browse-list")
         yield Static(id="browse-detail")
@@ -163,17 +167,27 @@ class BrowserScreen(Screen[None]):
             self.reload()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the search box opens the first match (Down moves into the list)."""
         event.stop()
         self._search_now()
-        self.query_one(CardList).focus()
+        card_list = self.query_one(CardList)
+        card_list.focus()
+        first = card_list.current  # a new search puts the cursor on its first match
+        if first is not None:
+            from dlcards.tui.screens.card import CardScreen
+
+            self.app.push_screen(CardScreen(first.ref))
 
     def on_key(self, event: events.Key) -> None:
-        """A character typed on the list starts a search, as / and then the character would.
+        """A character that reaches the screen goes into the search box, in order.
 
-        The list has no character keys of its own (README: "type, / → search"); the
-        keys bound here (/ and ?) keep their meaning. This runs before the bindings.
+        Typed on the list, it starts a search as / and then the character would (the
+        list has no character keys of its own; the keys bound here, / and ?, keep their
+        meaning: this runs before the bindings). Keys that arrive while focus is still
+        moving (right after /, or before the screen's first focus) land here too, and
+        are put into the box at once, so a fast typist or a paste loses nothing.
         """
-        if not isinstance(self.focused, CardList) or not event.is_printable:
+        if not event.is_printable:
             return
         bound = self.active_bindings
         if any(key in bound for key in (event.key, *event.aliases)):
@@ -181,13 +195,33 @@ class BrowserScreen(Screen[None]):
         event.stop()
         event.prevent_default()
         box = self.query_one(Input)
-        self.set_focus(box)
-        # Queued behind the box's Focus (which selects its text), so the character
-        # replaces the old query exactly as when typed after /.
-        box.post_message(events.Key(event.key, event.character))
+        if self.focused is not box:
+            # From the list: a new search, as after / (the old query is replaced).
+            self.set_focus(box)
+            box.select_all()
+        assert event.character is not None
+        selection = box.selection
+        if selection.is_empty:
+            box.insert_text_at_cursor(event.character)
+        else:  # the old query, selected by /: the character replaces it
+            box.replace(event.character, *selection)
 
     def action_search(self) -> None:
-        self.query_one(Input).focus()
+        # Focus and select now, not when the Focus event arrives: characters typed
+        # right after / are already on their way and must replace the old query.
+        box = self.query_one(Input)
+        if self.focused is not box:  # not when characters typed after / arrived first
+            self.set_focus(box)
+            box.select_all()
+
+    def action_to_list(self) -> None:
+        """Down in the search box: into the list, at its first card."""
+        self._search_now()
+        self.query_one(CardList).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Down moves within the list when the list has the focus (its own binding).
+        return action != "to_list" or isinstance(self.focused, Input)
 
     def action_back(self) -> None:
         if isinstance(self.focused, Input):

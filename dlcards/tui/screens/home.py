@@ -39,7 +39,9 @@ class HomeScreen(Screen[None]):
         Binding("enter", "study_deck", "Study", priority=True),
         Binding("a", "study_all", "All due"),
         Binding("c", "app.practice", "Practice"),
-        Binding("slash", "app.browse", "Cards"),
+        # Priority: the browser is pushed before the next key is routed, so what is
+        # typed right after / goes into its search (issue 13), not to Home's keys.
+        Binding("slash", "app.browse", "Cards", priority=True),
         Binding("s", "app.stats", "Stats"),
         Binding("p", "app.profiles", "Profile"),
         Binding("t", "app.toggle_theme", "Theme", show=False),

@@ -158,6 +158,9 @@ class ReviewScreen(Screen[None]):
             )
         if isinstance(view, ComputeCardView):
             view.focus_box()
+            # Focus scrolls to the box with the layout of the card before this one;
+            # once the new card is laid out, scroll again (issue 13: no typing blind).
+            self.call_after_refresh(view.keep_in_view)
         else:
             scroll.focus()
         self.refresh_bindings()

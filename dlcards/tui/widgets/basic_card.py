@@ -8,6 +8,7 @@ from textual.widgets import Markdown
 
 from dlcards.cards import BasicCard
 from dlcards.tui.widgets.divider import Divider
+from dlcards.tui.widgets.source_line import SourceLine
 
 
 class BasicCardView(Vertical):
@@ -27,6 +28,7 @@ class BasicCardView(Vertical):
         with back:
             yield Divider("answer")
             yield Markdown(self.card.back.strip() or "*(no back)*")
+            yield SourceLine(self.card)
 
     def reveal(self) -> None:
         self.revealed = True

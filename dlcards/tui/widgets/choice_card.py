@@ -14,6 +14,7 @@ from textual.widgets import Markdown, Static
 
 from dlcards.cards import ChoiceCard
 from dlcards.tui.widgets.divider import Divider
+from dlcards.tui.widgets.source_line import SourceLine
 from dlcards.views.inline import inline_markdown
 
 Mark = Literal["", "right", "wrong", "missed", "other"]
@@ -113,6 +114,7 @@ class ChoiceCardView(Vertical):
             if self.card.back.strip():
                 yield Divider("explanation")
                 yield Markdown(self.card.back.strip())
+            yield SourceLine(self.card)
 
     def toggle(self, index: int) -> None:
         if self.submitted or not 0 <= index < len(self.card.choices):

@@ -20,6 +20,7 @@ from textual.widgets import Input, Markdown, Static
 from dlcards.cards import ComputeCard
 from dlcards.tui.widgets.answer_box import AnswerBox
 from dlcards.tui.widgets.divider import Divider
+from dlcards.tui.widgets.source_line import SourceLine
 from dlcards.views.grids import grid_table, grids_row
 
 if TYPE_CHECKING:
@@ -96,6 +97,7 @@ class ComputeCardView(Vertical):
             yield Static(classes="solution")
             if self.card.back.strip():
                 yield Markdown(self.card.back.strip())
+            yield SourceLine(self.card)
 
     # --- typing -----------------------------------------------------------------
 
@@ -103,6 +105,20 @@ class ComputeCardView(Vertical):
         event.stop()
         self.query_one(".answer-error", Static).update("")
         self.query_one(".preview", Static).update(self._preview(event.value))
+        self.call_after_refresh(self.keep_in_view)
+
+    def keep_in_view(self) -> None:
+        """Scroll so that the preview and the answer box are on screen while typing.
+
+        The box is scrolled to last, so when both do not fit (a big preview grid at
+        60×16) the box, where the keys go, wins.
+        """
+        if self.verdict is not None:
+            return
+        preview = self.query_one(".preview", Static)
+        if preview.region.height:
+            preview.scroll_visible(animate=False)
+        self.query_one(AnswerBox).scroll_visible(animate=False)
 
     def _preview(self, value: str) -> RenderableType:
         shown = self.problem.preview(self.instance, value)
