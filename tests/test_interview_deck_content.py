@@ -39,6 +39,17 @@ def test_every_card_names_its_source() -> None:
     assert not missing, f"cards without a source: {missing}"
 
 
+def test_no_citation_holds_the_separator_of_the_anki_source_line() -> None:
+    # Exports join several citations with "; " on one "Sources:" line; a citation that
+    # itself holds "; " would come back from Anki split in two if the line is edited.
+    joined = []
+    for card in cards().values():
+        source = card.source
+        entries = [source] if isinstance(source, str) else (source or [])
+        joined += [f"{card.id}: {entry}" for entry in entries if "; " in entry]
+    assert not joined
+
+
 def test_r_packages_card_is_kept_but_filed_as_legacy_trivia() -> None:
     card = cards()["r-packages-for-neural-networks"]
     ref = CardRef("deep-learning-interview", card.id, 0, card.type, tuple(card.tags), 0)
