@@ -184,6 +184,27 @@ def test_save_setting_with_a_multiline_value_stays_correct(tmp_path: Path) -> No
     assert data == {"user": "zed", "theme": "light"}
 
 
+def test_save_setting_writes_through_a_symlinked_config(tmp_path: Path) -> None:
+    # config.toml kept in a dotfiles repository and linked into the home.
+    dotfiles = tmp_path / "dotfiles" / "dlcards.toml"
+    dotfiles.parent.mkdir()
+    dotfiles.write_text('# mine\ntheme = "dark"  # easier at night\n', "utf-8")
+    home = Home(tmp_path / "home")
+    home.root.mkdir()
+    home.config_file.symlink_to(dotfiles)
+    config.save_setting(home, "theme", "light")
+    assert home.config_file.is_symlink() and home.config_file.resolve() == dotfiles
+    assert dotfiles.read_text("utf-8") == '# mine\ntheme = "light"  # easier at night\n'
+    assert config.load_settings(home).theme == "light"
+
+
+def test_save_setting_keeps_comments_around_a_multiline_value(tmp_path: Path) -> None:
+    home = Home(tmp_path)
+    home.config_file.write_text('# c\nuser = """\nann"""  # me\ntheme = "light"\n', "utf-8")
+    config.save_setting(home, "user", "zed")
+    assert home.config_file.read_text("utf-8") == '# c\nuser = "zed"  # me\ntheme = "light"\n'
+
+
 # --- issue 13 #7: the dialog's error, an empty Enter, and a switch remembered -------------
 
 

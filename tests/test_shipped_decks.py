@@ -84,7 +84,6 @@ def test_every_shipped_deck_passes_strict_validation(tmp_path: Path) -> None:
         "validate",
         "--strict",
         *map(str, sorted(DECKS.glob("*.toml"))),
-        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 error(s), 0 warning(s)" in result.stdout
