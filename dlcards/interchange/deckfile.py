@@ -170,7 +170,9 @@ def _kept_reason(old: dict[str, Any], item: Incoming) -> str | None:
 
 
 def _updated(old: dict[str, Any], item: Incoming, deck_id: str) -> dict[str, Any]:
+    from dlcards.cards import source_line
     from dlcards.deck import content_id
+    from dlcards.interchange.export_notes import back_with_source
     from dlcards.interchange.md2html import to_html
 
     card = item.card
@@ -186,14 +188,23 @@ def _updated(old: dict[str, Any], item: Incoming, deck_id: str) -> dict[str, Any
             new.pop(key, None)
         new.update({k: v for k, v in card.items() if k in _CONTENT_KEYS})
     else:
+        # What an export of the deck's card wrote: Back ends with its "Source:" line.
+        written = dict(old)
+        if isinstance(old.get("back"), str):
+            written["back"] = back_with_source(old["back"], old.get("source"))
         for key, html in (("front", item.front_html), ("back", item.back_html)):
             if card[key] == old.get(key):
                 continue
             # Keep the deck's own Markdown when Anki still holds exactly the HTML
             # an export of it gives: the difference is only how it was written.
-            if html is not None and isinstance(old.get(key), str) and to_html(old[key]) == html:
-                continue
+            if html is not None and isinstance(written.get(key), str):
+                if to_html(written[key]) == html:
+                    continue
             new[key] = card[key]
+        # An edited "Source:" line replaces the citation; an unchanged one keeps the
+        # deck's own list (a citation may itself contain the "; " that joins the line).
+        if "source" in card and source_line(card["source"]) != source_line(old.get("source")):
+            new["source"] = card["source"]
     new["tags"] = list(card.get("tags", []))
     if not new["tags"] and "tags" not in old:
         del new["tags"]
