@@ -342,6 +342,9 @@ def load_collection(
         except DeckError as exc:
             errors.extend(exc.messages)
             continue
+        except Exception as exc:  # noqa: BLE001 - one deck never stops the others (§3)
+            errors.append(f"{source.path}: cannot be loaded ({type(exc).__name__}: {exc})")
+            continue
         same = next((d for d in decks if d.id == deck.id), None)
         if same is None:
             decks.append(deck)
