@@ -15,6 +15,7 @@ import typer
 
 from dlcards import __version__
 from dlcards.errors import UserError
+from dlcards.textsafe import one_line
 
 if TYPE_CHECKING:
     from dlcards.context import AppContext
@@ -108,7 +109,7 @@ def report_deck_errors(errors: list[str]) -> None:
         more = len(messages) - 1
         if more:
             first += f" (and {more} more: 'dlcards validate {path}' lists them)"
-        typer.echo(f"dlcards: {first}", err=True)
+        typer.echo(f"dlcards: {one_line(first)}", err=True)
 
 
 def require_decks(ids: list[str] | None) -> list[str]:
@@ -153,7 +154,7 @@ def decks(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
         note = (
             "overrides shipped" if c.deck.overrides_shipped else "shipped" if c.deck.shipped else ""
         )
-        rows.append((c.deck.id, c.deck.name, str(c.cards), str(c.new), str(c.due), note))
+        rows.append((c.deck.id, one_line(c.deck.name), str(c.cards), str(c.new), str(c.due), note))
     widths = [max(len(row[i]) for row in rows) for i in range(6)]
     for row in rows:
         cells = [
@@ -191,11 +192,13 @@ def validate(
         shipped = [s.path for s in sources if s.shipped]
     report = validate_files(files, shipped)
     for line in report.errors:
-        typer.echo(line)  # path:line: message (DESIGN §3)
+        typer.echo(one_line(line))  # path:line: message (DESIGN §3)
     for line in report.warnings:
         located = _LOCATION.match(line)
         typer.echo(
-            f"{located[1]}warning: {line[located.end() :]}" if located else f"warning: {line}"
+            one_line(
+                f"{located[1]}warning: {line[located.end() :]}" if located else f"warning: {line}"
+            )
         )
     typer.echo(
         f"{report.decks} deck(s), {report.cards} card(s), {report.compute_checks} compute "
@@ -350,7 +353,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="dlcards")
     except UserError as exc:
-        typer.echo(f"dlcards: {exc}", err=True)
+        typer.echo(f"dlcards: {one_line(str(exc))}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
@@ -359,7 +362,7 @@ def main(argv: list[str] | None = None) -> None:
             raise
         where = _log_crash(exc)
         hint = f"details in {where}" if where else "run again with --debug for details"
-        typer.echo(f"dlcards: unexpected error: {exc} — {hint}", err=True)
+        typer.echo(f"dlcards: unexpected error: {one_line(str(exc))} — {hint}", err=True)
         sys.exit(1)
     finally:
         if _Globals.context is not None:

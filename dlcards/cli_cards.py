@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from dlcards.textsafe import safe_text
+
 if TYPE_CHECKING:
     from dlcards.browse import CardRow
     from dlcards.collection import CardRef
@@ -171,8 +173,8 @@ def _print_table(rows: list[CardRow], threshold: int) -> None:
                 str(r.interval) if r.interval is not None else "—",
                 r.due or "—",
                 str(r.lapses),
-                " ".join(r.ref.tags),
-                " ".join((r.front or "").split()),
+                safe_text(" ".join(r.ref.tags)),
+                safe_text(" ".join((r.front or "").split())),
             )
         )
     widths = [max(len(line[i]) for line in lines) for i in range(len(header) - 1)]

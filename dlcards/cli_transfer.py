@@ -15,6 +15,8 @@ from typing import Annotated, Any
 
 import typer
 
+from dlcards.textsafe import one_line
+
 
 class ImportFormat(StrEnum):
     auto = "auto"
@@ -125,21 +127,21 @@ def import_command(
         )
     verb = "Created" if report.created else "Updated" if report.written else "No change to"
     typer.echo(
-        f"{verb} deck '{report.deck_id}' ({report.deck_name}) in {report.target}: "
+        f"{verb} deck '{report.deck_id}' ({one_line(report.deck_name)}) in {report.target}: "
         f"{report.imported} imported, {report.updated} updated, {report.unchanged} unchanged, "
         f"{len(report.skipped)} skipped."
     )
     if report.skipped:
         typer.echo("Skipped:")
         for line in _grouped(report.skipped):
-            typer.echo(line)
+            typer.echo(one_line(line))
     if report.media:
         typer.echo(
             f"Note: {report.media} card(s) refer to images or sounds; dlcards shows their "
             "file names as text (media files are not imported)."
         )
     for remark in report.remarks:
-        typer.echo(f"Note: {remark}.")
+        typer.echo(f"Note: {one_line(remark)}.")
 
 
 def export_command(

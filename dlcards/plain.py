@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from dlcards.cards import BasicCard, Card, ChoiceCard, ComputeCard, source_line
 from dlcards.scheduler import GRADE_LABELS
 from dlcards.session import QueueItem, StudySession, undone_text
+from dlcards.textsafe import safe_text
 
 if TYPE_CHECKING:
     from dlcards.practice import PracticeSession
@@ -54,13 +55,14 @@ class PlainStudy:
         self.stdout = stdout
 
     def say(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
+        # Card text never drives the terminal (issue 11 #9): every line passes here.
+        self.stdout.write(safe_text(text) + "\n")
         self.stdout.flush()
 
     def ask(self, prompt: str) -> str:
         """One line of input; the session-wide keys are handled here."""
         while True:
-            self.stdout.write(prompt)
+            self.stdout.write(safe_text(prompt))
             self.stdout.flush()
             line = self.stdin.readline()
             if not line:  # end of input: finish as if q was typed
