@@ -24,6 +24,16 @@ MAX_RATIO = 100  # uncompressed / compressed
 RATIO_GRACE = 1024 * 1024
 CHUNK = 1024 * 1024
 
+# Caps on what one import may hold (README "What dlcards guarantees about your data").
+# Above them a file is refused with one line naming the cap; below them an import
+# stays within a few hundred MB. The largest shared Anki decks hold ~40,000 notes.
+MAX_NOTES = 200_000  # notes in one package, records in one text file
+MAX_FIELD_BYTES = 2 * 1024 * 1024  # one field (front, back, …) in UTF-8
+# A query over a collection of N bytes needs a number of SQLite VM steps in
+# proportion to N; a crafted one (a recursive view posing as a table) never ends.
+SQL_STEPS_PER_BYTE = 200
+SQL_STEPS_FLOOR = 20_000_000
+
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -53,6 +63,20 @@ class Budget:
                 "(a zip bomb or not a deck)",
                 "check the file; nothing was changed",
             )
+
+
+def refuse_cap(source: Path, what: str) -> UserError:
+    """The one line for a file beyond a documented cap."""
+    return UserError(f"{source}: refused: {what}", "split the file; nothing was changed")
+
+
+def check_field(source: Path, where: str, text: str) -> None:
+    """Refuse a field over MAX_FIELD_BYTES (in UTF-8; counted cheaply first)."""
+    if len(text) * 4 > MAX_FIELD_BYTES and len(text.encode("utf-8", "replace")) > MAX_FIELD_BYTES:
+        raise refuse_cap(
+            source,
+            f"{where} has a field over the cap of {MAX_FIELD_BYTES // 2**20} MB a field",
+        )
 
 
 def check_member_names(source: Path, archive: zipfile.ZipFile) -> None:

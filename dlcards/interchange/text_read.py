@@ -18,6 +18,7 @@ from pathlib import Path
 
 from dlcards.errors import UserError
 from dlcards.fileutil import reading
+from dlcards.interchange import limits
 from dlcards.interchange.limits import MAX_UNCOMPRESSED
 from dlcards.interchange.notes import ID_FIELD, RawNote
 
@@ -201,8 +202,10 @@ def _header_value(header: _Header, key: str, value: str) -> None:
             "notetype column": "notetype",
             "dlcards id column": "id",
         }.get(key)
-        if role and value.strip().isdigit() and int(value.strip()) > 0:
-            header.meta[role] = int(value.strip())
+        # int() refuses more than 4,300 digits; no file has a millionth column.
+        digits = value.strip()
+        if role and digits.isdecimal() and len(digits) <= 6 and int(digits) > 0:
+            header.meta[role] = int(digits)
 
 
 def _records(path: Path, body: str, header: _Header) -> Iterator[tuple[int, list[str]]]:
@@ -226,8 +229,16 @@ def _records(path: Path, body: str, header: _Header) -> Iterator[tuple[int, list
     # hold a megabyte of HTML, and the file as a whole is already capped.
     csv.field_size_limit(MAX_UNCOMPRESSED)
     reader = csv.reader(feed(), delimiter=header.separator or "\t", strict=True)
+    count = 0
     try:
         for row in reader:
+            count += 1
+            if count > limits.MAX_NOTES:
+                raise limits.refuse_cap(
+                    path, f"more than {limits.MAX_NOTES:,} records, the cap for one file"
+                )
+            for value in row:
+                limits.check_field(path, f"line {state['first']}", value)
             yield state["first"], row
             state["start"] = True
     except csv.Error as exc:
