@@ -34,16 +34,20 @@ class ExportFormat(StrEnum):
     apkg = "apkg"
 
 
-PROGRESS_BAR_MIN = 1000  # notes; smaller imports finish before a bar would be read
+PROGRESS_BAR_AFTER = 1.0  # seconds: a job done sooner never shows a bar
 
 
 @contextmanager
 def _progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
     """A ``progress(done, total)`` callback drawing a rich bar on a terminal, for big jobs."""
-    state: dict[str, Any] = {}
+    import time
+
+    state: dict[str, Any] = {"start": time.monotonic()}
 
     def update(done: int, total: int) -> None:
-        if total <= PROGRESS_BAR_MIN or not sys.stderr.isatty():
+        if not sys.stderr.isatty():
+            return
+        if "bar" not in state and time.monotonic() - state["start"] < PROGRESS_BAR_AFTER:
             return
         if "bar" not in state:
             from rich.console import Console

@@ -264,6 +264,22 @@ def text_cases() -> list[Case]:
             "cap",
             MAX_FIELD_BYTES=2000,
         ),
+        case(
+            "csv-record-over-cap",
+            "csv",
+            '"' + "x\n" * 5000 + '",b\n',
+            "refused",
+            "a record",
+            MAX_FIELD_BYTES=1000,
+        ),
+        case(
+            "csv-file-over-cap",
+            "csv",
+            "Q1,A1\n" * 100,
+            "refused",
+            "larger than",
+            MAX_TEXT_BYTES=100,
+        ),
         case("csv-bom-crlf", "csv", "\ufefffront,back\r\nQ1,A1\r\n", "ok"),
         case(
             "anki-img-flood",

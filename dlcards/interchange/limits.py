@@ -29,6 +29,8 @@ CHUNK = 1024 * 1024
 # stays within a few hundred MB. The largest shared Anki decks hold ~40,000 notes.
 MAX_NOTES = 200_000  # notes in one package, records in one text file
 MAX_FIELD_BYTES = 2 * 1024 * 1024  # one field (front, back, …) in UTF-8
+MAX_RECORD_FIELDS = 8  # a text record's size is capped at this many full fields
+MAX_TEXT_BYTES = 100 * 1024 * 1024  # one CSV/TSV/text file (~300,000 long notes)
 # A query over a collection of N bytes needs a number of SQLite VM steps in
 # proportion to N; a crafted one (a recursive view posing as a table) never ends.
 SQL_STEPS_PER_BYTE = 200
