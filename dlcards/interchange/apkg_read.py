@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -55,7 +54,7 @@ def _broken(path: Path, detail: str) -> UserError:
 
 def read_package(path: Path) -> PackageSource:
     archive = open_zip(path)
-    with archive, tempfile.TemporaryDirectory(prefix="dlcards-import-") as tmp:
+    with archive, limits.scratch_folder() as tmp:
         names = set(archive.namelist())
         member = next((m for m in MEMBERS if m in names), None)
         if member is None:

@@ -9,7 +9,12 @@ name, and archives naming members with ``..`` or absolute paths are refused.
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
+import stat
+import tempfile
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -79,6 +84,55 @@ def check_field(source: Path, where: str, text: str) -> None:
             source,
             f"{where} has a field over the cap of {MAX_FIELD_BYTES // 2**20} MB a field",
         )
+
+
+SCRATCH_PREFIX = "dlcards-import-"
+_ABANDONED_SECONDS = 3600  # a scratch folder without an owner pid, this old, is left over
+
+
+def scratch_folder() -> tempfile.TemporaryDirectory[str]:
+    """A private temporary folder for one import's extracted collection.
+
+    It holds the owner's pid, so that the next import can remove what one killed
+    mid-way (SIGKILL skips every ``finally``) left behind.
+    """
+    sweep_scratch()
+    folder = tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX)
+    (Path(folder.name) / "pid").write_text(str(os.getpid()), "ascii")
+    return folder
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, owned by someone else
+    return True
+
+
+def sweep_scratch(root: Path | None = None) -> int:
+    """Remove this user's scratch folders whose import process is gone; how many."""
+    removed = 0
+    for folder in Path(root or tempfile.gettempdir()).glob(SCRATCH_PREFIX + "*"):
+        try:
+            info = folder.lstat()
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+                continue
+            try:
+                owner: int | None = int((folder / "pid").read_text("ascii"))
+            except (OSError, ValueError):
+                owner = None
+        except OSError:
+            continue
+        if owner is not None and _alive(owner):
+            continue
+        if owner is None and time.time() - info.st_mtime < _ABANDONED_SECONDS:
+            continue  # being created right now, or by an older dlcards still running
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    return removed
 
 
 def check_member_names(source: Path, archive: zipfile.ZipFile) -> None:
