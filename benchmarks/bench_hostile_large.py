@@ -3,7 +3,7 @@
     python benchmarks/bench_hostile_large.py [--only NAME]... [--keep DIR]
 
 Each input is built first (not timed), then imported by `import_deck` in a fresh
-child process whose peak RSS (ru_maxrss) is reported. Targets: a refusal (an
+child process whose peak RSS (VmHWM) is reported. Targets: a refusal (an
 input beyond a cap of dlcards/interchange/limits.py) in ≤ 10 s; an accepted
 import (at the caps) at ≤ 500 MB.
 
@@ -36,7 +36,7 @@ REFUSAL_SECONDS = 10
 ACCEPTED_MB = 500
 
 _CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 from dlcards.errors import UserError
 from dlcards.interchange.importer import import_deck
@@ -48,7 +48,10 @@ try:
 except UserError as exc:
     outcome = "refused: " + str(exc).split(" — ")[0].replace(str(path), path.name)
 elapsed = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec from the parent (which
+# may have just built a 1M-note package), VmHWM belongs to this process image.
+status = Path("/proc/self/status").read_text()
+peak = int(next(l.split()[1] for l in status.splitlines() if l.startswith("VmHWM:"))) / 1024
 print(json.dumps({"seconds": elapsed, "peak_mb": peak, "outcome": outcome}))
 """
 

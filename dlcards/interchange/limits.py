@@ -32,7 +32,7 @@ CHUNK = 1024 * 1024
 # Caps on what one import may hold (README "What dlcards guarantees about your data").
 # Above them a file is refused with one line naming the cap; below them an import
 # stays within a few hundred MB. The largest shared Anki decks hold ~40,000 notes.
-MAX_NOTES = 200_000  # notes in one package, records in one text file
+MAX_NOTES = 100_000  # notes in one package, records in one text file
 MAX_FIELD_BYTES = 2 * 1024 * 1024  # one field (front, back, …) in UTF-8
 MAX_RECORD_FIELDS = 8  # a text record's size is capped at this many full fields
 MAX_TEXT_BYTES = 100 * 1024 * 1024  # one CSV/TSV/text file (~300,000 long notes)
