@@ -362,7 +362,9 @@ def main(argv: list[str] | None = None) -> None:
             raise
         where = _log_crash(exc)
         hint = f"details in {where}" if where else "run again with --debug for details"
-        typer.echo(f"dlcards: unexpected error: {one_line(str(exc))} — {hint}", err=True)
+        # MemoryError and others may carry no message: name the type then.
+        what = one_line(str(exc)) or type(exc).__name__
+        typer.echo(f"dlcards: unexpected error: {what} — {hint}", err=True)
         sys.exit(1)
     finally:
         if _Globals.context is not None:

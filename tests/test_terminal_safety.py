@@ -134,3 +134,22 @@ async def test_tui_home_stats_and_review_show_the_text_safely(tmp_path: Path) ->
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         assert_safe(app.export_screenshot())
+
+
+def test_fronts_and_tags_from_the_search_index_are_safe(tmp_path: Path) -> None:
+    from dlcards.browse import Filters, fill_fronts, find_cards
+    from dlcards.deck_cache import DeckCache
+    from dlcards.store import Store
+
+    decks = tmp_path / "decks"
+    hostile_deck(decks)
+    cache = DeckCache(tmp_path / "cache.sqlite3")
+    load_collection(decks, cache=cache)  # fills the index
+    collection = load_collection(decks, cache=DeckCache(tmp_path / "cache.sqlite3"))
+    store = Store.open(None)
+    for query in ("", "front"):
+        rows = find_cards(store, collection, "me", Filters(query=query), 8, lazy=True)
+        listed = fill_fronts(collection, [rows[i] for i in range(len(rows))])
+        evil = [r for r in listed if r.ref.deck_id == "evil"]
+        assert evil and all(r.front is not None and "\x1b" not in r.front for r in evil)
+        assert all("\x1b" not in t for r in evil for t in r.ref.tags)
