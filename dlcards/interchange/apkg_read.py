@@ -170,12 +170,21 @@ def _read_collection(source: Path, database: Path) -> PackageSource:
     return PackageSource(notes, deck_names, descriptions.get(main, ""))
 
 
+def _bounded(conn: sqlite3.Connection, sql: str) -> list[tuple[object, ...]]:
+    """The rows of a query over a table a real collection keeps small (notetypes, their
+    fields, decks); a crafted one may hold, or generate, millions: refused."""
+    rows = conn.execute(f"{sql} LIMIT {limits.MAX_NOTES + 1}").fetchall()
+    if len(rows) > limits.MAX_NOTES:
+        raise ValueError(f"more than {limits.MAX_NOTES:,} rows in: {sql}")
+    return rows
+
+
 def _notetypes_v18(conn: sqlite3.Connection) -> dict[int, _Notetype]:
     fields: dict[int, list[str]] = {}
-    for ntid, name in conn.execute("SELECT ntid, name FROM fields ORDER BY ntid, ord"):
+    for ntid, name in _bounded(conn, "SELECT ntid, name FROM fields ORDER BY ntid, ord"):
         fields.setdefault(ntid, []).append(_text(name))
     out = {}
-    for ntid, name, config in conn.execute("SELECT id, name, config FROM notetypes"):
+    for ntid, name, config in _bounded(conn, "SELECT id, name, config FROM notetypes"):
         config_blob = _blob(config, "a notetype's config")
         kind = _proto(config_blob).get(1, [0])[0]  # Notetype.Config.kind: 1 = cloze
         out[ntid] = _Notetype(_text(name), kind == 1, fields.get(ntid, []))
@@ -184,7 +193,7 @@ def _notetypes_v18(conn: sqlite3.Connection) -> dict[int, _Notetype]:
 
 def _decks_v18(conn: sqlite3.Connection) -> tuple[dict[int, str], dict[int, str]]:
     names, descriptions = {}, {}
-    for did, name, kind in conn.execute("SELECT id, name, kind FROM decks"):
+    for did, name, kind in _bounded(conn, "SELECT id, name, kind FROM decks"):
         names[did] = _text(name).replace("\x1f", "::")
         normal = _proto(_blob(kind, "a deck's kind")).get(1, [b""])[0]  # KindContainer.normal
         if isinstance(normal, bytes):
