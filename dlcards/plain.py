@@ -44,6 +44,33 @@ class _Command(Exception):
         self.key = key
 
 
+def readable(markdown: str, width: int = 88) -> str:
+    """Card Markdown as plain text a person (or a screen reader) reads as meant.
+
+    ``**bold**`` loses its stars, ``z\\_i`` its backslash, a trailing ``\\`` becomes
+    a line break, lists get bullets and code stays as written (Rich renders it; no
+    colour, no control sequences).
+    """
+    import io
+
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    out = io.StringIO()
+    console = Console(
+        file=out,
+        width=width,
+        color_system=None,
+        force_terminal=False,
+        emoji=False,
+        highlight=False,
+        markup=False,
+    )
+    console.print(Markdown(markdown.strip(), hyperlinks=False))
+    text = "\n".join(line.rstrip() for line in out.getvalue().splitlines())
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+
+
 class PlainStudy:
     """Drives a ``StudySession`` over a pair of text streams."""
 
@@ -151,9 +178,9 @@ class PlainStudy:
             )
         card = item.card
         if isinstance(card, BasicCard):
-            self.say(card.front.strip())
+            self.say(readable(card.front))
             self.ask("[Enter] show answer (q quit, u undo, b bury, s suspend, ? help): ")
-            self.say(card.back.strip())
+            self.say(readable(card.back))
             self._cite(card)
             self._grade(item, None, None)
         elif isinstance(card, ChoiceCard):
@@ -200,9 +227,9 @@ class PlainStudy:
         return "Re-drill: a grade of 4 or 5 ends it for today; the schedule is unchanged."
 
     def _choice(self, item: QueueItem, card: ChoiceCard) -> None:
-        self.say(card.front.strip())
+        self.say(readable(card.front))
         for number, choice in enumerate(card.choices, start=1):
-            self.say(f"  {number}. {choice}")
+            self.say(f"  {number}. {readable(choice)}")
         count = len(card.choices)
         while True:
             line = self.ask(f"Your choice (numbers 1-{count}, separated by commas or spaces): ")
@@ -214,7 +241,7 @@ class PlainStudy:
         correct_text = ", ".join(str(i + 1) for i in sorted(card.correct))
         self.say(("✓ Right." if right else "✗ Wrong.") + f" Correct: {correct_text}")
         if card.back.strip():
-            self.say(card.back.strip())
+            self.say(readable(card.back))
         self._cite(card)
         self._grade(item, 4 if right else 1, ", ".join(str(i) for i in sorted(picked)))
 
@@ -224,7 +251,7 @@ class PlainStudy:
         assert item.instance is not None
         problem = get_problem(item.instance.problem)
         if card.front.strip():
-            self.say(card.front.strip())
+            self.say(readable(card.front))
         rendered = problem.render(item.instance)
         self.say(self._prompt_text(rendered))
         started = time.monotonic()
@@ -248,7 +275,7 @@ class PlainStudy:
         if verdict.mistake:
             self.say(f"Mistake: {verdict.mistake}")
         if card.back.strip():
-            self.say(card.back.strip())
+            self.say(readable(card.back))
         self._cite(card)
         self._grade(item, verdict.suggested_grade, line)
 

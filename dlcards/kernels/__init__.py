@@ -22,8 +22,10 @@ from .activations import (
     tanh,
     tanh_backward,
 )
+from .attention import multi_head_attention, scaled_dot_product_attention
 from .conv import conv2d, conv2d_backward, conv_output_size, conv_params, receptive_field
 from .layers import batch_norm, dropout
+from .norms import layer_norm, layer_norm_backward, rms_norm
 from .optim import (
     adam_step,
     cosine_decay,
@@ -34,6 +36,8 @@ from .optim import (
     step_decay,
 )
 from .pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
+from .positional import rope, sinusoidal_positional_encoding
+from .sampling import top_k_top_p_filter
 from .softmax import (
     cross_entropy,
     cross_entropy_backward,
@@ -80,4 +84,13 @@ __all__ = [
     "step_decay",
     "tanh",
     "tanh_backward",
+    # transformer-era kernels (attention, norms, positions, sampling)
+    "layer_norm",
+    "layer_norm_backward",
+    "multi_head_attention",
+    "rms_norm",
+    "rope",
+    "scaled_dot_product_attention",
+    "sinusoidal_positional_encoding",
+    "top_k_top_p_filter",
 ]

@@ -54,6 +54,14 @@ PROBLEM_NAMES: tuple[str, ...] = (
     "batchnorm_forward",
     "dropout_scale",
     "update_ratio",
+    # transformer era (issue 14)
+    "attention",
+    "multi_head_shapes",
+    "layer_norm",
+    "rms_norm",
+    "rope_rotation",
+    "positional_encoding",
+    "sampling_filter",
 )
 
 # name -> module under dlcards.problems holding a Problem subclass of that name
@@ -79,6 +87,13 @@ _MODULES: dict[str, str] = {
     "batchnorm_forward": "regularization",
     "dropout_scale": "regularization",
     "update_ratio": "regularization",
+    "attention": "attention",
+    "multi_head_shapes": "attention",
+    "layer_norm": "norms",
+    "rms_norm": "norms",
+    "rope_rotation": "positions",
+    "positional_encoding": "positions",
+    "sampling_filter": "sampling",
 }
 _LOADED: dict[str, Problem] = {}
 
