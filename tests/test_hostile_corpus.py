@@ -22,7 +22,8 @@ from dlcards.interchange.progress import import_progress
 from dlcards.store import Store
 
 from .conftest import run_cli, write_deck
-from .hostile_corpus import Case, all_cases
+from .hostile_corpus import all_cases
+from .hostile_corpus_base import Case
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 HANG_GUARD_SECONDS = 60  # a hang fails the test; it is not a timing assertion
