@@ -193,11 +193,17 @@ def test_the_core_reports_progress_and_the_cli_draws_it_on_a_terminal(
     import_deck(path, decks_dir=tmp_path / "decks", progress=lambda d, t: calls.append((d, t)))
     assert calls[-1] == (1500, 1500) and {t for _, t in calls} == {1500}
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
-    # Not a terminal: no bar. A terminal and more than 1,000 notes: a rich bar on stderr.
+    # Not a terminal, or done within a second: no bar. A terminal and a job running
+    # past a second (here: a zero threshold): a rich bar on stderr.
     with cli_transfer._progress_bar("Importing") as update:
         update(1500, 1500)
     assert capsys.readouterr().err == ""
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.setattr(cli_transfer, "PROGRESS_BAR_AFTER", 3600.0)
+    with cli_transfer._progress_bar("Importing") as update:
+        update(1500, 1500)
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(cli_transfer, "PROGRESS_BAR_AFTER", 0.0)
     with cli_transfer._progress_bar("Importing") as update:
         update(100, 1500)
         update(1500, 1500)

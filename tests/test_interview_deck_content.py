@@ -13,7 +13,7 @@ import pytest
 
 from dlcards.collection import CardRef
 from dlcards.deck import parse_deck
-from dlcards.practice import topic_of
+from dlcards.study.practice import topic_of
 
 DECK = Path(__file__).resolve().parent.parent / "decks" / "deep-learning-interview.toml"
 

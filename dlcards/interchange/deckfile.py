@@ -344,10 +344,17 @@ def render(data: dict[str, Any], target: Path) -> bytes:
 def write(target: Path, raw: bytes, *, private: bool) -> None:
     from dlcards.fileutil import atomic_write_bytes
 
-    # An existing deck keeps its permissions; a new one in <home> is private like the rest.
-    mode = target.stat().st_mode & 0o777 if target.exists() else 0o600 if private else 0o644
+    # An existing deck keeps its permissions; a new one in <home> is private like the
+    # rest; elsewhere (-o) a new file gets the umask's mode (None).
+    mode = target.stat().st_mode & 0o777 if target.exists() else 0o600 if private else None
     try:
-        atomic_write_bytes(target, raw, mode=mode)
+        atomic_write_bytes(
+            target,
+            raw,
+            mode=mode,
+            dangling_ok=False,
+            todo="point the link at an existing file or remove it; nothing was written",
+        )
     except OSError as exc:
         raise UserError(
             f"{target}: cannot be written ({exc.strerror})", "check the folder; nothing was changed"
