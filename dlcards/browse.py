@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from dlcards.collection import CardRef, Collection, Deck
 from dlcards.log import Row, StateRow
@@ -144,7 +144,7 @@ class CardRows(Sequence[CardRow]):
         profile: str,
         found: list[tuple[CardRef, str | None]],
         suspended: dict[tuple[str, str], str],
-        states: dict | None,
+        states: dict[tuple[str, str], StateRow] | None,
     ) -> None:
         self.refs = [ref for ref, _ in found]
         self._fronts = [front for _, front in found]
@@ -157,7 +157,11 @@ class CardRows(Sequence[CardRow]):
     def __len__(self) -> int:
         return len(self.refs)
 
-    def __getitem__(self, index):  # type: ignore[override]
+    @overload
+    def __getitem__(self, index: int) -> CardRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[CardRow]: ...
+    def __getitem__(self, index: int | slice) -> CardRow | list[CardRow]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self.refs)))]
         ref = self.refs[index]
@@ -198,15 +202,15 @@ def find_cards(
     if not lazy or filters.state:
         keys = [ref.key for ref, _ in found]
         states = store.state_table(profile, keys if len(keys) <= _STATES_BY_KEY else None)
-    if filters.state:
-        state = filters.state
-        found = [
-            (ref, front)
-            for ref, front in found
-            if CardRow(ref, front, states.get(ref.key), suspended.get(ref.key)).has_state(  # type: ignore[union-attr]
-                state, leech_threshold
-            )
-        ]
+        if filters.state:
+            state = filters.state
+            found = [
+                (ref, front)
+                for ref, front in found
+                if CardRow(ref, front, states.get(ref.key), suspended.get(ref.key)).has_state(
+                    state, leech_threshold
+                )
+            ]
     return CardRows(store, profile, found, suspended, states)
 
 
@@ -268,8 +272,8 @@ def fill_fronts(collection: Collection, rows: list[CardRow]) -> list[CardRow]:
         deck = collection.deck(deck_id)
         if deck is None or cache is None or not cache.searchable([(deck.path, deck.digest)]):
             continue
-        for ordinal, front in cache.fronts(deck.path, ordinals).items():
-            fronts[(deck_id, ordinal)] = safe_text(front)
+        for ordinal, text in cache.fronts(deck.path, ordinals).items():
+            fronts[(deck_id, ordinal)] = safe_text(text)
     result = []
     for row in rows:
         if row.front is None:

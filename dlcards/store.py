@@ -55,9 +55,11 @@ class Store(LogMerge):
     def delete_profile(self, name: str) -> int:
         """Remove the profile and all its data; returns how many log rows it had."""
         with self.transaction():
-            count = self.conn.execute(
-                "SELECT count(*) FROM reviews WHERE profile = ?", (name,)
-            ).fetchone()[0]
+            count = int(
+                self.conn.execute(
+                    "SELECT count(*) FROM reviews WHERE profile = ?", (name,)
+                ).fetchone()[0]
+            )
             for table, column in self._PROFILE_TABLES:
                 self.conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (name,))
         return count

@@ -36,11 +36,13 @@ def compute_card_problems(card: ComputeCard, seeds: int = SEEDS_PER_LEVEL) -> tu
 
     problem = get_problem(card.problem)
     fixed = is_fixed(card.problem, card.params)
-    runs = [(level, None) for level in reachable_levels(card.problem, card.params, card.level)]
-    if not fixed:
-        runs = [(level, seed) for level, _ in runs for seed in range(seeds)]
-    else:
-        runs = runs[:1]
+    levels = reachable_levels(card.problem, card.params, card.level)
+    # Fixed params make one instance whatever the seed: check it once.
+    runs: list[tuple[int, int | None]] = (
+        [(level, None) for level in levels[:1]]
+        if fixed
+        else [(level, seed) for level in levels for seed in range(seeds)]
+    )
     checked = 0
     for level, seed in runs:
         where = f"level {level}" + (f", seed {seed}" if seed is not None else "")

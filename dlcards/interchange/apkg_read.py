@@ -87,6 +87,13 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def _id(value: object, what: str) -> int:
+    """An id column: Anki writes integers; a crafted database may put anything there."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise ValueError(f"{what} is not an integer (it holds {type(value).__name__} data)")
+
+
 def _blob(value: object, what: str) -> bytes:
     """A protobuf column: bytes or nothing. ``bytes(3_000_000_000)`` would allocate 3 GB."""
     if value is None:
@@ -182,18 +189,21 @@ def _bounded(conn: sqlite3.Connection, sql: str) -> list[tuple[object, ...]]:
 def _notetypes_v18(conn: sqlite3.Connection) -> dict[int, _Notetype]:
     fields: dict[int, list[str]] = {}
     for ntid, name in _bounded(conn, "SELECT ntid, name FROM fields ORDER BY ntid, ord"):
-        fields.setdefault(ntid, []).append(_text(name))
+        fields.setdefault(_id(ntid, "a field's notetype id"), []).append(_text(name))
     out = {}
     for ntid, name, config in _bounded(conn, "SELECT id, name, config FROM notetypes"):
         config_blob = _blob(config, "a notetype's config")
         kind = _proto(config_blob).get(1, [0])[0]  # Notetype.Config.kind: 1 = cloze
-        out[ntid] = _Notetype(_text(name), kind == 1, fields.get(ntid, []))
+        notetype = _id(ntid, "a notetype's id")
+        out[notetype] = _Notetype(_text(name), kind == 1, fields.get(notetype, []))
     return out
 
 
 def _decks_v18(conn: sqlite3.Connection) -> tuple[dict[int, str], dict[int, str]]:
-    names, descriptions = {}, {}
-    for did, name, kind in _bounded(conn, "SELECT id, name, kind FROM decks"):
+    names: dict[int, str] = {}
+    descriptions: dict[int, str] = {}
+    for deck_id, name, kind in _bounded(conn, "SELECT id, name, kind FROM decks"):
+        did = _id(deck_id, "a deck's id")
         names[did] = _text(name).replace("\x1f", "::")
         normal = _proto(_blob(kind, "a deck's kind")).get(1, [b""])[0]  # KindContainer.normal
         if isinstance(normal, bytes):

@@ -104,29 +104,30 @@ def merge(
     claimed: dict[int, str] = {}
     for item in incoming:
         card = item.card
-        index = by_id.get(card["id"])
-        if index is None and card.get("guid"):
-            index = by_guid.get(card["guid"])
-        if index is not None and index in claimed:
+        # the existing card this one updates, by id then guid; None: a new card
+        match = by_id.get(card["id"])
+        if match is None and card.get("guid"):
+            match = by_guid.get(card["guid"])
+        if match is not None and match in claimed:
             if card["id"] == content_id(card.get("front", "")):
-                why = f"the same front as {claimed[index]} (a card without an id is known by it)"
+                why = f"the same front as {claimed[match]} (a card without an id is known by it)"
             else:
-                why = f"the same card as {claimed[index]} (id or guid repeated in the file)"
+                why = f"the same card as {claimed[match]} (id or guid repeated in the file)"
             result.skipped.append((item.where, why))
             continue
         problem = _invalid(card)
         if problem:
             result.skipped.append((item.where, problem))
             continue
-        if index is None:
-            index = len(cards)
+        if match is None:
+            match = len(cards)
             cards.append(_ordered(_drop_derived_guid(card, deck_id)))
-            by_id[card["id"]] = index
-            claimed[index] = item.where
+            by_id[card["id"]] = match
+            claimed[match] = item.where
             result.imported += 1
             continue
-        claimed[index] = item.where
-        old = cards[index]
+        claimed[match] = item.where
+        old = cards[match]
         reason = None if item.whole else _kept_reason(old, item)
         if reason:
             result.skipped.append((item.where, reason))
@@ -135,7 +136,7 @@ def merge(
         if new == old:
             result.unchanged += 1
         else:
-            cards[index] = new
+            cards[match] = new
             result.updated += 1
     return result
 

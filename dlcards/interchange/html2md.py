@@ -109,7 +109,7 @@ def _code_language(element: Any) -> str:
 def _converter() -> Any:
     from markdownify import ATX, BACKSLASH, MarkdownConverter
 
-    class _Converter(MarkdownConverter):  # type: ignore[misc]
+    class _Converter(MarkdownConverter):
         def convert_img(self, el: Any, text: str, parent_tags: Any) -> str:
             # Reached only for <img> the pre-pass could not read (no src).
             return "[image]"

@@ -297,7 +297,8 @@ def _item(node: _Node, text: str, converter: Any) -> str:
             sibling = sibling.prev
         bullet = f"{start + earlier}."
     else:
-        depth, walker = -1, node
+        depth = -1
+        walker: _Node | None = node
         while walker is not None:
             depth += walker.name == "ul"
             walker = walker.parent

@@ -18,9 +18,12 @@ import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import IO, TYPE_CHECKING, BinaryIO, cast
 
 from dlcards.errors import UserError
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes out of one archive, all members and layers
 MAX_RATIO = 100  # uncompressed / compressed
@@ -216,14 +219,15 @@ class _ChunkReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, target: bytearray | memoryview) -> int:  # type: ignore[override]
+    def readinto(self, target: WriteableBuffer) -> int:
         while not self._buffer:
             chunk = next(self._chunks, None)
             if chunk is None:
                 return 0
             self._buffer = chunk
-        size = min(len(target), len(self._buffer))
-        target[:size] = self._buffer[:size]
+        view = memoryview(target).cast("B")
+        size = min(len(view), len(self._buffer))
+        view[:size] = self._buffer[:size]
         self._buffer = self._buffer[size:]
         self.consumed += size
         return size
@@ -239,7 +243,9 @@ def _unzstd(
     decompressor = zstandard.ZstdDecompressor()
     produced = 0
     try:
-        with decompressor.stream_reader(compressed, read_across_frames=True) as reader:
+        # zstandard reads any object with read(); its stubs ask for IO[bytes].
+        source_file = cast(IO[bytes], compressed)
+        with decompressor.stream_reader(source_file, read_across_frames=True) as reader:
             while chunk := reader.read(CHUNK):
                 produced += len(chunk)
                 budget.take(len(chunk), compressed.consumed, f"{name!r} (zstd)")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from numbers import Integral, Real
-from typing import TypeAlias
+from typing import TypeAlias, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 FloatArray: TypeAlias = NDArray[np.float64]
+# window_offset views float data and boolean masks alike.
+_Scalar = TypeVar("_Scalar", bound=np.generic)
 IntOrPair: TypeAlias = int | tuple[int, int]
 
 
@@ -62,7 +65,7 @@ def check_int(value: object, name: str, minimum: int) -> int:
 
 def check_real(value: object, name: str, minimum: float | None = None) -> float:
     """Return ``value`` as a float, raising ValueError if not a finite real >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {value!r}")
     if minimum is not None and value < minimum:
         bound = "non-negative" if minimum == 0 else f">= {minimum}"
@@ -109,8 +112,8 @@ def pad_hw(x: FloatArray, padding: tuple[int, int], fill: float) -> FloatArray:
 
 
 def window_offset(
-    a: FloatArray, i: int, j: int, stride: tuple[int, int], out_hw: tuple[int, int]
-) -> FloatArray:
+    a: NDArray[_Scalar], i: int, j: int, stride: tuple[int, int], out_hw: tuple[int, int]
+) -> NDArray[_Scalar]:
     """View of ``a`` (N, C, Hp, Wp) picking element (i, j) of every window.
 
     Returns a view of shape (N, C, oH, oW) whose element [n, c, r, s] is

@@ -64,7 +64,8 @@ def _erf(z: FloatArray) -> FloatArray:
         np.divide(0.5 * k, fraction, out=fraction)
         fraction += large
     erfc = np.exp(-large * large) / (math.sqrt(math.pi) * fraction)
-    return np.copysign(np.where(a < _ERF_SPLIT, series, 1.0 - erfc), z).reshape(shape)
+    erf: FloatArray = np.copysign(np.where(a < _ERF_SPLIT, series, 1.0 - erfc), z).reshape(shape)
+    return erf
 
 
 def _check_approximate(approximate: str) -> None:

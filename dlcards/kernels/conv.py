@@ -166,7 +166,8 @@ def conv2d(
         w_mat = np.concatenate([w_mat, b[:, None]], axis=1)
     cols = _im2col(x, (w.shape[2], w.shape[3]), s, p, d, out_hw, ones_row=bias is not None)
     # (O, K) @ (N, K, L) -> (N, O, L): already NCHW-ordered, no transpose copy needed.
-    return np.matmul(w_mat, cols).reshape(x.shape[0], o, *out_hw)
+    out: FloatArray = np.matmul(w_mat, cols).reshape(x.shape[0], o, *out_hw)
+    return out
 
 
 def conv2d_backward(

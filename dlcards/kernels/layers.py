@@ -49,7 +49,8 @@ def batch_norm(x: ArrayLike, gamma: ArrayLike, beta: ArrayLike, eps: float = 1e-
         raise ValueError(f"batch_norm needs more than 1 value per channel; got x {a.shape}")
     mean = a.mean(axis=axes, keepdims=True)
     var = a.var(axis=axes, keepdims=True)
-    return (a - mean) / np.sqrt(var + eps) * params[0] + params[1]
+    y: FloatArray = (a - mean) / np.sqrt(var + eps) * params[0] + params[1]
+    return y
 
 
 def dropout(

@@ -58,7 +58,7 @@ def _reduce_taps(
         return views[0].copy()
     # Creating the output from the first two views saves a full copy pass; the rest
     # accumulate in place.
-    out = op(views[0], views[1])
+    out: FloatArray = op(views[0], views[1])
     for view in views[2:]:
         op(out, view, out=out)
     return out

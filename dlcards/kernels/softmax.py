@@ -20,7 +20,8 @@ __all__ = [
 def _shifted(x: FloatArray, axis: int) -> FloatArray:
     # Subtracting the max makes the largest exponent e^0, so logits of ±1000 neither
     # overflow nor all underflow; softmax is unchanged by the shift.
-    return x - x.max(axis=axis, keepdims=True)
+    shifted: FloatArray = x - x.max(axis=axis, keepdims=True)
+    return shifted
 
 
 def softmax(x: ArrayLike, axis: int = -1) -> FloatArray:
@@ -54,7 +55,8 @@ def log_softmax(x: ArrayLike, axis: int = -1) -> FloatArray:
     ndarray, float64, same shape as x
     """
     z = _shifted(as_float_array(x, "x"), axis)
-    return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+    out: FloatArray = z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+    return out
 
 
 def softmax_backward(grad_out: ArrayLike, x: ArrayLike, axis: int = -1) -> FloatArray:
@@ -74,7 +76,8 @@ def softmax_backward(grad_out: ArrayLike, x: ArrayLike, axis: int = -1) -> Float
     g, a = as_float_array(grad_out, "grad_out"), as_float_array(x, "x")
     check_same_shape(g, a)
     y = softmax(a, axis)
-    return y * (g - (g * y).sum(axis=axis, keepdims=True))
+    grad: FloatArray = y * (g - (g * y).sum(axis=axis, keepdims=True))
+    return grad
 
 
 def log_softmax_backward(grad_out: ArrayLike, x: ArrayLike, axis: int = -1) -> FloatArray:
@@ -93,7 +96,8 @@ def log_softmax_backward(grad_out: ArrayLike, x: ArrayLike, axis: int = -1) -> F
     """
     g, a = as_float_array(grad_out, "grad_out"), as_float_array(x, "x")
     check_same_shape(g, a)
-    return g - softmax(a, axis) * g.sum(axis=axis, keepdims=True)
+    grad: FloatArray = g - softmax(a, axis) * g.sum(axis=axis, keepdims=True)
+    return grad
 
 
 def _check_targets(logits: ArrayLike, targets: ArrayLike) -> tuple[FloatArray, NDArray[np.integer]]:

@@ -95,9 +95,11 @@ def get_problem(name: str) -> Problem:
     if name not in _MODULES:
         raise ValueError(unknown_problem(name))
     if name not in _LOADED:
+        from dlcards.problems.base import Problem  # numpy: loaded with the first problem
+
         module = importlib.import_module(f"dlcards.problems.{_MODULES[name]}")
         for obj in vars(module).values():
-            if isinstance(obj, type) and getattr(obj, "name", None) in _MODULES:
+            if isinstance(obj, type) and issubclass(obj, Problem) and obj.name in _MODULES:
                 if obj.name not in _LOADED:
                     _LOADED[obj.name] = obj()
     return _LOADED[name]

@@ -32,6 +32,11 @@ FAST_SECONDS = 15.0  # DESIGN §9: correct within 15 s suggests 5
 Mistakes = Iterable[tuple[str, Callable[[], Any]]]
 
 
+def constant(value: Any) -> Callable[[], Any]:
+    """A mistake's answer fixed now: a lambda made in a loop would see the loop's last value."""
+    return lambda: value
+
+
 class Reject(Exception):
     """Raised by a generator to throw away the current draw and try again."""
 

@@ -8,12 +8,18 @@ names, ranges and defaults live in exactly one place.
 from __future__ import annotations
 
 from dlcards.problems.params import Spec
-from dlcards.problems.specs_layers import GATE_TABLES, LAYER_SPECS, conv_out, gate_table
+from dlcards.problems.specs_layers import (
+    GATE_TABLES,
+    LAYER_SPECS,
+    GateTable,
+    conv_out,
+    gate_table,
+)
 from dlcards.problems.specs_llm import LLM_SPECS
 from dlcards.problems.specs_training import TRAINING_SPECS
 from dlcards.problems.specs_transformer import TRANSFORMER_SPECS
 
-__all__ = ["GATE_TABLES", "SPECS", "conv_out", "gate_table"]
+__all__ = ["GATE_TABLES", "SPECS", "GateTable", "conv_out", "gate_table"]
 
 SPECS: dict[str, Spec] = {
     s.name: s

@@ -53,7 +53,7 @@ def times(a: float, b: float, decimals: int = 4) -> str:
     return f"{paren(a, decimals)}·{paren(b, decimals)}"
 
 
-def dot_text(xs: Sequence[float], ws: Sequence[float], decimals: int = 4) -> str:
+def dot_text(xs: Iterable[float], ws: Iterable[float], decimals: int = 4) -> str:
     """``1·2 + 3·(−1) + …``"""
     return " + ".join(times(x, w, decimals) for x, w in zip(xs, ws, strict=True))
 

@@ -18,15 +18,15 @@ from typing import Any
 
 from dlcards import answers as A
 from dlcards.answers import AnswerError
-from dlcards.problems.base import Mistakes, Picker, Problem
-from dlcards.problems.catalog import GATE_TABLES, gate_table
+from dlcards.problems.base import Mistakes, Picker, Problem, constant
+from dlcards.problems.catalog import GATE_TABLES, GateTable, gate_table
 from dlcards.problems.core import Grid
 from dlcards.problems.fmt import num, signed, times
 from dlcards.problems.kinds import Compared, Kind, Words
 
 INPUTS = ((0, 0), (0, 1), (1, 0), (1, 1))
 WEIGHTS = {"AND": (1, 1, -1.5), "OR": (1, 1, -0.5), "NAND": (-1, -1, 1.5), "NOR": (-1, -1, 0.5)}
-_OTHER_TABLES = {
+_OTHER_TABLES: dict[GateTable, str] = {
     (0, 0, 0, 0): "a constant 0",
     (1, 1, 1, 1): "a constant 1",
     (0, 0, 1, 1): "just x₁",
@@ -55,7 +55,7 @@ IMPOSSIBLE_WORDS = {
 }
 
 
-def table_name(table: tuple[int, ...]) -> str:
+def table_name(table: GateTable) -> str:
     for gate, t in GATE_TABLES.items():
         if t == table:
             return gate
@@ -163,7 +163,8 @@ class LogicGate(Problem):
 
     def solve(self, params: dict[str, Any]) -> Any:
         if params["task"] == "identify":
-            return table_name(gate_table(*params["weight"], params["bias"]))
+            w1, w2 = params["weight"]
+            return table_name(gate_table(w1, w2, params["bias"]))
         return WEIGHTS.get(params["gate"], "impossible")
 
     def kind(self, params: dict[str, Any], want: Any) -> Kind:
@@ -232,18 +233,18 @@ class LogicGate(Problem):
                         f"{gate} would output {other[i]} for ({x1}, {x2}), but there "
                         f"z = {num(z)}, so this neuron outputs {mine[i]}."
                     ),
-                    (lambda g=gate: g),
+                    constant(gate),
                 )
             return
         gate = params["gate"]
         if gate not in WEIGHTS:
-            for other in ("OR", "AND", "NAND", "NOR"):
+            for computed in ("OR", "AND", "NAND", "NOR"):
                 yield (
                     (
-                        f"These weights compute {other}. No single neuron computes {gate}: it is "
-                        "not linearly separable, so the answer is impossible."
+                        f"These weights compute {computed}. No single neuron computes {gate}: "
+                        "it is not linearly separable, so the answer is impossible."
                     ),
-                    (lambda o=other: WEIGHTS[o]),
+                    constant(WEIGHTS[computed]),
                 )
             return
         complement = {"AND": "NAND", "NAND": "AND", "OR": "NOR", "NOR": "OR"}[gate]

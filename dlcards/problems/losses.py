@@ -242,7 +242,8 @@ class SoftmaxCeGrad(Problem):
     def solve(self, params: dict[str, Any]) -> np.ndarray:
         z, t = logits_of(params)
         grad = K.cross_entropy_backward(z, t)
-        return grad[0] if np.ndim(params.get("logits", params.get("probs"))) == 1 else grad
+        given = params["logits"] if "logits" in params else params["probs"]  # one is required
+        return grad[0] if np.ndim(given) == 1 else grad
 
     def kind(self, params: dict[str, Any], want: Any) -> Kind:
         return Array(want.shape, TOL)

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from dlcards import kernels as K
-from dlcards.problems.base import Mistakes, Picker, Problem, Reject
+from dlcards.problems.base import Mistakes, Picker, Problem, Reject, constant
 from dlcards.problems.core import Grid
 from dlcards.problems.fmt import grid, num, nums, sci, signed, sqrt_const, vec
 from dlcards.problems.kinds import Array, Kind, Scalar, Tol, Tuple, Words
@@ -392,5 +392,5 @@ class UpdateRatio(Problem):
                         f"The ratio is right, but {num(r, 8)} is {word}: healthy is about 1e-3 "
                         "(1e-4 to 1e-2)."
                     ),
-                    (lambda o=other: (r, o)),
+                    constant((r, other)),
                 )

@@ -156,13 +156,17 @@ class LrSchedule(Problem):
                 f"{size}, {2 * size}, …).",
                 f"lr = {num(lr0)}·{num(g)}{sup(n)} = {_product(lr0, g**n)}.",
             ]
-        t, k = params.get("t"), params.get("k")
+        # Every schedule but step requires t; exponential and inverse_time also k
+        # (the spec's required params), so index them rather than get() a None.
+        t: float = params["t"]
         if s == "exponential":
+            k: float = params["k"]
             return [
                 f"k·t = {num(k)}·{num(t)} = {num(k * t)}.",
                 f"lr = {num(lr0)}·e^(−{num(k * t)}) = {_product(lr0, math.exp(-k * t))}.",
             ]
         if s == "inverse_time":
+            k = params["k"]
             return [
                 f"1 + k·t = 1 + {num(k)}·{num(t)} = {num(1 + k * t)}.",
                 f"lr = {num(lr0)} / {num(1 + k * t)} = {num(lr, 8)}.",
@@ -196,8 +200,9 @@ class LrSchedule(Problem):
             )
             yield "Each drop multiplies by γ again: γⁿ, not γ·n.", lambda: lr0 * g * (e // size)
             return
-        t, k = params.get("t"), params.get("k")
+        t: float = params["t"]
         if s == "exponential":
+            k: float = params["k"]
             yield "Looks like you forgot t: the exponent is −k·t.", lambda: lr0 * math.exp(-k)
             yield "Sign slip: the exponent is negative, e^(−k·t).", lambda: lr0 * math.exp(k * t)
             yield (
@@ -206,6 +211,7 @@ class LrSchedule(Problem):
             )
             return
         if s == "inverse_time":
+            k = params["k"]
             yield (
                 "Looks like you forgot the 1 in the denominator: lr₀ / (1 + k·t).",
                 lambda: lr0 / (k * t),

@@ -154,12 +154,17 @@ class ConvOutputSize(Problem):
         k, s, p, d = (params[n] for n in ("kernel_size", "stride", "padding", "dilation"))
         sides = _sides(params)
         full = "out_channels" in params
-        head = (params.get("batch", 1), params["out_channels"]) if full else ()
+        head: tuple[int, ...] = (params.get("batch", 1), params["out_channels"]) if full else ()
 
         def shape(**change: Any) -> tuple[int, ...] | None:
             args = {"k": k, "s": s, "p": p, "d": d} | change
             out = [_size_formula(i, **args) for i in sides]
-            return None if None in out else head + tuple(out)  # type: ignore[operator]
+            sizes = [v for v in out if v is not None]
+            return head + tuple(sizes) if len(sizes) == len(out) else None
+
+        def without_plus_one() -> tuple[int, ...] | None:
+            right = shape()
+            return None if right is None else head + tuple(v - 1 for v in right[len(head) :])
 
         yield f"Looks like you forgot the padding (padding = {p} on each side).", lambda: shape(p=0)
         yield (
@@ -186,7 +191,7 @@ class ConvOutputSize(Problem):
         yield f"Looks like you ignored the stride (stride = {s}).", lambda: shape(s=1)
         yield (
             ("Looks like you forgot the + 1 at the end of the formula."),
-            lambda: None if shape() is None else head + tuple(v - 1 for v in shape()[len(head) :]),
+            without_plus_one,
         )
         if full:
             yield (

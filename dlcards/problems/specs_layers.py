@@ -87,12 +87,19 @@ def _cross_neuron(p: Mapping[str, Any]) -> list[str]:
     return []
 
 
-def gate_table(w1: float, w2: float, b: float) -> tuple[int, int, int, int]:
+GateTable = tuple[int, int, int, int]
+
+
+def gate_table(w1: float, w2: float, b: float) -> GateTable:
     """Outputs for inputs (0,0), (0,1), (1,0), (1,1); step(z) = 1 if z > 0."""
-    return tuple(int(w1 * x1 + w2 * x2 + b > 0) for x1, x2 in ((0, 0), (0, 1), (1, 0), (1, 1)))
+
+    def fires(x1: int, x2: int) -> int:
+        return int(w1 * x1 + w2 * x2 + b > 0)
+
+    return fires(0, 0), fires(0, 1), fires(1, 0), fires(1, 1)
 
 
-GATE_TABLES = {
+GATE_TABLES: dict[str, GateTable] = {
     "AND": (0, 0, 0, 1),
     "OR": (0, 1, 1, 1),
     "NAND": (1, 1, 1, 0),
@@ -103,9 +110,10 @@ GATE_TABLES = {
 
 
 def _cross_gate(p: Mapping[str, Any]) -> list[str]:
-    w, b = p.get("weight"), p.get("bias")
-    if p.get("task") != "identify" or array_shape(w) != (2,) or b is None:
+    b = p.get("bias")
+    if p.get("task") != "identify" or array_shape(p.get("weight")) != (2,) or b is None:
         return []
+    w = p["weight"]  # a 2-vector, checked above
     table = gate_table(w[0], w[1], b)
     if table not in {GATE_TABLES[g] for g in ("AND", "OR", "NAND", "NOR")}:
         return [

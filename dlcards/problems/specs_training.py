@@ -104,7 +104,8 @@ def _cross_dropout(p: Mapping[str, Any]) -> list[str]:
 def _cross_ratio(p: Mapping[str, Any]) -> list[str]:
     msgs = cross_same_shape("weight", "grad")(p)
     shape = array_shape(p.get("weight"))
-    rows = [p["weight"]] if shape and len(shape) == 1 else p.get("weight") if shape else []
+    # a shape means the weight is there: index it (a matrix is its rows, a vector one row)
+    rows = [p["weight"]] if shape and len(shape) == 1 else p["weight"] if shape else []
     if shape and not any(v for row in rows for v in row):
         msgs.append("params.weight must not be all zero (the ratio divides by its norm)")
     return msgs

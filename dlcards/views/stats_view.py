@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from dlcards import stats as core
+from dlcards.cards import ComputeCard
 from dlcards.collection import CardRef, Collection
 from dlcards.log import CardState
 from dlcards.store import Store
@@ -128,10 +129,10 @@ def card_title(collection: Collection, ref: CardRef, width: int = 60) -> str:
         card = collection.card(ref)
     except Exception:  # a deck changed on disk since it was loaded: the id still names it
         return ref.card_id
-    front = getattr(card, "front", "") or ""
+    front = card.front or ""
     line = next((ln.strip() for ln in front.splitlines() if ln.strip()), "")
     line = _MARKUP.sub("", line).strip()
-    if not line and getattr(card, "problem", None):
+    if not line and isinstance(card, ComputeCard):
         from dlcards.problems.catalog import SPECS
 
         spec = SPECS.get(card.problem)
@@ -295,7 +296,9 @@ def hardest_table(
     table.add_column("lapses", justify="right")
     table.add_column("due", justify="right", no_wrap=True)
     for title, deck, state in rows:
-        cells: list[RenderableType] = [Text(title)] + ([Text(deck)] if show_deck else [])
+        cells: list[RenderableType] = [Text(title)]
+        if show_deck:
+            cells.append(Text(deck))
         due = state.sm2.due.isoformat() if state.sm2.due else "—"
         lapses = Text(str(state.lapses), style="#e06c75" if state.lapses else "")
         cells += [f"{state.sm2.easiness:.2f}", lapses, due]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual import events
+from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.message import Message
 from textual.widget import Widget
@@ -72,7 +73,7 @@ class GradeBar(Widget):
     GradeBar.-wide > Grid { grid-size: 3; }
     """
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         yield Static(id="grade-note")
         with Grid():
             for grade in range(6):
