@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields, replace
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 # C0 controls but newline and tab, DEL, and the C1 controls (U+0080–U+009F: a
 # terminal may read U+009B as CSI).
@@ -57,7 +57,10 @@ def strip_controls(text: str) -> str:
 
 _KEEP = frozenset({"id", "guid", "type", "problem"})  # ids are checked printable already
 
-_T = TypeVar("_T")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_T = TypeVar("_T", bound="DataclassInstance")
 
 
 def safe_card(card: _T) -> _T:
@@ -66,7 +69,7 @@ def safe_card(card: _T) -> _T:
     The same object when nothing needed changing: the usual case costs one scan a field.
     """
     update: dict[str, object] = {}
-    for item in fields(card):  # type: ignore[arg-type]
+    for item in fields(card):
         if item.name in _KEEP:
             continue
         value = getattr(card, item.name)
@@ -80,4 +83,4 @@ def safe_card(card: _T) -> _T:
             continue
         if changed:
             update[item.name] = cleaned
-    return replace(card, **update) if update else card  # type: ignore[type-var]
+    return replace(card, **update) if update else card

@@ -229,7 +229,10 @@ def _process(node: _Node, parent_tags: frozenset[str], converter: Any) -> str:
         if string[0] != "\n" and string[-1] != "\n":
             leading, content, trailing = "", string, ""
         else:
-            leading, content, trailing = _EXTRACT_NEWLINES.match(string).groups()  # type: ignore[union-attr]
+            # The pattern matches every string: each of its three groups may be empty.
+            parts = _EXTRACT_NEWLINES.match(string)
+            assert parts is not None
+            leading, content, trailing = parts.groups()
         if collapsed[-1] and leading:
             previous = collapsed.pop()
             leading = "\n" * min(2, max(len(previous), len(leading)))

@@ -34,7 +34,11 @@ TOL = Tol(abs=5e-3)
 
 
 def _arrays(p: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return tuple(np.asarray(p[key], dtype=float) for key in ("q", "k", "v"))  # type: ignore[return-value]
+    return (
+        np.asarray(p["q"], dtype=float),
+        np.asarray(p["k"], dtype=float),
+        np.asarray(p["v"], dtype=float),
+    )
 
 
 def scores(p: dict[str, Any], factor: float | None = None) -> np.ndarray:

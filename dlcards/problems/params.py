@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 MAX_AXIS = 64
 MAX_ELEMENTS = 4096
@@ -81,9 +81,9 @@ def req(*names: str) -> Callable[[Mapping[str, Any]], Sequence[str]]:
     return lambda p: names
 
 
-def as_ints(v: object) -> list[int]:
+def as_ints(v: int | Sequence[int]) -> list[int]:
     """An ``ints`` param (a bare integer allowed) as a list."""
-    return [v] if isinstance(v, int) else list(v)  # type: ignore[call-overload]
+    return [v] if isinstance(v, int) else list(v)
 
 
 def cross_same_shape(a: str, b: str) -> Callable[[Mapping[str, Any]], list[str]]:
@@ -102,7 +102,7 @@ def _is_int(v: object) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def _is_num(v: object) -> bool:
+def _is_num(v: object) -> TypeGuard[int | float]:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
@@ -157,7 +157,7 @@ def array_shape(value: object) -> tuple[int, ...] | None:
 
 def _flat(value: object) -> list[float]:
     if _is_num(value):
-        return [value]  # type: ignore[list-item]
+        return [value]
     assert isinstance(value, list)
     return [x for v in value for x in _flat(v)]
 

@@ -7,6 +7,7 @@ Typing a name that does not exist yet creates that profile and switches to it;
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import events
@@ -21,6 +22,9 @@ from dlcards import config
 from dlcards.config import check_profile_name
 from dlcards.errors import UserError
 from dlcards.wording import plural
+
+if TYPE_CHECKING:
+    from dlcards.tui.app import DlcardsApp
 
 NEW_HINT = "new profile: type its name, then Enter"
 
@@ -43,6 +47,10 @@ class ProfileScreen(ModalScreen[str | None]):
         self.profiles = profiles
         self.current = current
         self.renaming: str | None = None  # the profile being renamed
+
+    @property
+    def dlcards_app(self) -> DlcardsApp:
+        return cast("DlcardsApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="profile-dialog", classes="dialog"):
@@ -134,14 +142,14 @@ class ProfileScreen(ModalScreen[str | None]):
             check_profile_name(new)
             if any(name == new for name, _, _ in self.profiles):
                 raise UserError(f"profile '{new}' already exists", "choose another name")
-            self.app.rename_profile(old, new)  # type: ignore[attr-defined]
+            self.dlcards_app.rename_profile(old, new)
         except UserError as exc:
             self._error(str(exc))
             return
         note = ""
         try:
             # The app already followed a rename of the profile config.toml names.
-            followed = self.app.settings.user == new  # type: ignore[attr-defined]
+            followed = self.dlcards_app.settings.user == new
             if followed or self._follow_rename(old, new):
                 note = f" config.toml now names {new} as your profile."
         except (OSError, UserError) as exc:  # renamed all the same: say how to get back to it
@@ -170,12 +178,11 @@ class ProfileScreen(ModalScreen[str | None]):
         The app follows a rename of the profile config.toml names; with no user there,
         the next start would open an empty profile named after the login again.
         """
-        app = self.app
-        home = app.home  # type: ignore[attr-defined]
-        settings = app.settings  # type: ignore[attr-defined]
+        app = self.dlcards_app
+        home, settings = app.home, app.settings
         if home is None or not config.follow_rename(home, settings, old, new):
             return False
-        app.settings = dataclasses.replace(settings, user=new)  # type: ignore[attr-defined]
+        app.settings = dataclasses.replace(settings, user=new)
         return True
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

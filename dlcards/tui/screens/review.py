@@ -113,7 +113,10 @@ class ReviewScreen(Screen[None]):
 
     @property
     def view(self) -> BasicCardView | ChoiceCardView | ComputeCardView:
-        return self.query_one(".card-view")  # type: ignore[return-value]
+        view = self.query_one(".card-view")
+        # One of the three views is mounted per card; a test would see anything else.
+        assert isinstance(view, BasicCardView | ChoiceCardView | ComputeCardView)
+        return view
 
     async def show_item(self, item: QueueItem, *, revealed: bool = False) -> None:
         self.dlcards_app.tell_notices(self.session)
