@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from dlcards import deck as deck_module
+from dlcards import validate as validate_module
 from dlcards.collection import load_collection
 from dlcards.deck import DeckError, content_id, parse_deck
 from dlcards.deck_cache import DeckCache, FileStamp
@@ -177,6 +178,20 @@ def test_validate_prints_errors_as_path_line_message(tmp_path: Path, home: Path)
     assert lines[1].startswith(f"{hashed}:5: warning: card 'h-")  # an id from the front
 
 
+@pytest.fixture
+def one_seed_a_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Validation tries each compute card with 1 seed a level instead of 50.
+
+    Validating every discovered deck also validates the shipped ones (~4,700 compute
+    instances, seconds of CPU); test_shipped_decks does that in full once.
+    """
+    real = validate_module.compute_card_problems
+    monkeypatch.setattr(
+        validate_module, "compute_card_problems", lambda card, seeds=1: real(card, seeds)
+    )
+
+
+@pytest.mark.usefixtures("one_seed_a_level")
 def test_validate_finds_two_decks_with_one_id(tmp_path: Path, home: Path) -> None:
     folder = tmp_path / "decks"
     first = write_deck(folder, "same", 1, filename="a.toml")
