@@ -185,3 +185,35 @@ def test_label_smoothing_from_probabilities_says_the_loss_uses_the_logits() -> N
         else:
             assert "logits that produced" not in text
     assert probs > 0
+
+
+# --- cards: facts and their sources -------------------------------------------------------
+
+
+def test_llama2_7b_params_card_cites_where_each_number_comes_from() -> None:
+    sources = _sources("transformer-params-llama2-7b")
+    assert "arXiv:2302.13971" in sources and "Table 2" in sources  # 4096, 32 layers, 32 heads
+    assert "config.json" in sources and "11008" in sources and "32000" in sources
+    assert "arXiv:2307.09288" in sources
+
+
+def test_llama2_kv_card_stays_within_llama2s_4k_context() -> None:
+    card = _card("kv-cache-llama2-7b-8k")  # the id is kept: progress is keyed by it
+    assert card["params"]["seq_len"] == 4096  # Llama 2's context (arXiv:2307.09288 §2.2)
+    assert "4,096 tokens" in card["front"] and "8k" not in card["front"]
+    assert 2 * 32 * 32 * 128 * 4096 * 2 == 2 * 2**30 == 2_147_483_648
+    assert "2,147,483,648" in card["back"] and "2 GiB" in card["back"]
+    problem = get_problem("kv_cache_size")
+    inst = problem.make_instance(level=3, seed=None, fixed=card["params"])
+    assert problem.check(inst, "2").status == "correct"
+    assert problem.check(inst, "4").status != "correct"  # the old 8k answer
+    sources = _sources("kv-cache-llama2-7b-8k")
+    assert "arXiv:2302.13971" in sources and "config.json" in sources
+    assert "arXiv:2307.09288" in sources
+
+
+def test_rope_and_chinchilla_cards_name_their_sources_and_figures() -> None:
+    assert "arXiv:2104.09864" in _sources("transformer-params-toy")  # RoPE
+    back = _card("training-flops-chinchilla")["back"]
+    assert 6 * 70e9 * 1.4e12 == pytest.approx(5.88e23)
+    assert "5.88e23" in back and "6·N·D" in back and "5.76e23" in back
