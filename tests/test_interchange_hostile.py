@@ -212,3 +212,21 @@ def test_an_unclosed_cloze_flood_is_skipped_quickly(tmp_path: Path, decks: Path)
     )
     report = import_deck(path, decks_dir=decks, deck_id="cloze")  # timed in benchmarks/
     assert report.imported == 1 and "not closed" in report.skipped[0][1]
+
+
+def test_a_stray_field_row_with_a_text_notetype_id_is_ignored(tmp_path: Path, decks: Path) -> None:
+    # Anki's fields table has no rowid: SQLite keeps a non-numeric ntid as text there.
+    # It names no notetype, so the notes still import (it once refused the package).
+    import sqlite3
+
+    conn = sqlite3.connect(":memory:")
+    conn.deserialize(v18_database(NOTES))
+    conn.execute("INSERT INTO fields VALUES ('stray', 0, 'Front', x'')")
+    conn.commit()
+    data = conn.serialize()
+    conn.close()
+    path = tmp_path / "stray.apkg"
+    path.write_bytes(
+        zip_bytes({"meta": b"\x08\x03", "collection.anki21b": zstd(data), "media": zstd(b"")})
+    )
+    assert import_deck(path, decks_dir=decks, deck_id="other").imported == len(NOTES)

@@ -189,7 +189,10 @@ def _bounded(conn: sqlite3.Connection, sql: str) -> list[tuple[object, ...]]:
 def _notetypes_v18(conn: sqlite3.Connection) -> dict[int, _Notetype]:
     fields: dict[int, list[str]] = {}
     for ntid, name in _bounded(conn, "SELECT ntid, name FROM fields ORDER BY ntid, ord"):
-        fields.setdefault(_id(ntid, "a field's notetype id"), []).append(_text(name))
+        # fields is WITHOUT ROWID, so a crafted ntid may be text: it names no notetype
+        # (their ids are integer primary keys), so the row belongs to nothing.
+        if isinstance(ntid, int):
+            fields.setdefault(ntid, []).append(_text(name))
     out = {}
     for ntid, name, config in _bounded(conn, "SELECT id, name, config FROM notetypes"):
         config_blob = _blob(config, "a notetype's config")
