@@ -147,18 +147,19 @@ def main() -> None:
                 f"longest write transaction {longest[-1] * 1000:.0f} ms",
                 file=sys.stderr,
             )
-    base = statistics.median(raw)
+    base, base_cpu = statistics.median(raw), statistics.median(cpu["raw"])
     print(f"rows: {args.rows:,}, runs: {args.runs}")
-    print(f"raw insert of the lines: median {base:.2f} s (baseline)")
-    for label, times, target in (
-        ("progress import", imports, 4.0),
-        ("progress export", exports, 2.0),
+    print(f"raw insert of the lines: median {base:.2f} s wall, {base_cpu:.2f} s CPU (baseline)")
+    for label, key, times, target in (
+        ("progress import", "import", imports, 4.0),
+        ("progress export", "export", exports, 2.0),
     ):
-        median = statistics.median(times)
-        ratio = median / base
-        verdict = "met" if ratio <= target else "NOT met"
+        median, median_cpu = statistics.median(times), statistics.median(cpu[key])
+        ratio, ratio_cpu = median / base, median_cpu / base_cpu
+        verdict = "met" if max(ratio, ratio_cpu) <= target else "NOT met"
         print(
-            f"{label}: median {median:.2f} s = {ratio:.2f}× raw (target ≤ {target:g}×: {verdict})"
+            f"{label}: median {median:.2f} s wall = {ratio:.2f}× raw; {median_cpu:.2f} s CPU "
+            f"= {ratio_cpu:.2f}× raw (target ≤ {target:g}×: {verdict})"
         )
     print(f"longest import write transaction: median {statistics.median(longest) * 1000:.0f} ms")
 
