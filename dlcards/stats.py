@@ -67,6 +67,33 @@ def deck_counts(
     return result
 
 
+def deck_counts_by_due(
+    collection: Collection,
+    due_dates: dict[str, dict[str, str]],
+    today: date,
+    suspended: Keys[tuple[str, str]] = (),
+) -> list[DeckCounts]:
+    """``deck_counts`` from ``Store.due_dates``: the same counts from the due dates as
+    text ("" when none), without a CardState per card (a third of ``dlcards decks``
+    at 100k cards). ISO dates compare as text as they do as dates."""
+    today_text = today.isoformat()
+    result = []
+    for deck in collection.decks:
+        due_of = due_dates.get(deck.id, {})
+        new = due = learned = 0
+        for ref in deck.cards:
+            due_date = due_of.get(ref[1])
+            learned += due_date is not None
+            if suspended and ref.key in suspended:
+                continue
+            if due_date is None:
+                new += 1
+            elif due_date and due_date <= today_text:
+                due += 1
+        result.append(DeckCounts(deck, len(deck.cards), new, due, learned))
+    return result
+
+
 def card_state_name(state: CardState | None) -> str:
     """new, learning (interval < 21 days) or mature."""
     if state is None:

@@ -76,3 +76,45 @@ def test_retention_and_streak_match_their_definitions(
     retention, streak = expected(store, deck_ids)
     assert got["retention"] == retention
     assert got["streak_days"] == streak
+
+
+@settings(max_examples=examples(200, 40), deadline=None)
+@given(
+    events=st.lists(
+        st.tuples(
+            st.integers(0, 40),
+            st.integers(0, 3),
+            st.sampled_from(["grade", "suspend", "unsuspend", "reset"]),
+            st.integers(0, 5),
+        ),
+        max_size=30,
+    ),
+    ahead=st.integers(0, 20),
+)
+def test_deck_counts_from_due_dates_equal_those_from_states(
+    tmp_path_factory, events: list[tuple[int, int, str, int]], ahead: int
+) -> None:
+    from dlcards.stats import deck_counts, deck_counts_by_due
+
+    folder: Path = tmp_path_factory.mktemp("decks")
+    write_deck(folder, "aa", 2)
+    write_deck(folder, "bb", 2)
+    collection = load_collection(None, [folder])
+    store = Store.open(None)
+    for n, (back, card, action, grade) in enumerate(sorted(events, key=lambda e: -e[0])):
+        day = TODAY - timedelta(days=back)
+        moment = datetime(day.year, day.month, day.day, 9, tzinfo=UTC) + timedelta(minutes=n)
+        if action == "grade":
+            store.record("me", *CARDS[card], "review", grade, moment, day)
+        elif action == "suspend":
+            store.suspend("me", *CARDS[card], moment, day)
+        elif action == "unsuspend":
+            store.unsuspend("me", *CARDS[card], moment, day)
+        else:
+            store.reset("me", *CARDS[card], moment, day)
+    when = TODAY + timedelta(days=ahead)
+    suspended = store.suspended("me")
+    for hidden in ((), suspended):
+        by_states = deck_counts(collection, store.states("me"), when, hidden)
+        by_due = deck_counts_by_due(collection, store.due_dates("me"), when, hidden)
+        assert by_due == by_states
