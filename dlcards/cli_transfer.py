@@ -122,6 +122,8 @@ def import_command(
             out=out,
             progress=progress,
             locate=locate,
+            times_db=ctx.store.conn,
+            now=ctx.now(),
         )
     verb = "Created" if report.created else "Updated" if report.written else "No change to"
     typer.echo(
@@ -171,6 +173,7 @@ def export_command(
         force=force,
         instances=instances,
         now=ctx.now(),
+        times_db=ctx.store.conn,
     )
     labels = {"compute": "compute instance(s)"}
     kinds = ", ".join(f"{n} {labels.get(kind, kind)}" for kind, n in sorted(report.counts.items()))

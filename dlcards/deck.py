@@ -1,4 +1,4 @@
-"""Deck format v1 (DESIGN §3): strict models, TOML parsing and located messages.
+"""Deck format v2 (DESIGN §3; v1 files read as before): models, parsing, located messages.
 
 ``parse_deck`` turns the bytes of one deck file into a ``ParsedDeck`` (header,
 cards, warnings) or raises ``DeckError`` with every problem found, each as
@@ -31,7 +31,7 @@ __all__ = [
     "parse_deck",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: [[notetypes]] and per-card [cards.anki] (issue 12)
 ID_PATTERN = re.compile(r"[^\s\x00-\x1f\x7f]{1,128}")
 CARD_TYPES = ("basic", "choice", "compute")
 
@@ -67,10 +67,39 @@ class _CardBase(_Strict):
     _id = field_validator("id")(_check_id)
 
 
+class AnkiTemplate(_Strict):
+    name: str
+    front: str  # Anki's qfmt
+    back: str  # Anki's afmt
+
+
+class AnkiNotetype(_Strict):
+    """An Anki note type, kept so notes that came from Anki go back as themselves."""
+
+    id: int
+    name: str = Field(min_length=1)
+    kind: Literal["normal", "cloze"] = "normal"
+    fields: list[str] = Field(min_length=1)
+    templates: list[AnkiTemplate] = Field(min_length=1)
+    css: str = ""
+    modified: int = 0  # Anki's mtime: an export never makes Anki's own copy look stale
+
+
+class AnkiRef(_Strict):
+    """Where a card came from in Anki: its note, note type and template (or cloze number)."""
+
+    guid: str = Field(min_length=1)
+    notetype: int
+    ord: int = Field(ge=0)
+    fields: list[str]  # the note's field HTML as Anki had it
+
+
 class BasicModel(_CardBase):
     type: Literal["basic"] = "basic"
     front: str = Field(min_length=1)
     back: str
+    answer: str | None = None  # a typed-answer card ({{type:F}}): the text to type
+    anki: AnkiRef | None = None
 
 
 class ChoiceModel(_CardBase):
@@ -117,6 +146,7 @@ class ParsedDeck:
     cards: list[Card]
     lines: list[int]  # each card's header line
     warnings: list[str] = field(default_factory=list)
+    notetypes: list[AnkiNotetype] = field(default_factory=list)
 
 
 _TYPE_NAMES = {
@@ -203,9 +233,41 @@ def parse_deck(path: Path, raw: bytes) -> ParsedDeck:
     errors: list[str] = []
     header = _parse_header(data, positions, where, errors)
     cards, lines, warnings = _parse_cards(data, positions, where, errors)
+    notetypes = _parse_notetypes(data, cards, where, errors)
     if errors or header is None:
         raise DeckError(errors)
-    return ParsedDeck(header, cards, lines, warnings)
+    return ParsedDeck(header, cards, lines, warnings, notetypes)
+
+
+def _parse_notetypes(
+    data: dict, cards: list[Card], where: str, errors: list[str]
+) -> list[AnkiNotetype]:
+    """The deck's Anki note types; every card's ``anki.notetype`` must name one of them."""
+    raw = data.get("notetypes", [])
+    if not isinstance(raw, list):
+        errors.append(f"{where}:1: 'notetypes' must be an array of tables")
+        return []
+    out: list[AnkiNotetype] = []
+    for index, item in enumerate(raw):
+        try:
+            out.append(AnkiNotetype.model_validate(item))
+        except ValidationError as exc:
+            _, message = _pydantic_message(exc.errors()[0])
+            errors.append(f"{where}:1: notetypes #{index + 1}: {message}")
+    known = {n.id: n for n in out}
+    for card in cards:
+        ref = getattr(card, "anki", None)
+        if ref is None:
+            continue
+        notetype = known.get(ref["notetype"])
+        if notetype is None:
+            errors.append(
+                f"{where}:1: card '{card.id}': anki.notetype {ref['notetype']} "
+                "is not in [[notetypes]]"
+            )
+        elif notetype.kind == "normal" and ref["ord"] >= len(notetype.templates):
+            errors.append(f"{where}:1: card '{card.id}': anki.ord {ref['ord']} has no template")
+    return out
 
 
 def _parse_header(
@@ -216,7 +278,7 @@ def _parse_header(
         return block.line_of(key) if block else 1
 
     for key in data:
-        if key not in ("deck", "cards"):
+        if key not in ("deck", "cards", "notetypes"):
             errors.append(
                 f"{where}:1: unknown top-level key '{key}' (expected [deck] and [[cards]])"
             )

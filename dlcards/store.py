@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
+from dlcards.content_times import SCHEMA as CONTENT_TIMES_SCHEMA
 from dlcards.errors import UserError
 
 # The log's data types and replay live in dlcards.log; they are re-exported here,
@@ -42,7 +43,7 @@ from dlcards.log import (  # noqa: F401
 from dlcards.store_merge import MERGE_FIELDS, ROW_COLUMNS, LogMerge, MergeCounts  # noqa: F401
 
 APPLICATION_ID = 0x444C4344  # "DLCD"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Which cards are suspended is read from the log itself, through a partial index
 # holding only its suspend/unsuspend rows: SQLite keeps it on every insert, whatever
@@ -59,6 +60,8 @@ WHERE kind IN ('suspend', 'unsuspend');
 MIGRATIONS: dict[int, str] = {
     # v2: suspend, unsuspend and reset rows in the log; the index of suspensions.
     1: _CARD_EVENTS_INDEX,
+    # v3: when each card's content last changed (Anki exports' note times, issue 12).
+    2: CONTENT_TIMES_SCHEMA,
 }
 
 

@@ -10,7 +10,7 @@ A package is a zip holding one SQLite collection:
   notetypes and decks as JSON in the ``col`` row.
 
 New packages also carry a stub ``collection.anki2`` for old Ankis, so the newest
-member wins. Media files are not read.
+member wins. Note types keep their templates and CSS, notes their card ordinals.
 """
 
 from __future__ import annotations
@@ -36,6 +36,22 @@ class _Notetype:
     name: str
     cloze: bool
     fields: list[str]
+    id: int = 0
+    templates: list[tuple[str, str, str]] = field(default_factory=list)  # name, qfmt, afmt
+    css: str = ""
+    modified: int = 0
+
+    def as_table(self) -> dict[str, object]:
+        """The note type as deck format v2 keeps it (``[[notetypes]]``)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": "cloze" if self.cloze else "normal",
+            "fields": list(self.fields),
+            "templates": [{"name": n, "front": q, "back": a} for n, q, a in self.templates],
+            "css": self.css,
+            "modified": self.modified,
+        }
 
 
 @dataclass
@@ -44,6 +60,7 @@ class PackageSource:
     deck_names: list[str] = field(default_factory=list)  # one per note
     description: str = ""  # HTML of the deck most notes are in
     member: str = ""
+    notetypes: dict[int, _Notetype] = field(default_factory=dict)
 
 
 def _broken(path: Path, detail: str) -> UserError:
@@ -92,17 +109,19 @@ def _read_collection(database: Path) -> PackageSource:
             decks, descriptions = _decks_v18(conn)
         else:
             notetypes, decks, descriptions = _legacy(conn)
-        first_deck = dict(
-            conn.execute(
-                "SELECT nid, CASE WHEN odid != 0 THEN odid ELSE did END FROM cards "
-                "ORDER BY nid DESC, ord DESC"
-            ).fetchall()
-        )  # dict() keeps the last pair per note: its first card
+        first_deck: dict[int, int] = {}
+        ords: dict[int, list[int]] = {}
+        for nid, did, ord_ in conn.execute(
+            "SELECT nid, CASE WHEN odid != 0 THEN odid ELSE did END, ord FROM cards "
+            "ORDER BY nid, ord"
+        ):
+            first_deck.setdefault(nid, did)
+            ords.setdefault(nid, []).append(int(ord_))
         notes: list[RawNote] = []
         deck_names: list[str] = []
         deck_ids: Counter[int] = Counter()
-        for index, (nid, guid, mid, tags, flds) in enumerate(
-            conn.execute("SELECT id, guid, mid, tags, flds FROM notes ORDER BY id"), start=1
+        for index, (nid, guid, mid, mod, tags, flds) in enumerate(
+            conn.execute("SELECT id, guid, mid, mod, tags, flds FROM notes ORDER BY id"), start=1
         ):
             notetype = notetypes.get(mid) or _Notetype("", False, [])
             did = first_deck.get(nid, 0)
@@ -117,23 +136,49 @@ def _read_collection(database: Path) -> PackageSource:
                     tags=str(tags).split(),
                     notetype=notetype.name,
                     cloze=notetype.cloze,
+                    notetype_id=int(mid) if notetype.templates else None,
+                    modified=int(mod or 0),
+                    ords=ords.get(nid, []),
+                    deck=decks.get(did, ""),
                 )
             )
     finally:
         conn.close()
     main = deck_ids.most_common(1)[0][0] if deck_ids else 0
-    return PackageSource(notes, deck_names, descriptions.get(main, ""))
+    return PackageSource(notes, deck_names, descriptions.get(main, ""), notetypes=notetypes)
 
 
 def _notetypes_v18(conn: sqlite3.Connection) -> dict[int, _Notetype]:
     fields: dict[int, list[str]] = {}
     for ntid, name in conn.execute("SELECT ntid, name FROM fields ORDER BY ntid, ord"):
         fields.setdefault(ntid, []).append(str(name))
+    templates: dict[int, list[tuple[str, str, str]]] = {}
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "templates" in tables:
+        rows = conn.execute("SELECT ntid, name, config FROM templates ORDER BY ntid, ord")
+        for ntid, name, config in rows:
+            parsed = _proto(bytes(config or b""))  # Template.Config: 1 q_format, 2 a_format
+            templates.setdefault(ntid, []).append((str(name), _text(parsed, 1), _text(parsed, 2)))
     out = {}
-    for ntid, name, config in conn.execute("SELECT id, name, config FROM notetypes"):
-        kind = _proto(bytes(config or b"")).get(1, [0])[0]  # Notetype.Config.kind: 1 = cloze
-        out[ntid] = _Notetype(str(name), kind == 1, fields.get(ntid, []))
+    for ntid, name, mtime, config in conn.execute(
+        "SELECT id, name, mtime_secs, config FROM notetypes"
+    ):
+        parsed = _proto(bytes(config or b""))  # Notetype.Config: 1 kind (1 = cloze), 3 css
+        out[ntid] = _Notetype(
+            str(name),
+            parsed.get(1, [0])[0] == 1,
+            fields.get(ntid, []),
+            int(ntid),
+            templates.get(ntid, []),
+            _text(parsed, 3),
+            int(mtime or 0),
+        )
     return out
+
+
+def _text(message: dict[int, list[int | bytes]], number: int) -> str:
+    value = message.get(number, [b""])[0]
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else ""
 
 
 def _decks_v18(conn: sqlite3.Connection) -> tuple[dict[int, str], dict[int, str]]:
@@ -157,10 +202,18 @@ def _legacy(
     notetypes = {}
     for mid, model in models.items():
         flds = sorted(model.get("flds", []), key=lambda f: f.get("ord", 0))
+        tmpls = sorted(model.get("tmpls", []), key=lambda t: t.get("ord", 0))
         notetypes[int(mid)] = _Notetype(
             str(model.get("name", "")),
             model.get("type") == 1,
             [str(f.get("name", "")) for f in flds],
+            int(mid),
+            [
+                (str(t.get("name", "")), str(t.get("qfmt", "")), str(t.get("afmt", "")))
+                for t in tmpls
+            ],
+            str(model.get("css", "")),
+            int(model.get("mod", 0) or 0),
         )
     names = {int(did): str(d.get("name", "")) for did, d in decks.items()}
     descriptions = {int(did): str(d.get("desc", "")) for did, d in decks.items()}

@@ -19,7 +19,7 @@ from typing import Any
 from dlcards.errors import UserError
 from dlcards.interchange.notes import Incoming
 
-_CONTENT_KEYS = ("type", "front", "back", "choices", "correct")
+_CONTENT_KEYS = ("type", "front", "back", "choices", "correct", "answer", "anki")
 _KEY_ORDER = (
     "id",
     "guid",
@@ -31,7 +31,10 @@ _KEY_ORDER = (
     "params",
     "level",
     "back",
+    "answer",
     "tags",
+    "source",
+    "anki",
 )
 
 
@@ -78,6 +81,7 @@ def merge(
     deck_id: str,
     *,
     rename: str | None = None,
+    notetypes: list[dict[str, Any]] | None = None,
 ) -> MergeResult:
     """The deck data after importing ``incoming`` into ``existing`` (or a new ``header`` deck)."""
     from dlcards.deck import content_id
@@ -89,6 +93,15 @@ def merge(
     if rename:
         data["deck"]["name"] = rename
     data["deck"]["id"] = deck_id
+    if existing is not None and existing.get("notetypes"):
+        data["notetypes"] = list(existing["notetypes"])
+    if notetypes:
+        # Anki's copy of a note type wins: its id is what the cards refer to.
+        kept = {n["id"]: n for n in data.get("notetypes", [])}
+        kept.update({n["id"]: n for n in notetypes})
+        data["notetypes"] = [kept[i] for i in sorted(kept)]
+    if data.get("notetypes") or any("anki" in c for c in incoming_cards(incoming)):
+        data["deck"]["format"] = 2
     cards: list[dict[str, Any]] = data["cards"]
     by_id: dict[str, int] = {}
     by_guid: dict[str, int] = {}
@@ -138,6 +151,10 @@ def merge(
             cards[index] = new
             result.updated += 1
     return result
+
+
+def incoming_cards(incoming: list[Incoming]) -> list[dict[str, Any]]:
+    return [item.card for item in incoming]
 
 
 def _invalid(card: dict[str, Any]) -> str | None:
@@ -194,6 +211,12 @@ def _updated(old: dict[str, Any], item: Incoming, deck_id: str) -> dict[str, Any
             if html is not None and isinstance(old.get(key), str) and to_html(old[key]) == html:
                 continue
             new[key] = card[key]
+    if "anki" in card:  # a card rendered from Anki's templates: its typed answer too
+        new["anki"] = card["anki"]
+        if "answer" in card:
+            new["answer"] = card["answer"]
+        else:
+            new.pop("answer", None)
     new["tags"] = list(card.get("tags", []))
     if not new["tags"] and "tags" not in old:
         del new["tags"]
@@ -236,6 +259,12 @@ def dump_deck(data: dict[str, Any]) -> str:
     it; here tomli-w formats the values and this function lays out the blocks.
     """
     chunks = ["[deck]\n" + _pairs(data["deck"], "deck")]
+    if data.get("notetypes"):
+        import tomli_w
+
+        chunks.append(
+            "\n" + tomli_w.dumps({"notetypes": data["notetypes"]}, multiline_strings=True)
+        )
     for card in data.get("cards", []):
         chunks.append("\n[[cards]]\n" + _pairs(card, "cards"))
     return "".join(chunks)

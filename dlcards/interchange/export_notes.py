@@ -30,6 +30,9 @@ class ExportNote:
     guid: str
     card_id: str  # the dlcards_id field
     source: str = ""  # the dlcards_source field (escaped JSON), .apkg only
+    card_ids: list[str] = field(default_factory=list)  # the deck's cards in this note
+    anki: Any = None  # export_anki.AnkiNote: a note that came from Anki, in its note type
+    modified: int | None = None  # when its content last changed (Unix seconds)
 
 
 @dataclass
@@ -54,15 +57,44 @@ def _source(card: dict[str, Any], front: str, back: str) -> str:
     return html.escape(json.dumps(data, ensure_ascii=False, separators=(",", ":")), quote=False)
 
 
-def render_cards(deck_id: str, cards: list[Any], *, instances: int) -> Rendered:
-    """Notes for ``cards`` (deck models) of deck ``deck_id``."""
+def render_cards(
+    deck_id: str,
+    cards: list[Any],
+    *,
+    instances: int,
+    notetypes: list[Any] | None = None,
+    deck_tags: list[str] | None = None,
+    anki_notes: bool = False,
+) -> Rendered:
+    """Notes for ``cards`` (deck models) of deck ``deck_id``; ``anki_notes``: cards that
+    came from Anki go back as their own notes (the .apkg), not as dlcards notes."""
     from genanki import guid_for
 
     out = Rendered()
+
+    def tags_of(card: Any) -> list[str]:
+        # The deck's tags are on every note, as dlcards shows them on every card.
+        return anki_tags(list(dict.fromkeys([*(deck_tags or []), *card.tags])))
+
+    if anki_notes:
+        from dlcards.interchange.export_anki import group_notes
+
+        known = {n.id for n in notetypes or []}
+        origin = [c for c in cards if getattr(c, "anki", None) and c.anki["notetype"] in known]
+        grouped, remarks = group_notes(origin, notetypes or [], tags_of)
+        for note in grouped:
+            out.notes.append(
+                ExportNote("", "", note.tags, note.guid, "", card_ids=note.card_ids, anki=note)
+            )
+        if grouped:
+            out.counts["anki note"] = len(grouped)
+        out.skipped.extend(remarks)
+        taken = {id(c) for c in origin}
+        cards = [c for c in cards if id(c) not in taken]
     for card in cards:
         kind = card.type
         if kind == "compute":
-            _compute(out, deck_id, card, instances)
+            _compute(out, deck_id, card, instances, tags_of(card))
             continue
         if kind == "choice":
             front_md, back_md = _choice_markdown(card)
@@ -82,7 +114,13 @@ def render_cards(deck_id: str, cards: list[Any], *, instances: int) -> Rendered:
         guid = card.guid or str(guid_for(deck_id, card.id))
         out.notes.append(
             ExportNote(
-                front, back, anki_tags(card.tags), guid, card.id, _source(source, front, back)
+                front,
+                back,
+                tags_of(card),
+                guid,
+                card.id,
+                _source(source, front, back),
+                card_ids=[card.id],
             )
         )
         out.counts[kind] = out.counts.get(kind, 0) + 1
@@ -109,7 +147,7 @@ def _fence(text: str) -> str:
     return f"{fence}text\n{text}\n{fence}"
 
 
-def _compute(out: Rendered, deck_id: str, card: Any, instances: int) -> None:
+def _compute(out: Rendered, deck_id: str, card: Any, instances: int, tags: list[str]) -> None:
     from genanki import guid_for
 
     if instances <= 0:
@@ -142,10 +180,11 @@ def _compute(out: Rendered, deck_id: str, card: Any, instances: int) -> None:
                 ExportNote(
                     front,
                     back,
-                    anki_tags(card.tags),
+                    tags,
                     str(guid_for(deck_id, card.id, "instance", seed)),
                     instance_id,
                     _source({"instance_of": card.id, "seed": seed}, front, back),
+                    card_ids=[card.id],
                 )
             )
     except Exception as exc:  # a problem that cannot be generated must not stop the export

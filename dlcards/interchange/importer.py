@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import tomllib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +58,8 @@ class _Gathered:
     header: dict[str, Any] = field(default_factory=dict)
     media: int = 0
     remarks: list[str] = field(default_factory=list)
+    notetypes: list[dict[str, Any]] = field(default_factory=list)
+    modified: dict[str, int] = field(default_factory=dict)  # card id → Anki note mtime
 
 
 def detect_format(path: Path, fmt: str = "auto") -> str:
@@ -117,13 +121,16 @@ def import_deck(
     out: Path | None = None,
     progress: Progress | None = None,
     locate: Callable[[str], tuple[Path, bool] | None] | None = None,
+    times_db: sqlite3.Connection | None = None,
+    now: datetime | None = None,
 ) -> ImportReport:
     """Read ``source``, merge its cards into the target deck, write it; nothing on error.
 
     ``locate(deck_id)`` gives (path, shipped) of a loaded deck with that id: a user
     deck found elsewhere (``--deck-path``) is updated where it is, rather than
     shadowed by a second file of the same id; a shipped deck is overridden by a
-    copy in ``decks_dir``, as editing one does.
+    copy in ``decks_dir``, as editing one does. ``times_db`` (the progress database)
+    records when each card's content changed: for a note from Anki, Anki's own time.
     """
     fmt = detect_format(source, fmt)
     if deck_id is not None and not valid_id(deck_id):
@@ -166,7 +173,12 @@ def import_deck(
     )
     header = {"id": deck_id, "name": name or gathered.name or source.stem, **gathered.header}
     merged = deckfile.merge(
-        base, header, gathered.incoming, deck_id, rename=name if base is not None else None
+        base,
+        header,
+        gathered.incoming,
+        deck_id,
+        rename=name if base is not None else None,
+        notetypes=gathered.notetypes,
     )
     raw = deckfile.render(merged.data, target)
     changed = (
@@ -177,6 +189,9 @@ def import_deck(
     )
     if changed:
         deckfile.write(target, raw, private=target.parent == decks_dir)
+    if times_db is not None:
+        when = now if now is not None else datetime.now(UTC)
+        _stamp_times(times_db, deck_id, merged.data["cards"], gathered.modified, when)
     report = ImportReport(
         target=target,
         deck_id=deck_id,
@@ -200,6 +215,19 @@ def import_deck(
     if changed and existing is not None and deckfile.has_comments(old_text):
         report.remarks.append(f"comments in {target.name} were not kept (the deck was rewritten)")
     return report
+
+
+def _stamp_times(
+    conn: sqlite3.Connection,
+    deck_id: str,
+    cards: list[dict[str, Any]],
+    known: dict[str, int],
+    now: datetime,
+) -> None:
+    from dlcards.content_times import card_hash, stamp
+
+    hashes = {c["id"]: card_hash(c) for c in cards if isinstance(c.get("id"), str)}
+    stamp(conn, deck_id, hashes, now, known=known)
 
 
 def _from_toml(source: Path) -> _Gathered:
@@ -226,6 +254,7 @@ def _from_toml(source: Path) -> _Gathered:
 def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
     notes: list[RawNote]
     deck_names: list[str]
+    notetypes: dict[int, Any] = {}
     remarks: list[str] = []
     gathered = _Gathered([], [])
     if fmt == "apkg":
@@ -234,6 +263,7 @@ def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
 
         package = read_package(source)
         notes, deck_names = package.notes, package.deck_names
+        notetypes = package.notetypes
         marker = MARKER.search(package.description)
         if marker:
             _apply_marker(gathered, marker.group(1))
@@ -247,6 +277,8 @@ def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
         notes, deck_names, remarks = text.notes, text.deck_names, text.warnings
         if text.deck_id and valid_id(text.deck_id):
             gathered.deck_id = text.deck_id
+        if text.deck_tags:
+            gathered.header["tags"] = text.deck_tags
     if not notes:
         raise UserError(f"{source}: no notes to import", "check the file; nothing was changed")
     if len(set(deck_names) - {""}) > 1:
@@ -259,17 +291,46 @@ def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
         gathered.name = common[0][0].split("::")[-1].strip() or None
     total = len(notes)
     media_cards = 0
+    unsupported: Counter[str] = Counter()
+    used: set[int] = set()
     for done, note in enumerate(notes, start=1):
-        converted = convert_note(note)
+        notetype = notetypes.get(note.notetype_id) if note.notetype_id is not None else None
+        if notetype is not None and not _from_dlcards(note):
+            from dlcards.interchange.anki_cards import convert_templated
+
+            converted, missing = convert_templated(note, notetype)
+            unsupported.update(missing)
+            if converted.cards:
+                used.add(notetype.id)
+            for item in converted.cards:
+                gathered.modified[item.card["id"]] = note.modified
+        else:
+            converted = convert_note(note)
         if converted.skipped:
             gathered.skipped.append((note.where, converted.skipped))
         gathered.incoming.extend(converted.cards)
         media_cards += bool(converted.media)
         if progress is not None and (done % 200 == 0 or done == total):
             progress(done, total)
+    deck_tags = set(gathered.header.get("tags", []))
+    if deck_tags:
+        # An export by dlcards puts the deck's tags on every note: they go back to the deck.
+        for item in gathered.incoming:
+            if "tags" in item.card:
+                item.card["tags"] = [t for t in item.card["tags"] if t not in deck_tags]
     gathered.media = media_cards
+    gathered.notetypes = [notetypes[i].as_table() for i in sorted(used)]
+    for what, count in sorted(unsupported.items()):
+        remarks.append(f"{count} note(s) use {what}, which dlcards does not render")
     gathered.remarks = remarks
     return gathered
+
+
+def _from_dlcards(note: RawNote) -> bool:
+    """A note dlcards exported in its own note type: read by its dlcards fields."""
+    from dlcards.interchange.notes import ID_FIELD
+
+    return ID_FIELD in note.field_names
 
 
 def _apply_marker(gathered: _Gathered, text: str) -> None:

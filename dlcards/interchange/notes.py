@@ -45,6 +45,10 @@ class RawNote:
     notetype: str = ""
     cloze: bool = False
     html: bool = True
+    notetype_id: int | None = None  # set when the note type's templates are known
+    modified: int = 0  # Anki's note mtime (seconds)
+    ords: list[int] = field(default_factory=list)  # the cards Anki generated
+    deck: str = ""
 
 
 @dataclass
@@ -244,6 +248,19 @@ def _render(
         last = d.end
     parts.append(text[last:])
     return "".join(parts)
+
+
+def cloze_side(text: str, number: int, reveal: bool) -> str:
+    """Field HTML with deletion ``number`` hidden (front) or shown in bold (back)."""
+    deletions = _deletions(text)
+    if isinstance(deletions, str):
+        return text
+    return _render(text, deletions, number, reveal=reveal, is_html=True)
+
+
+def cloze_answers(text: str, number: int) -> list[str]:
+    deletions = _deletions(text)
+    return [] if isinstance(deletions, str) else [d.text for d in deletions if d.number == number]
 
 
 def _cloze(note: RawNote, content: list[str], dlcards_id: str) -> Converted:

@@ -1,0 +1,189 @@
+"""Issue 12: the round trip Anki → dlcards → Anki against the real ``anki`` engine.
+
+Each test follows what a user does: a collection made in Anki with its stock note
+types, exported, imported into dlcards, exported from dlcards and imported back
+into the collection with the options Anki's dialog offers.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dlcards.interchange.exporter import export_deck
+from dlcards.interchange.importer import import_deck
+from dlcards.store import Store
+
+from ._interchange import deck_cards
+from .conftest import write_deck
+
+anki = pytest.importorskip("anki")
+
+
+@pytest.fixture
+def collection(tmp_path: Path) -> Any:
+    from anki.collection import Collection
+
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    yield col
+    col.close()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Any:
+    opened = Store.open(tmp_path / "home" / "progress.sqlite3")
+    yield opened
+    opened.close()
+
+
+def import_apkg(col: Any, path: Path, **options: Any) -> Any:
+    from anki.collection import ImportAnkiPackageRequest
+    from anki.import_export_pb2 import ImportAnkiPackageOptions
+
+    request = ImportAnkiPackageRequest(
+        package_path=str(path), options=ImportAnkiPackageOptions(**options)
+    )
+    return col.import_anki_package(request).log
+
+
+def export_apkg(col: Any, path: Path) -> Path:
+    from anki.import_export_pb2 import ExportAnkiPackageOptions
+
+    col.export_anki_package(
+        out_path=str(path),
+        limit=None,
+        options=ExportAnkiPackageOptions(with_scheduling=False, with_media=True, legacy=False),
+    )
+    return path
+
+
+def notes_by_guid(col: Any) -> dict[str, Any]:
+    return {col.get_note(nid).guid: col.get_note(nid) for nid in col.find_notes("")}
+
+
+def add_stock_notes(col: Any) -> dict[str, int]:
+    """Basic, Basic (and reversed card) ×2 and Cloze with two deletions: 4 notes, 7 cards."""
+    deck = col.decks.id("Bio")
+    ids = {}
+    basic = col.new_note(col.models.by_name("Basic"))
+    basic["Front"], basic["Back"] = "What does the <b>nucleus</b> hold?", "DNA"
+    col.add_note(basic, deck)
+    ids["basic"] = basic.id
+    for front, back in (("mitosis", "cell division"), ("ATP", "energy currency")):
+        reversed_ = col.new_note(col.models.by_name("Basic (and reversed card)"))
+        reversed_["Front"], reversed_["Back"] = front, back
+        col.add_note(reversed_, deck)
+        ids[front] = reversed_.id
+    cloze = col.new_note(col.models.by_name("Cloze"))
+    cloze["Text"] = "{{c1::Mitochondria}} make {{c2::ATP}}"
+    col.add_note(cloze, deck)
+    ids["cloze"] = cloze.id
+    return ids
+
+
+def test_every_card_anki_generates_is_imported_with_its_own_id(
+    tmp_path: Path, collection: Any
+) -> None:
+    """Defect 3: the reverse card of "Basic (and reversed card)" was dropped (7 → 6)."""
+    ids = add_stock_notes(collection)
+    assert collection.card_count() == 7
+    report = import_deck(export_apkg(collection, tmp_path / "bio.apkg"), decks_dir=tmp_path / "d")
+    cards = deck_cards(report.target)
+    assert len(cards) == 7 and report.imported == 7
+    guid = collection.get_note(ids["mitosis"]).guid
+    by_id = {c["id"]: c for c in cards}
+    assert by_id[f"anki-{guid}"]["front"] == "mitosis"
+    assert by_id[f"anki-{guid}"]["back"] == "cell division"
+    # Card 2 of the reversed note type asks the other way round.
+    assert by_id[f"anki-{guid}-2"]["front"] == "cell division"
+    assert by_id[f"anki-{guid}-2"]["back"] == "mitosis"
+    assert by_id[f"anki-{guid}-2"]["anki"]["ord"] == 1
+
+
+def test_notes_from_anki_go_back_as_themselves(tmp_path: Path, collection: Any, store: Any) -> None:
+    """Defect 2: with Anki's defaults nothing conflicts, nothing is duplicated."""
+    add_stock_notes(collection)
+    before = {g: (n.mid, n.fields) for g, n in notes_by_guid(collection).items()}
+    models_before = sorted(collection.models.all_names_and_ids(), key=lambda m: m.id)
+    source = export_apkg(collection, tmp_path / "bio.apkg")
+    report = import_deck(source, decks_dir=tmp_path / "d", times_db=store.conn)
+    out = tmp_path / "back.apkg"
+    export_deck(report.target, out, now=datetime.now(UTC), times_db=store.conn)
+    log = import_apkg(collection, out)
+    assert len(log.new) == 0 and len(log.conflicting) == 0
+    assert collection.note_count() == 4 and collection.card_count() == 7
+    assert {g: (n.mid, n.fields) for g, n in notes_by_guid(collection).items()} == before
+    assert sorted(collection.models.all_names_and_ids(), key=lambda m: m.id) == models_before
+    # "Merge note types" leaves the originals in their note types too.
+    log = import_apkg(collection, out, merge_notetypes=True)
+    assert len(log.new) == 0
+    assert {g: (n.mid, n.fields) for g, n in notes_by_guid(collection).items()} == before
+
+
+def test_an_edit_in_dlcards_updates_the_note_in_anki(
+    tmp_path: Path, collection: Any, store: Any
+) -> None:
+    ids = add_stock_notes(collection)
+    source = export_apkg(collection, tmp_path / "bio.apkg")
+    report = import_deck(source, decks_dir=tmp_path / "d", times_db=store.conn)
+    text = report.target.read_text("utf-8").replace('back = "DNA"', 'back = "DNA and RNA"')
+    report.target.write_text(text, "utf-8")
+    out = tmp_path / "back.apkg"
+    export_deck(report.target, out, now=datetime.now(UTC) + timedelta(hours=1), times_db=store.conn)
+    log = import_apkg(collection, out)
+    assert len(log.updated) == 1 and len(log.new) == 0
+    assert collection.get_note(ids["basic"])["Back"] == "DNA and RNA"
+
+
+def test_reexporting_an_unchanged_deck_keeps_edits_made_in_anki(
+    tmp_path: Path, collection: Any, store: Any
+) -> None:
+    """Defect 1: every note was stamped with the export time and overwrote Anki's edit."""
+    import genanki
+
+    deck = write_deck(
+        tmp_path / "src",
+        "dl",
+        ['[[cards]]\nid = "relu"\nfront = "ReLU?"\nback = "max(0, x)"'],
+    )
+    first = datetime.now(UTC) - timedelta(hours=1)
+    out = tmp_path / "dl.apkg"
+    export_deck(deck, out, now=first, times_db=store.conn)
+    import_apkg(collection, out)
+    note = notes_by_guid(collection)[genanki.guid_for("dl", "relu")]
+    note["Back"] = "max(0, x), elementwise (edited in Anki)"
+    collection.update_note(note)
+    time.sleep(1.1)  # Anki's note times are whole seconds
+    export_deck(
+        deck, out, now=datetime.now(UTC) + timedelta(hours=1), times_db=store.conn, force=True
+    )
+    import_apkg(collection, out)
+    assert "edited in Anki" in notes_by_guid(collection)[note.guid]["Back"]
+
+
+def test_content_times_survive_a_lost_parse_cache(tmp_path: Path, store: Any) -> None:
+    """The times live in progress.sqlite3: a second export gives the same note times."""
+    import sqlite3
+    import zipfile
+
+    deck = write_deck(tmp_path / "src", "dl", ['[[cards]]\nid = "a"\nfront = "A?"\nback = "a"'])
+    stamps = []
+    for hours in (0, 5):
+        out = tmp_path / f"dl{hours}.apkg"
+        export_deck(
+            deck,
+            out,
+            now=datetime(2026, 3, 1, tzinfo=UTC) + timedelta(hours=hours),
+            times_db=store.conn,
+        )
+        with zipfile.ZipFile(out) as archive:
+            (tmp_path / "c.db").write_bytes(archive.read("collection.anki2"))
+        conn = sqlite3.connect(tmp_path / "c.db")
+        stamps.append(conn.execute("SELECT mod FROM notes").fetchone()[0])
+        conn.close()
+    assert stamps[0] == stamps[1] == int(datetime(2026, 3, 1, tzinfo=UTC).timestamp())
