@@ -187,3 +187,71 @@ def test_content_times_survive_a_lost_parse_cache(tmp_path: Path, store: Any) ->
         stamps.append(conn.execute("SELECT mod FROM notes").fetchone()[0])
         conn.close()
     assert stamps[0] == stamps[1] == int(datetime(2026, 3, 1, tzinfo=UTC).timestamp())
+
+
+def add_templated_notetype(col: Any) -> Any:
+    """A note type using conditionals, text:, hint:, type: and a filter dlcards lacks."""
+    models = col.models
+    model = models.new("Vocab")
+    for name in ("Word", "Meaning", "Note", "Reading"):
+        models.add_field(model, models.new_field(name))
+    forward = models.new_template("Recognise")
+    forward["qfmt"] = "{{Word}}{{#Note}}<br>({{text:Note}}){{/Note}}{{^Note}} (no note){{/Note}}"
+    forward["afmt"] = "{{FrontSide}}<hr id=answer>{{Meaning}}<br>{{hint:Reading}}"
+    typed = models.new_template("Type it")
+    typed["qfmt"] = "{{Meaning}}{{type:Word}}"
+    typed["afmt"] = "{{Meaning}}<hr id=answer>{{type:Word}}{{furigana:Reading}}"
+    models.add_template(model, forward)
+    models.add_template(model, typed)
+    models.add(model)
+    return models.by_name("Vocab")
+
+
+def test_templates_are_rendered_and_unsupported_features_named(
+    tmp_path: Path, collection: Any
+) -> None:
+    model = add_templated_notetype(collection)
+    deck = collection.decks.id("Words")
+    with_note = collection.new_note(model)
+    with_note["Word"], with_note["Meaning"] = "Hund", "dog"
+    with_note["Note"], with_note["Reading"] = "<b>der</b> Hund", "hʊnt"
+    collection.add_note(with_note, deck)
+    bare = collection.new_note(model)
+    bare["Word"], bare["Meaning"] = "Katze", "cat"
+    collection.add_note(bare, deck)
+    assert collection.card_count() == 4
+    report = import_deck(export_apkg(collection, tmp_path / "w.apkg"), decks_dir=tmp_path / "d")
+    cards = {c["id"]: c for c in deck_cards(report.target)}
+    assert len(cards) == 4
+    hund = cards[f"anki-{with_note.guid}"]
+    assert hund["front"] == "Hund\\\n(der Hund)"  # {{#Note}} shown, text: strips the bold
+    assert hund["back"] == "dog\\\n*Hint: hʊnt*"
+    katze = cards[f"anki-{bare.guid}"]
+    assert katze["front"] == "Katze (no note)"  # {{^Note}} shown when Note is empty
+    typed = cards[f"anki-{with_note.guid}-2"]
+    assert typed["front"] == "dog" and typed["answer"] == "Hund"
+    assert "Hund" in typed["back"]
+    assert any("furigana" in remark for remark in report.remarks)
+
+
+def test_sub_and_superscripts_keep_their_meaning_and_go_back_unchanged(
+    tmp_path: Path, collection: Any, store: Any
+) -> None:
+    """Defect 4: x<sup>2</sup> became x2 and H<sub>2</sub>O became H2O."""
+    note = collection.new_note(collection.models.by_name("Basic"))
+    note["Front"] = 'Energy of <span style="color: rgb(255, 0, 0);">x<sup>2</sup></span>?'
+    note["Back"] = "H<sub>2</sub>O, a<sup>q</sup>, W<sub>max</sub>"
+    collection.add_note(note, collection.decks.id("Chem"))
+    fields = list(note.fields)
+    report = import_deck(
+        export_apkg(collection, tmp_path / "c.apkg"), decks_dir=tmp_path / "d", times_db=store.conn
+    )
+    card = deck_cards(report.target)[0]
+    assert card["front"] == "Energy of x²?"
+    # No superscript q exists in Unicode: a visible form, not "aq".
+    assert card["back"] == "H₂O, a^(q), Wₘₐₓ"
+    assert card["anki"]["fields"] == fields  # the HTML itself, colour and all
+    out = tmp_path / "back.apkg"
+    export_deck(report.target, out, now=datetime.now(UTC), times_db=store.conn)
+    import_apkg(collection, out, update_notes=1)  # even "always update" changes nothing
+    assert collection.get_note(note.id).fields == fields
