@@ -13,6 +13,7 @@ import time
 from typing import TYPE_CHECKING, Any, TextIO
 
 from dlcards.cards import BasicCard, Card, ChoiceCard, ComputeCard, source_line
+from dlcards.mathtext import readable
 from dlcards.scheduler import GRADE_LABELS
 from dlcards.session import QueueItem, StudySession, undone_text
 
@@ -149,9 +150,9 @@ class PlainStudy:
             )
         card = item.card
         if isinstance(card, BasicCard):
-            self.say(card.front.strip())
+            self.say(readable(card.front.strip()))
             self.ask("[Enter] show answer (q quit, u undo, b bury, s suspend, ? help): ")
-            self.say(card.back.strip())
+            self.say(readable(card.back.strip()))
             self._cite(card)
             self._grade(item, None, None)
         elif isinstance(card, ChoiceCard):
@@ -198,9 +199,9 @@ class PlainStudy:
         return "Re-drill: a grade of 4 or 5 ends it for today; the schedule is unchanged."
 
     def _choice(self, item: QueueItem, card: ChoiceCard) -> None:
-        self.say(card.front.strip())
+        self.say(readable(card.front.strip()))
         for number, choice in enumerate(card.choices, start=1):
-            self.say(f"  {number}. {choice}")
+            self.say(f"  {number}. {readable(choice)}")
         count = len(card.choices)
         while True:
             line = self.ask(f"Your choice (numbers 1-{count}, separated by commas or spaces): ")
@@ -212,7 +213,7 @@ class PlainStudy:
         correct_text = ", ".join(str(i + 1) for i in sorted(card.correct))
         self.say(("✓ Right." if right else "✗ Wrong.") + f" Correct: {correct_text}")
         if card.back.strip():
-            self.say(card.back.strip())
+            self.say(readable(card.back.strip()))
         self._cite(card)
         self._grade(item, 4 if right else 1, ", ".join(str(i) for i in sorted(picked)))
 
@@ -222,7 +223,7 @@ class PlainStudy:
         assert item.instance is not None
         problem = get_problem(item.instance.problem)
         if card.front.strip():
-            self.say(card.front.strip())
+            self.say(readable(card.front.strip()))
         rendered = problem.render(item.instance)
         self.say(self._prompt_text(rendered))
         started = time.monotonic()
@@ -246,7 +247,7 @@ class PlainStudy:
         if verdict.mistake:
             self.say(f"Mistake: {verdict.mistake}")
         if card.back.strip():
-            self.say(card.back.strip())
+            self.say(readable(card.back.strip()))
         self._cite(card)
         self._grade(item, verdict.suggested_grade, line)
 

@@ -60,6 +60,11 @@ def convert(field_html: str) -> Converted:
 
     text = field_html.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace(_OPEN, "").replace(_CLOSE, "")
+    if "\\(" in text or "\\[" in text:
+        from dlcards.mathtext import MATH
+
+        # MathJax is kept exactly as written (markdownify would escape its _ and *).
+        text = MATH.sub(lambda m: keep_text(html.unescape(m.group(0))), text)
     if "[sound:" in text:
         text = _SOUND.sub(lambda m: keep(f"[sound:{m.group(1)}]"), text)
     if "<" in text:

@@ -27,6 +27,9 @@ _SUB = dict(
     )
 )
 _SUPER["−"] = "⁻"  # the minus sign Anki users type
+_SUPER["⊤"] = _SUPER["⊺"] = "ᵀ"  # a transpose
+_SUPER["′"] = "′"
+_SUPER["*"] = "*"
 _SUB["−"] = "₋"
 # A script holding no other script; bounded, so a hostile field stays linear.
 SCRIPT = re.compile(r"<(sup|sub)\b[^<>]{0,200}>((?:(?!</?su[bp]\b)[^\x00]){0,400}?)</\1\s*>", re.I)
