@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -147,6 +148,36 @@ def _fence(text: str) -> str:
     return f"{fence}text\n{text}\n{fence}"
 
 
+_MARKUP = re.compile(r"[\\`*_\[\]<>#|~!&]")
+_LIST_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
+MAX_PRE_LINE = 60  # characters: a phone-width card in Anki's default monospace
+_ALIGNED = re.compile(r"^\s|\S {2,}\S")
+
+
+def _prose(line: str) -> str:
+    escaped = _MARKUP.sub(r"\\\g<0>", line)
+    return _LIST_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+
+
+def _wrapping(text: str) -> str:
+    """Generated text as Markdown that wraps at a card's width: prose lines as text
+    (Markdown characters escaped, so nothing in them is markup), and only aligned
+    runs of lines (matrices, tables) kept in a fence, whose lines are short."""
+    parts: list[str] = []
+    run: list[str] = []
+    aligned = False
+    for line in [*text.strip("\n").splitlines(), ""]:
+        # A long line is prose even with double spaces: only short aligned rows stay in a fence.
+        kind = bool(_ALIGNED.search(line)) and len(line) <= MAX_PRE_LINE if line.strip() else None
+        if run and kind != aligned:
+            parts.append(_fence("\n".join(run)) if aligned else "\\\n".join(map(_prose, run)))
+            run = []
+        if kind is not None:
+            run.append(line)
+            aligned = kind
+    return "\n\n".join(parts)
+
+
 def _compute(out: Rendered, deck_id: str, card: Any, instances: int, tags: list[str]) -> None:
     from genanki import guid_for
 
@@ -167,10 +198,10 @@ def _compute(out: Rendered, deck_id: str, card: Any, instances: int, tags: list[
             prompt = problem.render(instance).to_text()
             expected = problem.expected_text(instance)
             steps = problem.explain(instance)
-            front_md = "\n\n".join(p for p in (card.front, _fence(prompt)) if p.strip())
-            parts = [f"**Answer:**\n\n{_fence(expected)}"]
+            front_md = "\n\n".join(p for p in (card.front, _wrapping(prompt)) if p.strip())
+            parts = [f"**Answer:**\n\n{_wrapping(expected)}"]
             if steps:
-                parts.append("**Worked solution:**\n\n" + _fence("\n".join(steps)))
+                parts.append("**Worked solution:**\n\n" + _wrapping("\n".join(steps)))
             if card.back.strip():
                 parts.append(card.back)
             parts.append(source_line(getattr(card, "source", None)))

@@ -34,7 +34,7 @@ MODEL_ID = 1_742_515_061  # fixed forever: changing it makes Anki see a new note
 MODEL_NAME = "dlcards"
 _CSS = """.card { font-family: sans-serif; font-size: 20px; text-align: left; color: black;
   background-color: white; }
-pre { text-align: left; }
+pre { text-align: left; white-space: pre-wrap; }
 """
 
 
