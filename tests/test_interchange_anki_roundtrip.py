@@ -255,3 +255,47 @@ def test_sub_and_superscripts_keep_their_meaning_and_go_back_unchanged(
     export_deck(report.target, out, now=datetime.now(UTC), times_db=store.conn)
     import_apkg(collection, out, update_notes=1)  # even "always update" changes nothing
     assert collection.get_note(note.id).fields == fields
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))  # bytes to compare, not a real picture
+
+
+def test_media_are_copied_and_go_back_with_their_names(
+    tmp_path: Path, collection: Any, store: Any
+) -> None:
+    """Defect 6: media files were not imported, so the <img src> broke on the way back."""
+    from anki.collection import Collection
+
+    name = collection.media.write_data("cell diagram.png", PNG)
+    sound = collection.media.write_data("say.mp3", b"ID3 sound bytes")
+    note = collection.new_note(collection.models.by_name("Basic"))
+    note["Front"] = f'What is this? <img src="{name}">'
+    note["Back"] = f"A cell [sound:{sound}]"
+    collection.add_note(note, collection.decks.id("Bio"))
+    media_root = tmp_path / "home" / "media"
+    report = import_deck(
+        export_apkg(collection, tmp_path / "m.apkg"),
+        decks_dir=tmp_path / "d",
+        times_db=store.conn,
+        media_root=media_root,
+    )
+    card = deck_cards(report.target)[0]
+    assert card["front"] == f"What is this? [image: {name}]"
+    assert (media_root / report.deck_id / name).read_bytes() == PNG
+    assert (media_root / report.deck_id / sound).read_bytes() == b"ID3 sound bytes"
+    assert report.media_files == 2
+    # Back into a fresh collection: the picture arrives under its own name.
+    out = tmp_path / "back.apkg"
+    export_deck(
+        report.target, out, now=datetime.now(UTC), times_db=store.conn, media_root=media_root
+    )
+    (tmp_path / "fresh").mkdir()
+    fresh = Collection(str(tmp_path / "fresh" / "collection.anki2"))
+    try:
+        import_apkg(fresh, out)
+        (nid,) = fresh.find_notes("")
+        assert fresh.get_note(nid)["Front"] == f'What is this? <img src="{name}">'
+        assert Path(fresh.media.dir(), name).read_bytes() == PNG
+        assert Path(fresh.media.dir(), sound).read_bytes() == b"ID3 sound bytes"
+    finally:
+        fresh.close()

@@ -26,6 +26,7 @@ import json
 import sqlite3
 import warnings
 import zipfile
+from pathlib import Path
 from typing import Any
 
 from dlcards.interchange.export_notes import ExportNote
@@ -164,6 +165,7 @@ def apkg_bytes(
     description: str,
     timestamp: float,
     marker: dict[str, Any],
+    media: list[tuple[str, Path]] | None = None,
 ) -> bytes:
     """An .apkg holding ``notes`` in one deck; deck id and tags ride in the description."""
     import genanki
@@ -216,5 +218,10 @@ def apkg_bytes(
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("collection.anki2", database)
-        archive.writestr("media", "{}")
+        # Media under their original names, as Anki's own (legacy) packages hold them.
+        names = {}
+        for index, (name, path) in enumerate(media or []):
+            archive.write(path, str(index))
+            names[str(index)] = name
+        archive.writestr("media", json.dumps(names, ensure_ascii=False))
     return buffer.getvalue()

@@ -55,12 +55,14 @@ def export_deck(
     instances: int = 5,
     now: datetime,
     times_db: sqlite3.Connection | None = None,
+    media_root: Path | None = None,
 ) -> ExportReport:
     """Write the deck at ``deck_path`` to ``out``; an existing file only with ``force``.
 
     Each Anki note's modification time is when its content last changed in dlcards
     (``times_db``, the progress database, which the CLI always passes), not the export
-    time: Anki's "update if newer" then keeps edits made in Anki.
+    time: Anki's "update if newer" then keeps edits made in Anki. The images and sounds
+    of notes from Anki, kept in ``media_root/<deck id>/``, go back under their own names.
     """
     from dlcards.deck import DeckError, parse_deck
     from dlcards.fileutil import atomic_write_bytes
@@ -112,6 +114,7 @@ def export_deck(
                 to_html(header.description or ""),
                 now.timestamp(),
                 marker,
+                _media(rendered.notes, media_root, header.id) if media_root else None,
             )
         else:
             from dlcards.interchange.export_notes import anki_tags
@@ -145,3 +148,20 @@ def _content_times(
     from dlcards.content_times import card_hash, stamp
 
     return stamp(times_db, deck_id, {c.id: card_hash(card_to_dict(c)) for c in cards}, now)
+
+
+def _media(notes: list[Any], media_root: Path, deck_id: str) -> list[tuple[str, Path]]:
+    """(original name, stored file) for each media file the Anki notes refer to."""
+    from dlcards.media import deck_media_dir, field_references, inside
+
+    folder = deck_media_dir(media_root, deck_id)
+    if not folder.is_dir():
+        return []
+    found: dict[str, Path] = {}
+    for note in notes:
+        for value in note.anki.fields if note.anki is not None else ():
+            for name in field_references(value) if ("<" in value or "[sound:" in value) else ():
+                path = inside(folder, name)
+                if name not in found and path is not None and path.is_file():
+                    found[name] = path
+    return list(found.items())

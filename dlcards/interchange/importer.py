@@ -47,6 +47,8 @@ class ImportReport:
     media: int = 0
     remarks: list[str] = field(default_factory=list)
     written: bool = True  # False when the deck already held exactly these cards
+    media_files: int = 0  # media files copied into media_dir
+    media_dir: Path | None = None
 
 
 @dataclass
@@ -60,6 +62,8 @@ class _Gathered:
     remarks: list[str] = field(default_factory=list)
     notetypes: list[dict[str, Any]] = field(default_factory=list)
     modified: dict[str, int] = field(default_factory=dict)  # card id → Anki note mtime
+    media_names: list[str] = field(default_factory=list)  # files the notes refer to
+    media_map: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
 
 def detect_format(path: Path, fmt: str = "auto") -> str:
@@ -123,6 +127,7 @@ def import_deck(
     locate: Callable[[str], tuple[Path, bool] | None] | None = None,
     times_db: sqlite3.Connection | None = None,
     now: datetime | None = None,
+    media_root: Path | None = None,
 ) -> ImportReport:
     """Read ``source``, merge its cards into the target deck, write it; nothing on error.
 
@@ -131,6 +136,7 @@ def import_deck(
     shadowed by a second file of the same id; a shipped deck is overridden by a
     copy in ``decks_dir``, as editing one does. ``times_db`` (the progress database)
     records when each card's content changed: for a note from Anki, Anki's own time.
+    The images and sounds the notes use go to ``media_root/<deck id>/``.
     """
     fmt = detect_format(source, fmt)
     if deck_id is not None and not valid_id(deck_id):
@@ -207,6 +213,8 @@ def import_deck(
         remarks=gathered.remarks,
         written=bool(changed),
     )
+    if media_root is not None and gathered.media_names:
+        _copy_media(source, gathered, media_root, deck_id, report)
     if overrides is not None and existing is None:
         report.remarks.append(
             f"it overrides the shipped deck '{deck_id}' (delete {target.name} "
@@ -215,6 +223,28 @@ def import_deck(
     if changed and existing is not None and deckfile.has_comments(old_text):
         report.remarks.append(f"comments in {target.name} were not kept (the deck was rewritten)")
     return report
+
+
+def _copy_media(
+    source: Path, gathered: _Gathered, media_root: Path, deck_id: str, report: ImportReport
+) -> None:
+    from dlcards.interchange.apkg_media import copy_media
+    from dlcards.media import deck_media_dir
+
+    folder = deck_media_dir(media_root, deck_id)
+    wanted = list(dict.fromkeys(gathered.media_names))
+    copied = copy_media(source, wanted, gathered.media_map, folder)
+    report.media_files, report.media_dir = copied.files, folder
+    if copied.missing:
+        report.remarks.append(
+            f"{len(copied.missing)} media file(s) the notes use are not in the package "
+            f"(e.g. {copied.missing[0]!r})"
+        )
+    if copied.refused:
+        report.remarks.append(
+            f"{len(copied.refused)} media file(s) were not copied: unsafe name, too big or "
+            f"broken (e.g. {copied.refused[0]!r})"
+        )
 
 
 def _stamp_times(
@@ -264,6 +294,7 @@ def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
         package = read_package(source)
         notes, deck_names = package.notes, package.deck_names
         notetypes = package.notetypes
+        gathered.media_map = package.media
         marker = MARKER.search(package.description)
         if marker:
             _apply_marker(gathered, marker.group(1))
@@ -308,6 +339,12 @@ def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
             converted = convert_note(note)
         if converted.skipped:
             gathered.skipped.append((note.where, converted.skipped))
+        if converted.media and gathered.media_map:
+            from dlcards.media import field_references
+
+            for value in note.fields:
+                if "<img" in value or "<IMG" in value or "[sound:" in value:
+                    gathered.media_names.extend(field_references(value))
         gathered.incoming.extend(converted.cards)
         media_cards += bool(converted.media)
         if progress is not None and (done % 200 == 0 or done == total):

@@ -175,3 +175,9 @@ def _unzstd(
             f"{source}: not a readable .apkg ({name!r} is empty)",
             "export it again from Anki; nothing was changed",
         )
+
+
+# Media of an .apkg (issue 12): how many files one import copies, and one file's size.
+MAX_MEDIA_FILES = 20_000
+MAX_MEDIA_FILE = 50 * 1024 * 1024
+MAX_MEDIA_MAP = 8 * 1024 * 1024  # bytes of the "media" member (the name map)

@@ -49,6 +49,7 @@ class ReviewScreen(Screen[None]):
         Binding("b", "skip", "Skip"),  # practice: b leaves the card out of this practice
         Binding("s", "suspend", "Suspend"),
         Binding("e", "edit", "Edit"),
+        Binding("o", "open_media", "Open media"),
         # Not in the footer: at 80 columns it would push Esc off the line (Home shows ?).
         Binding("question_mark", "app.help", "Help", show=False),
         Binding("escape", "leave", "Home"),
@@ -224,7 +225,42 @@ class ReviewScreen(Screen[None]):
             return True if self.session.can_undo() else None
         if action in ("bury", "skip"):
             return (action == "skip") == self.practice
+        if action == "open_media":
+            return bool(self._media_names())
         return True
+
+    # --- media ------------------------------------------------------------------------
+
+    def _media_names(self) -> list[str]:
+        """The images and sounds the card on screen shows as [image: …] / [sound:…]."""
+        from dlcards.media import shown_references
+
+        card = self.item.card if self.item is not None else None
+        if card is None or self.dl.home is None:
+            return []
+        shown = card.front + ("\n" + card.back if self.phase == "back" else "")
+        return shown_references(shown)
+
+    def action_open_media(self) -> None:
+        from dlcards.media import deck_media_dir, inside, open_in_viewer
+
+        assert self.item is not None and self.dl.home is not None
+        folder = deck_media_dir(self.dl.home.root / "media", self.item.ref.deck_id)
+        opened, missing = [], []
+        for name in self._media_names()[:5]:
+            path = inside(folder, name)
+            if path is not None and path.is_file():
+                open_in_viewer(path)
+                opened.append(name)
+            else:
+                missing.append(name)
+        if missing:
+            self.notify(
+                f"Not in {folder}: {', '.join(missing)} (import the .apkg that has it)",
+                severity="warning",
+            )
+        elif opened:
+            self.notify(f"Opened {', '.join(opened)} in your viewer.")
 
     # --- answering ---------------------------------------------------------------------
 
