@@ -32,7 +32,7 @@ def readable(text: str, *, markdown: bool = False) -> str:
         source = match.group(1) if match.group(1) is not None else match.group(2)
         try:
             shown = latex_to_unicode(source)
-        except (ValueError, RecursionError):
+        except Exception:  # noqa: BLE001 - showing a card must never fail: show the LaTeX
             return match.group(0)
         return _MARKDOWN_SPECIAL.sub(r"\\\1", shown) if markdown else shown
 
@@ -53,7 +53,7 @@ def latex_to_unicode(source: str, depth: int = 0) -> str:
 
 @cache
 def _converter() -> Any:
-    from pylatexenc import latex2text, latexwalker, macrospec
+    from pylatexenc import latex2text, latexwalker, macrospec  # type: ignore[import-untyped]
 
     # MathJax knows a few commands pylatexenc's default tables lack.
     extra = {"lt": " < ", "gt": " > ", "top": "⊤", "intercal": "⊺", "odot": "⊙"}

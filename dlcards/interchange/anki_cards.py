@@ -39,6 +39,18 @@ class Side:
     unsupported: set[str]
 
 
+def usable(notetype: NotetypeLike) -> bool:
+    """Whether a note type's templates are rendered (within the caps of :mod:`limits`)."""
+    from dlcards.interchange.limits import MAX_TEMPLATE_CHARS, MAX_TEMPLATES
+
+    return (
+        bool(notetype.name.strip())
+        and bool(notetype.fields)
+        and 1 <= len(notetype.templates) <= MAX_TEMPLATES
+        and all(len(q) + len(a) <= MAX_TEMPLATE_CHARS for _, q, a in notetype.templates)
+    )
+
+
 def card_id(guid: str | None, ord_: int, cloze: bool, fallback: str) -> str:
     if guid:
         base = id_for_guid(guid)
@@ -83,9 +95,16 @@ def markdown_of(side: Side) -> tuple[html2md.Converted, html2md.Converted]:
 
 def convert_templated(note: RawNote, notetype: NotetypeLike) -> tuple[Converted, set[str]]:
     """The cards of ``note``, and the template features that could not be rendered."""
+    from dlcards.interchange.limits import MAX_CARDS_PER_NOTE
+
     out = Converted()
     unsupported: set[str] = set()
     ords = note.ords or [0]
+    if len(ords) > MAX_CARDS_PER_NOTE:
+        unsupported.add(
+            f"more than {MAX_CARDS_PER_NOTE} cards in one note (the rest were left out)"
+        )
+        ords = ords[:MAX_CARDS_PER_NOTE]
     for ord_ in ords:
         if not notetype.cloze and ord_ >= len(notetype.templates):
             unsupported.add(f"a card of template {ord_ + 1}, which the note type lacks")

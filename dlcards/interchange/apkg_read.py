@@ -43,13 +43,15 @@ class _Notetype:
 
     def as_table(self) -> dict[str, object]:
         """The note type as deck format v2 keeps it (``[[notetypes]]``)."""
+        from dlcards.interchange.limits import MAX_CSS_CHARS
+
         return {
             "id": self.id,
             "name": self.name,
             "kind": "cloze" if self.cloze else "normal",
             "fields": list(self.fields),
             "templates": [{"name": n, "front": q, "back": a} for n, q, a in self.templates],
-            "css": self.css,
+            "css": self.css if len(self.css) <= MAX_CSS_CHARS else "",
             "modified": self.modified,
         }
 

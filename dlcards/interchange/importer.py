@@ -322,13 +322,15 @@ def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
         gathered.name = common[0][0].split("::")[-1].strip() or None
     total = len(notes)
     media_cards = 0
+    from dlcards.interchange.anki_cards import convert_templated, usable
+
     unsupported: Counter[str] = Counter()
     used: set[int] = set()
     for done, note in enumerate(notes, start=1):
         notetype = notetypes.get(note.notetype_id) if note.notetype_id is not None else None
-        if notetype is not None and not _from_dlcards(note):
-            from dlcards.interchange.anki_cards import convert_templated
-
+        if notetype is not None and (_from_dlcards(note) or not usable(notetype)):
+            notetype = None  # read field by field, as before
+        if notetype is not None:
             converted, missing = convert_templated(note, notetype)
             unsupported.update(missing)
             if converted.cards:

@@ -56,28 +56,45 @@ def render(template: str, ctx: Context, *, answer: bool) -> Rendered:
     """One side of a card; on the back ``{{FrontSide}}`` becomes :data:`FRONT_SIDE`."""
     out = Rendered("")
     tokens = _TAG.split(template)
-    out.html = _render(tokens, 0, len(tokens), ctx, answer, out)
+    ends = _sections(tokens, out)
+    out.html = _render(tokens, 0, len(tokens), ctx, answer, out, ends)
     return out
 
 
-def _section_end(tokens: list[str], start: int, name: str) -> int:
-    """Index of the ``{{/name}}`` closing the section opened just before ``start``."""
-    depth = 0
-    for index in range(start, len(tokens)):
-        if index % 2 == 0:
-            continue
+def _sections(tokens: list[str], out: Rendered) -> dict[int, int]:
+    """Each ``{{#F}}``/``{{^F}}`` token's matching ``{{/F}}``, in one pass (linear, so a
+    hostile template of 10,000 sections costs no more than its length)."""
+    from dlcards.interchange.limits import MAX_SECTION_DEPTH
+
+    ends: dict[int, int] = {}
+    stack: list[tuple[str, int]] = []
+    for index in range(1, len(tokens), 2):
         tag = tokens[index].strip()
-        if tag[:1] in "#^" and tag[1:].strip() == name:
-            depth += 1
-        elif tag[:1] == "/" and tag[1:].strip() == name:
-            if depth == 0:
-                return index
-            depth -= 1
-    return -1
+        if tag[:1] in "#^":
+            stack.append((tag[1:].strip(), index))
+            if len(stack) > MAX_SECTION_DEPTH:
+                out.unsupported.add(f"sections nested more than {MAX_SECTION_DEPTH} deep")
+                return {}
+        elif tag[:1] == "/":
+            name = tag[1:].strip()
+            while stack and stack[-1][0] != name:
+                stack.pop()  # an unclosed inner section: Anki refuses the template
+                out.unsupported.add("an unclosed {{#…}} section")
+            if stack:
+                ends[stack.pop()[1]] = index
+    if stack:
+        out.unsupported.add("an unclosed {{#…}} section")
+    return ends
 
 
 def _render(
-    tokens: list[str], start: int, stop: int, ctx: Context, answer: bool, out: Rendered
+    tokens: list[str],
+    start: int,
+    stop: int,
+    ctx: Context,
+    answer: bool,
+    out: Rendered,
+    ends: dict[int, int],
 ) -> str:
     parts: list[str] = []
     index = start
@@ -89,20 +106,16 @@ def _render(
             continue
         tag = token.strip()
         if tag[:1] in "#^":
-            name = tag[1:].strip()
-            end = _section_end(tokens, index + 1, name)
+            end = ends.get(index, -1)
             if end < 0 or end >= stop:
-                out.unsupported.add(f"an unclosed section {{{{{tag}}}}}")
                 index += 1
                 continue
-            filled = not is_empty(_field(name, ctx, out))
+            filled = not is_empty(_field(tag[1:].strip(), ctx, out))
             if filled == (tag[0] == "#"):
-                parts.append(_render(tokens, index + 1, end, ctx, answer, out))
+                parts.append(_render(tokens, index + 1, end, ctx, answer, out, ends))
             index = end + 1
             continue
-        if tag[:1] == "/":
-            out.unsupported.add(f"a stray {{{{{tag}}}}}")
-        else:
+        if tag[:1] != "/":
             parts.append(_replacement(tag, ctx, answer, out))
         index += 1
     return "".join(parts)
