@@ -217,6 +217,11 @@ def _syntax_line(exc: tomllib.TOMLDecodeError) -> tuple[int, str]:
 
 def parse_deck(path: Path, raw: bytes) -> ParsedDeck:
     """Parse and validate one deck file's bytes; raise ``DeckError`` with every problem."""
+    return parse_deck_data(path, raw)[0]
+
+
+def parse_deck_data(path: Path, raw: bytes) -> tuple[ParsedDeck, dict[str, Any]]:
+    """:func:`parse_deck`, and the TOML data it read (an import merges into that)."""
     where = str(path)
     try:
         text = raw.decode("utf-8")
@@ -236,7 +241,7 @@ def parse_deck(path: Path, raw: bytes) -> ParsedDeck:
     notetypes = _parse_notetypes(data, cards, where, errors)
     if errors or header is None:
         raise DeckError(errors)
-    return ParsedDeck(header, cards, lines, warnings, notetypes)
+    return ParsedDeck(header, cards, lines, warnings, notetypes), data
 
 
 def _parse_notetypes(

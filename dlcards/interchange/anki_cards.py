@@ -9,6 +9,7 @@ Card ids: ``anki-<guid>`` for the first template (as dlcards 0.1 named them),
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -93,45 +94,63 @@ def markdown_of(side: Side) -> tuple[html2md.Converted, html2md.Converted]:
     return html2md.convert(side.front), html2md.convert(side.back)
 
 
-def convert_templated(note: RawNote, notetype: NotetypeLike) -> tuple[Converted, set[str]]:
-    """The cards of ``note``, and the template features that could not be rendered."""
+def convert_templated(
+    note: RawNote, notetype: NotetypeLike, unsupported: set[str] | None = None
+) -> Converted:
+    """The cards of ``note``; template features that could not be rendered go into
+    ``unsupported``. A note with a guid is rendered lazily (``Incoming.fill``): a
+    re-import whose fields Anki did not change never converts its HTML again."""
     from dlcards.interchange.limits import MAX_CARDS_PER_NOTE
 
     out = Converted()
-    unsupported: set[str] = set()
+    missing = unsupported if unsupported is not None else set()
     ords = note.ords or [0]
     if len(ords) > MAX_CARDS_PER_NOTE:
-        unsupported.add(
-            f"more than {MAX_CARDS_PER_NOTE} cards in one note (the rest were left out)"
-        )
+        missing.add(f"more than {MAX_CARDS_PER_NOTE} cards in one note (the rest were left out)")
         ords = ords[:MAX_CARDS_PER_NOTE]
     for ord_ in ords:
         if not notetype.cloze and ord_ >= len(notetype.templates):
-            unsupported.add(f"a card of template {ord_ + 1}, which the note type lacks")
+            missing.add(f"a card of template {ord_ + 1}, which the note type lacks")
             continue
-        side = render_card(notetype, note.fields, ord_, tags=" ".join(note.tags), deck=note.deck)
-        unsupported |= side.unsupported
-        front, back = markdown_of(side)
-        out.media = max(out.media, front.media + back.media)
         where = f"{note.where} (card {ord_ + 1})" if len(ords) > 1 else note.where
-        if not front.markdown:
-            out.skipped = "its front is empty"
-            continue
-        card: dict[str, Any] = {
-            "id": card_id(note.guid, ord_, notetype.cloze, front.markdown),
-            "front": front.markdown,
-            "back": back.markdown,
-        }
-        if side.typed:
-            card["answer"] = side.typed
-        card["tags"] = list(note.tags)
+        card: dict[str, Any] = {"id": "", "tags": list(note.tags)}
         card["anki"] = {
-            "guid": note.guid or card["id"],
+            "guid": note.guid or "",
             "notetype": notetype.id,
             "ord": ord_,
             "fields": list(note.fields),
         }
-        out.cards.append(Incoming(card, where))
-    if out.cards:
-        out.skipped = None
-    return out, unsupported
+        item = Incoming(card, where)
+        item.fill = _filler(note, notetype, ord_, card, missing)
+        if note.guid:
+            card["id"] = card_id(note.guid, ord_, notetype.cloze, "")
+        elif item.fill() is not None:  # the id is a hash of the front: render it now
+            out.skipped = "its front is empty"
+            continue
+        out.cards.append(item)
+    return out
+
+
+def _filler(
+    note: RawNote, notetype: NotetypeLike, ord_: int, card: dict[str, Any], missing: set[str]
+) -> Callable[[], str | None]:
+    def fill() -> str | None:
+        """Render the card into ``card``; the reason it gives no card, if so."""
+        side = render_card(notetype, note.fields, ord_, tags=" ".join(note.tags), deck=note.deck)
+        missing.update(side.unsupported)
+        front, back = markdown_of(side)
+        if not front.markdown:
+            return "its front is empty"
+        if not card["id"]:
+            card["id"] = card_id(None, ord_, notetype.cloze, front.markdown)
+            card["anki"]["guid"] = card["anki"]["guid"] or card["id"]
+        rendered = {"front": front.markdown, "back": back.markdown}
+        if side.typed:
+            rendered["answer"] = side.typed
+        # Keep the deck's key order: id, front, back, answer, tags, anki.
+        rest = {k: card.pop(k) for k in list(card) if k != "id"}
+        card.update(rendered)
+        card.update(rest)
+        return None
+
+    return fill

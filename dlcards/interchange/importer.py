@@ -63,6 +63,7 @@ class _Gathered:
     notetypes: list[dict[str, Any]] = field(default_factory=list)
     modified: dict[str, int] = field(default_factory=dict)  # card id → Anki note mtime
     media_names: list[str] = field(default_factory=list)  # files the notes refer to
+    unsupported: set[str] = field(default_factory=set)  # template features not rendered
     media_map: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
 
@@ -143,6 +144,16 @@ def import_deck(
         raise UserError(
             f"invalid deck id {deck_id!r}", "use 1–128 printable characters without spaces"
         )
+    key = None
+    if times_db is not None:
+        from dlcards.interchange import import_marks
+
+        options = {"fmt": fmt, "deck_id": deck_id, "name": name, "out": out, "dir": decks_dir}
+        with reading(source):
+            key = import_marks.mark_key(source.read_bytes(), options)
+        known = import_marks.recall(times_db, key)
+        if known is not None:
+            return _unchanged_report(known, fmt)
     if fmt == "toml":
         gathered = _from_toml(source)
     else:
@@ -186,14 +197,15 @@ def import_deck(
         rename=name if base is not None else None,
         notetypes=gathered.notetypes,
     )
-    raw = deckfile.render(merged.data, target)
     changed = (
         existing is None
         or merged.imported
         or merged.updated
         or merged.data["deck"] != existing["deck"]
+        or merged.data.get("notetypes") != existing.get("notetypes")
     )
-    if changed:
+    if changed:  # an unchanged deck is neither rendered nor written (a fast re-import)
+        raw = deckfile.render(merged.data, target)
         deckfile.write(target, raw, private=target.parent == decks_dir)
     if times_db is not None:
         when = now if now is not None else datetime.now(UTC)
@@ -213,6 +225,8 @@ def import_deck(
         remarks=gathered.remarks,
         written=bool(changed),
     )
+    for what in sorted(gathered.unsupported):
+        report.remarks.append(f"some notes use {what}, which dlcards does not render")
     if media_root is not None and gathered.media_names:
         _copy_media(source, gathered, media_root, deck_id, report)
     if overrides is not None and existing is None:
@@ -222,7 +236,38 @@ def import_deck(
         )
     if changed and existing is not None and deckfile.has_comments(old_text):
         report.remarks.append(f"comments in {target.name} were not kept (the deck was rewritten)")
+    if times_db is not None and key is not None:
+        from dlcards.interchange import import_marks
+
+        summary = {
+            "target": str(report.target),
+            "deck_id": report.deck_id,
+            "deck_name": report.deck_name,
+            "notes": report.notes,
+            "cards": report.imported + report.updated + report.unchanged,
+            "skipped": report.skipped,
+            "media": report.media,
+        }
+        import_marks.remember(
+            times_db, key, report.target, summary, report.media_dir, report.media_files
+        )
     return report
+
+
+def _unchanged_report(known: dict[str, Any], fmt: str) -> ImportReport:
+    """The report of a re-import of a file already imported, its deck untouched since."""
+    return ImportReport(
+        target=Path(known["target"]),
+        deck_id=known["deck_id"],
+        deck_name=known["deck_name"],
+        created=False,
+        fmt=fmt,
+        notes=known["notes"],
+        unchanged=known["cards"],
+        skipped=[(str(w), str(r)) for w, r in known["skipped"]],
+        media=known["media"],
+        written=False,
+    )
 
 
 def _copy_media(
@@ -324,15 +369,13 @@ def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
     media_cards = 0
     from dlcards.interchange.anki_cards import convert_templated, usable
 
-    unsupported: Counter[str] = Counter()
     used: set[int] = set()
     for done, note in enumerate(notes, start=1):
         notetype = notetypes.get(note.notetype_id) if note.notetype_id is not None else None
         if notetype is not None and (_from_dlcards(note) or not usable(notetype)):
             notetype = None  # read field by field, as before
         if notetype is not None:
-            converted, missing = convert_templated(note, notetype)
-            unsupported.update(missing)
+            converted = convert_templated(note, notetype, gathered.unsupported)
             if converted.cards:
                 used.add(notetype.id)
             for item in converted.cards:
@@ -341,14 +384,16 @@ def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
             converted = convert_note(note)
         if converted.skipped:
             gathered.skipped.append((note.where, converted.skipped))
-        if converted.media and gathered.media_map:
+        refs: list[str] = []
+        if converted.cards:
             from dlcards.media import field_references
 
             for value in note.fields:
                 if "<img" in value or "<IMG" in value or "[sound:" in value:
-                    gathered.media_names.extend(field_references(value))
+                    refs.extend(field_references(value))
+        gathered.media_names.extend(refs)
         gathered.incoming.extend(converted.cards)
-        media_cards += bool(converted.media)
+        media_cards += bool(refs or converted.media)
         if progress is not None and (done % 200 == 0 or done == total):
             progress(done, total)
     deck_tags = set(gathered.header.get("tags", []))
@@ -359,8 +404,6 @@ def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
                 item.card["tags"] = [t for t in item.card["tags"] if t not in deck_tags]
     gathered.media = media_cards
     gathered.notetypes = [notetypes[i].as_table() for i in sorted(used)]
-    for what, count in sorted(unsupported.items()):
-        remarks.append(f"{count} note(s) use {what}, which dlcards does not render")
     gathered.remarks = remarks
     return gathered
 

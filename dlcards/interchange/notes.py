@@ -14,6 +14,7 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +62,9 @@ class Incoming:
     back_html: str | None = None
     exact: bool = False  # restored from dlcards_source: the Markdown is the original
     whole: bool = False  # a card from a TOML deck: it replaces the deck's card entirely
+    # Renders front and back into ``card`` when called (None: the card is complete);
+    # returns why the note gives no card. Merging skips it for an unchanged Anki note.
+    fill: Callable[[], str | None] | None = None
 
 
 @dataclass
