@@ -9,6 +9,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from dlcards.errors import UserError
 
@@ -70,7 +71,7 @@ class Settings:
             raise ValueError(f"user: {self.user!r} is not a valid profile name")
 
     @classmethod
-    def from_mapping(cls, data: dict) -> Settings:
+    def from_mapping(cls, data: dict[str, Any]) -> Settings:
         unknown = sorted(set(data) - set(_SETTING_TYPES))
         if unknown:
             raise ValueError(f"{unknown[0]}: unknown setting (known: {', '.join(_SETTING_TYPES)})")
@@ -171,77 +172,38 @@ def load_settings(home: Home) -> Settings:
 def save_setting(home: Home, key: str, value: object) -> None:
     """Change one setting in ``config.toml`` atomically, keeping the rest of the file as it is.
 
-    Only the ``key = …`` line's value is replaced (or a line appended), so the user's
-    comments, order and spacing survive; the temporary-file-and-rename write never
-    leaves half a file behind.
+    tomlkit edits the document in place, so the user's comments, order and spacing
+    survive; the temporary-file-and-rename write never leaves half a file behind, and
+    goes through a symlinked ``config.toml`` (dotfiles) to the file it points at.
     """
-    import tomli_w
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
 
     from dlcards.fileutil import atomic_write_bytes
 
     path = home.config_file
     try:
-        text = path.read_bytes().decode("utf-8")  # bytes: keep \r\n line ends as they are
+        text = path.read_bytes().decode("utf-8")  # bytes: \r\n line ends are seen as they are
         data = tomllib.loads(text)
     except FileNotFoundError:
         text, data = "", {}
     except (tomllib.TOMLDecodeError, UnicodeDecodeError):
         # Unreadable, so nothing in it can be kept (loading it refuses to start anyway).
         text, data = "", {}
-    wanted = {**data, key: value}
-    Settings.from_mapping(wanted)
-    edited = _with_setting(text, key, tomli_w.dumps({key: value}).split("=", 1)[1].strip(), wanted)
-    if edited is None:
-        # The line could not be edited in place (a value over several lines, say):
-        # a correct file matters more than its comments.
-        edited = tomli_w.dumps(wanted)
-    home.ensure()
-    atomic_write_bytes(path, edited.encode("utf-8"))
-
-
-def _parsed(text: str) -> dict | None:
+    Settings.from_mapping({**data, key: value})
+    # tomlkit writes "\n" for what it adds: edit with "\n" and put the file's "\r\n" back.
+    crlf = "\r\n" in text
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return None
-
-
-def _with_setting(text: str, key: str, value: str, wanted: dict) -> str | None:
-    """``text`` with the top-level ``key``'s value replaced by ``value`` (TOML), or appended.
-
-    Every other character stays as it was. None unless the result reads back as
-    ``wanted``, e.g. when the value spans several lines.
-    """
-    spelled = "|".join(re.escape(k) for k in (key, f'"{key}"', f"'{key}'"))
-    assignment = re.compile(rf"(\s*(?:{spelled})\s*=[ \t]*)(.*?)(\r?\n?)\Z", re.DOTALL)
-    lines = text.splitlines(keepends=True)
-    found = False
-    for number, line in enumerate(lines):
-        match = assignment.match(line)
-        if match is None:
-            continue
-        found = True
-        head, rest, newline = match.groups()
-        # The value ends before the '#' that starts the comment: the first cut that parses
-        # is it (a '#' inside a string does not parse as an end).
-        for cut in [i for i, char in enumerate(rest) if char == "#"] + [len(rest)]:
-            if _parsed(f"v = {rest[:cut]}") is None:
-                continue
-            old_value = rest[:cut].rstrip()
-            lines_now = [*lines]
-            lines_now[number] = head + value + rest[len(old_value) :] + newline
-            candidate = "".join(lines_now)
-            # Checked, as a 'key =' line inside a multi-line string is not the setting.
-            if _parsed(candidate) == wanted:
-                return candidate
-            break
-    if found:
-        return None
-    newline = "\r\n" if "\r\n" in text else "\n"
-    if text and not text.endswith("\n"):
-        text += newline
-    appended = f"{text}{key} = {value}{newline}"
-    return appended if _parsed(appended) == wanted else None
+        document = tomlkit.parse(text.replace("\r\n", "\n"))
+    except TOMLKitError:
+        document = tomlkit.document()
+    # A basic string, as a new file would have, even where the old value was 'literal'.
+    document[key] = tomlkit.string(value) if isinstance(value, str) else value
+    edited = tomlkit.dumps(document)
+    if crlf:
+        edited = edited.replace("\n", "\r\n")
+    home.ensure()
+    atomic_write_bytes(path.resolve() if path.is_symlink() else path, edited.encode("utf-8"))
 
 
 def follow_rename(home: Home, settings: Settings, old: str, new: str) -> bool:

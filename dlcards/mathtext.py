@@ -111,7 +111,7 @@ _ENDS_IN_COMMAND = re.compile(r"\\[A-Za-z]+$")
 
 def _scripts(source: str, depth: int) -> str:
     """``^…`` and ``_…`` replaced by Unicode scripts (or a visible ``^(…)``)."""
-    from dlcards.interchange.scripts import script_text
+    from dlcards.subsup import script_text
 
     out: list[str] = []
     index = 0

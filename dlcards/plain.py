@@ -13,7 +13,6 @@ import time
 from typing import TYPE_CHECKING, Any, TextIO
 
 from dlcards.cards import BasicCard, Card, ChoiceCard, ComputeCard, source_line
-from dlcards.mathtext import readable
 from dlcards.scheduler import GRADE_LABELS
 from dlcards.session import QueueItem, StudySession, undone_text
 
@@ -42,6 +41,36 @@ class _Quit(Exception):
 class _Command(Exception):
     def __init__(self, key: str) -> None:
         self.key = key
+
+
+def readable(markdown: str, width: int = 88) -> str:
+    """Card Markdown as plain text a person (or a screen reader) reads as meant.
+
+    ``**bold**`` loses its stars, ``z\\_i`` its backslash, a trailing ``\\`` becomes
+    a line break, lists get bullets and code stays as written (Rich renders it; no
+    colour, no control sequences).
+    """
+    import io
+
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    out = io.StringIO()
+    console = Console(
+        file=out,
+        width=width,
+        color_system=None,
+        force_terminal=False,
+        emoji=False,
+        highlight=False,
+        markup=False,
+    )
+    from dlcards.mathtext import shown
+
+    # MathJax first (issue 12): \(x_i^2\) reads xᵢ², escaped so Markdown keeps it.
+    console.print(Markdown(shown(markdown), hyperlinks=False))
+    text = "\n".join(line.rstrip() for line in out.getvalue().splitlines())
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
 
 class PlainStudy:
@@ -149,10 +178,20 @@ class PlainStudy:
                 "suspending it with s."
             )
         card = item.card
-        if isinstance(card, BasicCard):
-            self.say(readable(card.front.strip()))
+        if isinstance(card, BasicCard) and card.answer:
+            # A typed-answer card from Anki ({{type:F}}): compared as Anki does,
+            # ignoring case and spacing at the ends.
+            self.say(readable(card.front))
+            typed = self.ask("Type the answer (q quit, u undo, b bury, s suspend, ? help): ")
+            right = " ".join(typed.split()).casefold() == " ".join(card.answer.split()).casefold()
+            self.say(("✓ Right." if right else "✗ Wrong.") + f" Answer: {card.answer}")
+            self.say(readable(card.back))
+            self._cite(card)
+            self._grade(item, 4 if right else 1, typed)
+        elif isinstance(card, BasicCard):
+            self.say(readable(card.front))
             self.ask("[Enter] show answer (q quit, u undo, b bury, s suspend, ? help): ")
-            self.say(readable(card.back.strip()))
+            self.say(readable(card.back))
             self._cite(card)
             self._grade(item, None, None)
         elif isinstance(card, ChoiceCard):
@@ -199,7 +238,7 @@ class PlainStudy:
         return "Re-drill: a grade of 4 or 5 ends it for today; the schedule is unchanged."
 
     def _choice(self, item: QueueItem, card: ChoiceCard) -> None:
-        self.say(readable(card.front.strip()))
+        self.say(readable(card.front))
         for number, choice in enumerate(card.choices, start=1):
             self.say(f"  {number}. {readable(choice)}")
         count = len(card.choices)
@@ -213,7 +252,7 @@ class PlainStudy:
         correct_text = ", ".join(str(i + 1) for i in sorted(card.correct))
         self.say(("✓ Right." if right else "✗ Wrong.") + f" Correct: {correct_text}")
         if card.back.strip():
-            self.say(readable(card.back.strip()))
+            self.say(readable(card.back))
         self._cite(card)
         self._grade(item, 4 if right else 1, ", ".join(str(i) for i in sorted(picked)))
 
@@ -223,7 +262,7 @@ class PlainStudy:
         assert item.instance is not None
         problem = get_problem(item.instance.problem)
         if card.front.strip():
-            self.say(readable(card.front.strip()))
+            self.say(readable(card.front))
         rendered = problem.render(item.instance)
         self.say(self._prompt_text(rendered))
         started = time.monotonic()
@@ -247,7 +286,7 @@ class PlainStudy:
         if verdict.mistake:
             self.say(f"Mistake: {verdict.mistake}")
         if card.back.strip():
-            self.say(readable(card.back.strip()))
+            self.say(readable(card.back))
         self._cite(card)
         self._grade(item, verdict.suggested_grade, line)
 

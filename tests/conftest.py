@@ -1,7 +1,8 @@
-"""Shared fixtures: a private home, deck writers, and the CLI as a real subprocess."""
+"""Shared fixtures: a private home, deck writers, and the CLI in-process or as a subprocess."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -10,8 +11,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from typer.testing import CliRunner
+
+from dlcards.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Hypothesis profiles: "default" keeps the suite quick; "thorough" (HYPOTHESIS_PROFILE=thorough,
+# as benchmarks/fuzz_thorough.sh runs it) gives every property ten times the examples and the
+# fuzzers their full counts (see ``examples``).
+settings.register_profile("default", max_examples=100)
+settings.register_profile("thorough", max_examples=1000)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
+settings.load_profile(PROFILE)
+
+
+def examples(thorough: int, default: int = 100) -> int:
+    """``max_examples`` for a costly property: ``thorough`` under that profile, else ``default``."""
+    return thorough if PROFILE == "thorough" else default
 
 
 @pytest.fixture
@@ -56,9 +74,15 @@ def deck_writer() -> Callable[..., Path]:
 
 
 def cli_env(home: Path, now: str | None = None, **extra: str) -> dict[str, str]:
+    """The environment of a ``dlcards`` subprocess: its home, its clock, this checkout's code.
+
+    PYTHONPATH pins the repository under test: without it ``python -m dlcards`` run
+    from a temporary folder loads whichever dlcards the virtualenv has installed.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("DLCARDS_")}
     env["DLCARDS_HOME"] = str(home)
     env["PYTHONIOENCODING"] = "utf-8"
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), *filter(None, [env.get("PYTHONPATH")])])
     if now:
         env["DLCARDS_NOW"] = now
     env.update(extra)
@@ -70,10 +94,47 @@ def run_cli(
     *args: str,
     now: str | None = None,
     input: str | None = None,
+    **extra: str,
+) -> subprocess.CompletedProcess[str]:
+    """``dlcards ARGS`` in this process, through Typer's CliRunner, with its own home and clock.
+
+    It runs ``dlcards.cli.main`` (the console entry point: one-line errors, crash logs)
+    with stdin, stdout, stderr and the environment swapped for the call, from the home's
+    parent folder, as ``run_cli_process`` runs it in a subprocess. Each call is a fresh
+    invocation: the CLI keeps its state per invocation, nothing in the process.
+    """
+    env: dict[str, str | None] = {k: None for k in os.environ if k.startswith("DLCARDS_")}
+    env["DLCARDS_HOME"] = str(home)
+    env["DLCARDS_NOW"] = now
+    env.update(extra)
+    home.parent.mkdir(parents=True, exist_ok=True)
+    runner = CliRunner()
+    with contextlib.chdir(home.parent), runner.isolation(input=input or "", env=env) as streams:
+        out, err, _ = streams
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        stdout, stderr = out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8")
+    return subprocess.CompletedProcess(["dlcards", *args], code, stdout, stderr)
+
+
+def run_cli_process(
+    home: Path,
+    *args: str,
+    now: str | None = None,
+    input: str | None = None,
     timeout: float = 60,
     **extra: str,
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m dlcards ARGS`` in a subprocess with its own home and clock."""
+    """``python -m dlcards ARGS`` in a subprocess of this checkout, with its own home and clock.
+
+    For the end-to-end tests (start-up, exit codes, signals, several processes at once);
+    everything else uses the faster ``run_cli``.
+    """
     return subprocess.run(
         [sys.executable, "-m", "dlcards", *args],
         input=input if input is not None else "",

@@ -18,7 +18,7 @@ from dlcards.interchange.exporter import export_deck
 from dlcards.interchange.importer import import_deck
 from dlcards.store import Store
 
-from ._interchange import deck_cards
+from ._interchange import deck_cards, deck_data
 from .conftest import write_deck
 
 anki = pytest.importorskip("anki")
@@ -299,3 +299,22 @@ def test_media_are_copied_and_go_back_with_their_names(
         assert Path(fresh.media.dir(), sound).read_bytes() == b"ID3 sound bytes"
     finally:
         fresh.close()
+
+
+def test_an_unchanged_reimport_leaves_the_deck_alone_and_an_edited_deck_is_merged(
+    tmp_path: Path, collection: Any, store: Any
+) -> None:
+    add_stock_notes(collection)
+    source = export_apkg(collection, tmp_path / "bio.apkg")
+    first = import_deck(source, decks_dir=tmp_path / "d", times_db=store.conn)
+    again = import_deck(source, decks_dir=tmp_path / "d", times_db=store.conn)
+    assert (again.written, again.unchanged, again.imported) == (False, 7, 0)
+    # A card deleted from the deck file since: the mark no longer holds, it comes back.
+    from dlcards.interchange.deckfile import dump_deck
+
+    data = deck_data(first.target)
+    data["cards"] = data["cards"][1:]
+    first.target.write_text(dump_deck(data), "utf-8")
+    third = import_deck(source, decks_dir=tmp_path / "d", times_db=store.conn)
+    assert (third.imported, third.unchanged) == (1, 6)
+    assert len(deck_cards(third.target)) == 7

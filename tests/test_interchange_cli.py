@@ -182,7 +182,7 @@ def test_imported_deck_is_studied_like_any_other(tmp_path: Path) -> None:
 def test_the_core_reports_progress_and_the_cli_draws_it_on_a_terminal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from dlcards import cli_transfer
+    from dlcards.cli import transfer as cli_transfer
     from dlcards.interchange.importer import import_deck
 
     path = tmp_path / "many.tsv"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import struct
-import time
 import zipfile
 from pathlib import Path
 
@@ -89,9 +88,7 @@ def test_zstd_bomb_inside_the_package(tmp_path: Path, decks: Path) -> None:
     assert len(bomb) < 100_000
     path = tmp_path / "zbomb.apkg"
     path.write_bytes(zip_bytes({"collection.anki21b": bomb}, zipfile.ZIP_STORED))
-    started = time.monotonic()
-    refused(path, decks, "refused", "(zstd)")
-    assert time.monotonic() - started < 5  # stopped early, not after inflating 300 MB
+    refused(path, decks, "refused", "(zstd)")  # quickly: benchmarks/bench_hostile.py
 
 
 def test_zstd_stream_over_the_size_cap(
@@ -179,38 +176,29 @@ def test_deeply_nested_html_is_kept_as_text(tmp_path: Path, decks: Path) -> None
     assert report.imported == 1
 
 
-def test_a_huge_legitimate_field_imports_in_linear_time(tmp_path: Path, decks: Path) -> None:
-    def timed(repeats: int) -> float:
+def test_a_huge_legitimate_field_imports(tmp_path: Path, decks: Path) -> None:
+    # In linear time too: benchmarks/bench_hostile.py times it (no clocks in unit tests).
+    unit = (
+        "<div><b>Term</b> &amp; <i>note</i> with <code>x_1</code> and "
+        "<a href='https://example.org'>a link</a><br>second line</div>"
+    )
+    for repeats in (1_000, 8_000):  # ~120 KB, ~1 MB
         path = tmp_path / f"big{repeats}.tsv"
-        unit = (
-            "<div><b>Term</b> &amp; <i>note</i> with <code>x_1</code> and "
-            "<a href='https://example.org'>a link</a><br>second line</div>"
-        )
         path.write_text("#separator:tab\n#html:true\nfront\t" + unit * repeats + "\n", "utf-8")
-        started = time.perf_counter()
         report = import_deck(path, decks_dir=decks, deck_id=f"big{repeats}")
-        elapsed = time.perf_counter() - started
         assert report.imported == 1
-        return elapsed
-
-    small = timed(1_000)  # ~120 KB
-    big = timed(8_000)  # ~1 MB: 8× the HTML
-    assert big < 30
-    assert big < 16 * small + 1  # linear (8×) with room for noise, not quadratic (64×)
 
 
 @pytest.mark.parametrize(
     "unit", ["<img ", "<br ", "<!--", "<a href='", "<![CDATA[", "</", "[sound:", "&#", "<b>"]
 )
-def test_pathological_fields_import_in_linear_time(tmp_path: Path, decks: Path, unit: str) -> None:
+def test_pathological_fields_import(tmp_path: Path, decks: Path, unit: str) -> None:
     # Python 3.11's html.parser is quadratic on unclosed constructs: 500 KB of them
-    # would take minutes if they reached it.
+    # would take minutes if they reached it (benchmarks/bench_hostile.py times this).
     path = tmp_path / "odd.tsv"
     path.write_text(f"#separator:tab\n#html:true\nfront\t{unit * 100_000}\n", "utf-8")
-    started = time.monotonic()
     report = import_deck(path, decks_dir=decks, deck_id="odd")
     assert report.imported == 1
-    assert time.monotonic() - started < 20
 
 
 def test_an_unclosed_cloze_flood_is_skipped_quickly(tmp_path: Path, decks: Path) -> None:
@@ -221,7 +209,5 @@ def test_an_unclosed_cloze_flood_is_skipped_quickly(tmp_path: Path, decks: Path)
         + "\t\nThe {{c1::end}}\t\n",
         "utf-8",
     )
-    started = time.monotonic()
-    report = import_deck(path, decks_dir=decks, deck_id="cloze")
+    report = import_deck(path, decks_dir=decks, deck_id="cloze")  # timed in benchmarks/
     assert report.imported == 1 and "not closed" in report.skipped[0][1]
-    assert time.monotonic() - started < 10

@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from dlcards.interchange.html2md import _fast, _slow, convert
 from dlcards.interchange.md2html import to_html
 
+from .conftest import examples
+
 
 @pytest.mark.parametrize(
     ("html", "markdown"),
@@ -120,7 +122,7 @@ def _block(depth: int) -> st.SearchStrategy[str]:
 _DOCUMENTS = st.lists(st.one_of(_block(2), _inline(2), _text()), max_size=4).map("".join)
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(1500), deadline=None, suppress_health_check=list(HealthCheck))
 @given(_DOCUMENTS)
 def test_fast_path_matches_markdownify(html: str) -> None:
     fast = _fast(html)

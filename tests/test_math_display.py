@@ -112,3 +112,34 @@ def test_math_is_stored_and_exported_unchanged(tmp_path: Path) -> None:
         assert col.get_note(note.id).fields == fields
     finally:
         col.close()
+
+
+TYPED_DECK = [
+    '''[[cards]]
+    id = "hund"
+    front = "dog"
+    back = "Hund"
+    answer = "Hund"''',
+]
+
+
+@pytest.mark.parametrize(
+    ("typed", "verdict", "grade"), [("hund ", "✓ Right.", 4), ("Katze", "✗ Wrong.", 1)]
+)
+def test_plain_mode_checks_a_typed_answer(
+    home: Path, tmp_path: Path, typed: str, verdict: str, grade: int
+) -> None:
+    """A {{type:F}} card from Anki is a typed-answer card: the grade is suggested."""
+    from dlcards.store import Store
+
+    deck = write_deck(tmp_path / "decks", "t", TYPED_DECK)
+    result = run_cli(
+        home, "--deck-path", str(deck), "study", "--deck", "t",
+        now="2026-03-01T10:00:00+00:00", input=f"{typed}\n\nq\n",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert f"{verdict} Answer: Hund" in result.stdout
+    store = Store.open(home / "progress.sqlite3")
+    assert [(r.grade, r.answer) for r in store.rows(store.profiles()[0][0])] == [
+        (grade, typed.strip())
+    ]

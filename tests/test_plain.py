@@ -13,7 +13,7 @@ from pathlib import Path
 
 from dlcards.store import Store
 
-from .conftest import cli_env, run_cli, write_deck
+from .conftest import cli_env, run_cli, run_cli_process, write_deck
 
 
 def deck_args(tmp_path: Path) -> list[str]:
@@ -100,7 +100,17 @@ def test_scripted_sessions_give_the_right_numbers_across_4am(home: Path, tmp_pat
 
 
 def test_bad_input_gets_one_line_and_the_same_prompt(home: Path, tmp_path: Path) -> None:
-    result = study(home, tmp_path, "2026-03-01T10:00:00+00:00", ["", "7", "x", "", "4", "?", "q"])
+    # End to end: a study in plain mode, piped, in a subprocess as installed.
+    lines = ["", "7", "x", "", "4", "?", "q"]
+    result = run_cli_process(
+        home,
+        *deck_args(tmp_path),
+        "study",
+        "--deck",
+        "t",
+        now="2026-03-01T10:00:00+00:00",
+        input="\n".join(lines) + "\n",
+    )
     out = result.stdout
     assert result.returncode == 0
     assert out.count("Type one digit from 0 to 5") == 3

@@ -35,7 +35,11 @@ DESIGN_ORDER = (
     "conv_output_size conv2d conv1d_shared_weights pool2d receptive_field layer_params "
     "matmul_shape dense_forward neuron_output logic_gate activation softmax cross_entropy "
     "softmax_ce_grad sgd_step momentum_step adam_step lr_schedule batchnorm_forward "
-    "dropout_scale update_ratio"
+    "dropout_scale update_ratio "
+    "attention multi_head_shapes layer_norm rms_norm rope_rotation positional_encoding "
+    "sampling_filter "
+    "lstm_step grad_clip label_smoothing_ce classification_metrics "
+    "conv_transpose_output_size transformer_params kv_cache_size training_flops perplexity"
 ).split()
 SEEDS = 30
 
@@ -62,6 +66,22 @@ BOUNDS: dict[str, tuple[float, int]] = {
     "batchnorm_forward": (9, 4),
     "dropout_scale": (9, 6),
     "update_ratio": (9, 4),
+    "attention": (3, 4),
+    "multi_head_shapes": (8192, 0),
+    "layer_norm": (9, 4),
+    "rms_norm": (7, 4),
+    "rope_rotation": (10000, 8),
+    "positional_encoding": (2000, 0),
+    "sampling_filter": (5, 6),
+    "lstm_step": (3, 4),
+    "grad_clip": (18, 4),
+    "label_smoothing_ce": (3, 4),
+    "classification_metrics": (200, 10),
+    "conv_transpose_output_size": (64, 0),
+    "transformer_params": (128_256, 0),
+    "kv_cache_size": (32_768, 0),
+    "training_flops": (15_000, 0),
+    "perplexity": (5, 4),
 }
 
 
@@ -703,7 +723,7 @@ def test_dropout_matches_the_kernel_rule() -> None:
 
 # --- the shipped deck -----------------------------------------------------------------
 
-CARD_KEYS = {"id", "type", "problem", "params", "level", "front", "back", "tags"}
+CARD_KEYS = {"id", "type", "problem", "params", "level", "front", "back", "tags", "source"}
 LEVEL_TAGS = {"beginner", "intermediate", "advanced"}
 
 

@@ -182,3 +182,66 @@ def test_save_setting_with_a_multiline_value_stays_correct(tmp_path: Path) -> No
     config.save_setting(home, "user", "zed")
     data = tomllib.loads(home.config_file.read_text("utf-8"))
     assert data == {"user": "zed", "theme": "light"}
+
+
+def test_save_setting_writes_through_a_symlinked_config(tmp_path: Path) -> None:
+    # config.toml kept in a dotfiles repository and linked into the home.
+    dotfiles = tmp_path / "dotfiles" / "dlcards.toml"
+    dotfiles.parent.mkdir()
+    dotfiles.write_text('# mine\ntheme = "dark"  # easier at night\n', "utf-8")
+    home = Home(tmp_path / "home")
+    home.root.mkdir()
+    home.config_file.symlink_to(dotfiles)
+    config.save_setting(home, "theme", "light")
+    assert home.config_file.is_symlink() and home.config_file.resolve() == dotfiles
+    assert dotfiles.read_text("utf-8") == '# mine\ntheme = "light"  # easier at night\n'
+    assert config.load_settings(home).theme == "light"
+
+
+def test_save_setting_keeps_comments_around_a_multiline_value(tmp_path: Path) -> None:
+    home = Home(tmp_path)
+    home.config_file.write_text('# c\nuser = """\nann"""  # me\ntheme = "light"\n', "utf-8")
+    config.save_setting(home, "user", "zed")
+    assert home.config_file.read_text("utf-8") == '# c\nuser = "zed"  # me\ntheme = "light"\n'
+
+
+# --- issue 13 #7: the dialog's error, an empty Enter, and a switch remembered -------------
+
+
+async def test_the_error_goes_with_the_edit_and_an_empty_enter_is_no_error(
+    tmp_path: Path,
+) -> None:
+    from textual.widgets import Static
+
+    world = make_world(tmp_path)
+    world.store.ensure_profile("alice", NOW)
+    app = world.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p", "tab", *"Bad Name", "enter")
+        dialog = app.screen
+        assert isinstance(dialog, ProfileScreen)
+        error = dialog.query_one("#profile-error", Static)
+        assert "invalid profile name" in str(error.render())
+        await pilot.press("ctrl+u")  # the name is gone: so is what was said about it
+        assert str(error.render()).strip() == ""
+        await pilot.press(*"Bad", "enter", "shift+tab", "f2")
+        assert dialog.renaming == "alice" and str(error.render()).strip() == ""
+        await pilot.press("escape", "tab", "enter")  # Esc from rename, then Enter on nothing
+        assert isinstance(app.screen, ProfileScreen)
+        assert "invalid" not in str(error.render())
+        assert "Type a new profile's name first" in str(error.render())
+
+
+async def test_a_profile_switched_to_in_the_tui_is_opened_next_time(tmp_path: Path) -> None:
+    world = make_world(tmp_path)
+    world.store.ensure_profile("alice", NOW)
+    world.home.ensure()
+    world.home.config_file.write_text(COMMENTED, "utf-8")
+    app = world.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p", *"zoe", "enter")
+        assert app.profile == "zoe"
+    text = world.home.config_file.read_text("utf-8")
+    assert tomllib.loads(text)["user"] == "zoe"
+    assert "# my settings" in text and "new_per_day = 7" in text  # the rest as it was
+    assert config.load_settings(world.home).user == "zoe"

@@ -15,6 +15,8 @@ from dlcards.errors import UserError
 from dlcards.interchange.progress import export_progress, import_progress
 from dlcards.store import Store, replay
 
+from .conftest import examples
+
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 CARDS = [("dl", f"c{i}") for i in range(4)]
 
@@ -288,7 +290,7 @@ _row_dicts = st.dictionaries(
 )
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(3000), deadline=None)
 @given(_row_dicts)
 def test_the_fast_row_check_agrees_with_the_explaining_one(data: dict) -> None:
     from dlcards.interchange.progress import _row_checked, _row_fast
@@ -359,7 +361,7 @@ _canonical_rows = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 @given(_canonical_rows)
 def test_the_pattern_for_exported_lines_agrees_with_json(data: dict) -> None:
     from dlcards.interchange.progress import _row_canonical, _row_fast

@@ -7,7 +7,9 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from dlcards.deck import ComputeCard, parse_deck
+import pytest
+
+from dlcards.deck import ChoiceCard, ComputeCard, parse_deck
 
 from .conftest import REPO, run_cli
 
@@ -32,6 +34,33 @@ TOPICS = [
     "debugging",
 ]
 LEVELS = {"beginner", "intermediate", "advanced"}
+# The fifteen topic tags of the LLM Interview deck (its plan: three writers, five topics each).
+LLM_TOPICS = [
+    "tokenization",
+    "pretraining",
+    "scaling-laws",
+    "mixture-of-experts",
+    "long-context",
+    "inference",
+    "post-training",
+    "prompting",
+    "llm-evaluation",
+    "training-stability",
+    "optimizers",
+    "state-space-models",
+    "multimodal",
+    "diffusion",
+    "detection-segmentation",
+]
+# The classic deck's topics: an LLM card may carry one as a second tag, so that a
+# `--tag transformers` session finds it too; its main topic is one of LLM_TOPICS.
+CLASSIC_TOPICS = {
+    "fundamentals", "activations", "backprop", "frameworks", "applications", "optimizers",
+    "regularization", "normalization", "initialization", "losses", "cnn", "sequence-models",
+    "transformers", "embeddings", "generative", "evaluation", "training-at-scale", "debugging",
+}  # fmt: skip
+KEBAB_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+LATEX = re.compile(r"\\(frac|sigma|sum|sqrt|cdot|alpha|beta|theta|mathbf|left|right)\b|\$[^$\n]+\$")
 
 
 def parsed(name: str):
@@ -55,7 +84,6 @@ def test_every_shipped_deck_passes_strict_validation(tmp_path: Path) -> None:
         "validate",
         "--strict",
         *map(str, sorted(DECKS.glob("*.toml"))),
-        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 error(s), 0 warning(s)" in result.stdout
@@ -89,12 +117,15 @@ def test_interview_deck_size_levels_and_topics() -> None:
     assert sum(1 for c in deck.cards if c.type == "choice") >= 4
 
 
-def test_interview_deck_has_no_latex() -> None:
-    deck = parsed("deep-learning-interview.toml")
-    latex = re.compile(
-        r"\\(frac|sigma|sum|sqrt|cdot|alpha|beta|theta|mathbf|left|right)\b|\$[^$\n]+\$"
-    )
-    offenders = [c.id for c in deck.cards if latex.search(c.front + getattr(c, "back", ""))]
+@pytest.mark.parametrize("name", ["deep-learning-interview.toml", "llm-interview.toml"])
+def test_text_decks_have_no_latex(name: str) -> None:
+    # Terminals do not render LaTeX: math on cards is written in Unicode.
+    deck = parsed(name)
+    offenders = [
+        c.id
+        for c in deck.cards
+        if LATEX.search(c.front + getattr(c, "back", "") + " ".join(getattr(c, "choices", [])))
+    ]
     assert not offenders
 
 
@@ -139,3 +170,58 @@ def test_compute_drills_cover_every_problem() -> None:
     assert deck.header.id == "compute-drills"
     problems = Counter(c.problem for c in deck.cards if isinstance(c, ComputeCard))
     assert set(problems) == set(PROBLEM_NAMES)
+
+
+def test_llm_deck_header_ids_and_tags() -> None:
+    deck = parsed("llm-interview.toml")
+    assert (deck.header.id, deck.header.name) == ("llm-interview", "LLM Interview")
+    assert deck.header.description.strip()
+    for card in deck.cards:
+        assert KEBAB_ID.fullmatch(card.id), f"{card.id}: ids are kebab-case"
+        levels = LEVELS & set(card.tags)
+        assert len(levels) == 1, f"{card.id}: one level tag, got {card.tags}"
+        topics = set(card.tags) - LEVELS
+        assert topics & set(LLM_TOPICS), f"{card.id}: needs a topic tag of the deck's list"
+        unknown = topics - set(LLM_TOPICS) - CLASSIC_TOPICS
+        assert not unknown, f"{card.id}: topic tags not in the deck's list: {sorted(unknown)}"
+    fronts = Counter(card.front.strip() for card in deck.cards)
+    assert not [front for front, n in fronts.items() if n > 1], "the same question twice"
+
+
+def test_llm_deck_every_card_names_its_source() -> None:
+    for card in parsed("llm-interview.toml").cards:
+        sources = [card.source] if isinstance(card.source, str) else list(card.source or [])
+        assert sources, f"{card.id}: no source"
+        assert all(text.strip() for text in sources), f"{card.id}: empty source entry"
+
+
+def test_llm_deck_choice_cards_are_well_formed() -> None:
+    cards = parsed("llm-interview.toml").cards
+    choice_cards = [c for c in cards if isinstance(c, ChoiceCard)]
+    # The plan asks for about one card in four; allow down to one in six.
+    assert len(choice_cards) * 6 >= len(cards)
+    for card in choice_cards:
+        assert 3 <= len(card.choices) <= 6, f"{card.id}: use 3-6 options"
+        assert all(choice.strip() for choice in card.choices), card.id
+        assert len(set(card.choices)) == len(card.choices), f"{card.id}: repeated option"
+        assert card.correct, f"{card.id}: no correct option"
+        assert len(set(card.correct)) == len(card.correct), f"{card.id}: repeated index"
+        assert all(0 <= i < len(card.choices) for i in card.correct), card.id
+        assert len(card.correct) < len(card.choices), f"{card.id}: every option correct"
+        assert card.back.strip(), f"{card.id}: the back explains the wrong options"
+
+
+def test_llm_deck_size_and_topic_balance() -> None:
+    # Needs all three writers' cards (A, B and C): at least 150 cards, and every
+    # topic with at least 6 cards spread over all three levels.
+    cards = parsed("llm-interview.toml").cards
+    assert len(cards) >= 150, f"only {len(cards)} cards"
+    levels_by_topic: dict[str, Counter[str]] = {topic: Counter() for topic in LLM_TOPICS}
+    for card in cards:
+        (level,) = LEVELS & set(card.tags)
+        for tag in set(card.tags) & set(LLM_TOPICS):
+            levels_by_topic[tag][level] += 1
+    thin = {t: sum(c.values()) for t, c in levels_by_topic.items() if sum(c.values()) < 6}
+    assert not thin, f"topics with fewer than 6 cards: {thin}"
+    lopsided = {t: dict(c) for t, c in levels_by_topic.items() if set(c) != LEVELS}
+    assert not lopsided, f"topics missing a level: {lopsided}"

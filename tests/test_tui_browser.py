@@ -67,7 +67,7 @@ async def search(pilot, text: str) -> None:  # noqa: ANN001
     box = pilot.app.screen.query_one(Input)
     assert pilot.app.focused is box
     box.value = text
-    await pilot.press("enter")  # Enter searches at once (no typing delay), back to the list
+    await pilot.press("down")  # Down searches at once (no typing delay), into the list
     await pilot.pause()
     assert isinstance(pilot.app.focused, CardList)
 
@@ -296,13 +296,13 @@ async def test_typing_on_the_list_goes_to_the_search_box(tmp_path: Path) -> None
         assert card_list.cursor == 1
         await pilot.press(*"relu")  # README: "type, / → search"
         assert app.focused is box and box.value == "relu"
-        await pilot.press("enter")
+        await pilot.press("down")  # into the list (Enter would open the first match)
         await pilot.pause()
         assert listed(app) == ["neural:relu", "neural:vanishing", "neural:activations"]
         assert app.focused is card_list
         await pilot.press("space", *"pool")  # a new search, as after /
         assert app.focused is box and box.value == " pool"
-        await pilot.press("enter")
+        await pilot.press("down")
         await pilot.pause()
         assert listed(app) == ["drills:pool"]
         await pilot.press("enter")  # Enter on the list still opens the card
@@ -369,3 +369,20 @@ async def test_the_detail_line_of_a_suspended_leech_fits(tmp_path: Path) -> None
         "neural:relu  basic  learning · 8 reviews · suspended 2026-03-02 · "
         "leech (8 lapses)  #dl #activations"
     )  # only the Enter hint left out
+
+
+async def test_enter_in_the_search_box_opens_the_first_match(tmp_path: Path) -> None:
+    """Issue 13 #10: Enter in the box opens the first match; Down moves into the list."""
+    world = make_world(tmp_path)
+    app = world.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"gradients", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CardScreen)
+        assert app.screen.ref.key == ("neural", "vanishing")
+        await pilot.press("escape")
+        assert isinstance(app.screen, BrowserScreen)
+        await pilot.press("slash", *"no such words", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BrowserScreen)  # nothing to open: the list, empty
+        assert isinstance(app.focused, CardList) and listed(app) == []

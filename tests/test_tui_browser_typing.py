@@ -49,7 +49,7 @@ async def test_slash_replaces_the_old_query(tmp_path: Path) -> None:
     world = make_world(tmp_path, decks="basics")
     app = world.app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("slash", *"relu", "enter")
+        await pilot.press("slash", *"relu", "down")
         assert app.screen.query_one(Input).value == "relu"
         burst(app, "/gelu")
         await pilot.pause()

@@ -59,7 +59,7 @@ class TestBrowser:
         with_states(world)
 
         async def browse(pilot: Pilot) -> None:
-            await pilot.press("slash", "slash", *"relu is:learning", "enter")
+            await pilot.press("slash", "slash", *"relu is:learning", "down")
             await settle(pilot)
 
         assert snap_compare(world.app(), terminal_size=SIZE, run_before=browse)

@@ -70,7 +70,7 @@ def test_gather_agrees_with_stats_json(tmp_path: Path) -> None:
     assert data.states == {"new": 3, "learning": 2, "mature": 0}
     # Lowest EF first: pool (4 → 2.50) before relu (5 → 2.60, then a lapse keeps EF).
     titles = [title for title, _, _ in data.hardest]
-    assert titles[0].startswith("compute: ")
+    assert titles[0].startswith("pool · compute: ")  # the id tells same-problem cards apart
     assert titles[1] == "What does ReLU compute, and what is its derivative?"
     page = plain(view.render_stats(data), width=100)
     for heading in (
@@ -84,7 +84,7 @@ def test_gather_agrees_with_stats_json(tmp_path: Path) -> None:
         assert heading in page
     one = view.gather(world.store, collection, "alice", TODAY, ("drills",))
     assert one.scope == "Compute Drills" and one.decks == []
-    assert len(one.hardest) == 1 and one.hardest[0][0].startswith("compute: ")
+    assert len(one.hardest) == 1 and one.hardest[0][0].startswith("pool · compute: ")
 
 
 def test_stats_on_a_terminal_draws_and_in_a_pipe_keeps_one_line(tmp_path: Path) -> None:
@@ -114,3 +114,31 @@ def test_stats_on_a_terminal_draws_and_in_a_pipe_keeps_one_line(tmp_path: Path) 
     text = out.decode("utf-8", "replace")
     assert os.waitstatus_to_exitcode(status) == 0, text
     assert "Reviews, last 26 weeks" in text and "Hardest 10 cards" in text
+
+
+def test_a_grid_label_stays_on_one_line() -> None:
+    """Issue 13 #10: the live preview's label wrapped as "your / answer / (2×2)"."""
+    from dlcards.problems import Grid
+    from dlcards.views.grids import grids_row
+
+    grids = [
+        Grid("your answer (2×2)", [["1", "2"], ["3", "4"]]),
+        Grid("expected (2×2)", [["1", "2"], ["3", "5"]]),
+    ]
+    for width in (60, 120):
+        text = plain(grids_row(grids), width=width)
+        assert "your answer (2×2)" in text and "expected (2×2)" in text
+
+
+def test_hardest_titles_tell_same_problem_compute_cards_apart(tmp_path: Path) -> None:
+    deck = [
+        f'[[cards]]\nid = "size-{n}"\ntype = "compute"\nproblem = "conv_output_size"'
+        for n in (1, 2)
+    ]
+    world = make_world(tmp_path, decks="none")
+    write_deck(world.deck_dir, "d", deck)
+    for n in (1, 2):
+        world.store.record("alice", "d", f"size-{n}", "review", 1, NOW, TODAY)
+    data = view.gather(world.store, world.collection(), "alice", TODAY)
+    table = plain(view.hardest_table(data.hardest, show_deck=False), width=40)
+    assert "size-1 · comp" in table and "size-2 · comp" in table

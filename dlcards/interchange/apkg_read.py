@@ -63,7 +63,6 @@ class PackageSource:
     description: str = ""  # HTML of the deck most notes are in
     member: str = ""
     notetypes: dict[int, _Notetype] = field(default_factory=dict)
-    media: dict[str, tuple[str, bool]] = field(default_factory=dict)  # name → member, zstd
 
 
 def _broken(path: Path, detail: str) -> UserError:
@@ -87,9 +86,6 @@ def read_package(path: Path) -> PackageSource:
             raise _broken(path, f"{member}: {exc}") from exc
         except (ValueError, KeyError, TypeError) as exc:
             raise _broken(path, f"{member}: unexpected content: {exc}") from exc
-        from dlcards.interchange.apkg_media import media_map
-
-        source.media = media_map(path, archive)
     source.member = member
     return source
 

@@ -70,7 +70,7 @@ def convert(field_html: str) -> Converted:
     if "<" in text:
         text = _IMG.sub(lambda m: keep(_image_text(m.group(0))), text)
         if "<su" in text or "<SU" in text:
-            from dlcards.interchange.scripts import SCRIPT, script_text
+            from dlcards.subsup import SCRIPT, script_text
 
             text = SCRIPT.sub(lambda m: keep_text(script_text(m.group(1), m.group(2))), text)
     markdown = _fast(text)

@@ -270,6 +270,14 @@ def _unchanged_report(known: dict[str, Any], fmt: str) -> ImportReport:
     )
 
 
+def _media_map(source: Path) -> dict[str, tuple[str, bool]]:
+    from dlcards.interchange.apkg_media import media_map
+    from dlcards.interchange.limits import open_zip
+
+    with open_zip(source) as archive:
+        return media_map(source, archive)
+
+
 def _copy_media(
     source: Path, gathered: _Gathered, media_root: Path, deck_id: str, report: ImportReport
 ) -> None:
@@ -339,7 +347,7 @@ def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
         package = read_package(source)
         notes, deck_names = package.notes, package.deck_names
         notetypes = package.notetypes
-        gathered.media_map = package.media
+        gathered.media_map = _media_map(source)
         marker = MARKER.search(package.description)
         if marker:
             _apply_marker(gathered, marker.group(1))

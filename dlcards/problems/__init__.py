@@ -54,6 +54,23 @@ PROBLEM_NAMES: tuple[str, ...] = (
     "batchnorm_forward",
     "dropout_scale",
     "update_ratio",
+    # transformer era (issue 14)
+    "attention",
+    "multi_head_shapes",
+    "layer_norm",
+    "rms_norm",
+    "rope_rotation",
+    "positional_encoding",
+    "sampling_filter",
+    "lstm_step",
+    "grad_clip",
+    "label_smoothing_ce",
+    "classification_metrics",
+    "conv_transpose_output_size",
+    "transformer_params",
+    "kv_cache_size",
+    "training_flops",
+    "perplexity",
 )
 
 # name -> module under dlcards.problems holding a Problem subclass of that name
@@ -79,6 +96,22 @@ _MODULES: dict[str, str] = {
     "batchnorm_forward": "regularization",
     "dropout_scale": "regularization",
     "update_ratio": "regularization",
+    "attention": "attention",
+    "multi_head_shapes": "attention",
+    "layer_norm": "norms",
+    "rms_norm": "norms",
+    "rope_rotation": "positions",
+    "positional_encoding": "positions",
+    "sampling_filter": "sampling",
+    "lstm_step": "recurrent",
+    "grad_clip": "training",
+    "label_smoothing_ce": "training",
+    "classification_metrics": "metrics",
+    "perplexity": "metrics",
+    "conv_transpose_output_size": "transpose",
+    "transformer_params": "llm_sizes",
+    "kv_cache_size": "llm_sizes",
+    "training_flops": "compute_budget",
 }
 _LOADED: dict[str, Problem] = {}
 

@@ -76,6 +76,28 @@ class Spec:
         object.__setattr__(self, "by_name", {p.name: p for p in self.params})
 
 
+def req(*names: str) -> Callable[[Mapping[str, Any]], Sequence[str]]:
+    """A ``Spec.required`` that needs the same ``names`` whatever the selectors."""
+    return lambda p: names
+
+
+def as_ints(v: object) -> list[int]:
+    """An ``ints`` param (a bare integer allowed) as a list."""
+    return [v] if isinstance(v, int) else list(v)  # type: ignore[call-overload]
+
+
+def cross_same_shape(a: str, b: str) -> Callable[[Mapping[str, Any]], list[str]]:
+    """A ``Spec.cross`` check that params ``a`` and ``b``, when both given, have one shape."""
+
+    def check(p: Mapping[str, Any]) -> list[str]:
+        sa, sb = array_shape(p.get(a)), array_shape(p.get(b))
+        if sa is not None and sb is not None and sa != sb:
+            return [f"params.{a} and params.{b} must have the same shape ({sa} vs {sb})"]
+        return []
+
+    return check
+
+
 def _is_int(v: object) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 

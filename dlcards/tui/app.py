@@ -297,7 +297,15 @@ class DlcardsApp(App[None]):
         home = self.screen
         if isinstance(home, HomeScreen):
             home.refresh_data()
-        self.notify(f"Now studying as {name}.", title="Profile")
+        note = ""
+        if self.home is not None and self.settings.user != name:
+            # Remembered: the next plain start opens the profile chosen here.
+            try:
+                config.save_setting(self.home, "user", name)
+                self.settings = dataclasses.replace(self.settings, user=name)
+            except (OSError, UserError) as exc:
+                note = f" (not remembered for next time: {exc})"
+        self.notify(f"Now studying as {name}.{note}", title="Profile")
 
     def action_toggle_theme(self) -> None:
         dark = self.current_theme.dark

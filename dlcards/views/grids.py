@@ -17,13 +17,16 @@ if TYPE_CHECKING:
 MATRIX = Box("┌  ┐\n│  │\n│  │\n│  │\n│  │\n│  │\n│  │\n└  ┘\n")
 
 
-def grid_table(grid: Grid, *, style: str = "") -> Table:
-    """One grid: its label as the title, cells right-aligned between matrix brackets."""
+def grid_table(grid: Grid, *, style: str = "") -> RenderableType:
+    """One grid: its label on a line of its own, cells right-aligned between brackets.
+
+    The label is not the table's title: a title wraps to the table's width, so a 2×2
+    grid showed "your / answer / (2×2)" on three lines at any terminal width.
+    """
+    from rich.console import Group
+
     ncols = max((len(row) for row in grid.rows), default=0)
     table = Table(
-        title=grid.label,
-        title_justify="left",
-        title_style="dim",
         show_header=False,
         box=MATRIX,
         border_style="grey50",
@@ -35,7 +38,8 @@ def grid_table(grid: Grid, *, style: str = "") -> Table:
         table.add_column(justify="right", no_wrap=True)
     for row in grid.rows:
         table.add_row(*row, *[""] * (ncols - len(row)))
-    return table
+    label = Text(grid.label, style="dim", no_wrap=True, overflow="ellipsis")
+    return Group(label, table)
 
 
 def grids_row(grids: Sequence[Grid]) -> RenderableType:

@@ -119,7 +119,7 @@ _MARKUP = re.compile(r"[*_`#>]+")
 
 
 def card_title(collection: Collection, ref: CardRef, width: int = 60) -> str:
-    """A one-line name for a card: its front's first line, else its problem, else its id."""
+    """A one-line name for a card: its front's first line, else its id and problem."""
     try:
         card = collection.card(ref)
     except Exception:  # a deck changed on disk since it was loaded: the id still names it
@@ -131,7 +131,10 @@ def card_title(collection: Collection, ref: CardRef, width: int = 60) -> str:
         from dlcards.problems.catalog import SPECS
 
         spec = SPECS.get(card.problem)
-        line = f"compute: {spec.title if spec else card.problem}"
+        # The id first: two compute cards of one problem have the same title, and a
+        # narrow column cuts the end of the line (issue 13: "Hardest 10" showed two
+        # cards as the same "compute: Convolution out…").
+        line = f"{ref.card_id} · compute: {spec.title if spec else card.problem}"
     line = line or ref.card_id
     return line if len(line) <= width else line[: width - 1] + "…"
 

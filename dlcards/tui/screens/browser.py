@@ -73,6 +73,7 @@ class DetailLine:
 class BrowserScreen(Screen[None]):
     BINDINGS = [
         Binding("slash", "search", "Search"),
+        Binding("down", "to_list", "List", show=False),
         Binding("escape", "back", "Home"),
         Binding("question_mark", "app.help", "Help"),
     ]
@@ -166,9 +167,16 @@ class BrowserScreen(Screen[None]):
             self.reload()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the search box opens the first match (Down moves into the list)."""
         event.stop()
         self._search_now()
-        self.query_one(CardList).focus()
+        card_list = self.query_one(CardList)
+        card_list.focus()
+        first = card_list.current  # a new search puts the cursor on its first match
+        if first is not None:
+            from dlcards.tui.screens.card import CardScreen
+
+            self.app.push_screen(CardScreen(first.ref))
 
     def on_key(self, event: events.Key) -> None:
         """A character that reaches the screen goes into the search box, in order.
@@ -205,6 +213,15 @@ class BrowserScreen(Screen[None]):
         if self.focused is not box:  # not when characters typed after / arrived first
             self.set_focus(box)
             box.select_all()
+
+    def action_to_list(self) -> None:
+        """Down in the search box: into the list, at its first card."""
+        self._search_now()
+        self.query_one(CardList).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Down moves within the list when the list has the focus (its own binding).
+        return action != "to_list" or isinstance(self.focused, Input)
 
     def action_back(self) -> None:
         if isinstance(self.focused, Input):

@@ -23,7 +23,7 @@ class PracticeSummaryScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "app.go_home", "Home"),
         Binding("escape", "app.go_home", "Home", show=False),
-        Binding("c", "app.practice", "Practise again"),
+        Binding("c", "app.practice", "Practice again"),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]

@@ -98,10 +98,16 @@ class ProfileScreen(ModalScreen[str | None]):
         self.query_one("#profile-error", Static).update("")
         box.focus()
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # An error speaks of the name as it was: any edit (Ctrl+U included) clears it.
+        event.stop()
+        self.query_one("#profile-error", Static).update("")
+
     def action_rename(self) -> None:
         option_list = self.query_one(OptionList)
         if option_list.highlighted is None:
             return
+        self.query_one("#profile-error", Static).update("")
         self.renaming = self.profiles[option_list.highlighted][0]
         box = self.query_one(Input)
         box.value = ""
@@ -178,6 +184,13 @@ class ProfileScreen(ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         name = event.value.strip()
+        if not name:  # nothing typed yet: not a mistake, so no error; say what Enter wants
+            muted = self.app.theme_variables.get("text-muted", "")
+            what = f"a new name for {self.renaming}" if self.renaming else "a new profile's name"
+            self.query_one("#profile-error", Static).update(
+                Text(f"Type {what} first (Tab: back to the list).", style=muted)
+            )
+            return
         if self.renaming is not None:
             self._rename(self.renaming, name)
             return

@@ -1,4 +1,4 @@
-"""CLI commands that move data in and out: ``import``, ``export``, ``progress``, ``backup``.
+"""Commands that move data in and out: ``import``, ``export``, ``progress``, ``backup``.
 
 Only typer and the standard library are imported here: everything else loads
 inside the commands, so ``dlcards --help`` stays fast.
@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from dlcards.cli.shared import app_context
 
 
 class ImportFormat(StrEnum):
@@ -59,12 +61,6 @@ def _progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
             state["bar"].stop()
 
 
-def _context() -> Any:
-    from dlcards.cli import context
-
-    return context()
-
-
 def _grouped(skipped: list[tuple[str, str]], limit: int = 3) -> list[str]:
     """'N × reason (where, where, …)' lines, most frequent reason first."""
     by_reason: dict[str, list[str]] = {}
@@ -81,6 +77,7 @@ def _grouped(skipped: list[tuple[str, str]], limit: int = 3) -> list[str]:
 
 
 def import_command(
+    cli: typer.Context,
     file: Annotated[
         Path,
         typer.Argument(
@@ -105,7 +102,7 @@ def import_command(
     """Import cards into a TOML deck; importing again updates them instead of duplicating."""
     from dlcards.interchange.importer import import_deck
 
-    ctx = _context()
+    ctx = app_context(cli)
     ctx.home.ensure()
 
     def locate(wanted: str) -> tuple[Path, bool] | None:
@@ -151,6 +148,7 @@ def import_command(
 
 
 def export_command(
+    cli: typer.Context,
     deck: Annotated[str, typer.Argument(help="Id of the deck to export.", show_default=False)],
     out: Annotated[Path, typer.Option("-o", "--output", help="File to write.", show_default=False)],
     fmt: Annotated[
@@ -168,7 +166,7 @@ def export_command(
     from dlcards.errors import UserError
     from dlcards.interchange.exporter import export_deck
 
-    ctx = _context()
+    ctx = app_context(cli)
     found = ctx.collection.deck(deck)
     if found is None:
         raise UserError(f"no deck with id '{deck}'", "run 'dlcards decks' to list them")
@@ -199,6 +197,7 @@ def export_command(
 
 
 def progress_export(
+    cli: typer.Context,
     out: Annotated[
         Path, typer.Option("-o", "--output", help="The .jsonl file to write.", show_default=False)
     ],
@@ -207,12 +206,13 @@ def progress_export(
     """Write this profile's review log (undo rows included) to a JSON Lines file."""
     from dlcards.interchange.progress import export_progress
 
-    ctx = _context()
+    ctx = app_context(cli)
     count = export_progress(ctx.store, ctx.profile, out, force=force)
     typer.echo(f"Wrote {count} row(s) of profile '{ctx.profile}' to {out}.")
 
 
 def progress_import(
+    cli: typer.Context,
     file: Annotated[
         Path, typer.Argument(help="A file from 'dlcards progress export'.", show_default=False)
     ],
@@ -220,7 +220,7 @@ def progress_import(
     """Merge a review log into this profile (rows already here are skipped)."""
     from dlcards.interchange.progress import import_progress
 
-    ctx = _context()
+    ctx = app_context(cli)
     known = {(d.id, ref.card_id) for d in ctx.collection.decks for ref in d.cards}
     result = import_progress(ctx.store, ctx.profile, file, ctx.now(), known=known)
     typer.echo(
@@ -247,11 +247,11 @@ def progress_import(
 # --- backup ------------------------------------------------------------------------------
 
 
-def backup_list() -> None:
+def backup_list(cli: typer.Context) -> None:
     """List the backups of the progress database."""
     from dlcards.backup import list_backups
 
-    ctx = _context()
+    ctx = app_context(cli)
     backups = list_backups(ctx.home)
     if not backups:
         typer.echo(f"No backups yet in {ctx.home.backups_dir} (one is made each study day).")
@@ -262,6 +262,7 @@ def backup_list() -> None:
 
 
 def backup_restore(
+    cli: typer.Context,
     name: Annotated[
         str, typer.Argument(help="A backup name from 'dlcards backup list'.", show_default=False)
     ],
@@ -272,7 +273,7 @@ def backup_restore(
     from dlcards.config import now
     from dlcards.errors import UserError
 
-    ctx = _context()
+    ctx = app_context(cli)
     find_backup(ctx.home, name)
     if not yes:
         try:

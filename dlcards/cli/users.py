@@ -1,0 +1,132 @@
+"""``dlcards users``: list the profiles on this machine; add, rename or delete one.
+
+Only typer and the standard library are imported here: everything else loads
+inside the commands, so ``dlcards --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from dlcards.cli.shared import app_context
+
+if TYPE_CHECKING:
+    from dlcards.context import AppContext
+
+
+def users_list(cli: typer.Context) -> None:
+    """List the profiles on this machine (or add, rename, delete one)."""
+    if cli.invoked_subcommand is not None:
+        return
+    app = app_context(cli)
+    current = app.profile
+    for name, reviews, last_day in app.store.profiles():
+        mark = "*" if name == current else " "
+        last = f", last studied {last_day}" if last_day else ""
+        typer.echo(f"{mark} {name}  ({reviews} reviews{last})")
+
+
+NameArg = Annotated[
+    str, typer.Argument(help="A profile name: a–z, 0–9, '_', '-' (1–32).", show_default=False)
+]
+
+
+def _existing(ctx: AppContext, name: str) -> str:
+    from dlcards.config import check_profile_name
+    from dlcards.errors import UserError
+
+    check_profile_name(name)
+    if not ctx.store.has_profile(name):
+        raise UserError(f"no profile '{name}'", "run 'dlcards users' to list them")
+    return name
+
+
+def _fresh(ctx: AppContext, name: str) -> str:
+    from dlcards.config import check_profile_name
+    from dlcards.errors import UserError
+
+    check_profile_name(name)
+    if ctx.store.has_profile(name):
+        raise UserError(f"profile '{name}' already exists", "choose another name")
+    return name
+
+
+def users_add(cli: typer.Context, name: NameArg) -> None:
+    """Create a profile (its progress starts empty)."""
+    ctx = app_context(cli)
+    ctx.store.ensure_profile(_fresh(ctx, name), ctx.now())
+    typer.echo(f"Added profile {name}; study as it with 'dlcards --user {name}'.")
+
+
+def users_rename(cli: typer.Context, old: NameArg, new: NameArg) -> None:
+    """Rename a profile, keeping every review and state it has."""
+    from dlcards import config
+
+    ctx = app_context(cli)
+    ctx.store.rename_profile(_existing(ctx, old), _fresh(ctx, new))
+    note = ""
+    named = ctx.settings.user == old
+    # The profile a plain 'dlcards' opens (config.toml's user, or the login name's):
+    # point config.toml at the new name, or the next start opens an empty 'old'.
+    if config.follow_rename(ctx.home, ctx.settings, old, new):
+        note = (
+            " (config.toml's user updated)"
+            if named
+            else f' (config.toml now has user = "{new}", so dlcards keeps opening it)'
+        )
+    typer.echo(f"Renamed profile {old} to {new}{note}.")
+
+
+def users_delete(
+    cli: typer.Context,
+    name: NameArg,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a profile and all its progress (a backup of the database is made first)."""
+    from dlcards import backup
+    from dlcards.errors import UserError
+
+    ctx = app_context(cli)
+    _existing(ctx, name)
+    reviews = next((n for p, n, _ in ctx.store.profiles() if p == name), 0)
+    if not yes:
+        question = f"Delete profile '{name}' and its {reviews} reviews?"
+        try:
+            confirmed = typer.confirm(question, default=False)
+        except typer.Abort:  # end of input: a no
+            typer.echo()
+            confirmed = False
+        if not confirmed:
+            raise UserError(
+                f"profile '{name}' was not deleted", "answer y to delete it, or pass --yes"
+            )
+    # A copy that 'dlcards backup list' shows and rotation never deletes.
+    saved = backup.save_copy(ctx.home, ctx.now(), f"delete-{name}")
+    if saved is None:
+        raise UserError(
+            "the progress database could not be backed up",
+            "nothing was deleted; check the home folder",
+        )
+    rows = ctx.store.delete_profile(name)
+    typer.echo(
+        f"Deleted profile {name} ({rows} log rows). A copy of the database was saved first: {saved}"
+    )
+    if ctx.settings.user == name:
+        typer.echo(
+            "config.toml still names it as your profile: set user there, or it starts "
+            "afresh next time."
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``users`` group to the main app."""
+    users = typer.Typer(
+        help="List the profiles; add, rename or delete one.", invoke_without_command=True
+    )
+    users.callback()(users_list)
+    users.command("add")(users_add)
+    users.command("rename")(users_rename)
+    users.command("delete")(users_delete)
+    app.add_typer(users, name="users")
