@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dlcards.cards import BasicCard, Card, ChoiceCard, ComputeCard, card_from_dict
+from dlcards.deck_anki import AnkiNotetype, AnkiRef
 from dlcards.errors import DeckError
 from dlcards.tomlpos import LazyPositions
 
@@ -65,33 +66,6 @@ class _CardBase(_Strict):
     source: str | list[str] | None = None
 
     _id = field_validator("id")(_check_id)
-
-
-class AnkiTemplate(_Strict):
-    name: str
-    front: str  # Anki's qfmt
-    back: str  # Anki's afmt
-
-
-class AnkiNotetype(_Strict):
-    """An Anki note type, kept so notes that came from Anki go back as themselves."""
-
-    id: int
-    name: str = Field(min_length=1)
-    kind: Literal["normal", "cloze"] = "normal"
-    fields: list[str] = Field(min_length=1)
-    templates: list[AnkiTemplate] = Field(min_length=1)
-    css: str = ""
-    modified: int = 0  # Anki's mtime: an export never makes Anki's own copy look stale
-
-
-class AnkiRef(_Strict):
-    """Where a card came from in Anki: its note, note type and template (or cloze number)."""
-
-    guid: str = Field(min_length=1)
-    notetype: int
-    ord: int = Field(ge=0)
-    fields: list[str]  # the note's field HTML as Anki had it
 
 
 class BasicModel(_CardBase):

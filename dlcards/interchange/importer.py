@@ -15,7 +15,8 @@ from typing import Any
 
 from dlcards.errors import UserError
 from dlcards.fileutil import reading
-from dlcards.interchange import deckfile
+from dlcards.interchange import deckfile, import_after
+from dlcards.interchange.import_after import ImportReport
 from dlcards.interchange.notes import Incoming, RawNote, convert_note, valid_id
 
 FORMATS = ("auto", "apkg", "anki-text", "csv", "tsv", "toml")
@@ -30,25 +31,6 @@ _EXTENSIONS = {
     ".tab": "tsv",
     ".txt": "anki-text",
 }
-
-
-@dataclass
-class ImportReport:
-    target: Path
-    deck_id: str
-    deck_name: str
-    created: bool
-    fmt: str
-    notes: int = 0
-    imported: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    media: int = 0
-    remarks: list[str] = field(default_factory=list)
-    written: bool = True  # False when the deck already held exactly these cards
-    media_files: int = 0  # media files copied into media_dir
-    media_dir: Path | None = None
 
 
 @dataclass
@@ -153,7 +135,7 @@ def import_deck(
             key = import_marks.mark_key(source.read_bytes(), options)
         known = import_marks.recall(times_db, key)
         if known is not None:
-            return _unchanged_report(known, fmt)
+            return import_after.unchanged_report(known, fmt)
     if fmt == "toml":
         gathered = _from_toml(source)
     else:
@@ -209,7 +191,7 @@ def import_deck(
         deckfile.write(target, raw, private=target.parent == decks_dir)
     if times_db is not None:
         when = now if now is not None else datetime.now(UTC)
-        _stamp_times(times_db, deck_id, merged.data["cards"], gathered.modified, when)
+        import_after.stamp_times(times_db, deck_id, merged.data["cards"], gathered.modified, when)
     report = ImportReport(
         target=target,
         deck_id=deck_id,
@@ -228,7 +210,9 @@ def import_deck(
     for what in sorted(gathered.unsupported):
         report.remarks.append(f"some notes use {what}, which dlcards does not render")
     if media_root is not None and gathered.media_names:
-        _copy_media(source, gathered, media_root, deck_id, report)
+        import_after.copy_media_of(
+            source, gathered.media_names, gathered.media_map, media_root, deck_id, report
+        )
     if overrides is not None and existing is None:
         report.remarks.append(
             f"it overrides the shipped deck '{deck_id}' (delete {target.name} "
@@ -237,80 +221,8 @@ def import_deck(
     if changed and existing is not None and deckfile.has_comments(old_text):
         report.remarks.append(f"comments in {target.name} were not kept (the deck was rewritten)")
     if times_db is not None and key is not None:
-        from dlcards.interchange import import_marks
-
-        summary = {
-            "target": str(report.target),
-            "deck_id": report.deck_id,
-            "deck_name": report.deck_name,
-            "notes": report.notes,
-            "cards": report.imported + report.updated + report.unchanged,
-            "skipped": report.skipped,
-            "media": report.media,
-        }
-        import_marks.remember(
-            times_db, key, report.target, summary, report.media_dir, report.media_files
-        )
+        import_after.remember(times_db, key, report)
     return report
-
-
-def _unchanged_report(known: dict[str, Any], fmt: str) -> ImportReport:
-    """The report of a re-import of a file already imported, its deck untouched since."""
-    return ImportReport(
-        target=Path(known["target"]),
-        deck_id=known["deck_id"],
-        deck_name=known["deck_name"],
-        created=False,
-        fmt=fmt,
-        notes=known["notes"],
-        unchanged=known["cards"],
-        skipped=[(str(w), str(r)) for w, r in known["skipped"]],
-        media=known["media"],
-        written=False,
-    )
-
-
-def _media_map(source: Path) -> dict[str, tuple[str, bool]]:
-    from dlcards.interchange.apkg_media import media_map
-    from dlcards.interchange.limits import open_zip
-
-    with open_zip(source) as archive:
-        return media_map(source, archive)
-
-
-def _copy_media(
-    source: Path, gathered: _Gathered, media_root: Path, deck_id: str, report: ImportReport
-) -> None:
-    from dlcards.interchange.apkg_media import copy_media
-    from dlcards.media import deck_media_dir
-
-    folder = deck_media_dir(media_root, deck_id)
-    wanted = list(dict.fromkeys(gathered.media_names))
-    copied = copy_media(source, wanted, gathered.media_map, folder)
-    report.media_files, report.media_dir = copied.files, folder
-    if copied.missing:
-        report.remarks.append(
-            f"{len(copied.missing)} media file(s) the notes use are not in the package "
-            f"(e.g. {copied.missing[0]!r})"
-        )
-    if copied.refused:
-        report.remarks.append(
-            f"{len(copied.refused)} media file(s) were not copied: unsafe name, too big or "
-            f"broken (e.g. {copied.refused[0]!r})"
-        )
-
-
-def _stamp_times(
-    conn: sqlite3.Connection,
-    deck_id: str,
-    cards: list[dict[str, Any]],
-    known: dict[str, int],
-    now: datetime,
-) -> None:
-    from dlcards.content_times import card_hash, stamp
-
-    hashes = {c["id"]: card_hash(c) for c in cards if isinstance(c.get("id"), str)}
-    stamp(conn, deck_id, hashes, now, known=known)
 
 
 def _from_toml(source: Path) -> _Gathered:
@@ -347,7 +259,7 @@ def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
         package = read_package(source)
         notes, deck_names = package.notes, package.deck_names
         notetypes = package.notetypes
-        gathered.media_map = _media_map(source)
+        gathered.media_map = import_after.media_map_of(source)
         marker = MARKER.search(package.description)
         if marker:
             _apply_marker(gathered, marker.group(1))

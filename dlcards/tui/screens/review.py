@@ -19,6 +19,7 @@ from textual.screen import Screen
 from dlcards.cards import BasicCard, ChoiceCard, ComputeCard
 from dlcards.practice import PracticeSession
 from dlcards.session import QueueItem, StudySession, undone_text
+from dlcards.tui.screens.review_media import MediaKeys
 from dlcards.tui.widgets.answer_box import AnswerBox
 from dlcards.tui.widgets.basic_card import BasicCardView
 from dlcards.tui.widgets.choice_card import ChoiceCardView
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 Phase = Literal["front", "choosing", "typing", "back"]
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(MediaKeys, Screen[None]):
     BINDINGS = [
         Binding("space", "reveal", "Show answer"),
         Binding("enter", "reveal", "Show answer", show=False),
@@ -228,39 +229,6 @@ class ReviewScreen(Screen[None]):
         if action == "open_media":
             return bool(self._media_names())
         return True
-
-    # --- media ------------------------------------------------------------------------
-
-    def _media_names(self) -> list[str]:
-        """The images and sounds the card on screen shows as [image: …] / [sound:…]."""
-        from dlcards.media import shown_references
-
-        card = self.item.card if self.item is not None else None
-        if card is None or self.dl.home is None:
-            return []
-        shown = card.front + ("\n" + card.back if self.phase == "back" else "")
-        return shown_references(shown)
-
-    def action_open_media(self) -> None:
-        from dlcards.media import deck_media_dir, inside, open_in_viewer
-
-        assert self.item is not None and self.dl.home is not None
-        folder = deck_media_dir(self.dl.home.root / "media", self.item.ref.deck_id)
-        opened, missing = [], []
-        for name in self._media_names()[:5]:
-            path = inside(folder, name)
-            if path is not None and path.is_file():
-                open_in_viewer(path)
-                opened.append(name)
-            else:
-                missing.append(name)
-        if missing:
-            self.notify(
-                f"Not in {folder}: {', '.join(missing)} (import the .apkg that has it)",
-                severity="warning",
-            )
-        elif opened:
-            self.notify(f"Opened {', '.join(opened)} in your viewer.")
 
     # --- answering ---------------------------------------------------------------------
 
