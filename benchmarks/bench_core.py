@@ -30,8 +30,8 @@ from make_synthetic import write_deck  # noqa: E402
 from dlcards.collection import DeckSource, load_collection, load_deck  # noqa: E402
 from dlcards.config import Settings  # noqa: E402
 from dlcards.deck_cache import DeckCache  # noqa: E402
-from dlcards.session import StudySession  # noqa: E402
 from dlcards.store import Store  # noqa: E402
+from dlcards.study.session import StudySession  # noqa: E402
 
 
 def median_ms(fn: Callable[[], object], runs: int) -> float:

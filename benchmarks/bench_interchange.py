@@ -34,7 +34,8 @@ sys.path.insert(0, str(REPO))
 from dlcards.interchange.exporter import export_deck  # noqa: E402
 from dlcards.interchange.importer import import_deck  # noqa: E402
 from dlcards.interchange.progress import export_progress, import_progress  # noqa: E402
-from dlcards.store import MERGE_FIELDS, Store  # noqa: E402
+from dlcards.store import Store  # noqa: E402
+from dlcards.store_merge import MERGE_FIELDS  # noqa: E402
 from tests._interchange import Note, v18_package  # noqa: E402
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

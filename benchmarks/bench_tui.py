@@ -45,7 +45,7 @@ TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "60"))
 def first_front(home: Path, deck_paths: list[str], user: str | None) -> str:
     """The first words of the card the session will show first (the paint marker)."""
     from dlcards.context import AppContext
-    from dlcards.session import StudySession
+    from dlcards.study.session import StudySession
 
     ctx = AppContext(home_of(home), user, deck_paths)
     try:

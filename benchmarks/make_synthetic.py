@@ -20,7 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dlcards.store import Store, format_ts  # noqa: E402
+from dlcards.log import format_ts  # noqa: E402
+from dlcards.store import Store  # noqa: E402
 
 PROFILE = "bench"
 DECK_ID = "synthetic"

@@ -25,6 +25,8 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 
+from dlcards.wording import plural
+
 __all__ = [
     "AnswerError",
     "describe_array_shape",
@@ -358,5 +360,5 @@ def format_shape(dims: Sequence[int]) -> str:
 def describe_array_shape(rows: int, cols: int, *, vector: bool) -> str:
     """Words for a shape in messages: ``7 numbers``, ``a 3×3 matrix``."""
     if vector:
-        return f"{cols} number" + ("" if cols == 1 else "s")
+        return plural(cols, "number")
     return f"a {rows}×{cols} matrix"

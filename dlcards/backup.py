@@ -21,7 +21,8 @@ from pathlib import Path
 
 from dlcards.config import Home
 from dlcards.errors import UserError
-from dlcards.store import APPLICATION_ID, SCHEMA_VERSION, Store
+from dlcards.store import Store
+from dlcards.store_schema import APPLICATION_ID, SCHEMA_VERSION
 
 KEEP_DAILY = 7
 _DAILY = re.compile(r"progress-(\d{4}-\d{2}-\d{2})\.sqlite3")

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from dlcards.collection import CardRef, Collection, Deck
+from dlcards.log import Row, StateRow
 from dlcards.search import TAG_SEPARATOR, card_text, matches, terms
-from dlcards.store import Row, Store
+from dlcards.store import Store
+from dlcards.textsafe import safe_text
 
 MATURE_INTERVAL = 21  # as dlcards.stats: a card is mature from a 21-day interval
 STATES = ("new", "learning", "mature", "suspended", "leech")
@@ -67,35 +69,34 @@ class CardRow(NamedTuple):
 
     ref: CardRef
     front: str | None  # None until fetched (see fill_fronts)
-    # (repetitions, easiness hundredths, interval, due, lapses, reviews); None = new
-    state: tuple | None
+    state: StateRow | None  # None: a new card
     suspended: str | None  # ts of the suspend row, None if not suspended
 
     @property
     def state_name(self) -> str:
         if self.state is None:
             return "new"
-        return "mature" if self.state[2] >= MATURE_INTERVAL else "learning"
+        return "mature" if self.state.interval >= MATURE_INTERVAL else "learning"
 
     @property
     def lapses(self) -> int:
-        return self.state[4] if self.state else 0
+        return self.state.lapses if self.state else 0
 
     @property
     def ef(self) -> float | None:
-        return self.state[1] / 100 if self.state else None
+        return self.state.easiness / 100 if self.state else None
 
     @property
     def interval(self) -> int | None:
-        return self.state[2] if self.state else None
+        return self.state.interval if self.state else None
 
     @property
     def due(self) -> str | None:
-        return (self.state[3] or None) if self.state else None
+        return (self.state.due or None) if self.state else None
 
     @property
     def reviews(self) -> int:
-        return self.state[5] if self.state else 0
+        return self.state.reviews if self.state else 0
 
     def is_leech(self, threshold: int) -> bool:
         return self.lapses >= threshold
@@ -150,7 +151,7 @@ class CardRows(Sequence[CardRow]):
         self._store, self._profile = store, profile
         self._suspended = suspended
         self._states = states  # None: read window by window
-        self._read: dict[tuple[str, str], tuple] = {}
+        self._read: dict[tuple[str, str], StateRow] = {}
         self._windows: set[int] = set()
 
     def __len__(self) -> int:
@@ -233,9 +234,10 @@ def _matching(
             tags = row[3]
             tagset = tagsets.get(tags)
             if tagset is None:
-                tagset = tagsets[tags] = tuple(tags.split(TAG_SEPARATOR)[1:-1])
+                tagset = tagsets[tags] = tuple(map(safe_text, tags.split(TAG_SEPARATOR)[1:-1]))
             ref = CardRef(deck_id, row[1], row[0], row[2], tagset, row[4])
-            found.append((ref, row[5] if with_front else None))
+            # The search index holds the text as written: shown, it must be safe.
+            found.append((ref, safe_text(row[5]) if with_front else None))
     return found
 
 
@@ -267,7 +269,7 @@ def fill_fronts(collection: Collection, rows: list[CardRow]) -> list[CardRow]:
         if deck is None or cache is None or not cache.searchable([(deck.path, deck.digest)]):
             continue
         for ordinal, front in cache.fronts(deck.path, ordinals).items():
-            fronts[(deck_id, ordinal)] = front
+            fronts[(deck_id, ordinal)] = safe_text(front)
     result = []
     for row in rows:
         if row.front is None:

@@ -11,9 +11,10 @@ import hashlib
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -21,6 +22,8 @@ from dlcards.cards import BasicCard, Card, ChoiceCard, ComputeCard, card_from_di
 from dlcards.deck_anki import AnkiNotetype, AnkiRef
 from dlcards.errors import DeckError
 from dlcards.tomlpos import LazyPositions
+
+Model = TypeVar("Model", bound=BaseModel)
 
 __all__ = [
     "BasicCard",
@@ -150,6 +153,24 @@ def _describe_value(value: object) -> str:
     return f"{kind} {text}".strip()
 
 
+def _validated(
+    model: type[Model],
+    raw: dict,
+    label: str,
+    line_of: Callable[[str | None], int],
+    where: str,
+    errors: list[str],
+) -> Model | None:
+    """``raw`` as a ``model``; else None, with one located message per pydantic error."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        for error in exc.errors():
+            key, message = _pydantic_message(error)
+            errors.append(f"{where}:{line_of(key)}: {label}: {message}")
+        return None
+
+
 def _pydantic_message(error: Any) -> tuple[str | None, str]:
     """(top-level key, message) for one pydantic error, in words a deck author reads."""
     loc = error["loc"]
@@ -195,7 +216,38 @@ def parse_deck(path: Path, raw: bytes) -> ParsedDeck:
 
 
 def parse_deck_data(path: Path, raw: bytes) -> tuple[ParsedDeck, dict[str, Any]]:
-    """:func:`parse_deck`, and the TOML data it read (an import merges into that)."""
+    """:func:`parse_deck`, and the TOML data it read (an import merges into that).
+
+    Any failure at all is this deck's error: tomllib raises ValueError for an
+    integer of more than 4,300 digits and RecursionError for arrays nested ~1,000
+    deep, and one deck must never stop the others (DESIGN §3).
+    """
+    try:
+        return _parse_deck(path, raw)
+    except DeckError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        raise DeckError([unreadable_deck(path, raw, exc)]) from exc
+
+
+_LONG_NUMBER = re.compile(rb"[0-9_]{4000}")
+
+
+def unreadable_deck(path: Path, raw: bytes, exc: BaseException) -> str:
+    """The located one-line error for a deck the parser itself could not get through."""
+    if isinstance(exc, RecursionError):
+        why = "arrays or tables nested too deeply"
+        match = re.search(rb"[\[{]{200}", raw)
+    elif isinstance(exc, MemoryError):
+        why, match = "too large to read", None
+    else:
+        match = _LONG_NUMBER.search(raw)
+        why = "a number with thousands of digits" if match else f"cannot be read ({exc})"
+    line = raw[: match.start()].count(b"\n") + 1 if match else 1
+    return f"{path}:{line}: {why} — fix or remove this deck"
+
+
+def _parse_deck(path: Path, raw: bytes) -> tuple[ParsedDeck, dict[str, Any]]:
     where = str(path)
     try:
         text = raw.decode("utf-8")
@@ -272,12 +324,8 @@ def _parse_header(
             f"(format {FORMAT_VERSION}) — upgrade dlcards"
         )
         return None
-    try:
-        header = DeckHeader.model_validate(raw)
-    except ValidationError as exc:
-        for error in exc.errors():
-            key, message = _pydantic_message(error)
-            errors.append(f"{where}:{line_of(key)}: deck: {message}")
+    header = _validated(DeckHeader, raw, "deck", line_of, where, errors)
+    if header is None:
         return None
     if header.format < 1:
         errors.append(f"{where}:{line_of('format')}: deck: unsupported format {header.format}")
@@ -339,12 +387,8 @@ def _validate_card(
             f"{card_type!r} (expected one of: {', '.join(CARD_TYPES)})"
         )
         return None
-    try:
-        card = model.model_validate(raw)
-    except ValidationError as exc:
-        for error in exc.errors():
-            key, message = _pydantic_message(error)
-            errors.append(f"{where}:{positions.card_line(index, key)}: {label}: {message}")
+    card = _validated(model, raw, label, lambda key: positions.card_line(index, key), where, errors)
+    if card is None:
         return None
     problems = _semantic_problems(card)
     for key, message in problems:

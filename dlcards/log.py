@@ -10,14 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from typing import Literal, NamedTuple, get_args
 
 from dlcards.scheduler import State, new_state, review
 
-SCHEDULING_KINDS = ("review", "reset")  # the kinds that change a card's SM-2 state
-GRADE_KINDS = ("review", "drill", "practice")
+GradeKind = Literal["review", "drill", "practice"]  # rows that carry a grade
 # Rows that act on a card without a grade; they merge between machines like grades.
-CARD_EVENT_KINDS = ("suspend", "unsuspend", "reset")
-ROW_KINDS = (*GRADE_KINDS, "undo", *CARD_EVENT_KINDS)
+CardEventKind = Literal["suspend", "unsuspend", "reset"]
+RowKind = Literal[GradeKind, "undo", CardEventKind]
+
+SCHEDULING_KINDS: tuple[RowKind, ...] = ("review", "reset")  # those that change SM-2 state
+GRADE_KINDS: tuple[GradeKind, ...] = get_args(GradeKind)
+CARD_EVENT_KINDS: tuple[CardEventKind, ...] = get_args(CardEventKind)
+ROW_KINDS: tuple[RowKind, ...] = (*GRADE_KINDS, "undo", *CARD_EVENT_KINDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +42,7 @@ class Row:
     card_id: str
     ts: str
     study_day: str
-    kind: str
+    kind: RowKind
     grade: int | None
     duration_ms: int | None = None
     instance: str | None = None
@@ -127,7 +132,18 @@ def leech_suspends(lapses: int, threshold: int) -> bool:
     return (lapses - threshold) % max(1, threshold // 2) == 0
 
 
-def state_from_row(row: tuple) -> CardState:
+class StateRow(NamedTuple):
+    """A card's state as the cache stores it: for listing many cards (a tuple, cheap)."""
+
+    repetitions: int
+    easiness: int  # hundredths
+    interval: int
+    due: str  # ISO date, "" if none
+    lapses: int
+    reviews: int
+
+
+def state_from_row(row: tuple[int, int, int, str, int, int]) -> CardState:
     repetitions, easiness, interval, due, lapses, reviews = row
     sm2 = State(repetitions, easiness, interval, date.fromisoformat(due) if due else None)
     return CardState(sm2, lapses, reviews)

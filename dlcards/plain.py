@@ -2,7 +2,7 @@
 
 At every prompt ``q`` ends the session, ``u`` undoes the last grade, bury or suspension, ``b``
 buries the card, ``s`` suspends it and ``?`` prints help. A grade is committed
-to the database before the next prompt is printed. ``PlainPractice`` drives a
+to the database before the next prompt is printed. ``PlainPractice`` (plain_practice.py) drives a
 practice session (``dlcards practice --plain``) through the same prompts.
 """
 
@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 import time
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, Generic, TextIO, TypeVar
 
 from dlcards.cards import BasicCard, Card, ChoiceCard, ComputeCard, source_line
 from dlcards.scheduler import GRADE_LABELS
-from dlcards.session import QueueItem, StudySession, undone_text
-
-if TYPE_CHECKING:
-    from dlcards.practice import PracticeSession
+from dlcards.study.items import QueueItem
+from dlcards.study.protocol import Session, undone_text
+from dlcards.study.session import StudySession
+from dlcards.textsafe import safe_text
+from dlcards.wording import plural
 
 HELP = """\
 Keys, typed at any prompt and then Enter:
@@ -73,24 +74,26 @@ def readable(markdown: str, width: int = 88) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
 
-class PlainStudy:
-    """Drives a ``StudySession`` over a pair of text streams."""
+S = TypeVar("S", bound=Session)
 
-    def __init__(
-        self, session: StudySession | PracticeSession, stdin: TextIO, stdout: TextIO
-    ) -> None:
-        self.session: Any = session  # either session: they answer the same calls
+
+class PlainSession(Generic[S]):
+    """Drives a ``Session`` over a pair of text streams; the subclasses say what differs."""
+
+    def __init__(self, session: S, stdin: TextIO, stdout: TextIO) -> None:
+        self.session: S = session
         self.stdin = stdin
         self.stdout = stdout
 
     def say(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
+        # Card text never drives the terminal (issue 11 #9): every line passes here.
+        self.stdout.write(safe_text(text) + "\n")
         self.stdout.flush()
 
     def ask(self, prompt: str) -> str:
         """One line of input; the session-wide keys are handled here."""
         while True:
-            self.stdout.write(prompt)
+            self.stdout.write(safe_text(prompt))
             self.stdout.flush()
             line = self.stdin.readline()
             if not line:  # end of input: finish as if q was typed
@@ -129,7 +132,7 @@ class PlainStudy:
 
     def _command(self, key: str, item: QueueItem) -> None:
         if key == "b":
-            self.session.bury(item)
+            self.session.put_aside(item)
             self.say(self._buried_text(item))
             return
         if key == "s":
@@ -156,10 +159,10 @@ class PlainStudy:
         self.session.notices.clear()
 
     def _buried_text(self, item: QueueItem) -> str:
-        return f"Buried {item.ref.card_id} until tomorrow."
+        raise NotImplementedError
 
     def _kind(self, item: QueueItem) -> str:
-        return "re-drill" if item.redrill else "new" if item.is_new else "review"
+        raise NotImplementedError
 
     def _header(self, item: QueueItem) -> str:
         done, left = self.session.done(), self.session.remaining()
@@ -202,7 +205,7 @@ class PlainStudy:
     def _grade(self, item: QueueItem, suggested: int | None, answer: str | None) -> None:
         intervals = self.session.intervals(item)
         if intervals is not None:
-            parts = [f"{q} → {_days(d)}" for q, d in intervals.items()]
+            parts = [f"{q} → {plural(d, 'day')}" for q, d in intervals.items()]
             self.say("Next review after grade " + " · ".join(parts))
         else:
             self.say(self._unscheduled_note())
@@ -235,7 +238,7 @@ class PlainStudy:
             )
 
     def _unscheduled_note(self) -> str:
-        return "Re-drill: a grade of 4 or 5 ends it for today; the schedule is unchanged."
+        raise NotImplementedError
 
     def _choice(self, item: QueueItem, card: ChoiceCard) -> None:
         self.say(readable(card.front))
@@ -300,6 +303,25 @@ class PlainStudy:
     # --- messages ------------------------------------------------------------
 
     def _nothing_due(self) -> str:
+        raise NotImplementedError
+
+    def _summary(self) -> None:
+        raise NotImplementedError
+
+
+class PlainStudy(PlainSession[StudySession]):
+    """A study session in line mode."""
+
+    def _buried_text(self, item: QueueItem) -> str:
+        return f"Buried {item.ref.card_id} until tomorrow."
+
+    def _kind(self, item: QueueItem) -> str:
+        return "re-drill" if item.drill else "new" if item.is_new else "review"
+
+    def _unscheduled_note(self) -> str:
+        return "Re-drill: a grade of 4 or 5 ends it for today; the schedule is unchanged."
+
+    def _nothing_due(self) -> str:
         session = self.session
         if not session.refs:
             return (
@@ -317,7 +339,7 @@ class PlainStudy:
             )
         buried = session.buried_count()
         if buried:
-            parts.append(f"{buried} card{'s' if buried != 1 else ''} buried until tomorrow.")
+            parts.append(f"{plural(buried, 'card')} buried until tomorrow.")
         return " ".join(parts)
 
     def _summary(self) -> None:
@@ -325,75 +347,11 @@ class PlainStudy:
         minutes, seconds = divmod(int(summary.seconds), 60)
         accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "—"
         self.say(
-            f"Session over: {_count(summary.reviewed, 'card')}, {summary.passed} of "
-            f"{_count(summary.grades, 'grade')} right ({accuracy}), "
-            f"{_count(summary.redrills, 're-drill')}, {minutes}m {seconds:02d}s. "
+            f"Session over: {plural(summary.reviewed, 'card')}, {summary.passed} of "
+            f"{plural(summary.grades, 'grade')} right ({accuracy}), "
+            f"{plural(summary.drills, 're-drill')}, {minutes}m {seconds:02d}s. "
             f"Due tomorrow: {summary.due_tomorrow}."
         )
-
-
-class PlainPractice(PlainStudy):
-    """A practice session in line mode: the same prompts, a practice summary.
-
-    In interview mode a compute card shows no constants and only the minimal
-    answer format, and every answer is followed by the time it took.
-    """
-
-    def _kind(self, item: QueueItem) -> str:
-        return "interview" if self.session.interview else "practice"
-
-    def _buried_text(self, item: QueueItem) -> str:
-        return f"Skipped {item.ref.card_id} for this practice."
-
-    def _unscheduled_note(self) -> str:
-        return "Practice: the schedule is unchanged, whatever the grade."
-
-    def _prompt_text(self, rendered: Any) -> str:
-        if not self.session.interview:
-            return rendered.to_text()
-        from dlcards.practice import minimal_hint
-
-        parts = [rendered.text, *(g.to_text() for g in rendered.grids)]
-        parts.append(f"Answer: {minimal_hint(rendered.answer_hint)}")
-        return "\n\n".join(parts)
-
-    def _grade(self, item: QueueItem, suggested: int | None, answer: str | None) -> None:
-        if self.session.interview:
-            seconds = self.session.timer() - item.shown_at
-            self.say(f"Time: {_clock(seconds)}")
-        super()._grade(item, suggested, answer)
-
-    def _nothing_due(self) -> str:
-        if not self.session.refs:
-            return (
-                "No cards to practise: no deck matches (or every match is suspended). "
-                "Check --deck, --tag and --compute-only."
-            )
-        return "Nothing to practise."
-
-    def _summary(self) -> None:
-        summary = self.session.summary()
-        accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "—"
-        self.say(
-            f"Practice over: {summary.right} of {summary.answered} right ({accuracy}) in "
-            f"{_clock(summary.seconds)}. The schedule is unchanged."
-        )
-        if summary.topics:
-            self.say("By topic (weakest first):")
-            for topic in summary.topics:
-                self.say(f"  {topic.topic}: {topic.right}/{topic.total} ({topic.accuracy:.0%})")
-        if summary.slowest:
-            self.say("Slowest answers:")
-            for slow in summary.slowest:
-                self.say(
-                    f"  {_clock(slow.seconds)}  {slow.ref.deck_id}:{slow.ref.card_id} "
-                    f"(grade {slow.grade})"
-                )
-
-
-def _clock(seconds: float) -> str:
-    minutes, rest = divmod(int(seconds), 60)
-    return f"{minutes}:{rest:02d}"
 
 
 def parse_choice(line: str, count: int) -> list[int] | None:
@@ -405,11 +363,3 @@ def parse_choice(line: str, count: int) -> list[int] | None:
     if any(not 1 <= n <= count for n in numbers):
         return None
     return numbers
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _days(days: int) -> str:
-    return _count(days, "day")

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dlcards.collection import CardRef, Collection, Deck
-from dlcards.store import CardState, Store
+from dlcards.log import CardState
+from dlcards.store import Store
 
 MATURE_INTERVAL = 21
 RETENTION_DAYS = 30

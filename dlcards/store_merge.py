@@ -1,44 +1,22 @@
 """Merging another machine's review log into this one (``dlcards progress import``).
 
-A mixin of :class:`dlcards.store.Store`: rows are added by id in one transaction
+A layer of :class:`dlcards.store.Store`: rows are added by id in one transaction
 (importing twice changes nothing) and the profile's states replayed from the
 merged log, streamed, for logs of millions of rows.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
 from dlcards.log import SCHEDULING_KINDS, CardState, Row, apply_row
-
-ROW_COLUMNS = (
-    "id, profile, deck_id, card_id, ts, study_day, kind, grade, duration_ms, instance, answer, "
-    "cancels, repetitions, easiness, interval, due"
-)
+from dlcards.store_log import ROW_COLUMNS, ROW_FIELDS, ROW_MARKS, LogStore
 
 # The fields of a row given to Store.merge_rows, in order: a Row's, without the profile.
-MERGE_FIELDS = (
-    "id",
-    "deck_id",
-    "card_id",
-    "ts",
-    "study_day",
-    "kind",
-    "grade",
-    "duration_ms",
-    "instance",
-    "answer",
-    "cancels",
-    "repetitions",
-    "easiness",
-    "interval",
-    "due",
-)
+MERGE_FIELDS = tuple(name for name in ROW_FIELDS if name != "profile")
 
 
 class _Step:
@@ -63,16 +41,8 @@ class MergeCounts:
     differing: int  # of ``present``, rows whose content differs from ours: ours kept
 
 
-class LogMerge:
-    """Store's methods for moving the log between machines; relies on Store's connection."""
-
-    conn: sqlite3.Connection
-
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError  # provided by Store
-
-    def ensure_profile(self, name: str, now: datetime) -> None:
-        raise NotImplementedError  # provided by Store
+class LogMerge(LogStore):
+    """Store's methods for moving the log between machines."""
 
     def iter_rows(self, profile: str, batch: int = 10_000) -> Iterator[Row]:
         """The profile's log in replay order, streamed: a log may hold millions of rows."""
@@ -119,7 +89,7 @@ class LogMerge:
     ) -> None:
         if not batch:
             return
-        insert = f"INSERT OR IGNORE INTO reviews ({ROW_COLUMNS}) VALUES ({', '.join('?' * 16)})"
+        insert = f"INSERT OR IGNORE INTO reviews ({ROW_COLUMNS}) VALUES ({ROW_MARKS})"
         counts["read"] += len(batch)
         # Usually every row of a batch is new, or every one is known (a file imported
         # again). While batches are new, insert first: ids already here are ignored by

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dlcards.store import Store, replay_log
+from dlcards.log import replay_log
+from dlcards.store import Store
 
 from .conftest import run_cli, write_deck
 

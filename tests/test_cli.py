@@ -48,7 +48,7 @@ def test_studying_from_the_parse_cache_needs_no_pydantic(home: Path) -> None:
         "import sys\n"
         "from dlcards.config import resolve_home\n"
         "from dlcards.context import AppContext\n"
-        "from dlcards.session import StudySession\n"
+        "from dlcards.study.session import StudySession\n"
         "ctx = AppContext(resolve_home(None))\n"
         "s = StudySession(ctx.store, ctx.collection, ctx.profile, ctx.settings, clock=ctx.now)\n"
         "assert s.next_card() is not None\n"

@@ -11,9 +11,16 @@ import pytest
 
 from dlcards.collection import CardRef, load_collection
 from dlcards.config import Settings
-from dlcards.practice import PracticeSession, minimal_hint, topic_of, weakest_first
+from dlcards.log import replay
 from dlcards.problems import PROBLEM_NAMES, get_problem
-from dlcards.store import Store, replay
+from dlcards.store import Store
+from dlcards.study.practice import (
+    PracticeOptions,
+    PracticeSession,
+    minimal_hint,
+    topic_of,
+    weakest_first,
+)
 
 from .conftest import run_cli, write_deck
 
@@ -149,7 +156,7 @@ def practice(world, timer: Timer | None = None, **options) -> PracticeSession:
         clock=lambda: T0,
         rng=np.random.default_rng(3),
         timer=timer or Timer(),
-        **options,
+        options=PracticeOptions(**options),
     )
 
 
@@ -295,7 +302,7 @@ def test_skip_and_suspend_take_the_card_out_of_this_practice(world) -> None:
     store, _ = world
     session = practice(world, deck_ids=["mix"])
     first = session.next_card()
-    session.bury(first)
+    session.skip(first)
     second = session.next_card()
     session.suspend(second)
     seen = []
@@ -312,7 +319,7 @@ def test_undo_brings_back_a_skipped_or_suspended_card(world) -> None:
     store, _ = world
     session = practice(world, deck_ids=["mix"])
     skipped = session.next_card()
-    session.bury(skipped)
+    session.skip(skipped)
     suspended = session.next_card()
     session.suspend(suspended)
     on_screen = session.next_card()

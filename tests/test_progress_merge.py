@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from dlcards.errors import UserError
 from dlcards.interchange.progress import export_progress, import_progress
-from dlcards.store import Store, replay
+from dlcards.log import replay
+from dlcards.store import Store
 
 from .conftest import examples
 
@@ -293,7 +294,7 @@ _row_dicts = st.dictionaries(
 @settings(max_examples=examples(3000), deadline=None)
 @given(_row_dicts)
 def test_the_fast_row_check_agrees_with_the_explaining_one(data: dict) -> None:
-    from dlcards.interchange.progress import _row_checked, _row_fast
+    from dlcards.interchange.progress_read import _row_checked, _row_fast
 
     fast = _row_fast(data)
     try:
@@ -364,8 +365,8 @@ _canonical_rows = st.fixed_dictionaries(
 @settings(max_examples=examples(2000), deadline=None)
 @given(_canonical_rows)
 def test_the_pattern_for_exported_lines_agrees_with_json(data: dict) -> None:
-    from dlcards.interchange.progress import _row_canonical, _row_fast
-    from dlcards.store import MERGE_FIELDS
+    from dlcards.interchange.progress_read import _row_canonical, _row_fast
+    from dlcards.store_merge import MERGE_FIELDS
 
     # As `progress export` writes a row: every key, in order, no spaces.
     line = json.dumps({k: data[k] for k in MERGE_FIELDS}, ensure_ascii=False, separators=(",", ":"))
@@ -377,7 +378,7 @@ def test_the_pattern_for_exported_lines_agrees_with_json(data: dict) -> None:
 
 
 def test_exported_lines_take_the_pattern(tmp_path: Path) -> None:
-    from dlcards.interchange.progress import _row_canonical
+    from dlcards.interchange.progress_read import _row_canonical
 
     store = Store.open(None)
     study(store, [(0, 0, 4), (0, 1, 2), (0, 1, -1)])

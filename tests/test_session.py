@@ -9,8 +9,8 @@ import pytest
 
 from dlcards.collection import load_collection
 from dlcards.config import Settings
-from dlcards.session import StudySession
 from dlcards.store import Store
+from dlcards.study.session import StudySession
 
 from .conftest import write_deck
 
@@ -49,7 +49,7 @@ def keys(session: StudySession, grade: int | None = None, count: int = 100) -> l
         item = session.next_card()
         if item is None:
             break
-        seen.append(f"{item.ref.deck_id}:{item.ref.card_id}{'*' if item.redrill else ''}")
+        seen.append(f"{item.ref.deck_id}:{item.ref.card_id}{'*' if item.drill else ''}")
         if grade is None:
             break
         session.grade(item, grade)
@@ -96,7 +96,7 @@ def test_redrills_follow_the_queue_until_graded_4(setup) -> None:
     order = []
     for grade in (1, 4, 4):
         item = s.next_card()
-        order.append((item.ref.card_id, item.redrill, item.kind))
+        order.append((item.ref.card_id, item.drill, item.kind))
         s.grade(item, grade)
     # c1 failed first, c2 second; c1 failed again goes to the back
     assert order == [("c1", True, "drill"), ("c2", True, "drill"), ("c1", True, "drill")]
@@ -112,7 +112,7 @@ def test_redrills_survive_a_restart_and_keep_the_schedule(setup) -> None:
     state_after_review = store.state("ann", "bb", "c1")
     again = session(deck_ids=["bb"], settings=one_new)
     redrill = again.next_card()
-    assert (redrill.ref.card_id, redrill.redrill) == ("c1", True)
+    assert (redrill.ref.card_id, redrill.drill) == ("c1", True)
     again.grade(redrill, 4)
     assert store.state("ann", "bb", "c1") == state_after_review
     assert session(deck_ids=["bb"], settings=one_new).next_card() is None

@@ -9,9 +9,10 @@ import pytest
 
 from dlcards.collection import load_collection
 from dlcards.config import Settings
-from dlcards.session import StudySession
+from dlcards.log import replay_log
 from dlcards.stats import deck_counts
-from dlcards.store import Store, replay_log
+from dlcards.store import Store
+from dlcards.study.session import StudySession
 
 from .conftest import write_deck
 
@@ -46,7 +47,7 @@ def setup(tmp_path: Path):
 def walk(session: StudySession, grade: int) -> list[str]:
     seen = []
     while (item := session.next_card()) is not None and len(seen) < 50:
-        seen.append(item.ref.card_id + ("*" if item.redrill else ""))
+        seen.append(item.ref.card_id + ("*" if item.drill else ""))
         session.grade(item, grade)
     return seen
 

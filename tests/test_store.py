@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from dlcards.errors import UserError
+from dlcards.log import replay
 from dlcards.scheduler import new_state, review
-from dlcards.store import APPLICATION_ID, SCHEMA_VERSION, Store, replay
+from dlcards.store import Store
+from dlcards.store_schema import APPLICATION_ID, SCHEMA_VERSION
 
 from .conftest import REPO, run_cli
 
@@ -79,7 +81,7 @@ def test_foreign_file_is_refused_untouched(tmp_path: Path, home: Path, content: 
 
 
 def test_older_database_is_migrated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dlcards import store as store_module
+    from dlcards import store_schema as store_module
 
     store = open_store(tmp_path)
     store.record("ann", "d", "c", "review", 4, NOW, DAY)

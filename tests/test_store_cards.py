@@ -9,16 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from dlcards.log import CardState, leech_suspends, replay, replay_log
 from dlcards.scheduler import new_state, review
-from dlcards.store import (
-    APPLICATION_ID,
-    SCHEMA_VERSION,
-    CardState,
-    Store,
-    leech_suspends,
-    replay,
-    replay_log,
-)
+from dlcards.store import Store
+from dlcards.store_schema import APPLICATION_ID, SCHEMA_VERSION
 
 DATA = Path(__file__).parent / "data"
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

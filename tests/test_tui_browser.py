@@ -11,7 +11,7 @@ from rich.console import Console
 from textual.widgets import Input, Static
 
 from dlcards.deck_cache import DeckCache
-from dlcards.store import replay_log
+from dlcards.log import replay_log
 from dlcards.tui.screens.browser import BrowserScreen
 from dlcards.tui.screens.card import CardScreen
 from dlcards.tui.screens.confirm import ConfirmScreen

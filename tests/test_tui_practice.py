@@ -9,7 +9,8 @@ from pathlib import Path
 from rich.console import Console
 from textual.widgets import Input, OptionList, Static
 
-from dlcards.store import replay
+from dlcards.log import replay
+from dlcards.study.practice import PracticeOptions
 from dlcards.tui.screens.home import HomeScreen
 from dlcards.tui.screens.practice_setup import PracticeSetupScreen
 from dlcards.tui.screens.practice_summary import PracticeSummaryScreen
@@ -117,7 +118,7 @@ async def test_interview_shows_a_clock_and_no_hints(tmp_path: Path) -> None:
         NOW - timedelta(days=5),
         TODAY - timedelta(days=5),
     )  # the weakest: shown first
-    app = world.app(start="practice", practice={"interview": True, "count": 2})
+    app = world.app(start="practice", practice=PracticeOptions(interview=True, count=2))
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, ReviewScreen) and screen.interview
@@ -142,14 +143,16 @@ async def test_interview_shows_a_clock_and_no_hints(tmp_path: Path) -> None:
 
 async def test_interview_choice_cards_say_nothing_of_how_many_are_right(tmp_path: Path) -> None:
     world = make_world(tmp_path, decks="basics")
-    app = world.app(start="practice", practice={"interview": True, "deck_ids": ("neural",)})
+    app = world.app(
+        start="practice", practice=PracticeOptions(interview=True, deck_ids=("neural",))
+    )
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         while screen.item.ref.card_id != "activations":
             await pilot.press("b")  # skip
         hint = shown(screen.view.query_one(".hint", Static))
         assert hint == "Toggle with 1–4, then Enter to check."
-    app = world.app(start="practice", practice={"deck_ids": ("neural",)})
+    app = world.app(start="practice", practice=PracticeOptions(deck_ids=("neural",)))
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         while screen.item.ref.card_id != "activations":
@@ -160,7 +163,7 @@ async def test_interview_choice_cards_say_nothing_of_how_many_are_right(tmp_path
 async def test_practice_skips_suspended_cards_and_s_suspends(tmp_path: Path) -> None:
     world = make_world(tmp_path, decks="basics")
     world.store.suspend("alice", "neural", "relu", NOW, TODAY)
-    app = world.app(start="practice", practice={})
+    app = world.app(start="practice", practice=PracticeOptions())
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert screen.item.ref.card_id == "vanishing"

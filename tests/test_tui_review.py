@@ -252,13 +252,13 @@ async def test_the_end_of_the_session_shows_the_summary(tmp_path: Path) -> None:
         await pilot.press("space", "5", "space", "3", "1", "3", "enter", "enter")
         # vanishing (3) comes back as a re-drill, after the day's queue
         screen = app.screen
-        assert isinstance(screen, ReviewScreen) and screen.item.redrill
+        assert isinstance(screen, ReviewScreen) and screen.item.drill
         assert screen.session.intervals(screen.item) is None
         world.timer.now += 125  # two minutes pass
         await pilot.press("space", "4")
         assert isinstance(app.screen, SummaryScreen)
         summary = app.screen.summary
-        assert (summary.reviewed, summary.grades, summary.passed, summary.redrills) == (3, 4, 4, 1)
+        assert (summary.reviewed, summary.grades, summary.passed, summary.drills) == (3, 4, 4, 1)
         assert round(summary.seconds) == 125
         await pilot.press("enter")
         assert isinstance(app.screen, HomeScreen)

@@ -14,6 +14,7 @@ import pytest
 from textual.pilot import Pilot
 
 from dlcards.deck_cache import DeckCache
+from dlcards.study.practice import PracticeOptions
 
 from .test_tui_fixtures import LARGE, NOW, POOL_ANSWER, SIZE, World, make_world
 from .test_tui_snapshots import history, settle
@@ -89,7 +90,7 @@ class TestPractice:
     @SIZES
     def test_interview(self, snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
         world = make_world(tmp_path, decks="compute")
-        app = world.app(start="practice", practice={"interview": True, "count": 2})
+        app = world.app(start="practice", practice=PracticeOptions(interview=True, count=2))
 
         async def wait(pilot: Pilot) -> None:
             world.timer.now += 42
@@ -101,7 +102,7 @@ class TestPractice:
     @SIZES
     def test_summary(self, snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
         world = make_world(tmp_path)
-        app = world.app(start="practice", practice={})
+        app = world.app(start="practice", practice=PracticeOptions())
 
         async def practise(pilot: Pilot) -> None:
             # All unseen: one card of each topic in turn (drills has no tags: its deck).

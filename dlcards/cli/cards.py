@@ -106,7 +106,9 @@ def _print_table(rows: list[CardRow], threshold: int) -> None:
     for line in aligned_lines(table, right=(2, 3, 5)):
         out.write(line + "\n")
     if out.isatty():
-        out.write(f"{len(rows)} card{'s' if len(rows) != 1 else ''}\n")
+        from dlcards.wording import plural
+
+        out.write(f"{plural(len(rows), 'card')}\n")
 
 
 CardArgs = Annotated[

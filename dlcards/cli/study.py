@@ -7,7 +7,7 @@ and everything else load inside the commands, so ``dlcards --help`` stays fast.
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -80,7 +80,7 @@ def run_study(
         raise typer.Exit(tui.return_code or 0)
 
     from dlcards.plain import PlainStudy
-    from dlcards.session import StudySession
+    from dlcards.study.session import StudySession
 
     report_deck_errors(ctx.collection.errors)
     ctx.before_session()
@@ -117,10 +117,12 @@ def practice(
     plain: PlainOption = False,
 ) -> None:
     """Practise regardless of the schedule, weakest cards first; the schedule is unchanged."""
+    from dlcards.study.practice import PracticeOptions, PracticeSession
+
     ctx = app_context(cli)
     deck_ids = require_decks(ctx, deck)
-    options: dict[str, Any] = dict(
-        deck_ids=deck_ids,
+    options = PracticeOptions(
+        deck_ids=tuple(deck_ids),
         tags=tuple(tag or ()),
         compute_only=compute_only,
         interview=interview,
@@ -146,13 +148,12 @@ def practice(
         report_deck_errors(ctx.collection.errors)
         raise typer.Exit(tui.return_code or 0)
 
-    from dlcards.plain import PlainPractice
-    from dlcards.practice import PracticeSession
+    from dlcards.plain_practice import PlainPractice
 
     report_deck_errors(ctx.collection.errors)
     ctx.before_session()  # the daily backup, as before studying
     session = PracticeSession(
-        ctx.store, ctx.collection, ctx.profile, ctx.settings, clock=ctx.now, **options
+        ctx.store, ctx.collection, ctx.profile, ctx.settings, clock=ctx.now, options=options
     )
     raise typer.Exit(PlainPractice(session, sys.stdin, sys.stdout).run())
 

@@ -20,9 +20,9 @@ def users_list(cli: typer.Context) -> None:
     """List the profiles on this machine (or add, rename, delete one)."""
     if cli.invoked_subcommand is not None:
         return
-    app = app_context(cli)
-    current = app.profile
-    for name, reviews, last_day in app.store.profiles():
+    ctx = app_context(cli)
+    current = ctx.profile
+    for name, reviews, last_day in ctx.store.profiles():
         mark = "*" if name == current else " "
         last = f", last studied {last_day}" if last_day else ""
         typer.echo(f"{mark} {name}  ({reviews} reviews{last})")

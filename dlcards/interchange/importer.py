@@ -18,6 +18,7 @@ from dlcards.fileutil import reading
 from dlcards.interchange import deckfile, import_after
 from dlcards.interchange.import_after import ImportReport
 from dlcards.interchange.notes import Incoming, RawNote, convert_note, valid_id
+from dlcards.textsafe import strip_controls
 
 FORMATS = ("auto", "apkg", "anki-text", "csv", "tsv", "toml")
 Progress = Callable[[int, int], None]
@@ -284,7 +285,7 @@ def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
         )
     common = Counter(n for n in deck_names if n).most_common(1)
     if common and not gathered.name:
-        gathered.name = common[0][0].split("::")[-1].strip() or None
+        gathered.name = strip_controls(common[0][0].split("::")[-1]).strip() or None
     total = len(notes)
     media_cards = 0
     from dlcards.interchange.anki_cards import convert_templated, usable
@@ -312,6 +313,10 @@ def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
                 if "<img" in value or "<IMG" in value or "[sound:" in value:
                     refs.extend(field_references(value))
         gathered.media_names.extend(refs)
+        for incoming in converted.cards:
+            _drop_controls(incoming.card)
+            if incoming.fill is not None:  # rendered later: stripped then
+                incoming.fill = _stripping(incoming.fill, incoming.card)
         gathered.incoming.extend(converted.cards)
         media_cards += bool(refs or converted.media)
         if progress is not None and (done % 200 == 0 or done == total):
@@ -335,11 +340,29 @@ def _from_dlcards(note: RawNote) -> bool:
     return ID_FIELD in note.field_names
 
 
+def _drop_controls(card: dict[str, Any]) -> None:
+    """Control characters (ESC sequences included) never enter a deck from a file."""
+    for key, value in card.items():
+        if key in ("front", "back", "source", "answer") and isinstance(value, str):
+            card[key] = strip_controls(value)
+        elif key in ("tags", "choices", "source") and isinstance(value, list):
+            card[key] = [strip_controls(v) if isinstance(v, str) else v for v in value]
+
+
+def _stripping(fill: Callable[[], str | None], card: dict[str, Any]) -> Callable[[], str | None]:
+    def run() -> str | None:
+        reason = fill()
+        _drop_controls(card)
+        return reason
+
+    return run
+
+
 def _apply_marker(gathered: _Gathered, text: str) -> None:
     """Deck id and tags an export by dlcards left in the Anki deck's description."""
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # a crafted marker may nest thousands deep
         return
     if not isinstance(data, dict):
         return
@@ -347,8 +370,8 @@ def _apply_marker(gathered: _Gathered, text: str) -> None:
     if isinstance(deck_id, str) and valid_id(deck_id):
         gathered.deck_id = deck_id
     name = data.get("name")
-    if isinstance(name, str) and name.strip():
-        gathered.name = name
+    if isinstance(name, str) and strip_controls(name).strip():
+        gathered.name = strip_controls(name)
     tags = data.get("tags")
     if isinstance(tags, list) and all(isinstance(t, str) for t in tags) and tags:
         gathered.header["tags"] = tags

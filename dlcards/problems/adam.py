@@ -19,8 +19,9 @@ from typing import Any
 from dlcards import kernels as K
 from dlcards.problems.base import Mistakes, Picker, Problem
 from dlcards.problems.core import Grid
-from dlcards.problems.fmt import num, paren, plural, sci, sqrt_const
+from dlcards.problems.fmt import num, paren, sci, sqrt_const
 from dlcards.problems.kinds import Kind, Scalar, Tol
+from dlcards.wording import plural
 
 TOL = Tol(abs=1e-6)
 

@@ -21,8 +21,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from dlcards.answers import AnswerError
-from dlcards.problems import check_card_params, is_fixed
 from dlcards.problems.catalog import SPECS
+from dlcards.problems.checks import check_card_params, is_fixed
 from dlcards.problems.core import Grid, Instance, Rendered, Verdict
 from dlcards.problems.kinds import Kind
 

@@ -25,8 +25,9 @@ import numpy as np
 from dlcards import kernels as K
 from dlcards.problems.base import Mistakes, Picker, Problem
 from dlcards.problems.core import Grid
-from dlcards.problems.fmt import dot_text, grid, num, nums, plural, signed
+from dlcards.problems.fmt import dot_text, grid, num, nums, signed
 from dlcards.problems.kinds import Array, Kind
+from dlcards.wording import plural
 
 
 def _conv(

@@ -117,7 +117,3 @@ def shape_text(shape: Sequence[int]) -> str:
     if len(shape) == 1:
         return f"({shape[0]},)"
     return "×".join(str(d) for d in shape)
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")

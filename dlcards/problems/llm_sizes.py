@@ -25,8 +25,9 @@ from typing import Any
 
 from dlcards.problems.base import Mistakes, Picker, Problem
 from dlcards.problems.core import Grid
-from dlcards.problems.fmt import num, plural
+from dlcards.problems.fmt import num
 from dlcards.problems.kinds import EXACT, Kind, Scalar, Tol
+from dlcards.wording import plural
 
 REL = Tol(rel=1e-3)
 DTYPE_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2, "fp8": 1, "int8": 1}

@@ -20,8 +20,9 @@ import numpy as np
 from dlcards import kernels as K
 from dlcards.problems.base import Mistakes, Picker, Problem
 from dlcards.problems.core import Grid
-from dlcards.problems.fmt import grid, num, nums, plural
+from dlcards.problems.fmt import grid, num, nums
 from dlcards.problems.kinds import Array, Kind, Tol
+from dlcards.wording import plural
 
 AVG_TOL = Tol(abs=5e-3)
 

@@ -1,4 +1,4 @@
-"""The dlcards Textual app and ``make_app``, the factory the CLI and the tests use.
+"""The dlcards Textual app (``DlcardsApp``, built by the CLI and the tests as ``make_app``).
 
 Store, decks, settings, profile, clock, RNG and timer are injected, so tests run
 the real app on an in-memory store, fixed decks and a fixed day.
@@ -7,24 +7,25 @@ the real app on an in-memory store, fixed decks and a fixed day.
 from __future__ import annotations
 
 import dataclasses
-import subprocess
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.screen import Screen
 
 from dlcards import config
-from dlcards.collection import CardRef, Collection, load_collection
+from dlcards.collection import Collection, load_collection
 from dlcards.errors import UserError
-from dlcards.practice import PracticeSession
-from dlcards.session import StudySession
 from dlcards.store import Store
+from dlcards.study.practice import PracticeOptions, PracticeSession
+from dlcards.study.protocol import Session
+from dlcards.study.session import StudySession
 from dlcards.tui import themes
+from dlcards.tui.deck_editing import DeckEditing
 from dlcards.tui.screens.home import HomeScreen, days_until
 from dlcards.tui.screens.review import ReviewScreen
+from dlcards.wording import plural
 
 if TYPE_CHECKING:
     import numpy as np
@@ -32,7 +33,16 @@ if TYPE_CHECKING:
 Start = Literal["home", "review", "practice"]
 
 
-class DlcardsApp(App[None]):
+class DlcardsApp(DeckEditing):
+    """The app. ``start="review"`` opens Review on the chosen decks/tags/limit;
+    ``start="practice"`` a practice session with the ``practice`` options.
+
+    ``reload`` loads the decks again after an edit (default: ``<home>/decks`` and
+    ``deck_paths`` through the collection's parse cache); ``before_session`` runs
+    when a review begins (the CLI passes the daily backup); ``timer`` is the
+    monotonic seconds source for durations and the summary's time spent.
+    """
+
     CSS_PATH = "dlcards.tcss"
     TITLE = "dlcards"
 
@@ -51,11 +61,18 @@ class DlcardsApp(App[None]):
         deck_ids: Sequence[str] = (),
         tags: Sequence[str] = (),
         limit: int | None = None,
+        deck_paths: Sequence[str] = (),
         reload: Callable[[], Collection] | None = None,
         before_session: Callable[[], None] | None = None,
-        practice: dict[str, Any] | None = None,
+        practice: PracticeOptions | None = None,
     ) -> None:
         super().__init__()
+        if reload is None and (home is not None or deck_paths):
+            decks_dir = home.decks_dir if home else None
+
+            def reload() -> Collection:
+                return load_collection(decks_dir, deck_paths, collection.cache)
+
         self.store = store
         self.collection = collection
         self.settings = settings
@@ -69,7 +86,7 @@ class DlcardsApp(App[None]):
         self._reload = reload
         self._before_session = before_session
         self.crash: Exception | None = None  # an unexpected error that ended the app
-        self._practice_args = dict(practice or {})
+        self._practice_options = practice or PracticeOptions()
         for theme in themes.THEMES.values():
             self.register_theme(theme)
         self.theme = themes.theme_for_setting(settings.theme, set(self.available_themes))
@@ -106,13 +123,13 @@ class DlcardsApp(App[None]):
         # ``dlcards study`` opens Review alone (Home is built when it is first needed),
         # so the first card is painted as early as possible.
         if self._start == "practice":
-            if not self.start_practice(**self._practice_args):
+            if not self.start_practice(self._practice_options):
                 self.push_screen(HomeScreen())
             return
         if self._start != "review" or not self.start_review(*self._start_args):
             self.push_screen(HomeScreen())
 
-    def new_practice(self, **options: Any) -> PracticeSession:
+    def new_practice(self, options: PracticeOptions) -> PracticeSession:
         return PracticeSession(
             self.store,
             self.collection,
@@ -121,12 +138,12 @@ class DlcardsApp(App[None]):
             clock=self.clock,
             rng=self.rng,
             timer=self.timer,
-            **options,
+            options=options,
         )
 
-    def start_practice(self, **options: Any) -> bool:
-        """Open Review on a practice session (see dlcards.practice); say why not if empty."""
-        session = self.new_practice(**options)
+    def start_practice(self, options: PracticeOptions) -> bool:
+        """Open Review on a practice session (see dlcards.study.practice); say why not if empty."""
+        session = self.new_practice(options)
         first = session.next_card()
         self.tell_notices(session)
         if first is None:
@@ -154,9 +171,9 @@ class DlcardsApp(App[None]):
         deck_id = home.highlighted_deck() if isinstance(home, HomeScreen) else None
         deck = self.collection.deck(deck_id) if deck_id else None
 
-        def chosen(options: dict[str, Any] | None) -> None:
+        def chosen(options: PracticeOptions | None) -> None:
             if options is not None:
-                self.start_practice(**options)
+                self.start_practice(options)
 
         self.push_screen(PracticeSetupScreen(deck_id, deck.name if deck else None), chosen)
 
@@ -200,6 +217,7 @@ class DlcardsApp(App[None]):
             if practice.answered:
                 self.push_screen(PracticeSummaryScreen(practice, self.profile))
             return
+        assert isinstance(session, StudySession)  # the app starts no other kind
         summary = session.summary()
         if message.finished:
             from dlcards.tui.screens.summary import SummaryScreen
@@ -212,14 +230,13 @@ class DlcardsApp(App[None]):
         self.go_home()
         if summary.grades:
             self.notify(
-                f"Saved {summary.grades} grade{'s' if summary.grades != 1 else ''} "
-                f"on {summary.reviewed} card{'s' if summary.reviewed != 1 else ''}.",
+                f"Saved {plural(summary.grades, 'grade')} on {plural(summary.reviewed, 'card')}.",
                 title="Session saved",
             )
 
     # --- navigation -------------------------------------------------------------------------
 
-    def tell_notices(self, session: StudySession | PracticeSession) -> None:
+    def tell_notices(self, session: Session) -> None:
         """Say which cards the session set aside because they cannot be shown."""
         for notice in session.notices:
             self.notify(notice, title="Card skipped", severity="warning", timeout=12)
@@ -340,77 +357,6 @@ class DlcardsApp(App[None]):
         yield SystemCommand("Help", "Keys, grades and how to type answers", self.action_help)
         yield SystemCommand("Quit", "Quit dlcards (every grade is already saved)", self.exit)
 
-    # --- editing a deck --------------------------------------------------------------------
-
-    def edit_card(self, ref: CardRef) -> Collection | None:
-        """Open the card's deck at its line in the editor, then reload the decks.
-
-        A shipped deck is first copied to ``<home>/decks/`` (the copy overrides it).
-        Returns the reloaded collection, or None when nothing was edited.
-        """
-        from dlcards.tui.editor import editor_argv, user_copy
-
-        deck = self.collection.deck(ref.deck_id)
-        if deck is None:
-            return None
-        path = deck.path
-        if deck.shipped:
-            if self.home is None:
-                self.notify(
-                    "Shipped decks can only be edited as a copy in <home>/decks/.",
-                    severity="warning",
-                )
-                return None
-            path = user_copy(self.home, deck.path, deck.id)
-            self.notify(
-                f"Copied the shipped deck to {path}; your copy now replaces it.",
-                title="Editing your copy",
-                timeout=8,
-            )
-        try:
-            argv = editor_argv(self.settings.editor, path, ref.line)
-        except UserError as exc:
-            self.notify(str(exc), severity="error")
-            return None
-        if not self.run_editor(argv):
-            return None
-        return self.reload_collection(path)
-
-    def run_editor(self, argv: list[str]) -> bool:
-        """Run the editor with the terminal handed over to it; False if it could not start."""
-        from textual.app import SuspendNotSupported
-
-        try:
-            with self.suspend():
-                subprocess.run(argv, check=False)
-        except SuspendNotSupported:
-            self.notify("This terminal cannot hand over to an editor.", severity="error")
-            return False
-        except OSError as exc:
-            self.notify(
-                f"Could not start the editor {argv[0]!r}: {exc.strerror or exc}. "
-                "Set editor in config.toml or $EDITOR.",
-                severity="error",
-            )
-            return False
-        return True
-
-    def reload_collection(self, edited: Path | None = None) -> Collection | None:
-        """Load the decks again; a deck the edit broke is reported with its first error."""
-        if self._reload is not None:
-            collection = self._reload()
-        else:
-            deck_dir = self.home.decks_dir if self.home else None
-            collection = load_collection(deck_dir, (), self.collection.cache)
-        if edited is not None:
-            broken = [m for m in collection.errors if m.startswith(str(edited))]
-            if broken:
-                self.notify(
-                    broken[0], title="The deck no longer loads", severity="error", timeout=12
-                )
-        self.collection = collection
-        return collection
-
 
 def nothing_due(session: StudySession, home: config.Home | None) -> str:
     """Why there is nothing to study, and what to do (DESIGN: empty states say what to do)."""
@@ -425,58 +371,9 @@ def nothing_due(session: StudySession, home: config.Home | None) -> str:
         parts.append(f"Today's {session.settings.new_per_day} new cards are done.")
     buried = session.buried_count()
     if buried:
-        parts.append(f"{buried} card{'s' if buried != 1 else ''} buried until tomorrow.")
+        parts.append(f"{plural(buried, 'card')} buried until tomorrow.")
     return " ".join(parts)
 
 
-def make_app(
-    *,
-    store: Store,
-    collection: Collection,
-    settings: config.Settings,
-    profile: str,
-    home: config.Home | None = None,
-    clock: Callable[[], datetime] = config.now,
-    rng: np.random.Generator | None = None,
-    timer: Callable[[], float] | None = None,
-    start: Start = "home",
-    deck_ids: Sequence[str] = (),
-    tags: Sequence[str] = (),
-    limit: int | None = None,
-    deck_paths: Sequence[str] = (),
-    reload: Callable[[], Collection] | None = None,
-    before_session: Callable[[], None] | None = None,
-    practice: dict[str, Any] | None = None,
-) -> DlcardsApp:
-    """Build the app. ``start="review"`` opens Review on the chosen decks/tags/limit;
-    ``start="practice"`` a practice session with the ``practice`` options
-    (PracticeSession's keywords: deck_ids, tags, compute_only, interview, minutes, count).
-
-    ``reload`` loads the decks again after an edit (default: ``<home>/decks`` and
-    ``deck_paths`` through the collection's parse cache); ``before_session`` runs
-    when a review begins (the CLI passes the daily backup); ``timer`` is the
-    monotonic seconds source for durations and the summary's time spent.
-    """
-    if reload is None and (home is not None or deck_paths):
-        decks_dir = home.decks_dir if home else None
-
-        def reload() -> Collection:
-            return load_collection(decks_dir, deck_paths, collection.cache)
-
-    return DlcardsApp(
-        store=store,
-        collection=collection,
-        settings=settings,
-        profile=profile,
-        home=home,
-        clock=clock,
-        rng=rng,
-        timer=timer,
-        start=start,
-        deck_ids=deck_ids,
-        tags=tags,
-        limit=limit,
-        reload=reload,
-        before_session=before_session,
-        practice=practice,
-    )
+# The name the CLI and the tests build the app by (DESIGN §2: the ``make_app`` factory).
+make_app = DlcardsApp

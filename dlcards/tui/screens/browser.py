@@ -26,6 +26,7 @@ from dlcards.browse import CardRow, Filters, fill_fronts, find_cards, parse_filt
 from dlcards.tui.widgets.card_list import CardList
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.title_bar import TitleBar
+from dlcards.wording import plural
 
 if TYPE_CHECKING:
     from dlcards.tui.app import DlcardsApp
@@ -85,11 +86,11 @@ class BrowserScreen(Screen[None]):
         self._shown: str | None = None
 
     @property
-    def dl(self) -> DlcardsApp:
+    def dlcards_app(self) -> DlcardsApp:
         return cast("DlcardsApp", self.app)
 
     def compose(self) -> ComposeResult:
-        app = self.dl
+        app = self.dlcards_app
         yield TitleBar("Cards", app.profile, id="title")
         yield Input(
             self._text,
@@ -117,7 +118,7 @@ class BrowserScreen(Screen[None]):
             self.reload(keep=True)
 
     def _fronts(self, rows: list[CardRow]) -> list[CardRow]:
-        return fill_fronts(self.dl.collection, rows)
+        return fill_fronts(self.dlcards_app.collection, rows)
 
     # --- searching ------------------------------------------------------------------
 
@@ -126,7 +127,7 @@ class BrowserScreen(Screen[None]):
 
     def reload(self, *, keep: bool = False) -> None:
         """List the cards the box asks for (keeping the highlighted card if asked)."""
-        app = self.dl
+        app = self.dlcards_app
         card_list = self.query_one(CardList)
         current = card_list.current
         filters = self.filters()
@@ -142,7 +143,7 @@ class BrowserScreen(Screen[None]):
         card_list.show(rows, keep=current.ref.key if keep and current else None)
         self._shown = self.query_one(Input).value
         total = sum(len(d.cards) for d in app.collection.decks) if not filters.active else None
-        count = f"{len(rows):,} card{'s' if len(rows) != 1 else ''}"
+        count = plural(len(rows), "card", grouped=True)
         self.query_one(TitleBar).info = (
             f"{app.profile} · {count}" if total is None else f"{app.profile} · all {count}"
         )
@@ -227,7 +228,7 @@ class BrowserScreen(Screen[None]):
         if isinstance(self.focused, Input):
             self.query_one(CardList).focus()
             return
-        self.dl.go_home()
+        self.dlcards_app.go_home()
 
     # --- the highlighted card -----------------------------------------------------------
 
@@ -237,7 +238,7 @@ class BrowserScreen(Screen[None]):
         widget = self.query_one("#browse-detail", Static)
         if row is None:
             return
-        threshold = self.dl.settings.leech_threshold
+        threshold = self.dlcards_app.settings.leech_threshold
         variables = self.app.theme_variables
         parts = [
             Part(f"{row.ref.deck_id}:{row.ref.card_id}", "bold"),
@@ -245,7 +246,7 @@ class BrowserScreen(Screen[None]):
             Part(f"  {row.state_name}"),
         ]
         if row.reviews:
-            parts.append(Part(f" · {row.reviews} review{'s' if row.reviews != 1 else ''}", drop=2))
+            parts.append(Part(f" · {plural(row.reviews, 'review')}", drop=2))
         if row.suspended is not None:
             warning = variables.get("warning", "yellow")
             parts += [Part(" · suspended", warning), Part(f" {row.suspended[:10]}", warning, 1)]

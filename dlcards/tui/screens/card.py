@@ -22,10 +22,11 @@ from textual.widgets import Static
 from dlcards.browse import describe_instance, live_rows
 from dlcards.cards import ComputeCard
 from dlcards.collection import CardRef
-from dlcards.store import is_leech, parse_ts
+from dlcards.log import is_leech, parse_ts
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.title_bar import TitleBar
 from dlcards.views.inline import inline_markdown
+from dlcards.wording import plural
 
 if TYPE_CHECKING:
     from dlcards.tui.app import DlcardsApp
@@ -63,11 +64,11 @@ class CardScreen(Screen[None]):
         self.ref = ref
 
     @property
-    def dl(self) -> DlcardsApp:
+    def dlcards_app(self) -> DlcardsApp:
         return cast("DlcardsApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield TitleBar("Card", self.dl.profile, id="title")
+        yield TitleBar("Card", self.dlcards_app.profile, id="title")
         with VerticalScroll(id="card-body"):
             yield Static(id="card-front")
             yield Static(id="card-facts")
@@ -80,7 +81,7 @@ class CardScreen(Screen[None]):
 
     @property
     def suspended(self) -> bool:
-        app = self.dl
+        app = self.dlcards_app
         return app.store.is_suspended(app.profile, *self.ref.key)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -89,16 +90,16 @@ class CardScreen(Screen[None]):
         if action == "unsuspend":
             return self.suspended
         if action == "reset":  # a new card has nothing to reset
-            app = self.dl
+            app = self.dlcards_app
             return app.store.state(app.profile, *self.ref.key) is not None
         if action in ("bury", "edit"):
-            return self.dl.collection.deck(self.ref.deck_id) is not None
+            return self.dlcards_app.collection.deck(self.ref.deck_id) is not None
         return True
 
     # --- showing ---------------------------------------------------------------------
 
     def show(self) -> None:
-        app = self.dl
+        app = self.dlcards_app
         ref = self.ref
         deck = app.collection.deck(ref.deck_id)
         card = app.collection.card(ref) if deck is not None else None
@@ -111,12 +112,12 @@ class CardScreen(Screen[None]):
         self.query_one("#card-facts", Static).update(self._facts(deck.name if deck else None))
         rows = app.store.card_rows(app.profile, *ref.key)
         history = self.query_one("#card-history", Static)
-        history.border_title = f"History · {len(rows)} row{'s' if len(rows) != 1 else ''}"
+        history.border_title = f"History · {plural(len(rows), 'row')}"
         history.update(self._history(rows))
         self.refresh_bindings()
 
     def _facts(self, deck_name: str | None) -> Table:
-        app = self.dl
+        app = self.dlcards_app
         ref = self.ref
         state = app.store.state(app.profile, *ref.key)
         variables = app.theme_variables
@@ -189,18 +190,18 @@ class CardScreen(Screen[None]):
 
     @property
     def _zone(self) -> tzinfo | None:
-        return self.dl.clock().tzinfo
+        return self.dlcards_app.clock().tzinfo
 
     # --- actions -------------------------------------------------------------------
 
     def action_suspend(self) -> None:
-        app = self.dl
+        app = self.dlcards_app
         app.store.suspend(app.profile, *self.ref.key, app.clock(), app.today())
         self.notify(f"Suspended “{self.ref.card_id}”: not shown until unsuspended.")
         self.show()
 
     def action_unsuspend(self) -> None:
-        app = self.dl
+        app = self.dlcards_app
         app.store.unsuspend(app.profile, *self.ref.key, app.clock(), app.today())
         self.notify(f"Unsuspended “{self.ref.card_id}”: back in reviews and practice.")
         self.show()
@@ -211,7 +212,7 @@ class CardScreen(Screen[None]):
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
-            app = self.dl
+            app = self.dlcards_app
             app.store.reset(app.profile, *self.ref.key, app.clock(), app.today())
             self.notify(f"Reset “{self.ref.card_id}”: it is new again (its log is kept).")
             self.show()
@@ -226,12 +227,12 @@ class CardScreen(Screen[None]):
         )
 
     def action_bury(self) -> None:
-        app = self.dl
+        app = self.dlcards_app
         app.store.bury(app.profile, *self.ref.key, app.today())
         self.notify(f"Buried “{self.ref.card_id}” until tomorrow.")
 
     def action_edit(self) -> None:
-        collection = self.dl.edit_card(self.ref)
+        collection = self.dlcards_app.edit_card(self.ref)
         if collection is None:
             return
         fresh = collection.ref(*self.ref.key)

@@ -18,6 +18,7 @@ from dlcards import stats
 from dlcards.tui.widgets.deck_table import DeckTable, broken_decks
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.title_bar import TitleBar
+from dlcards.wording import plural
 
 if TYPE_CHECKING:
     from dlcards.tui.app import DlcardsApp
@@ -27,10 +28,6 @@ def days_until(day: date, today: date) -> str:
     delta = (day - today).days
     when = "tomorrow" if delta == 1 else f"in {delta} days"
     return f"{day:%a} {day.day} {day:%b} ({when})"
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 class HomeScreen(Screen[None]):
@@ -61,7 +58,7 @@ class HomeScreen(Screen[None]):
         self._loaded_for: tuple[str, date] | None = None
 
     @property
-    def dl(self) -> DlcardsApp:
+    def dlcards_app(self) -> DlcardsApp:
         return cast("DlcardsApp", self.app)
 
     def compose(self) -> ComposeResult:
@@ -84,7 +81,7 @@ class HomeScreen(Screen[None]):
             self.refresh_data()
 
     def refresh_data(self) -> None:
-        app = self.dl
+        app = self.dlcards_app
         today = app.today()
         states = app.store.states(app.profile)
         counts = stats.deck_counts(app.collection, states, today, app.store.suspended(app.profile))
@@ -124,7 +121,7 @@ class HomeScreen(Screen[None]):
         widget.update(Group(*lines))
 
     def _show_today(self, counts: list[stats.DeckCounts]) -> None:
-        app = self.dl
+        app = self.dlcards_app
         widget = self.query_one("#today", Static)
         session = app.new_session()
         ready = session.remaining()
@@ -230,7 +227,9 @@ class HomeScreen(Screen[None]):
             return
         broken = self.query_one(DeckTable).broken(key)
         if broken is not None:
-            self.notify(broken.message, title="This deck failed to load", severity="error")
+            self.notify(
+                broken.message, title="This deck failed to load", severity="error", markup=False
+            )
             return
         self.post_message(self.Study((key,)))
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,38 +10,46 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from dlcards.study.practice import PracticeOptions
+
 INTERVIEW_CARDS = 10
 
 
-def practice_choices(deck_id: str | None, deck_name: str | None) -> list[tuple[str, str, dict]]:
-    """(title, explanation, PracticeSession options) of each choice, in the order shown."""
+def practice_choices(
+    deck_id: str | None, deck_name: str | None
+) -> list[tuple[str, str, PracticeOptions]]:
+    """(title, explanation, practice options) of each choice, in the order shown."""
     choices = []
     if deck_id is not None:
         choices.append(
             (
                 f"Weakest first · {deck_name or deck_id}",
                 "lowest easiness, most lapses, then unseen; topics mixed",
-                {"deck_ids": (deck_id,)},
+                PracticeOptions(deck_ids=(deck_id,)),
             )
         )
     choices += [
-        ("Weakest first · all decks", "every deck, the cards you forget most first", {}),
+        (
+            "Weakest first · all decks",
+            "every deck, the cards you forget most first",
+            PracticeOptions(),
+        ),
         (
             "Compute drill · endless",
             "compute cards, fresh numbers, round and round until Esc",
-            {"compute_only": True},
+            PracticeOptions(compute_only=True),
         ),
         (
             f"Interview · {INTERVIEW_CARDS} cards",
             "the weakest cards of all decks, a clock each, no hints",
-            {"interview": True, "count": INTERVIEW_CARDS},
+            PracticeOptions(interview=True, count=INTERVIEW_CARDS),
         ),
     ]
     return choices
 
 
-class PracticeSetupScreen(ModalScreen[dict[str, Any] | None]):
-    """Dismisses with the PracticeSession options chosen, or None."""
+class PracticeSetupScreen(ModalScreen[PracticeOptions | None]):
+    """Dismisses with the practice options chosen, or None."""
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel"),
@@ -80,4 +86,4 @@ class PracticeSetupScreen(ModalScreen[dict[str, Any] | None]):
 
     def action_pick(self, number: int) -> None:
         if 1 <= number <= len(self.choices):
-            self.dismiss(dict(self.choices[number - 1][2]))
+            self.dismiss(self.choices[number - 1][2])

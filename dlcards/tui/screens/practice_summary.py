@@ -11,7 +11,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from dlcards.practice import PracticeSummary
+from dlcards.study.practice import PracticeSummary
 from dlcards.tui.screens.summary import duration_text
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.title_bar import TitleBar
@@ -82,7 +82,7 @@ class PracticeSummaryScreen(Screen[None]):
                 ("░" * (BAR - filled), "dim"),
                 (f" {topic.accuracy:.0%}", "bold"),
             )
-            table.add_row(topic.topic, f"{topic.right}/{topic.total}", bar)
+            table.add_row(Text(topic.topic), f"{topic.right}/{topic.total}", bar)
         return Group(Text("\nBy topic, weakest first", style="bold underline"), table)
 
     def _slowest(self) -> Group:

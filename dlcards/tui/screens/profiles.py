@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from dlcards import config
 from dlcards.config import check_profile_name
 from dlcards.errors import UserError
+from dlcards.wording import plural
 
 NEW_HINT = "new profile: type its name, then Enter"
 
@@ -63,7 +64,7 @@ class ProfileScreen(ModalScreen[str | None]):
                 ("● " if name == self.current else "  ") + name,
                 style="bold" if name == self.current else "",
             )
-            detail = f"  {reviews} review{'s' if reviews != 1 else ''}"
+            detail = f"  {plural(reviews, 'review')}"
             if last_day:
                 detail += f", last {last_day}"
             line.append(detail, style="dim")

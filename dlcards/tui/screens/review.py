@@ -1,14 +1,14 @@
 """Review: one card at a time — reveal or answer, then grade 0–5; undo, bury, suspend, edit.
 
-Every grade goes through ``StudySession.grade``, which commits it before this
-screen asks for the next card, so leaving (or a crash) never loses a grade.
-A ``PracticeSession`` runs here too: it answers the same calls, its grades leave
-the schedule alone, and in interview mode a clock runs above each card.
+The screen drives any ``Session`` (dlcards.study.protocol): a study session, or a
+practice, whose grades leave the schedule alone and which in interview mode runs
+a clock above each card. Every grade goes through ``Session.grade``, which commits
+it before this screen asks for the next card, so leaving (or a crash) never loses a grade.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,8 +17,8 @@ from textual.message import Message
 from textual.screen import Screen
 
 from dlcards.cards import BasicCard, ChoiceCard, ComputeCard
-from dlcards.practice import PracticeSession
-from dlcards.session import QueueItem, StudySession, undone_text
+from dlcards.study.items import QueueItem
+from dlcards.study.protocol import Session, undone_text
 from dlcards.tui.screens.review_media import MediaKeys
 from dlcards.tui.widgets.answer_box import AnswerBox
 from dlcards.tui.widgets.basic_card import BasicCardView
@@ -28,6 +28,7 @@ from dlcards.tui.widgets.grade_bar import GradeBar, GradeKey
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.session_bar import SessionBar
 from dlcards.tui.widgets.title_bar import TitleBar
+from dlcards.wording import clock_text
 
 if TYPE_CHECKING:
     from dlcards.tui.app import DlcardsApp
@@ -60,17 +61,16 @@ class ReviewScreen(MediaKeys, Screen[None]):
     class Ended(Message):
         """The session is over (``finished``) or the user left it early."""
 
-        def __init__(self, session: Any, finished: bool) -> None:
+        def __init__(self, session: Session, finished: bool) -> None:
             super().__init__()
             self.session = session
             self.finished = finished
 
-    def __init__(self, session: StudySession | PracticeSession) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__(id="review")
-        # Either session: they answer the same calls (see dlcards.practice).
-        self.session: Any = session
-        self.practice = isinstance(session, PracticeSession)
-        self.interview = bool(getattr(session, "interview", False))
+        self.session = session
+        self.practice = session.practice
+        self.interview = session.interview
         self.item: QueueItem | None = None
         self.phase: Phase = "front"
         self.suggested: int | None = None
@@ -78,7 +78,7 @@ class ReviewScreen(MediaKeys, Screen[None]):
         self._answered_in: float | None = None  # interview: seconds the answer took
 
     @property
-    def dl(self) -> DlcardsApp:
+    def dlcards_app(self) -> DlcardsApp:
         return cast("DlcardsApp", self.app)
 
     def compose(self) -> ComposeResult:
@@ -95,7 +95,7 @@ class ReviewScreen(MediaKeys, Screen[None]):
         item = self.session.next_card()
         if item is not None:
             await self.show_item(item)
-        if self.interview or getattr(self.session, "minutes", None) is not None:
+        if self.interview or self.session.time_left() is not None:
             self.set_interval(1.0, self._tick)
 
     def _tick(self) -> None:
@@ -106,7 +106,7 @@ class ReviewScreen(MediaKeys, Screen[None]):
             if seconds is None:
                 seconds = self.session.timer() - self.item.shown_at
             parts.append(clock_text(seconds))
-        left = self.session.time_left() if self.practice else None
+        left = self.session.time_left()
         if left is not None:
             parts.append(f"{clock_text(left)} left")
         self.query_one(SessionBar).set_clock(" · ".join(parts))
@@ -118,7 +118,7 @@ class ReviewScreen(MediaKeys, Screen[None]):
         return self.query_one(".card-view")  # type: ignore[return-value]
 
     async def show_item(self, item: QueueItem, *, revealed: bool = False) -> None:
-        self.dl.tell_notices(self.session)
+        self.dlcards_app.tell_notices(self.session)
         self.item = item
         self.suggested = None
         self.answer = None
@@ -174,7 +174,7 @@ class ReviewScreen(MediaKeys, Screen[None]):
         if self.practice:
             kind = "interview" if self.interview else "practice"
         else:
-            kind = "re-drill" if item.redrill else "new" if item.is_new else "review"
+            kind = "re-drill" if item.drill else "new" if item.is_new else "review"
         self.query_one(SessionBar).show(
             deck=deck.name if deck else item.ref.deck_id,
             kind=kind,
@@ -219,8 +219,9 @@ class ReviewScreen(MediaKeys, Screen[None]):
             return phase == "back" and self.suggested is not None
         if action == "digit":
             digit = cast(int, parameters[0])
-            if phase == "choosing" and isinstance(self.item and self.item.card, ChoiceCard):
-                return 1 <= digit <= len(cast(ChoiceCard, self.item.card).choices)
+            item = self.item
+            if phase == "choosing" and item is not None and isinstance(item.card, ChoiceCard):
+                return 1 <= digit <= len(item.card.choices)
             return phase == "back" and digit <= 5
         if action == "undo":
             return True if self.session.can_undo() else None
@@ -317,7 +318,7 @@ class ReviewScreen(MediaKeys, Screen[None]):
     async def _advance(self) -> None:
         item = self.session.next_card()
         if item is None:
-            self.dl.tell_notices(self.session)
+            self.dlcards_app.tell_notices(self.session)
             self.post_message(self.Ended(self.session, finished=True))
             return
         await self.show_item(item)
@@ -338,7 +339,7 @@ class ReviewScreen(MediaKeys, Screen[None]):
     async def action_bury(self) -> None:
         if self.item is None:
             return
-        self.session.bury(self.item)
+        self.session.put_aside(self.item)
         if self.practice:
             self.notify(f"Skipped “{self.item.ref.card_id}” for this practice.")
         else:
@@ -362,7 +363,7 @@ class ReviewScreen(MediaKeys, Screen[None]):
     async def action_edit(self) -> None:
         if self.item is None:
             return
-        collection = self.dl.edit_card(self.item.ref)
+        collection = self.dlcards_app.edit_card(self.item.ref)
         if collection is None:
             return
         self.session.reload(collection)
@@ -375,8 +376,3 @@ class ReviewScreen(MediaKeys, Screen[None]):
 
     def action_leave(self) -> None:
         self.post_message(self.Ended(self.session, finished=False))
-
-
-def clock_text(seconds: float) -> str:
-    minutes, rest = divmod(max(0, int(seconds)), 60)
-    return f"{minutes}:{rest:02d}"

@@ -11,7 +11,7 @@ class MediaKeys:
     # Provided by the screen (annotations only: nothing here shadows them).
     item: Any
     phase: str
-    dl: Any
+    dlcards_app: Any
     notify: Any
 
     def _media_names(self) -> list[str]:
@@ -19,7 +19,7 @@ class MediaKeys:
         from dlcards.media import shown_references
 
         card = self.item.card if self.item is not None else None
-        if card is None or self.dl.home is None:
+        if card is None or self.dlcards_app.home is None:
             return []
         shown = card.front + ("\n" + card.back if self.phase == "back" else "")
         return shown_references(shown)
@@ -27,8 +27,8 @@ class MediaKeys:
     def action_open_media(self) -> None:
         from dlcards.media import deck_media_dir, inside, open_in_viewer
 
-        assert self.item is not None and self.dl.home is not None
-        folder = deck_media_dir(self.dl.home.root / "media", self.item.ref.deck_id)
+        assert self.item is not None and self.dlcards_app.home is not None
+        folder = deck_media_dir(self.dlcards_app.home.root / "media", self.item.ref.deck_id)
         opened, missing = [], []
         for name in self._media_names()[:5]:
             path = inside(folder, name)

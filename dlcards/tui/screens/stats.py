@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -38,17 +39,17 @@ class StatsScreen(Screen[None]):
         self._tab_decks: dict[str, str] = {}
 
     @property
-    def dl(self) -> DlcardsApp:
+    def dlcards_app(self) -> DlcardsApp:
         return cast("DlcardsApp", self.app)
 
     def compose(self) -> ComposeResult:
-        app = self.dl
+        app = self.dlcards_app
         yield TitleBar("Stats", app.profile)
         tabs = [Tab("All decks", id=ALL)]
         for index, deck in enumerate(app.collection.decks):
             tab_id = f"deck-{index}"
             self._tab_decks[tab_id] = deck.id
-            tabs.append(Tab(deck.name, id=tab_id))
+            tabs.append(Tab(Text(deck.name), id=tab_id))  # a name is text, not markup
         yield Tabs(*tabs, id="stats-tabs")
         with VerticalScroll(id="stats-body"):
             yield Static(id="stats-tiles", classes="panel")
@@ -86,7 +87,7 @@ class StatsScreen(Screen[None]):
             tabs.action_previous_tab()
 
     def show(self, deck_ids: tuple[str, ...]) -> None:
-        app = self.dl
+        app = self.dlcards_app
         data = view.gather(app.store, app.collection, app.profile, app.today(), deck_ids)
         self.query_one("#stats-tiles", Static).update(view.tiles(data))
         self.query_one("#stats-heatmap", Static).update(view.heatmap(data.per_day, data.today))

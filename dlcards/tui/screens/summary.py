@@ -10,7 +10,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from dlcards.session import SessionSummary
+from dlcards.study.session import SessionSummary
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.title_bar import TitleBar
 
@@ -79,7 +79,7 @@ class SummaryScreen(Screen[None]):
         table.add_row("Cards reviewed", Text(str(s.reviewed), style="bold"))
         table.add_row("Accuracy", accuracy)
         table.add_row("Time spent", Text(duration_text(s.seconds), style="bold"))
-        table.add_row("Re-drills", Text(str(s.redrills), style="bold"))
+        table.add_row("Re-drills", Text(str(s.drills), style="bold"))
         table.add_row("Due tomorrow", Text(str(s.due_tomorrow), style="bold"))
         return table
 

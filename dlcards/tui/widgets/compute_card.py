@@ -80,7 +80,7 @@ class ComputeCardView(Vertical):
             )
         hint = rendered.answer_hint
         if self.interview:
-            from dlcards.practice import minimal_hint
+            from dlcards.study.practice import minimal_hint
 
             hint = minimal_hint(hint)
         with Vertical(classes="answer"):

@@ -11,13 +11,14 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from dlcards.scheduler import GRADE_LABELS
+from dlcards.wording import plural
 
 WIDE = 110  # from this width the keys fit three to a row
 
 
 def interval_text(days: int) -> str:
     if days < 30:
-        return f"{days} day" if days == 1 else f"{days} days"
+        return plural(days, "day")
     if days < 365:
         return f"{days / 30.4:.1f} mo".replace(".0 ", " ")
     return f"{days / 365:.1f} yr".replace(".0 ", " ")

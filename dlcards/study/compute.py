@@ -9,8 +9,8 @@ from dlcards.cards import Card, ComputeCard
 if TYPE_CHECKING:
     import numpy as np
 
+    from dlcards.log import CardState
     from dlcards.problems import Instance
-    from dlcards.store import CardState
 
 
 class LazyRng:

@@ -8,25 +8,25 @@ Compute-only practice is endless: it goes round the cards again with fresh
 numbers until the time or count limit, or until the user stops. The interview
 variant shows a clock per card and hides hints (see ``minimal_hint``).
 
-``PracticeSession`` answers the calls the review screen and plain mode make of a
-``StudySession`` (next_card, grade, undo, bury, suspend, intervals, done,
-remaining, reload), so both drive it unchanged.
+``PracticeSession`` is a ``Session`` (dlcards.study.protocol) like ``StudySession``,
+so the review screen and plain mode drive it unchanged.
 """
 
 from __future__ import annotations
 
 import re
-import time as _time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from dlcards.collection import CardRef, Collection
-from dlcards.compute import LazyRng, UnusableCard, instance_for, unusable_notice
-from dlcards.config import Settings, study_day
-from dlcards.session import QueueItem, select_refs
-from dlcards.store import Row, Store, is_leech
+from dlcards.config import Settings
+from dlcards.log import Row
+from dlcards.store import Store
+from dlcards.study.base import Clock, SessionBase
+from dlcards.study.compute import UnusableCard, instance_for, unusable_notice
+from dlcards.study.items import QueueItem
+from dlcards.study.queue import select_refs
 
 if TYPE_CHECKING:
     import numpy as np
@@ -63,7 +63,7 @@ def weakest_first(
     groups: dict[tuple[int, ...], list[CardRef]] = {}
     for ref in refs:
         seen = weakness.get(ref.key)
-        rank = (0, seen[0], -seen[1]) if seen is not None else (1,)
+        rank: tuple[int, ...] = (0, seen[0], -seen[1]) if seen is not None else (1,)
         groups.setdefault(rank, []).append(ref)
     ordered: list[CardRef] = []
     for rank in sorted(groups):
@@ -92,6 +92,18 @@ def minimal_hint(hint: str) -> str:
     text = re.sub(r"^\d+\s+(?=numbers)", "", text)  # "4 numbers" -> "numbers"
     text = text.strip(" ,—-")
     return text or hint
+
+
+@dataclass(frozen=True)
+class PracticeOptions:
+    """What to practise and how: the choices of ``dlcards practice`` and Home's c."""
+
+    deck_ids: tuple[str, ...] = ()  # all decks if empty
+    tags: tuple[str, ...] = ()  # cards having every one of these
+    compute_only: bool = False  # endless compute drills, fresh numbers
+    interview: bool = False  # a clock per card, minimal hints
+    minutes: float | None = None  # stop after this long
+    count: int | None = None  # stop after this many answers
 
 
 @dataclass(frozen=True)
@@ -126,8 +138,10 @@ class PracticeSummary:
         return self.right / self.answered if self.answered else None
 
 
-class PracticeSession:
+class PracticeSession(SessionBase):
     """Practice of one profile's selected cards; see the module's docstring."""
+
+    practice = True
 
     def __init__(
         self,
@@ -136,56 +150,43 @@ class PracticeSession:
         profile: str,
         settings: Settings,
         *,
-        clock: Callable[[], datetime],
+        clock: Clock,
         rng: np.random.Generator | None = None,
         timer: Callable[[], float] | None = None,
-        deck_ids: Sequence[str] = (),
-        tags: Sequence[str] = (),
-        compute_only: bool = False,
-        interview: bool = False,
-        minutes: float | None = None,
-        count: int | None = None,
+        options: PracticeOptions | None = None,
     ) -> None:
-        self.store = store
-        self.collection = collection
-        self.profile = profile
-        self.settings = settings
-        self.clock = clock
-        self._rng = LazyRng(rng)
-        self.timer: Callable[[], float] = timer or _time.monotonic
-        self.started = self.timer()
-        self.compute_only = compute_only
-        self.interview = interview
-        self.minutes = minutes
-        self.count = count
-        self.today = study_day(clock(), settings.day_start)
-        self._deck_ids, self._tags = tuple(deck_ids), tuple(tags)
-        self.last_leech: str | None = None  # practice never adds lapses: always None
-        self._graded: list[tuple[Row, QueueItem]] = []
-        # What undo takes back, last first: "grade", "skip" or "suspend", with its card.
-        self._actions: list[tuple[str, QueueItem]] = []
-        self.last_undone: str | None = None  # what the last undo took back
-        self.notices: list[str] = []  # cards set aside as unusable: for the UI to say, then clear
-        self._current: QueueItem | None = None
-        self._build()
-
-    # --- the order -----------------------------------------------------------------
-
-    def _build(self) -> None:
-        suspended = set(self.store.suspended(self.profile))
-        refs = [
+        options = options or PracticeOptions()
+        super().__init__(
+            store,
+            collection,
+            profile,
+            settings,
+            clock=clock,
+            rng=rng,
+            timer=timer,
+            deck_ids=options.deck_ids,
+            tags=options.tags,
+        )
+        self.compute_only = options.compute_only
+        self.interview = options.interview
+        self.minutes = options.minutes
+        self.count = options.count
+        # last_leech stays None: practice never adds lapses.
+        suspended = set(store.suspended(profile))
+        self.refs = [
             r
-            for r in select_refs(self.collection, self._deck_ids, self._tags)
+            for r in select_refs(collection, self._deck_ids, self._tags)
             if r.key not in suspended and (not self.compute_only or r.type == "compute")
         ]
-        self.refs = refs
-        table = self.store.state_table(self.profile)
-        weakness = {key: (s[1], s[4]) for key, s in table.items()}
-        deck_tags = {d.id: d.tags for d in self.collection.decks}
-        self.topics = {r.key: topic_of(r, deck_tags.get(r.deck_id, ())) for r in refs}
-        self._order = weakest_first(refs, weakness, self.topics)
+        table = store.state_table(profile)
+        weakness = {key: (s.easiness, s.lapses) for key, s in table.items()}
+        deck_tags = {d.id: d.tags for d in collection.decks}
+        self.topics = {r.key: topic_of(r, deck_tags.get(r.deck_id, ())) for r in self.refs}
+        self._order = weakest_first(self.refs, weakness, self.topics)
         self._position = 0
         self.rounds = 1
+
+    # --- the order -----------------------------------------------------------------
 
     @property
     def endless(self) -> bool:
@@ -203,34 +204,29 @@ class PracticeSession:
         left = self.time_left()
         return left is not None and left <= 0
 
-    def next_card(self) -> QueueItem | None:
-        """The card to show now, or None when the practice is over."""
-        if self._current is not None:
-            return self._current
-            return self._current
-        while True:
-            if self._over() or not self._order:
+    def _next_ref(self) -> tuple[CardRef, bool] | None:
+        if self._over() or not self._order:
+            return None
+        if self._position >= len(self._order):
+            if not self.endless:
                 return None
-            if self._position >= len(self._order):
-                if not self.endless:
-                    return None
-                self._position = 0
-                self.rounds += 1
-            ref = self._order[self._position]
-            self._position += 1
-            try:
-                self._current = self._make_item(ref)
-            except UnusableCard as exc:
-                self._set_aside(ref, exc)
-                continue
-            return self._current
+            self._position = 0
+            self.rounds += 1
+        ref = self._order[self._position]
+        self._position += 1
+        return ref, False
 
-    def _make_item(self, ref: CardRef) -> QueueItem:
+    def _make_item(self, ref: CardRef, drill: bool = False) -> QueueItem:
         card = self.collection.card(ref)
         state = self.store.state(self.profile, *ref.key)
         item = QueueItem(ref, card, False, state, shown_at=self.timer(), practice=True)
         item.instance = instance_for(card, state, self._rng)
         return item
+
+    def _forget(self, ref: CardRef) -> None:
+        before = self._order[: self._position]
+        self._position -= sum(1 for r in before if r.key == ref.key)
+        self._order = [r for r in self._order if r.key != ref.key]
 
     # --- acting on the current card --------------------------------------------------
 
@@ -239,87 +235,40 @@ class PracticeSession:
 
     def grade(self, item: QueueItem, quality: int, *, answer: str | None = None) -> Row:
         """Log a ``practice`` row (committed when this returns); the schedule is unchanged."""
-        row = self.store.record(
-            self.profile,
-            item.ref.deck_id,
-            item.ref.card_id,
-            "practice",
-            quality,
-            self.clock(),
-            self.today,
-            duration_ms=int((self.timer() - item.shown_at) * 1000),
-            instance=item.instance.to_json() if item.instance else None,
-            answer=answer,
-        )
-        self._graded.append((row, item))
-        self._actions.append(("grade", item))
+        row = self._record(item, "practice", quality, answer)
         self._current = None
         return row
-
-    def can_undo(self) -> bool:
-        return bool(self._actions)
 
     def undo(self) -> QueueItem | None:
         """Take back the last answer, skip or suspension; its card is shown again next."""
         if not self._actions:
             return None
-        action, item = self._actions.pop()
-        if action == "grade":
-            row, item = self._graded.pop()
-            self.store.undo(self.profile, row.id, self.clock(), self.today)
-        elif action == "suspend":
+        done = self._actions.pop()
+        item = done.item
+        if done.row is not None:
+            self._graded.pop()
+            self.store.undo(self.profile, done.row.id, self.clock(), self.today)
+        elif done.action == "suspend":
             self.store.unsuspend(
                 self.profile, item.ref.deck_id, item.ref.card_id, self.clock(), self.today
             )
         if self._current is not None:
             self._position -= 1  # the card on screen comes back after the undone one
             self._current = None
-        if action != "grade":
+        if done.row is None:
             # A skipped or suspended card left the order: it goes back where it is shown now.
             self._order.insert(self._position, item.ref)
             self._position += 1
         # Shown now, as the card on screen (which the UI shows without asking next_card).
-        self.last_undone = action
-        try:
-            self._current = self._make_item(item.ref)
-        except UnusableCard as exc:  # its deck was edited since: the undo stands
-            self._set_aside(item.ref, exc)
-            return self.next_card()
-        return self._current
+        return self._show_again(item.ref, False, done.action)
 
-    def bury(self, item: QueueItem) -> None:
-        """Skip the card for the rest of this practice (the schedule has no say here)."""
-        self._skip(item)
-        self._actions.append(("skip", item))
+    def skip(self, item: QueueItem) -> None:
+        """Leave the card out of the rest of this practice (the schedule has no say here)."""
+        self._leave(item, "skip")
 
-    def suspend(self, item: QueueItem) -> None:
-        self.store.suspend(
-            self.profile, item.ref.deck_id, item.ref.card_id, self.clock(), self.today
-        )
-        self._skip(item)
-        self._actions.append(("suspend", item))
-
-    def _skip(self, item: QueueItem) -> None:
-        self._drop(item.ref)
-        if self._current is item:
-            self._current = None
-
-    def _set_aside(self, ref: CardRef, exc: UnusableCard) -> None:
-        """Leave a card that cannot be shown out of this practice, with a notice (it is
-        back once its deck is fixed)."""
-        self._drop(ref)
-        self.notices.append(unusable_notice(*ref.key, exc))
-
-    def _drop(self, ref: CardRef) -> None:
-        before = self._order[: self._position]
-        self._position -= sum(1 for r in before if r.key == ref.key)
-        self._order = [r for r in self._order if r.key != ref.key]
-
-    def is_leech(self, item: QueueItem) -> bool:
-        return is_leech(item.state, self.settings.leech_threshold)
-
-    def done(self) -> int:
-        return len(self._graded)
+    def put_aside(self, item: QueueItem) -> None:
+        """The b key: skip the card for the rest of this practice."""
+        self.skip(item)
 
     def remaining(self) -> int | None:
         """Cards left to show, the one on screen included (as a study session counts);
@@ -358,7 +307,7 @@ class PracticeSession:
         by_topic: dict[str, list[int]] = {}
         for row, item in rows:
             score = by_topic.setdefault(self.topics.get(item.ref.key, item.ref.deck_id), [0, 0])
-            score[0] += row.grade >= PASS
+            score[0] += _passed(row)
             score[1] += 1
         topics = sorted(
             (TopicScore(topic, right, total) for topic, (right, total) in by_topic.items()),
@@ -367,11 +316,16 @@ class PracticeSession:
         slow = sorted(rows, key=lambda pair: -(pair[0].duration_ms or 0))[:SLOWEST]
         return PracticeSummary(
             answered=len(rows),
-            right=sum(1 for row, _ in rows if row.grade >= PASS),
+            right=sum(1 for row, _ in rows if _passed(row)),
             seconds=self.timer() - self.started,
             topics=topics,
             slowest=[
-                SlowCard(item.ref, (row.duration_ms or 0) / 1000, row.grade) for row, item in slow
+                SlowCard(item.ref, (row.duration_ms or 0) / 1000, row.grade or 0)
+                for row, item in slow
             ],
             interview=self.interview,
         )
+
+
+def _passed(row: Row) -> bool:
+    return row.grade is not None and row.grade >= PASS

@@ -1,0 +1,179 @@
+"""Opening the progress database: the connection, the schema and its migrations (DESIGN §5).
+
+WAL with ``synchronous=FULL``: a grade is on disk before the next card is shown.
+A file that is not a dlcards database, or one written by a newer dlcards, is
+refused with a clear message and left untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Self
+
+from dlcards.content_times import SCHEMA as CONTENT_TIMES_SCHEMA
+from dlcards.errors import UserError
+from dlcards.log import format_ts
+
+APPLICATION_ID = 0x444C4344  # "DLCD"
+SCHEMA_VERSION = 3
+
+# Which cards are suspended is read from the log itself, through a partial index
+# holding only its suspend/unsuspend rows: SQLite keeps it on every insert, whatever
+# the path (Store.suspend, or merge_rows bringing another machine's log), at no
+# measurable cost, and it answers in well under a millisecond. A cache table kept by
+# a trigger cost 14 µs per inserted row (a million-row merge 2× slower), and one kept
+# only by Store's own writes would miss merged rows.
+_CARD_EVENTS_INDEX = """
+CREATE INDEX reviews_card_events ON reviews (profile, deck_id, card_id, ts, id)
+WHERE kind IN ('suspend', 'unsuspend');
+"""
+
+# MIGRATIONS[v] upgrades a database at user_version v to v + 1.
+MIGRATIONS: dict[int, str] = {
+    # v2: suspend, unsuspend and reset rows in the log; the index of suspensions.
+    1: _CARD_EVENTS_INDEX,
+    # v3: when each card's content last changed (Anki exports' note times, issue 12).
+    2: CONTENT_TIMES_SCHEMA,
+}
+
+
+def _check_foreign(path: Path) -> None:
+    """Refuse, without writing a byte, a file that is not a dlcards database of a known version."""
+    with open(path, "rb") as handle:
+        header = handle.read(100)
+    if not header:
+        return  # an empty file: sqlite treats it as a new database
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        raise UserError(
+            f"{path} is not a dlcards database (not SQLite)",
+            "move it away or choose another --home; it was left untouched",
+        )
+    # Read the ids through SQLite, not the header bytes: after a crash the
+    # latest header may still sit in the write-ahead log.
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise UserError(
+            f"{path} is not a readable dlcards database ({exc})",
+            "restore a backup with 'dlcards backup restore' or move it away",
+        ) from exc
+    finally:
+        conn.close()
+    if application_id == APPLICATION_ID:
+        if user_version > SCHEMA_VERSION:
+            raise UserError(
+                f"{path} was written by a newer dlcards (schema {user_version}, "
+                f"this one reads up to {SCHEMA_VERSION})",
+                "upgrade dlcards; the database was left untouched",
+            )
+        return
+    if tables:
+        raise UserError(
+            f"{path} is an SQLite database of another program",
+            "move it away or choose another --home; it was left untouched",
+        )
+
+
+class Database:
+    """The SQLite connection of one ``<home>``'s progress database, schema up to date."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+        self.conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path | None) -> Self:
+        """Open (creating or migrating) the database at ``path``; None gives an in-memory one."""
+        if path is None:
+            conn = sqlite3.connect(":memory:", isolation_level=None)
+            store = cls(conn, None)
+            store._migrate()
+            return store
+        if path.exists():
+            _check_foreign(path)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # SQLite gives the -wal and -shm files the database file's permissions.
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        try:
+            conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            store = cls(conn, path)
+            store._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise UserError(
+                f"{path} cannot be opened ({exc})",
+                "restore a backup with 'dlcards backup restore' or move it away",
+            ) from exc
+        return store
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
+        with self.transaction():
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
+                script = resources.files("dlcards").joinpath("schema.sql").read_text("utf-8")
+                for statement in _statements(script):
+                    self.conn.execute(statement)
+                version = SCHEMA_VERSION
+            while version < SCHEMA_VERSION:
+                for statement in _statements(MIGRATIONS[version]):
+                    self.conn.execute(statement)
+                version += 1
+            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self.conn.execute(f"PRAGMA user_version = {version}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``: the write lock is taken before anything is read."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def ensure_profile(self, name: str, now: datetime) -> None:
+        self.conn.execute("INSERT OR IGNORE INTO profiles VALUES (?, ?)", (name, format_ts(now)))
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+
+def _statements(script: str) -> list[str]:
+    """Split a schema script into statements (executescript would commit our transaction).
+
+    A line is added until the text is a complete statement, so a trigger's
+    ``BEGIN … END`` body, with its own semicolons, stays one statement.
+    """
+    statements: list[str] = []
+    current = ""
+    for line in script.splitlines():
+        current += line.split("--", 1)[0] + "\n"
+        if current.strip() and sqlite3.complete_statement(current):
+            statements.append(current.strip().rstrip(";").strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements

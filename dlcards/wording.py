@@ -1,0 +1,18 @@
+"""Numbers in words, as the UIs and the problems show them: counted nouns, clock times."""
+
+from __future__ import annotations
+
+
+def plural(count: int, word: str, *, grouped: bool = False) -> str:
+    """``count`` and ``word``, with an s unless the count is one: "1 card", "3 cards".
+
+    ``grouped`` writes thousands with commas ("12,000 cards").
+    """
+    number = f"{count:,}" if grouped else str(count)
+    return f"{number} {word}" + ("" if count == 1 else "s")
+
+
+def clock_text(seconds: float) -> str:
+    """Seconds as a clock shows them, minutes:seconds ("1:05"); never below 0:00."""
+    minutes, rest = divmod(max(0, int(seconds)), 60)
+    return f"{minutes}:{rest:02d}"

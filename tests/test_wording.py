@@ -1,0 +1,27 @@
+"""The one way dlcards words a count and a clock time."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dlcards.wording import clock_text, plural
+
+
+def test_one_is_singular_everything_else_plural() -> None:
+    assert plural(1, "card") == "1 card"
+    assert plural(0, "card") == "0 cards"
+    assert plural(2, "re-drill") == "2 re-drills"
+    assert plural(12000, "card", grouped=True) == "12,000 cards"
+    assert plural(12000, "card") == "12000 cards"
+
+
+@given(st.integers(min_value=0, max_value=10**6))
+def test_a_clock_reads_back_as_the_whole_seconds(seconds: int) -> None:
+    minutes, rest = clock_text(seconds + 0.9).split(":")
+    assert len(rest) == 2 and int(minutes) * 60 + int(rest) == seconds
+
+
+def test_a_clock_never_runs_below_zero() -> None:
+    assert clock_text(-3.5) == "0:00"
+    assert clock_text(65) == "1:05"
