@@ -19,7 +19,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dlcards.cards import BasicCard, Card, ChoiceCard, ComputeCard, card_from_dict
-from dlcards.deck_anki import AnkiNotetype, AnkiRef
+from dlcards.deck_anki import AnkiNotetype, AnkiRef, parse_notetypes
 from dlcards.errors import DeckError
 from dlcards.tomlpos import LazyPositions
 
@@ -264,41 +264,10 @@ def _parse_deck(path: Path, raw: bytes) -> tuple[ParsedDeck, dict[str, Any]]:
     errors: list[str] = []
     header = _parse_header(data, positions, where, errors)
     cards, lines, warnings = _parse_cards(data, positions, where, errors)
-    notetypes = _parse_notetypes(data, cards, where, errors)
+    notetypes = parse_notetypes(data, cards, where, errors, _pydantic_message)
     if errors or header is None:
         raise DeckError(errors)
     return ParsedDeck(header, cards, lines, warnings, notetypes), data
-
-
-def _parse_notetypes(
-    data: dict, cards: list[Card], where: str, errors: list[str]
-) -> list[AnkiNotetype]:
-    """The deck's Anki note types; every card's ``anki.notetype`` must name one of them."""
-    raw = data.get("notetypes", [])
-    if not isinstance(raw, list):
-        errors.append(f"{where}:1: 'notetypes' must be an array of tables")
-        return []
-    out: list[AnkiNotetype] = []
-    for index, item in enumerate(raw):
-        try:
-            out.append(AnkiNotetype.model_validate(item))
-        except ValidationError as exc:
-            _, message = _pydantic_message(exc.errors()[0])
-            errors.append(f"{where}:1: notetypes #{index + 1}: {message}")
-    known = {n.id: n for n in out}
-    for card in cards:
-        ref = getattr(card, "anki", None)
-        if ref is None:
-            continue
-        notetype = known.get(ref["notetype"])
-        if notetype is None:
-            errors.append(
-                f"{where}:1: card '{card.id}': anki.notetype {ref['notetype']} "
-                "is not in [[notetypes]]"
-            )
-        elif notetype.kind == "normal" and ref["ord"] >= len(notetype.templates):
-            errors.append(f"{where}:1: card '{card.id}': anki.ord {ref['ord']} has no template")
-    return out
 
 
 def _parse_header(

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 
 class _Strict(BaseModel):
@@ -38,3 +39,38 @@ class AnkiRef(_Strict):
     notetype: int
     ord: int = Field(ge=0)
     fields: list[str]  # the note's field HTML as Anki had it
+
+
+def parse_notetypes(
+    data: dict[str, Any],
+    cards: list[Any],
+    where: str,
+    errors: list[str],
+    describe: Callable[[Any], tuple[str | None, str]],
+) -> list[AnkiNotetype]:
+    """The deck's Anki note types; every card's ``anki.notetype`` must name one of them."""
+    raw = data.get("notetypes", [])
+    if not isinstance(raw, list):
+        errors.append(f"{where}:1: 'notetypes' must be an array of tables")
+        return []
+    out: list[AnkiNotetype] = []
+    for index, item in enumerate(raw):
+        try:
+            out.append(AnkiNotetype.model_validate(item))
+        except ValidationError as exc:
+            _, message = describe(exc.errors()[0])
+            errors.append(f"{where}:1: notetypes #{index + 1}: {message}")
+    known = {n.id: n for n in out}
+    for card in cards:
+        ref = getattr(card, "anki", None)
+        if ref is None:
+            continue
+        notetype = known.get(ref["notetype"])
+        if notetype is None:
+            errors.append(
+                f"{where}:1: card '{card.id}': anki.notetype {ref['notetype']} "
+                "is not in [[notetypes]]"
+            )
+        elif notetype.kind == "normal" and ref["ord"] >= len(notetype.templates):
+            errors.append(f"{where}:1: card '{card.id}': anki.ord {ref['ord']} has no template")
+    return out

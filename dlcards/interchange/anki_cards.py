@@ -154,3 +154,13 @@ def _filler(
         return None
 
     return fill
+
+
+def same_anki_note(old: dict[str, Any], card: dict[str, Any]) -> bool:
+    """The deck's card came from exactly these Anki fields and tags: nothing to update
+    (and no need to render the note again)."""
+    return bool(old.get("anki") == card["anki"] and old.get("tags", []) == card.get("tags", []))
+
+
+def incoming_cards(incoming: list[Incoming]) -> list[dict[str, Any]]:
+    return [item.card for item in incoming]

@@ -10,14 +10,15 @@ before it replaces the old file: a bad result never reaches the disk.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
 from dlcards.errors import UserError
+from dlcards.interchange.anki_cards import same_anki_note as _same_anki_note
 from dlcards.interchange.notes import Incoming
+from dlcards.interchange.toml_strings import basic_string as _string
 
 _CONTENT_KEYS = ("type", "front", "back", "choices", "correct", "answer", "anki")
 _KEY_ORDER = (
@@ -95,11 +96,10 @@ def merge(
     if existing is not None and existing.get("notetypes"):
         data["notetypes"] = list(existing["notetypes"])
     if notetypes:
-        # Anki's copy of a note type wins: its id is what the cards refer to.
-        kept = {n["id"]: n for n in data.get("notetypes", [])}
+        kept = {n["id"]: n for n in data.get("notetypes", [])}  # Anki's copy wins
         kept.update({n["id"]: n for n in notetypes})
         data["notetypes"] = [kept[i] for i in sorted(kept)]
-    if data.get("notetypes") or any("anki" in c for c in incoming_cards(incoming)):
+    if data.get("notetypes") or any("anki" in item.card for item in incoming):
         data["deck"]["format"] = 2
     cards: list[dict[str, Any]] = data["cards"]
     by_id: dict[str, int] = {}
@@ -160,16 +160,6 @@ def merge(
             cards[index] = new
             result.updated += 1
     return result
-
-
-def _same_anki_note(old: dict[str, Any], card: dict[str, Any]) -> bool:
-    """The deck's card came from exactly these Anki fields and tags: nothing to update
-    (and no need to render the note again)."""
-    return old.get("anki") == card["anki"] and old.get("tags", []) == card.get("tags", [])
-
-
-def incoming_cards(incoming: list[Incoming]) -> list[dict[str, Any]]:
-    return [item.card for item in incoming]
 
 
 def _invalid(card: dict[str, Any]) -> str | None:
@@ -358,19 +348,6 @@ def _literal(value: Any) -> str:
     if isinstance(value, str) and len(value) > 40:
         return _string(value)
     return _scalar(value)
-
-
-def _string(value: str) -> str:
-    """A TOML basic string. JSON's escaping is TOML's (\\", \\\\, \\n, \\uXXXX for
-    controls) except for DEL, which TOML also wants escaped; ten times faster than
-    tomli-w on the long HTML fields an Anki import holds."""
-    if _SURROGATE.search(value):
-        return _scalar(value)  # not UTF-8 encodable as is: tomli-w says so
-    text = json.dumps(value, ensure_ascii=False)
-    return text.replace("\x7f", "\\u007f") if "\x7f" in text else text
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @functools.lru_cache(maxsize=4096, typed=True)
