@@ -121,11 +121,10 @@ def merge(
         if match is None and card.get("guid"):
             match = by_guid.get(card["guid"])
         if item.fill is not None:
-            if match is not None and match not in claimed:
-                if _same_anki_note(cards[match], card):
-                    claimed[match] = item.where
-                    result.unchanged += 1
-                    continue
+            if match is not None and match not in claimed and _same_anki_note(cards[match], card):
+                claimed[match] = item.where
+                result.unchanged += 1
+                continue
             reason = item.fill()
             if reason is not None:
                 result.skipped.append((item.where, reason))
