@@ -6,11 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from dlcards import config
 from dlcards.collection import Collection, load_collection
 from dlcards.deck_cache import DeckCache
 from dlcards.store import Store
+
+if TYPE_CHECKING:
+    from dlcards.fsrs_scheduler import FsrsScheduler
 
 
 @dataclass
@@ -20,21 +24,49 @@ class AppContext:
     deck_paths: Sequence[str] = ()
     debug: bool = False
     _store: Store | None = field(default=None, init=False, repr=False)
+    _schedulers: dict[str, FsrsScheduler | None] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     @cached_property
-    def settings(self) -> config.Settings:
+    def base_settings(self) -> config.Settings:
+        """config.toml as written: the top level, every ``[profiles.NAME]`` table aside."""
         return config.load_settings(self.home)
 
     @cached_property
+    def settings(self) -> config.Settings:
+        """The settings of this invocation's profile: its table over the top level."""
+        return self.base_settings.for_profile(self.profile)
+
+    @cached_property
     def profile(self) -> str:
-        name = self.user or config.default_profile(self.settings)
+        name = self.user or config.default_profile(self.base_settings)
         return config.check_profile_name(name)
+
+    def scheduler_for(self, profile: str) -> FsrsScheduler | None:
+        """The profile's FSRS scheduler as config.toml sets it, or None for SM-2."""
+        if profile not in self._schedulers:
+            settings = self.base_settings.for_profile(profile)
+            scheduler = None
+            if settings.scheduler == "fsrs":
+                from dlcards.fsrs_scheduler import FsrsScheduler
+
+                scheduler = FsrsScheduler(settings.desired_retention, settings.fsrs_parameters)
+            self._schedulers[profile] = scheduler
+        return self._schedulers[profile]
+
+    def forget_settings(self) -> None:
+        """After config.toml changed: read it again on next use."""
+        for name in ("base_settings", "settings"):
+            self.__dict__.pop(name, None)
+        self._schedulers.clear()
 
     @property
     def store(self) -> Store:
         if self._store is None:
             self.home.ensure()
             self._store = Store.open(self.home.database)
+            self._store.use_schedulers(self.scheduler_for)
             self._store.ensure_profile(self.profile, self.now())
         return self._store
 

@@ -186,7 +186,8 @@ def stats(
         return
     retention = f"{data['retention']:.0%}" if data["retention"] is not None else "—"
     typer.echo(
-        f"Profile {data['user']}: {data['reviews_today']} reviews today, "
+        f"Profile {data['user']} ({'FSRS' if data['scheduler'] == 'fsrs' else 'SM-2'}): "
+        f"{data['reviews_today']} reviews today, "
         f"{data['reviews_total']} in all, {data['cards_seen']} cards seen, "
         f"{data['due_today']} due today, retention {retention} (30 days), "
         f"streak {data['streak_days']} day(s)."

@@ -157,6 +157,9 @@ class StudySession(SessionBase):
         """Days until the next review for each grade; None for a re-drill (schedule unchanged)."""
         if item.drill:
             return None
+        fsrs = self.store.fsrs_for(self.profile)
+        if fsrs is not None:
+            return fsrs.preview(item.state.memory if item.state else None, self.today)
         return preview_intervals(item.state.sm2 if item.state else new_state(), self.today)
 
     def grade(self, item: QueueItem, quality: int, *, answer: str | None = None) -> Row:
@@ -167,7 +170,8 @@ class StudySession(SessionBase):
         key = item.ref.key
         self.last_leech = None
         if row.kind == "review":
-            state = apply_row(self._states.get(key), row)  # what the store just wrote
+            # what the store just wrote
+            state = apply_row(self._states.get(key), row, self.store.fsrs_for(self.profile))
             if state is not None:
                 self._states[key] = state
                 self._due.setdefault(key[0], {})[key[1]] = row.due or ""
