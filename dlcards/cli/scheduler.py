@@ -7,6 +7,7 @@ Only typer and the standard library are imported here.
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -92,6 +93,44 @@ def scheduler_optimize(cli: typer.Context) -> None:
     typer.echo(f"Fitted FSRS to {counted} reviews of {profile}; parameters saved, {note}.")
 
 
+def scheduler_compare(
+    cli: typer.Context,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Replay your history through SM-2 and FSRS: which predicted your recall better."""
+    import json
+
+    from dlcards.fsrs_scheduler import FsrsScheduler
+    from dlcards.scheduler_compare import TooFewReviews, as_json, compare
+
+    ctx = app_context(cli)
+    settings = ctx.settings
+    fsrs = FsrsScheduler(settings.desired_retention, settings.fsrs_parameters)
+    try:
+        result = compare(ctx.store.rows(ctx.profile), fsrs, ctx.today())
+    except TooFewReviews as exc:
+        if json_out:
+            data = {"profile": ctx.profile, "reviews": exc.tests, "more_needed": exc.more_needed}
+            typer.echo(json.dumps(data, indent=2))
+        else:
+            typer.echo(
+                f"{ctx.profile} has {exc.tests} reviews to compare the schedulers on; "
+                f"{exc.more_needed} more are needed."
+            )
+        return
+    data = as_json(result, ctx.profile, settings.scheduler)
+    if json_out:
+        typer.echo(json.dumps(data, indent=2))
+        return
+    from dlcards.cli.compare_view import chart_lines, summary_lines
+
+    for line in summary_lines(result, settings.desired_retention):
+        typer.echo(line)
+    if sys.stdout.isatty():
+        for line in chart_lines(result):
+            typer.echo(line)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``scheduler`` group to the main app."""
     group = typer.Typer(
@@ -101,4 +140,5 @@ def register(app: typer.Typer) -> None:
     group.callback()(scheduler_show)
     group.command("use")(scheduler_use)
     group.command("optimize")(scheduler_optimize)
+    group.command("compare")(scheduler_compare)
     app.add_typer(group, name="scheduler")
