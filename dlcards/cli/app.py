@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from dlcards import __version__
-from dlcards.cli import cards, decks, scheduler, study, transfer, users
+from dlcards.cli import cards, decks, goal, scheduler, study, transfer, users
 from dlcards.cli.shared import CliState, cli_state
 from dlcards.errors import UserError
 from dlcards.textsafe import one_line
@@ -85,6 +85,7 @@ app.command("practice")(study.practice)
 cards.register(app)
 users.register(app)
 scheduler.register(app)
+goal.register(app)
 
 
 def _log_crash(state: CliState, exc: BaseException) -> str | None:

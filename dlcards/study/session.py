@@ -81,6 +81,7 @@ class StudySession(SessionBase):
         self._suspended = plan.suspended
         self._buried = plan.buried
         self._drills = self._drills_from(plan.day_rows)
+        self.goal = plan.goal  # the interview date's plan (dlcards goal), if any
         # States of the first cards to show, read now so that showing them costs no
         # query; later ones are read when they come up (see _state_of).
         upcoming = [r.key for r in self._queue[:PREFETCH] if self._is_reviewed(r)]
