@@ -89,6 +89,29 @@ class AppContext:
 
         daily_backup(self.home, self.store, self.today())
 
+    def auto_sync(self) -> str | None:
+        """Sync with config.toml's ``sync_dir``, if set (at start, after a session).
+
+        Never stops studying: a folder that is not there today (an unmounted share)
+        is a one-line warning, returned for the caller to print.
+        """
+        if not self.settings.sync_dir:
+            return None
+        from pathlib import Path
+
+        from dlcards.errors import UserError
+        from dlcards.interchange.sync import sync
+
+        try:
+            report = sync(
+                self.store, self.profile, Path(self.settings.sync_dir).expanduser(), self.now()
+            )
+        except (UserError, OSError) as exc:
+            return f"sync with {self.settings.sync_dir} skipped: {exc}"
+        if report.skipped:
+            return f"sync: skipped {'; '.join(report.skipped)} (tried again next time)"
+        return None
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

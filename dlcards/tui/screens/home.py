@@ -67,6 +67,7 @@ class HomeScreen(Screen[None]):
         with Vertical(id="home-body"):
             yield Static(id="today")
             yield Static(id="home-goal")
+            yield Static(id="home-sync")
             yield DeckTable(id="decks")
             yield Static(id="deck-detail")
             yield Static(id="load-errors")
@@ -129,11 +130,23 @@ class HomeScreen(Screen[None]):
         if plan is not None:
             widget.update(Text(plan.describe(), style="bold" if plan.on_track else "bold red"))
 
+    def _show_sync(self) -> None:
+        """When this machine and each other one last synced (dlcards sync), if ever."""
+        from dlcards.interchange.sync import describe_synced
+
+        app = self.dlcards_app
+        line = describe_synced(app.store, app.profile, app.clock())
+        widget = self.query_one("#home-sync", Static)
+        widget.display = line is not None
+        if line is not None:
+            widget.update(Text(line, style="dim"))
+
     def _show_today(self, counts: list[stats.DeckCounts]) -> None:
         app = self.dlcards_app
         widget = self.query_one("#today", Static)
         session = app.new_session()
         self._show_goal(getattr(session, "goal", None))
+        self._show_sync()
         ready = session.remaining()
         widget.set_class(ready == 0, "-empty")
         decks_dir = app.home.decks_dir if app.home else "<home>/decks"
