@@ -191,3 +191,9 @@ async def test_home_shows_when_each_machine_last_synced(tmp_path: Path) -> None:
     async with app.run_test(size=(100, 30)):
         text = shown(app.screen.query_one("#home-sync", Static))
         assert text == f"Synced: this machine 2 h ago · machine {other_id} 2 h ago"
+
+
+def test_help_lists_the_new_commands(home: Path) -> None:
+    commands = run_cli(home, "--help").stdout.split("Commands:", 1)[1].split()
+    for command in ("scheduler", "goal", "sync"):
+        assert command in commands
