@@ -74,6 +74,8 @@ class Settings:
     goal_decks: list[str] | None = None  # the goal's decks; None: every deck
     # [profiles.NAME] tables: settings of one profile, over the top level's.
     profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # The top-level values a profile's table replaced, so another profile starts from them.
+    replaced: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.desired_retention, int) and not isinstance(self.desired_retention, bool):
@@ -120,9 +122,13 @@ class Settings:
         return cls(**data)
 
     def for_profile(self, name: str) -> Settings:
-        """These settings with the profile's ``[profiles.NAME]`` table over them."""
-        table = self.profiles.get(name)
-        return replace(self, **dict(table)) if table else self
+        """The top-level settings with the profile's ``[profiles.NAME]`` table over them
+        (from settings already made for another profile too: its table is taken off)."""
+        base = replace(self, **dict(self.replaced), replaced={}) if self.replaced else self
+        table = dict(base.profiles.get(name) or {})
+        if not table:
+            return base
+        return replace(base, **table, replaced={key: getattr(base, key) for key in table})
 
     @property
     def day_start(self) -> time:

@@ -265,3 +265,16 @@ def test_optimize_without_the_extra_says_how_to_install_it(
         "dlcards: the FSRS optimizer is not installed — "
         "install it with: pip install 'dlcards[optimizer]'"
     )
+
+
+def test_settings_made_for_one_profile_give_another_its_own() -> None:
+    from dlcards.config import Settings
+
+    settings = Settings.from_mapping(
+        {"new_per_day": 7, "profiles": {"ann": {"new_per_day": 3, "scheduler": "fsrs"}}}
+    )
+    ann = settings.for_profile("ann")
+    assert (ann.new_per_day, ann.scheduler) == (3, "fsrs")
+    bob = ann.for_profile("bob")  # switching profile in the TUI
+    assert (bob.new_per_day, bob.scheduler) == (7, "sm2")
+    assert bob.for_profile("ann") == ann

@@ -311,6 +311,8 @@ class DlcardsApp(DeckEditing):
         config.check_profile_name(name)
         self.store.ensure_profile(name, self.clock())
         self.profile = name
+        # The profile's own [profiles.NAME] settings (new_per_day, a goal, …).
+        self.settings = self.settings.for_profile(name)
         self.go_home()
         home = self.screen
         if isinstance(home, HomeScreen):
