@@ -89,7 +89,7 @@ class AppContext:
 
         daily_backup(self.home, self.store, self.today())
 
-    def auto_sync(self) -> str | None:
+    def auto_sync(self, profile: str | None = None) -> str | None:
         """Sync with config.toml's ``sync_dir``, if set (at start, after a session).
 
         Never stops studying: a folder that is not there today (an unmounted share)
@@ -104,7 +104,10 @@ class AppContext:
 
         try:
             report = sync(
-                self.store, self.profile, Path(self.settings.sync_dir).expanduser(), self.now()
+                self.store,
+                profile or self.profile,
+                Path(self.settings.sync_dir).expanduser(),
+                self.now(),
             )
         except (UserError, OSError) as exc:
             return f"sync with {self.settings.sync_dir} skipped: {exc}"

@@ -197,3 +197,19 @@ def test_help_lists_the_new_commands(home: Path) -> None:
     commands = run_cli(home, "--help").stdout.split("Commands:", 1)[1].split()
     for command in ("scheduler", "goal", "sync"):
         assert command in commands
+
+
+async def test_the_tui_syncs_after_each_session_with_grades(tmp_path: Path) -> None:
+    world = make_world(tmp_path, decks="basics")
+    calls: list[str] = []
+
+    def after(profile: str) -> str | None:
+        calls.append(profile)
+        return "sync with /gone skipped: not there"
+
+    app = world.app(start="review", after_session=after)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("space", "4", "q")
+        await pilot.pause()
+        assert calls == ["alice"]
+        assert any("sync with /gone skipped" in n.message for n in app._notifications)  # noqa: SLF001

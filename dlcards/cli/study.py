@@ -75,6 +75,7 @@ def run_study(
             limit=limit,
             deck_paths=ctx.deck_paths,
             before_session=ctx.before_session,
+            after_session=ctx.auto_sync,
         )
         tui.run()
         if tui.crash is not None:
@@ -157,6 +158,7 @@ def practice(
             practice=options,
             deck_paths=ctx.deck_paths,
             before_session=ctx.before_session,
+            after_session=ctx.auto_sync,
         )
         tui.run()
         report_deck_errors(ctx.collection.errors)
