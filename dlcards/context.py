@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from dlcards import config
 from dlcards.collection import Collection, load_collection
 from dlcards.deck_cache import DeckCache
+from dlcards.errors import UserError
 from dlcards.store import Store
 
 if TYPE_CHECKING:
@@ -51,7 +52,14 @@ class AppContext:
             if settings.scheduler == "fsrs":
                 from dlcards.fsrs_scheduler import FsrsScheduler
 
-                scheduler = FsrsScheduler(settings.desired_retention, settings.fsrs_parameters)
+                try:
+                    scheduler = FsrsScheduler(settings.desired_retention, settings.fsrs_parameters)
+                except ValueError as exc:  # py-fsrs's bounds on each parameter
+                    first = str(exc).strip().splitlines()[-1].strip()
+                    raise UserError(
+                        f"{self.home.config_file}: fsrs_parameters of {profile}: {first}",
+                        "run 'dlcards scheduler optimize' again or remove them",
+                    ) from None
             self._schedulers[profile] = scheduler
         return self._schedulers[profile]
 

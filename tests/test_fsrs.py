@@ -278,3 +278,15 @@ def test_settings_made_for_one_profile_give_another_its_own() -> None:
     bob = ann.for_profile("bob")  # switching profile in the TUI
     assert (bob.new_per_day, bob.scheduler) == (7, "sm2")
     assert bob.for_profile("ann") == ann
+
+
+def test_fsrs_parameters_out_of_bounds_are_one_line(home: Path) -> None:
+    home.mkdir()
+    params = ", ".join(["100.0"] * 21)
+    (home / "config.toml").write_text(
+        f'[profiles.ann]\nscheduler = "fsrs"\nfsrs_parameters = [{params}]\n', "utf-8"
+    )
+    result = run_cli(home, "--user", "ann", "stats")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "fsrs_parameters of ann" in lines[0], lines
