@@ -213,3 +213,13 @@ async def test_the_tui_syncs_after_each_session_with_grades(tmp_path: Path) -> N
         await pilot.pause()
         assert calls == ["alice"]
         assert any("sync with /gone skipped" in n.message for n in app._notifications)  # noqa: SLF001
+
+
+def test_a_folder_that_is_a_file_is_one_line(home: Path, tmp_path: Path) -> None:
+    target = tmp_path / "file"
+    target.write_text("x", "utf-8")
+    result = run_cli(home, "sync", str(target))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"dlcards: {target} is not a folder — give the folder the machines share"
+    )

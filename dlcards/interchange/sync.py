@@ -93,7 +93,11 @@ def sync(store: Store, profile: str, folder: Path, now: datetime) -> SyncReport:
     except OSError as exc:
         raise UserError(f"{place} cannot be created ({exc.strerror})", "check the folder") from exc
     elsewhere: set[str] = set()
-    for path in sorted(place.iterdir()):
+    try:
+        names = sorted(place.iterdir())
+    except OSError as exc:
+        raise UserError(f"{place} cannot be read ({exc.strerror})", "check the folder") from exc
+    for path in names:
         match = _FILE.fullmatch(path.name)
         if match is None or match[1] == machine or not path.is_file():
             continue
@@ -110,7 +114,14 @@ def sync(store: Store, profile: str, folder: Path, now: datetime) -> SyncReport:
         report.added += counts.added
         report.machines.append(match[1])
         _seen(store, profile, match[1], len(ids), now)
-    report.written = _append_own(store, profile, place / f"{machine}.jsonl", machine, elsewhere)
+    own = place / f"{machine}.jsonl"
+    try:
+        report.written = _append_own(store, profile, own, machine, elsewhere)
+    except OSError as exc:
+        raise UserError(
+            f"{own} cannot be written ({exc.strerror})",
+            "check the folder's permissions; what was merged is kept",
+        ) from exc
     with store.transaction():
         store.set_meta(f"sync:{profile}:{machine}", f"{format_ts(now)} -1")
     return report
