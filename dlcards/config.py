@@ -6,7 +6,8 @@ import getpass
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,13 +27,27 @@ _SETTING_TYPES: dict[str, type] = {
     "leech_threshold": int,
     "leech_action": str,
     "editor": str,
+    "scheduler": str,
+    "desired_retention": float,
+    "fsrs_parameters": list,
+    "sync_dir": str,
+    "goal_date": str,
+    "goal_decks": list,
 }
+_OPTIONAL = ("user", "editor", "fsrs_parameters", "sync_dir", "goal_date", "goal_decks")
+# Settings a [profiles.NAME] table may give its profile, over the top level's.
+PROFILE_KEYS = tuple(k for k in _SETTING_TYPES if k not in ("user", "sync_dir"))
+SCHEDULERS = ("sm2", "fsrs")
 _INT_RANGES = {
     "new_per_day": (0, 10_000),
     "reviews_per_day": (0, 100_000),
     "leech_threshold": (1, 100),
 }
-_CHOICES = {"leech_action": ("tag", "suspend"), "theme": ("dark", "light")}
+_CHOICES = {
+    "leech_action": ("tag", "suspend"),
+    "theme": ("dark", "light"),
+    "scheduler": SCHEDULERS,
+}
 
 
 @dataclass(frozen=True)
@@ -51,14 +66,26 @@ class Settings:
     leech_threshold: int = 8
     leech_action: str = "tag"
     editor: str | None = None
+    scheduler: str = "sm2"
+    desired_retention: float = 0.9
+    fsrs_parameters: list[float] | None = None
+    sync_dir: str | None = None
+    goal_date: str | None = None  # ISO date of an interview (dlcards goal)
+    goal_decks: list[str] | None = None  # the goal's decks; None: every deck
+    # [profiles.NAME] tables: settings of one profile, over the top level's.
+    profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # The top-level values a profile's table replaced, so another profile starts from them.
+    replaced: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        if isinstance(self.desired_retention, int) and not isinstance(self.desired_retention, bool):
+            object.__setattr__(self, "desired_retention", float(self.desired_retention))
         for key, kind in _SETTING_TYPES.items():
             value = getattr(self, key)
-            if value is None and key in ("user", "editor"):
+            if value is None and key in _OPTIONAL:
                 continue
             if not isinstance(value, kind) or isinstance(value, bool):
-                name = "an integer" if kind is int else "a string"
+                name = {int: "an integer", float: "a number", list: "a list"}.get(kind, "a string")
                 raise ValueError(f"{key}: must be {name}, got {value!r}")
         for key, (low, high) in _INT_RANGES.items():
             if not low <= getattr(self, key) <= high:
@@ -67,19 +94,67 @@ class Settings:
             if getattr(self, key) not in allowed:
                 raise ValueError(f"{key}: must be one of {', '.join(map(repr, allowed))}")
         parse_day_start(self.day_starts_at)
+        if not 0.7 <= self.desired_retention <= 0.99:
+            raise ValueError(
+                f"desired_retention: must be from 0.70 to 0.99, got {self.desired_retention}"
+            )
+        if self.fsrs_parameters is not None:
+            _check_fsrs_parameters(self.fsrs_parameters)
+        if self.goal_date is not None:
+            try:
+                date.fromisoformat(self.goal_date)
+            except ValueError:
+                raise ValueError(f"goal_date: must be YYYY-MM-DD, got {self.goal_date!r}") from None
+        if self.goal_decks is not None and not all(isinstance(d, str) for d in self.goal_decks):
+            raise ValueError("goal_decks: must be a list of deck ids")
+        if not isinstance(self.profiles, Mapping):
+            raise ValueError("profiles: must be a table of [profiles.NAME] tables")
+        for name, table in self.profiles.items():
+            _check_profile_table(name, table)
         if self.user is not None and not PROFILE_RE.fullmatch(self.user):
             raise ValueError(f"user: {self.user!r} is not a valid profile name")
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> Settings:
-        unknown = sorted(set(data) - set(_SETTING_TYPES))
+        unknown = sorted(set(data) - set(_SETTING_TYPES) - {"profiles"})
         if unknown:
             raise ValueError(f"{unknown[0]}: unknown setting (known: {', '.join(_SETTING_TYPES)})")
         return cls(**data)
 
+    def for_profile(self, name: str) -> Settings:
+        """The top-level settings with the profile's ``[profiles.NAME]`` table over them
+        (from settings already made for another profile too: its table is taken off)."""
+        base = replace(self, **dict(self.replaced), replaced={}) if self.replaced else self
+        table = dict(base.profiles.get(name) or {})
+        if not table:
+            return base
+        return replace(base, **table, replaced={key: getattr(base, key) for key in table})
+
     @property
     def day_start(self) -> time:
         return parse_day_start(self.day_starts_at)
+
+
+def _check_fsrs_parameters(values: list[Any]) -> None:
+    if len(values) != 21 or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in values
+    ):
+        raise ValueError("fsrs_parameters: must be a list of 21 numbers (FSRS-6)")
+
+
+def _check_profile_table(name: str, table: object) -> None:
+    if not PROFILE_RE.fullmatch(name) or not isinstance(table, Mapping):
+        raise ValueError(f"profiles.{name}: must be a [profiles.NAME] table of a valid profile")
+    unknown = sorted(set(table) - set(PROFILE_KEYS))
+    if unknown:
+        raise ValueError(
+            f"profiles.{name}.{unknown[0]}: not a per-profile setting "
+            f"(those are: {', '.join(PROFILE_KEYS)})"
+        )
+    try:
+        Settings(**dict(table))
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"profiles.{name}.{exc}") from None
 
 
 def parse_day_start(value: str) -> time:
@@ -182,6 +257,55 @@ def save_setting(home: Home, key: str, value: object) -> None:
     survive; the temporary-file-and-rename write never leaves half a file behind, and
     goes through a symlinked ``config.toml`` (dotfiles) to the file it points at.
     """
+
+    def edit(document: Any) -> None:
+        # A basic string, as a new file would have, even where the old value was 'literal'.
+        document[key] = _toml_value(value)
+
+    _edit_config(home, lambda data: {**data, key: value}, edit)
+
+
+def save_profile_setting(home: Home, profile: str, key: str, value: object) -> None:
+    """Set (or, with None, remove) ``key`` in the ``[profiles.PROFILE]`` table of config.toml."""
+    import tomlkit
+
+    def merged(data: dict[str, Any]) -> dict[str, Any]:
+        profiles = {k: dict(v) for k, v in data.get("profiles", {}).items()}
+        table = profiles.setdefault(profile, {})
+        if value is None:
+            table.pop(key, None)
+        else:
+            table[key] = value
+        return {**data, "profiles": profiles}
+
+    def edit(document: Any) -> None:
+        if "profiles" not in document:
+            document["profiles"] = tomlkit.table(is_super_table=True)
+        profiles = document["profiles"]
+        if profile not in profiles:
+            if value is None:
+                return
+            profiles[profile] = tomlkit.table()
+        if value is None:
+            profiles[profile].pop(key, None)
+        else:
+            profiles[profile][key] = _toml_value(value)
+
+    _edit_config(home, merged, edit)
+
+
+def _toml_value(value: object) -> object:
+    import tomlkit
+
+    return tomlkit.string(value) if isinstance(value, str) else value
+
+
+def _edit_config(
+    home: Home,
+    merged: Callable[[dict[str, Any]], dict[str, Any]],
+    edit: Callable[[Any], None],
+) -> None:
+    """Check the settings ``merged`` makes valid, then ``edit`` the TOML document and save it."""
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
 
@@ -196,15 +320,14 @@ def save_setting(home: Home, key: str, value: object) -> None:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError):
         # Unreadable, so nothing in it can be kept (loading it refuses to start anyway).
         text, data = "", {}
-    Settings.from_mapping({**data, key: value})
+    Settings.from_mapping(merged(data))
     # tomlkit writes "\n" for what it adds: edit with "\n" and put the file's "\r\n" back.
     crlf = "\r\n" in text
     try:
         document = tomlkit.parse(text.replace("\r\n", "\n"))
     except TOMLKitError:
         document = tomlkit.document()
-    # A basic string, as a new file would have, even where the old value was 'literal'.
-    document[key] = tomlkit.string(value) if isinstance(value, str) else value
+    edit(document)
     edited = tomlkit.dumps(document)
     if crlf:
         edited = edited.replace("\n", "\r\n")

@@ -6,11 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from dlcards import config
 from dlcards.collection import Collection, load_collection
 from dlcards.deck_cache import DeckCache
+from dlcards.errors import UserError
 from dlcards.store import Store
+
+if TYPE_CHECKING:
+    from dlcards.fsrs_scheduler import FsrsScheduler
 
 
 @dataclass
@@ -20,21 +25,56 @@ class AppContext:
     deck_paths: Sequence[str] = ()
     debug: bool = False
     _store: Store | None = field(default=None, init=False, repr=False)
+    _schedulers: dict[str, FsrsScheduler | None] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     @cached_property
-    def settings(self) -> config.Settings:
+    def base_settings(self) -> config.Settings:
+        """config.toml as written: the top level, every ``[profiles.NAME]`` table aside."""
         return config.load_settings(self.home)
 
     @cached_property
+    def settings(self) -> config.Settings:
+        """The settings of this invocation's profile: its table over the top level."""
+        return self.base_settings.for_profile(self.profile)
+
+    @cached_property
     def profile(self) -> str:
-        name = self.user or config.default_profile(self.settings)
+        name = self.user or config.default_profile(self.base_settings)
         return config.check_profile_name(name)
+
+    def scheduler_for(self, profile: str) -> FsrsScheduler | None:
+        """The profile's FSRS scheduler as config.toml sets it, or None for SM-2."""
+        if profile not in self._schedulers:
+            settings = self.base_settings.for_profile(profile)
+            scheduler = None
+            if settings.scheduler == "fsrs":
+                from dlcards.fsrs_scheduler import FsrsScheduler
+
+                try:
+                    scheduler = FsrsScheduler(settings.desired_retention, settings.fsrs_parameters)
+                except ValueError as exc:  # py-fsrs's bounds on each parameter
+                    first = str(exc).strip().splitlines()[-1].strip()
+                    raise UserError(
+                        f"{self.home.config_file}: fsrs_parameters of {profile}: {first}",
+                        "run 'dlcards scheduler optimize' again or remove them",
+                    ) from None
+            self._schedulers[profile] = scheduler
+        return self._schedulers[profile]
+
+    def forget_settings(self) -> None:
+        """After config.toml changed: read it again on next use."""
+        for name in ("base_settings", "settings"):
+            self.__dict__.pop(name, None)
+        self._schedulers.clear()
 
     @property
     def store(self) -> Store:
         if self._store is None:
             self.home.ensure()
             self._store = Store.open(self.home.database)
+            self._store.use_schedulers(self.scheduler_for)
             self._store.ensure_profile(self.profile, self.now())
         return self._store
 
@@ -56,6 +96,32 @@ class AppContext:
         from dlcards.backup import daily_backup
 
         daily_backup(self.home, self.store, self.today())
+
+    def auto_sync(self, profile: str | None = None) -> str | None:
+        """Sync with config.toml's ``sync_dir``, if set (at start, after a session).
+
+        Never stops studying: a folder that is not there today (an unmounted share)
+        is a one-line warning, returned for the caller to print.
+        """
+        if not self.settings.sync_dir:
+            return None
+        from pathlib import Path
+
+        from dlcards.errors import UserError
+        from dlcards.interchange.sync import sync
+
+        try:
+            report = sync(
+                self.store,
+                profile or self.profile,
+                Path(self.settings.sync_dir).expanduser(),
+                self.now(),
+            )
+        except (UserError, OSError) as exc:
+            return f"sync with {self.settings.sync_dir} skipped: {exc}"
+        if report.skipped:
+            return f"sync: skipped {'; '.join(report.skipped)} (tried again next time)"
+        return None
 
     def close(self) -> None:
         if self._store is not None:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
-from typing import Literal, NamedTuple, get_args
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Literal, NamedTuple, get_args
 
-from dlcards.scheduler import State, new_state, review
+from dlcards.scheduler import PASSING_QUALITY, State, new_state, review
+
+if TYPE_CHECKING:
+    from dlcards.fsrs_scheduler import FsrsScheduler, Memory
 
 GradeKind = Literal["review", "drill", "practice"]  # rows that carry a grade
 # Rows that act on a card without a grade; they merge between machines like grades.
@@ -27,11 +30,17 @@ ROW_KINDS: tuple[RowKind, ...] = (*GRADE_KINDS, "undo", *CARD_EVENT_KINDS)
 
 @dataclass(frozen=True, slots=True)
 class CardState:
-    """A card's SM-2 state plus the counts the app shows (lapses, reviews)."""
+    """A card's schedule plus the counts the app shows (lapses, reviews).
+
+    ``sm2`` is the schedule in SM-2's shape. Under FSRS (issue 17) its interval and
+    due are FSRS's, repetitions counts passes since the last lapse, easiness stays
+    2.50 (FSRS has none), and ``memory`` holds FSRS's stability and difficulty.
+    """
 
     sm2: State
     lapses: int = 0
     reviews: int = 0
+    memory: Memory | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +74,15 @@ def parse_ts(text: str) -> datetime:
 _NEW_AGAIN = CardState(new_state())  # after a reset; 0 reviews: the cache keeps no row
 
 
-def apply_row(state: CardState | None, row: Row) -> CardState | None:
+def apply_row(
+    state: CardState | None, row: Row, fsrs: FsrsScheduler | None = None
+) -> CardState | None:
     """One step of the replay: how a (not cancelled) row changes a card's state.
 
     Reads only ``kind``, ``grade`` and ``study_day`` (the merge replays millions of
     rows through light tuples). A ``reset`` makes the card new: a state with no
-    reviews, which the cache stores as no row at all.
+    reviews, which the cache stores as no row at all. With ``fsrs`` the schedule is
+    FSRS's, else SM-2's: the log is the same, only the replay differs.
     """
     kind = row.kind
     if kind == "reset":
@@ -78,8 +90,18 @@ def apply_row(state: CardState | None, row: Row) -> CardState | None:
     if kind != "review" or row.grade is None:
         return state
     current = state or _NEW_AGAIN
-    sm2 = review(current.sm2, row.grade, date.fromisoformat(row.study_day))
-    return CardState(sm2, current.lapses + (row.grade < 3), current.reviews + 1)
+    day = date.fromisoformat(row.study_day)
+    lapses, reviews = current.lapses + (row.grade < PASSING_QUALITY), current.reviews + 1
+    if fsrs is None:
+        return CardState(review(current.sm2, row.grade, day), lapses, reviews)
+    if current.reviews and current.memory is None:
+        # A state read from the cache has no FSRS memory: replaying from it would
+        # silently treat a reviewed card as new.
+        raise ValueError("an FSRS step needs the card's memory: replay its log")
+    memory, interval = fsrs.review(current.memory, row.grade, day)
+    passes = current.sm2.repetitions + 1 if row.grade >= PASSING_QUALITY else 0
+    schedule = State(passes, current.sm2.easiness_hundredths, interval, day + timedelta(interval))
+    return CardState(schedule, lapses, reviews, memory)
 
 
 @dataclass(frozen=True)
@@ -90,8 +112,10 @@ class Replayed:
     suspended: dict[tuple[str, str], str]  # card -> ts of the suspend row in force
 
 
-def replay_log(rows: Iterable[Row]) -> Replayed:
-    """States and suspensions from a log: ordered by (ts, id), cancelled rows skipped."""
+def replay_log(rows: Iterable[Row], fsrs: FsrsScheduler | None = None) -> Replayed:
+    """States and suspensions from a log: ordered by (ts, id), cancelled rows skipped.
+
+    With ``fsrs`` the states are FSRS's, else SM-2's."""
     ordered = sorted(rows, key=lambda r: (r.ts, r.id))
     cancelled = {r.cancels for r in ordered if r.kind == "undo" and r.cancels}
     states: dict[tuple[str, str], CardState] = {}
@@ -104,16 +128,18 @@ def replay_log(rows: Iterable[Row]) -> Replayed:
             suspended[key] = row.ts
         elif row.kind == "unsuspend":
             suspended.pop(key, None)
-        after = apply_row(states.get(key), row)
+        after = apply_row(states.get(key), row, fsrs)
         if after is not None:
             states[key] = after
     # A card reset and not reviewed since is new: like the cache, no entry for it.
     return Replayed({k: s for k, s in states.items() if s.reviews}, suspended)
 
 
-def replay(rows: Iterable[Row]) -> dict[tuple[str, str], CardState]:
+def replay(
+    rows: Iterable[Row], fsrs: FsrsScheduler | None = None
+) -> dict[tuple[str, str], CardState]:
     """Card states from a log: ordered by (ts, id), cancelled rows skipped."""
-    return replay_log(rows).states
+    return replay_log(rows, fsrs).states
 
 
 def is_leech(state: CardState | None, threshold: int) -> bool:

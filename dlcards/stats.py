@@ -157,6 +157,7 @@ def summary(
         "due_today": due_today,
         "retention": passed / counted if counted else None,
         "streak_days": streak(study_days, today),
+        "scheduler": "sm2" if store.fsrs_for(profile) is None else "fsrs",
     }
 
 

@@ -131,7 +131,7 @@ class Store(LogMerge):
         rebuilding: they are read from the log's own index (see ``suspended``).
         """
         with self.transaction():
-            states = replay(self.rows(profile))
+            states = replay(self.rows(profile), self.fsrs_for(profile))
             self.conn.execute("DELETE FROM card_state WHERE profile = ?", (profile,))
             for (deck_id, card_id), state in states.items():
                 self._write_state(profile, deck_id, card_id, state)

@@ -8,8 +8,10 @@ lose a row and the cache always equals a replay of the log.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import fields
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from dlcards.log import (
     GRADE_KINDS,
@@ -29,6 +31,17 @@ from dlcards.log import (
 )
 from dlcards.store_schema import Database
 
+if TYPE_CHECKING:
+    from dlcards.fsrs_scheduler import FsrsScheduler
+
+# Which scheduler a profile replays with: its FSRS scheduler, or None for SM-2.
+SchedulerLookup = Callable[[str], "FsrsScheduler | None"]
+
+
+def _sm2_everywhere(profile: str) -> FsrsScheduler | None:
+    return None
+
+
 ROW_FIELDS = tuple(f.name for f in fields(Row))  # the columns of the reviews table, in order
 ROW_COLUMNS = ", ".join(ROW_FIELDS)
 ROW_MARKS = ", ".join("?" * len(ROW_FIELDS))  # one placeholder per column
@@ -36,6 +49,17 @@ ROW_MARKS = ", ".join("?" * len(ROW_FIELDS))  # one placeholder per column
 
 class LogStore(Database):
     """The log's rows and the state cache they keep current."""
+
+    # SM-2 for every profile unless the application says otherwise (see use_schedulers).
+    _scheduler_lookup: SchedulerLookup = staticmethod(_sm2_everywhere)
+
+    def use_schedulers(self, lookup: SchedulerLookup) -> None:
+        """Tell the store which scheduler each profile uses (config.toml's, issue 17)."""
+        self._scheduler_lookup = lookup
+
+    def fsrs_for(self, profile: str) -> FsrsScheduler | None:
+        """The profile's FSRS scheduler, or None when it schedules with SM-2."""
+        return self._scheduler_lookup(profile)
 
     def _next_ts(self, profile: str, now: datetime) -> str:
         # Rows of one profile get strictly increasing timestamps in commit order, so
@@ -50,6 +74,11 @@ class LogStore(Database):
         return ts
 
     def _read_state(self, profile: str, deck_id: str, card_id: str) -> CardState | None:
+        fsrs = self.fsrs_for(profile)
+        if fsrs is not None:
+            # FSRS's memory (two floats) is not in the cache: the card's own log, a
+            # few rows on an index, replays to it.
+            return replay(self.card_rows(profile, deck_id, card_id), fsrs).get((deck_id, card_id))
         row = self.conn.execute(
             "SELECT repetitions, easiness, interval, due, lapses, reviews FROM card_state "
             "WHERE profile = ? AND deck_id = ? AND card_id = ?",
@@ -157,7 +186,7 @@ class LogStore(Database):
                 instance=instance,
                 answer=answer,
             )
-            after = apply_row(before, row)
+            after = apply_row(before, row, self.fsrs_for(profile))
             row = with_state(row, after)
             self._insert(row)
             if kind in SCHEDULING_KINDS:
@@ -184,7 +213,7 @@ class LogStore(Database):
             row = self._new_row(profile, deck_id, card_id, "undo", now, day, cancels=row_id)
             # The card's state is its own log replayed with this undo in it.
             history = [*self.card_rows(profile, deck_id, card_id), row]
-            state = replay(history).get((deck_id, card_id))
+            state = replay(history, self.fsrs_for(profile)).get((deck_id, card_id))
             row = with_state(row, state)
             self._insert(row)
             self._write_state(profile, deck_id, card_id, state)

@@ -162,6 +162,7 @@ class LogMerge(LogStore):
         }
         kinds = ", ".join(f"'{k}'" for k in SCHEDULING_KINDS)
         states: dict[tuple[str, str], CardState] = {}
+        fsrs = self.fsrs_for(profile)
         step = _Step()
         for row_id, deck_id, card_id, day, kind, grade in self.conn.execute(
             "SELECT id, deck_id, card_id, study_day, kind, grade FROM reviews "
@@ -173,7 +174,7 @@ class LogMerge(LogStore):
             key = (deck_id, card_id)
             # apply_row reads kind, grade and study_day: a full Row costs more than the step.
             step.kind, step.grade, step.study_day = kind, grade, day
-            after = apply_row(states.get(key), cast(Row, step))
+            after = apply_row(states.get(key), cast(Row, step), fsrs)
             if after is not None:
                 states[key] = after
         self.conn.execute("DELETE FROM card_state WHERE profile = ?", (profile,))

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from dlcards import __version__
-from dlcards.cli import cards, decks, study, transfer, users
+from dlcards.cli import cards, decks, goal, scheduler, study, sync, transfer, users
 from dlcards.cli.shared import CliState, cli_state
 from dlcards.errors import UserError
 from dlcards.textsafe import one_line
@@ -84,6 +84,9 @@ transfer.register(app)
 app.command("practice")(study.practice)
 cards.register(app)
 users.register(app)
+scheduler.register(app)
+goal.register(app)
+sync.register(app)
 
 
 def _log_crash(state: CliState, exc: BaseException) -> str | None:

@@ -7,7 +7,7 @@ and everything else load inside the commands, so ``dlcards --help`` stays fast.
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,9 @@ from dlcards.cli.shared import (
     report_deck_errors,
     require_decks,
 )
+
+if TYPE_CHECKING:
+    from dlcards.context import AppContext
 
 PlainOption = Annotated[bool, typer.Option("--plain", help="Line mode, even on a terminal.")]
 
@@ -50,6 +53,7 @@ def run_study(
     """Study in the TUI on a terminal, else (pipes, ``--plain``) in line mode."""
     ctx = app_context(cli)
     deck_ids = require_decks(ctx, deck)
+    _auto_sync(ctx)
     if not plain and on_terminal():
         # Imported here: textual costs ~150 ms and `dlcards --help` must stay fast.
         from dlcards.tui.app import make_app
@@ -71,10 +75,12 @@ def run_study(
             limit=limit,
             deck_paths=ctx.deck_paths,
             before_session=ctx.before_session,
+            after_session=ctx.auto_sync,
         )
         tui.run()
         if tui.crash is not None:
             raise tui.crash  # main() logs the traceback and prints one line
+        _auto_sync(ctx)
         # Home shows decks that failed to load; repeat them on the terminal afterwards.
         report_deck_errors(ctx.collection.errors)
         raise typer.Exit(tui.return_code or 0)
@@ -94,7 +100,16 @@ def run_study(
         tags=tag or (),
         limit=limit,
     )
-    raise typer.Exit(PlainStudy(session, sys.stdin, sys.stdout).run())
+    code = PlainStudy(session, sys.stdin, sys.stdout).run()
+    _auto_sync(ctx)
+    raise typer.Exit(code)
+
+
+def _auto_sync(ctx: AppContext) -> None:
+    """config.toml's sync_dir, synced at start and after a session; a problem is one line."""
+    warning = ctx.auto_sync()
+    if warning:
+        typer.echo(f"dlcards: {warning}", err=True)
 
 
 def practice(
@@ -143,6 +158,7 @@ def practice(
             practice=options,
             deck_paths=ctx.deck_paths,
             before_session=ctx.before_session,
+            after_session=ctx.auto_sync,
         )
         tui.run()
         report_deck_errors(ctx.collection.errors)
@@ -186,7 +202,8 @@ def stats(
         return
     retention = f"{data['retention']:.0%}" if data["retention"] is not None else "—"
     typer.echo(
-        f"Profile {data['user']}: {data['reviews_today']} reviews today, "
+        f"Profile {data['user']} ({'FSRS' if data['scheduler'] == 'fsrs' else 'SM-2'}): "
+        f"{data['reviews_today']} reviews today, "
         f"{data['reviews_total']} in all, {data['cards_seen']} cards seen, "
         f"{data['due_today']} due today, retention {retention} (30 days), "
         f"streak {data['streak_days']} day(s)."

@@ -14,6 +14,8 @@ from datetime import date
 
 from dlcards.collection import CardRef, Collection
 from dlcards.config import Settings
+from dlcards.goal import Goal, GoalPlan, moved_due
+from dlcards.goal import plan as goal_plan
 from dlcards.log import Row
 from dlcards.store import Store
 
@@ -41,6 +43,7 @@ class DayPlan:
     suspended: set[Key]
     buried: set[Key]  # buried today, and the suspended cards: left out of every list
     day_rows: list[Row]  # today's rows, cancelled ones left out
+    goal: GoalPlan | None = None  # the interview date's plan, when the profile has one
 
 
 def plan_day(
@@ -76,6 +79,21 @@ def plan_day(
 
     new_done = sum(1 for key, n in reviews_today.items() if new_today(key, n))
     reviews_done = len(reviews_today) - new_done
+    new_limit = settings.new_per_day
+    plan = None
+    goal = Goal.of(settings)
+    if goal is not None:
+        table = store.state_table(profile)
+        goal_refs = collection.all_refs(list(goal.decks) or None)
+        plan = goal_plan(goal, settings, goal_refs, table, suspended, new_done, today)
+        if goal.active(today):
+            new_limit = plan.new_per_day
+            # Shown before the date: a copy of the due dates, the log untouched.
+            due_dates = {deck: dict(cards) for deck, cards in due_dates.items()}
+            for (deck_id, card_id), state in table.items():
+                if state.due and goal.covers(deck_id):
+                    moved = moved_due(date.fromisoformat(state.due), state.interval, goal.day)
+                    due_dates[deck_id][card_id] = moved.isoformat()
     deck_rank = {d.id: i for i, d in enumerate(collection.decks)}
     today_text = today.isoformat()
     due: list[tuple[str, int, int, CardRef]] = []
@@ -97,11 +115,11 @@ def plan_day(
             due.append((due_date, rank, ref[2], ref))
     due.sort()  # (due, deck rank, file order) is unique: refs are never compared
     review_room = max(0, settings.reviews_per_day - reviews_done)
-    new_room = max(0, settings.new_per_day - new_done)
+    new_room = max(0, new_limit - new_done)
     queue = [t[3] for t in due[:review_room]] + round_robin(new_by_deck.values(), new_room)
     if limit is not None:
         queue = queue[:limit]
-    return DayPlan(queue, due_dates, suspended, buried, day_rows)
+    return DayPlan(queue, due_dates, suspended, buried, day_rows, plan)
 
 
 def introduced_on(rows: Iterable[Row], day: date) -> bool:

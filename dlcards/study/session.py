@@ -81,6 +81,7 @@ class StudySession(SessionBase):
         self._suspended = plan.suspended
         self._buried = plan.buried
         self._drills = self._drills_from(plan.day_rows)
+        self.goal = plan.goal  # the interview date's plan (dlcards goal), if any
         # States of the first cards to show, read now so that showing them costs no
         # query; later ones are read when they come up (see _state_of).
         upcoming = [r.key for r in self._queue[:PREFETCH] if self._is_reviewed(r)]
@@ -157,6 +158,9 @@ class StudySession(SessionBase):
         """Days until the next review for each grade; None for a re-drill (schedule unchanged)."""
         if item.drill:
             return None
+        fsrs = self.store.fsrs_for(self.profile)
+        if fsrs is not None:
+            return fsrs.preview(item.state.memory if item.state else None, self.today)
         return preview_intervals(item.state.sm2 if item.state else new_state(), self.today)
 
     def grade(self, item: QueueItem, quality: int, *, answer: str | None = None) -> Row:
@@ -167,7 +171,8 @@ class StudySession(SessionBase):
         key = item.ref.key
         self.last_leech = None
         if row.kind == "review":
-            state = apply_row(self._states.get(key), row)  # what the store just wrote
+            # what the store just wrote
+            state = apply_row(self._states.get(key), row, self.store.fsrs_for(self.profile))
             if state is not None:
                 self._states[key] = state
                 self._due.setdefault(key[0], {})[key[1]] = row.due or ""

@@ -40,7 +40,8 @@ class DlcardsApp(DeckEditing):
 
     ``reload`` loads the decks again after an edit (default: ``<home>/decks`` and
     ``deck_paths`` through the collection's parse cache); ``before_session`` runs
-    when a review begins (the CLI passes the daily backup); ``timer`` is the
+    when a review begins (the CLI passes the daily backup), ``after_session`` when one
+    with grades ends (the CLI's sync); ``timer`` is the
     monotonic seconds source for durations and the summary's time spent.
     """
 
@@ -65,6 +66,7 @@ class DlcardsApp(DeckEditing):
         deck_paths: Sequence[str] = (),
         reload: Callable[[], Collection] | None = None,
         before_session: Callable[[], None] | None = None,
+        after_session: Callable[[str], str | None] | None = None,
         practice: PracticeOptions | None = None,
     ) -> None:
         super().__init__()
@@ -86,6 +88,9 @@ class DlcardsApp(DeckEditing):
         self._start_args = (tuple(deck_ids), tuple(tags), limit)
         self._reload = reload
         self._before_session = before_session
+        # After each review session, with the profile: the CLI syncs (sync_dir); a
+        # returned line is a warning to show.
+        self._after_session = after_session
         self.crash: Exception | None = None  # an unexpected error that ended the app
         self._practice_options = practice or PracticeOptions()
         for theme in themes.THEMES.values():
@@ -220,6 +225,10 @@ class DlcardsApp(DeckEditing):
             return
         assert isinstance(session, StudySession)  # the app starts no other kind
         summary = session.summary()
+        if self._after_session is not None and summary.grades:
+            warning = self._after_session(self.profile)
+            if warning:
+                self.notify(warning, title="Sync", severity="warning")
         if message.finished:
             from dlcards.tui.screens.summary import SummaryScreen
 
@@ -311,6 +320,8 @@ class DlcardsApp(DeckEditing):
         config.check_profile_name(name)
         self.store.ensure_profile(name, self.clock())
         self.profile = name
+        # The profile's own [profiles.NAME] settings (new_per_day, a goal, …).
+        self.settings = self.settings.for_profile(name)
         self.go_home()
         home = self.screen
         if isinstance(home, HomeScreen):

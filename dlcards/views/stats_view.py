@@ -46,6 +46,9 @@ class DeckLine:
     due: int
 
 
+SCHEDULER_NAMES = {"sm2": "SM-2", "fsrs": "FSRS"}
+
+
 @dataclass
 class StatsData:
     """Everything the stats views show, for one profile and a set of decks."""
@@ -335,7 +338,8 @@ def render_stats(data: StatsData) -> Group:
     parts: list[RenderableType] = [
         Text.assemble(
             ("dlcards stats", "bold"),
-            f" · {safe_text(data.profile)} · {data.scope} · ",
+            f" · {safe_text(data.profile)} · {data.scope} · "
+            f"{SCHEDULER_NAMES.get(data.summary.get('scheduler', 'sm2'), 'SM-2')} · ",
             (data.today.isoformat(), "dim"),
         ),
         panel(tiles(data), "Today"),

@@ -21,6 +21,7 @@ from dlcards.tui.widgets.title_bar import TitleBar
 from dlcards.wording import plural
 
 if TYPE_CHECKING:
+    from dlcards.goal import GoalPlan
     from dlcards.tui.app import DlcardsApp
 
 
@@ -65,6 +66,8 @@ class HomeScreen(Screen[None]):
         yield TitleBar("Home", id="title")
         with Vertical(id="home-body"):
             yield Static(id="today")
+            yield Static(id="home-goal")
+            yield Static(id="home-sync")
             yield DeckTable(id="decks")
             yield Static(id="deck-detail")
             yield Static(id="load-errors")
@@ -120,10 +123,30 @@ class HomeScreen(Screen[None]):
             lines.append(Text(f"  …and {len(broken) - 3} more", style=error))
         widget.update(Group(*lines))
 
+    def _show_goal(self, plan: GoalPlan | None) -> None:
+        """The interview date's countdown and pace (dlcards goal), when there is one."""
+        widget = self.query_one("#home-goal", Static)
+        widget.display = plan is not None
+        if plan is not None:
+            widget.update(Text(plan.describe(), style="bold" if plan.on_track else "bold red"))
+
+    def _show_sync(self) -> None:
+        """When this machine and each other one last synced (dlcards sync), if ever."""
+        from dlcards.interchange.sync import describe_synced
+
+        app = self.dlcards_app
+        line = describe_synced(app.store, app.profile, app.clock())
+        widget = self.query_one("#home-sync", Static)
+        widget.display = line is not None
+        if line is not None:
+            widget.update(Text(line, style="dim"))
+
     def _show_today(self, counts: list[stats.DeckCounts]) -> None:
         app = self.dlcards_app
         widget = self.query_one("#today", Static)
         session = app.new_session()
+        self._show_goal(getattr(session, "goal", None))
+        self._show_sync()
         ready = session.remaining()
         widget.set_class(ready == 0, "-empty")
         decks_dir = app.home.decks_dir if app.home else "<home>/decks"

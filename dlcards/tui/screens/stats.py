@@ -100,4 +100,7 @@ class StatsScreen(Screen[None]):
         self.query_one("#stats-hardest", Static).update(
             view.hardest_table(data.hardest, show_deck=not deck_ids)
         )
-        self.query_one(TitleBar).info = f"{app.profile} · {data.scope} · {data.today.isoformat()}"
+        scheduler = view.SCHEDULER_NAMES[data.summary["scheduler"]]
+        self.query_one(
+            TitleBar
+        ).info = f"{app.profile} · {data.scope} · {scheduler} · {data.today.isoformat()}"

@@ -1,0 +1,67 @@
+"""Each card's graded reviews from the log, for fitting and judging schedulers (issue 17).
+
+A history is what a scheduler sees of a card: its ``review`` rows (not cancelled)
+in (ts, id) order, as (study day, grade). A ``reset`` makes the card new, so the
+reviews after it are a history of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from dlcards.log import Row
+
+History = list[tuple[date, int]]
+
+# py-fsrs's optimizer returns its defaults below one mini-batch of 512 reviews that
+# are neither a card's first nor on the same day as the one before.
+MIN_OPTIMIZER_REVIEWS = 512
+
+
+def histories(rows: Iterable[Row]) -> list[History]:
+    """Every card's review histories, a reset starting a new one; rows in (ts, id) order."""
+    ordered = sorted(rows, key=lambda r: (r.ts, r.id))
+    cancelled = {r.cancels for r in ordered if r.kind == "undo" and r.cancels}
+    current: dict[tuple[str, str], History] = {}
+    done: list[History] = []
+    for row in ordered:
+        if row.id in cancelled:
+            continue
+        key = (row.deck_id, row.card_id)
+        if row.kind == "reset":
+            if current.get(key):
+                done.append(current.pop(key))
+        elif row.kind == "review" and row.grade is not None:
+            current.setdefault(key, []).append((date.fromisoformat(row.study_day), row.grade))
+    return done + [h for h in current.values() if h]
+
+
+def counted_reviews(cards: Iterable[History]) -> int:
+    """Reviews that tell a scheduler something: not a card's first, not on its previous day."""
+    return sum(
+        1 for history in cards for i in range(1, len(history)) if history[i][0] > history[i - 1][0]
+    )
+
+
+def fit_parameters(cards: list[History]) -> list[float]:
+    """FSRS parameters fitted to these histories by py-fsrs's optimizer (needs its extra).
+
+    Raises ImportError when the optimizer's dependencies (torch, pandas) are missing.
+    """
+    from fsrs import Rating, ReviewLog
+    from fsrs.optimizer import Optimizer
+
+    from dlcards.fsrs_scheduler import RATING_OF_GRADE, review_moment
+
+    logs = [
+        ReviewLog(
+            card_id=number,
+            rating=Rating(RATING_OF_GRADE[grade]),
+            review_datetime=review_moment(day),
+            review_duration=None,
+        )
+        for number, history in enumerate(cards, start=1)
+        for day, grade in history
+    ]
+    return [float(p) for p in Optimizer(logs).compute_optimal_parameters()]
