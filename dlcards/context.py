@@ -34,8 +34,9 @@ class AppContext:
     def store(self) -> Store:
         if self._store is None:
             self.home.ensure()
+            # No write here: read commands never write (a long import elsewhere would
+            # make them wait); the profile row comes with its first grade or event.
             self._store = Store.open(self.home.database)
-            self._store.ensure_profile(self.profile, self.now())
         return self._store
 
     @cached_property

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal, NamedTuple, get_args
 
-from dlcards.scheduler import State, new_state, review
+from dlcards.scheduler import MAX_INTERVAL, MIN_EASINESS, State, new_state, review
 
 GradeKind = Literal["review", "drill", "practice"]  # rows that carry a grade
 # Rows that act on a card without a grade; they merge between machines like grades.
@@ -65,21 +65,51 @@ def parse_ts(text: str) -> datetime:
 _NEW_AGAIN = CardState(new_state())  # after a reset; 0 reviews: the cache keeps no row
 
 
+# The last study day from which a review can still add the longest interval: a row
+# read from a database is trusted no further than the calendar goes.
+LAST_SAFE_DAY = date.max - timedelta(days=MAX_INTERVAL + 1)
+
+
+def safe_day(text: object) -> date | None:
+    """The study day a stored row names, clamped to the calendar SM-2 can use; None if
+    it is not a date at all. (Imports refuse such rows; this is for rows already stored.)"""
+    if not isinstance(text, str):
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return min(day, LAST_SAFE_DAY)
+
+
+def safe_grade(grade: object) -> int | None:
+    """A stored grade clamped to 0–5; None if it is not an integer at all."""
+    if isinstance(grade, bool) or not isinstance(grade, int):
+        return None
+    return max(0, min(5, grade))
+
+
 def apply_row(state: CardState | None, row: Row) -> CardState | None:
     """One step of the replay: how a (not cancelled) row changes a card's state.
 
     Reads only ``kind``, ``grade`` and ``study_day`` (the merge replays millions of
     rows through light tuples). A ``reset`` makes the card new: a state with no
-    reviews, which the cache stores as no row at all.
+    reviews, which the cache stores as no row at all. A row read from a database is
+    not trusted (defence in depth, besides the checks of ``progress import``): its
+    grade and day are clamped, and one that is no grade or no date changes nothing,
+    so one bad row never stops the profile.
     """
     kind = row.kind
     if kind == "reset":
         return _NEW_AGAIN
     if kind != "review" or row.grade is None:
         return state
+    grade, day = safe_grade(row.grade), safe_day(row.study_day)
+    if grade is None or day is None:
+        return state
     current = state or _NEW_AGAIN
-    sm2 = review(current.sm2, row.grade, date.fromisoformat(row.study_day))
-    return CardState(sm2, current.lapses + (row.grade < 3), current.reviews + 1)
+    sm2 = review(current.sm2, grade, day)
+    return CardState(sm2, current.lapses + (grade < 3), current.reviews + 1)
 
 
 @dataclass(frozen=True)
@@ -143,10 +173,26 @@ class StateRow(NamedTuple):
     reviews: int
 
 
+def _count(value: object, low: int = 0, high: int | None = None) -> int:
+    """A stored integer clamped to [low, high]; ``low`` if it is not an integer."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return low
+    value = max(low, value)
+    return value if high is None else min(high, value)
+
+
 def state_from_row(row: tuple[int, int, int, str, int, int]) -> CardState:
+    """A cached state as read from the database, clamped to what SM-2 can go on from
+    (an interval above the cap, a due date past the calendar, a malformed value)."""
     repetitions, easiness, interval, due, lapses, reviews = row
-    sm2 = State(repetitions, easiness, interval, date.fromisoformat(due) if due else None)
-    return CardState(sm2, lapses, reviews)
+    due_day = safe_day(due) if due else None
+    sm2 = State(
+        _count(repetitions),
+        _count(easiness, MIN_EASINESS) if easiness is not None else MIN_EASINESS,
+        _count(interval, 0, MAX_INTERVAL),
+        due_day,
+    )
+    return CardState(sm2, _count(lapses), _count(reviews))
 
 
 def with_state(row: Row, state: CardState | None) -> Row:
