@@ -6,11 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from dlcards import config
 from dlcards.collection import Collection, load_collection
 from dlcards.deck_cache import DeckCache
 from dlcards.store import Store
+
+if TYPE_CHECKING:
+    from dlcards.backup import BackupCheck
 
 
 @dataclass
@@ -20,6 +24,7 @@ class AppContext:
     deck_paths: Sequence[str] = ()
     debug: bool = False
     _store: Store | None = field(default=None, init=False, repr=False)
+    _backup_check: BackupCheck | None = field(default=None, init=False, repr=False)
 
     @cached_property
     def settings(self) -> config.Settings:
@@ -37,6 +42,7 @@ class AppContext:
             # No write here: read commands never write (a long import elsewhere would
             # make them wait); the profile row comes with its first grade or event.
             self._store = Store.open(self.home.database)
+            self._store.repair_stale_states()  # after a killed import; else one read
         return self._store
 
     @cached_property
@@ -56,7 +62,12 @@ class AppContext:
         """Work due before studying: the daily backup of the progress database."""
         from dlcards.backup import daily_backup
 
-        daily_backup(self.home, self.store, self.today())
+        self._backup_check = daily_backup(self.home, self.store, self.today())
+
+    def after_session(self) -> str | None:
+        """Wait for the backup's integrity check; what to tell the user if it failed."""
+        check, self._backup_check = self._backup_check, None
+        return check.finish() if check is not None else None
 
     def close(self) -> None:
         if self._store is not None:

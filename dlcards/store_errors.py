@@ -92,5 +92,7 @@ def problem_error(database: Path, exc: BaseException) -> UserError:
             "make it (and its folder) writable; read commands such as 'dlcards stats' still work",
         )
     if kind == "damaged":
-        return UserError(f"{database} is damaged ({exc})", restore_advice(database))
+        # Not SQLite's own words ("database disk image is malformed", a UTF-8 decode
+        # error): what matters is that it is damaged and where the backups are.
+        return UserError(f"{database} is damaged and cannot be read", restore_advice(database))
     return UserError(f"{database}: {exc}")
