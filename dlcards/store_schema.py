@@ -76,7 +76,10 @@ def _check_foreign(path: Path) -> None:
         )
     # Read the ids through SQLite, not the header bytes: after a crash the
     # latest header may still sit in the write-ahead log.
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        conn = _connect_read_only(path)
+    except sqlite3.DatabaseError as exc:
+        raise problem_error(path, exc) from exc
     try:
         application_id = conn.execute("PRAGMA application_id").fetchone()[0]
         user_version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -98,6 +101,23 @@ def _check_foreign(path: Path) -> None:
             f"{path} is an SQLite database of another program",
             "move it away or choose another --home; it was left untouched",
         )
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that never writes: ``mode=ro``, or on a read-only file system
+    ``immutable=1`` (WAL needs a -shm file beside the database, which cannot be made
+    there; with no -wal left, as dlcards leaves it on close, the file is the whole
+    database)."""
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        wal = path.with_name(path.name + "-wal")
+        if classify(exc) != "read-only" or (wal.exists() and wal.stat().st_size):
+            raise
+    return sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True, isolation_level=None)
 
 
 class Database:
@@ -148,16 +168,7 @@ class Database:
             return cls.open(None)
         _check_foreign(path)
         try:
-            try:
-                conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
-                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            except sqlite3.OperationalError:
-                # WAL needs a -shm file beside the database; on a read-only file
-                # system with no -wal left (dlcards checkpoints on close) the file
-                # alone is the whole database.
-                conn = sqlite3.connect(
-                    f"{path.as_uri()}?immutable=1", uri=True, isolation_level=None
-                )
+            conn = _connect_read_only(path)
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             raise problem_error(path, exc) from exc

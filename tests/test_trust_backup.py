@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -257,49 +258,38 @@ def test_read_commands_work_on_a_read_only_file_system(home: Path, tmp_path: Pat
     assert "read-only" in done.stderr and "restore" not in done.stderr, done.stderr
 
 
-def test_read_commands_work_with_a_read_only_database_file(home: Path, tmp_path: Path) -> None:
+def test_read_commands_work_with_a_read_only_database_file() -> None:
+    """As another user (root ignores file modes): the database file is 0444, its folder
+    writable. Read commands open it with mode=ro and change nothing."""
     if not shutil.which("setpriv"):
         pytest.skip("setpriv is not installed")
-    args = _studied_home(home, tmp_path)
-    # Another user (nobody) may read the home but not write the database file.
-    for path in [tmp_path, *tmp_path.rglob("*")]:
-        path.chmod(path.stat().st_mode | 0o755 if path.is_dir() else 0o644)
-    (home / "progress.sqlite3").chmod(0o444)
-    for path in home.iterdir():
-        if path.is_dir():
-            path.chmod(0o777)
-    home.chmod(0o777)  # the folder is writable: only the file is read-only
-    before = (home / "progress.sqlite3").read_bytes()
-    out = tmp_path / "export.jsonl"
-    tmp_path.chmod(0o777)
-    base = [
-        "setpriv",
-        "--reuid=65534",
-        "--regid=65534",
-        "--clear-groups",
-        sys.executable,
-        "-m",
-        "dlcards",
-    ]
-    probe = subprocess.run(
-        [*base, "--version"], env=cli_env(home, CLOCK), capture_output=True, text=True, cwd="/"
-    )
-    if probe.returncode != 0:
-        pytest.skip(f"cannot drop privileges with setpriv: {probe.stderr.strip()[:200]}")
-    for command in (
-        [*args, "decks"],
-        [*args, "stats"],
-        ["--user", "me", "progress", "export", "-o", str(out)],
-    ):
-        result = subprocess.run(
-            [*base, *command],
-            env=cli_env(home, CLOCK),
-            capture_output=True,
-            text=True,
-            cwd="/",
-            timeout=120,
-        )
-        assert result.returncode == 0, (command, result.stderr)
-        assert result.stderr == ""
-    assert out.read_text().count("\n") == 301
-    assert (home / "progress.sqlite3").read_bytes() == before
+    # Outside pytest's private (0700) temporary root, which the other user cannot enter.
+    with tempfile.TemporaryDirectory(prefix="dlcards-ro-") as name:
+        root = Path(name)
+        home = root / "home"
+        args = _studied_home(home, root)
+        for path in [root, *root.rglob("*")]:
+            path.chmod(0o777 if path.is_dir() else 0o644)
+        database = home / "progress.sqlite3"
+        database.chmod(0o444)
+        before = database.read_bytes()
+        out = root / "export.jsonl"
+        base = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        base += [sys.executable, "-m", "dlcards"]
+        env = cli_env(home, CLOCK)
+        probe = subprocess.run([*base, "--version"], env=env, capture_output=True, text=True)
+        if probe.returncode != 0:
+            pytest.skip(f"cannot drop privileges with setpriv: {probe.stderr.strip()[:200]}")
+        for command in (
+            [*args, "decks"],
+            [*args, "stats"],
+            ["--user", "me", "progress", "export", "-o", str(out)],
+        ):
+            result = subprocess.run(
+                [*base, *command], env=env, capture_output=True, text=True, cwd=root, timeout=120
+            )
+            assert result.returncode == 0, (command, result.stderr)
+            assert result.stderr == ""
+        assert out.read_text().count("\n") == 301
+        assert database.read_bytes() == before
+        assert oct(database.stat().st_mode & 0o777) == "0o444"  # never made writable again
