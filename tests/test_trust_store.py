@@ -308,7 +308,8 @@ def test_two_sessions_on_one_profile_see_each_others_grades(tmp_path: Path) -> N
     assert shown_first is not None and shown_second is not None
     assert shown_first.ref.key == shown_second.ref.key == ("aa", "c2")  # due before new
     first.grade(shown_first, 4)  # the first session: c2 now 6 days
-    # The second session's preview is the card as stored now: after its 2nd review (I = 6, EF 2.50): ceil(6 × 2.36), ceil(6 × 2.5), ceil(6 × 2.6).
+    # The second session's preview is the card as stored now, after its 2nd review
+    # (I = 6, EF 2.50): grades 3, 4, 5 give ceil(6 × 2.36), ceil(6 × 2.50), ceil(6 × 2.60).
     assert second.intervals(shown_second) == {0: 1, 1: 1, 2: 1, 3: 15, 4: 15, 5: 16}
     second.grade(shown_second, 4)
     state = second_store.state("ann", "aa", "c2")
@@ -320,3 +321,20 @@ def test_two_sessions_on_one_profile_see_each_others_grades(tmp_path: Path) -> N
     assert second.next_card() is None
     first_store.close()
     second_store.close()
+
+
+def test_an_import_removes_what_a_killed_import_left_in_the_temp_folder(tmp_path: Path) -> None:
+    from dlcards.interchange.scratch import PREFIX, remove_leftovers
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    killed = tmp_path / f"{PREFIX}{dead.stdout.strip()}-abc"
+    (killed / "x").mkdir(parents=True)
+    (killed / "x" / "collection.sqlite3").write_bytes(b"personal notes")
+    running = tmp_path / f"{PREFIX}{os.getpid()}-def"
+    running.mkdir()
+    unrelated = tmp_path / "something-else"
+    unrelated.mkdir()
+    assert remove_leftovers(tmp_path) == [killed]
+    assert not killed.exists() and running.exists() and unrelated.exists()

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from pathlib import Path
 from dlcards.errors import UserError
 from dlcards.interchange.limits import Budget, extract_member, open_zip
 from dlcards.interchange.notes import RawNote
+from dlcards.interchange.scratch import scratch_folder
 
 MEMBERS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 QUERY_SECONDS = 120
@@ -54,7 +54,7 @@ def _broken(path: Path, detail: str) -> UserError:
 
 def read_package(path: Path) -> PackageSource:
     archive = open_zip(path)
-    with archive, tempfile.TemporaryDirectory(prefix="dlcards-import-") as tmp:
+    with archive, scratch_folder() as tmp:
         names = set(archive.namelist())
         member = next((m for m in MEMBERS if m in names), None)
         if member is None:
