@@ -151,6 +151,12 @@ def test_each_corruption_ends_in_the_restore_command(
     # The good copy is kept: no copy of the damaged database took its place.
     backups = sorted(p.name for p in (home / "backups").iterdir() if not p.name.startswith("."))
     assert backups == [FIRST_BACKUP]
+    # And the command given works: the 300 reviews are back.
+    result = run_cli(home, "backup", "restore", FIRST_BACKUP, "--yes", now=CLOCK)
+    assert result.returncode == 0, result.stderr
+    store = Store.open(database)
+    assert len(store.rows("me")) == 300
+    store.close()
 
 
 def test_a_damaged_database_never_rotates_the_good_backup_away(home: Path, tmp_path: Path) -> None:
