@@ -112,7 +112,7 @@ def _intact(path: Path) -> bool:
     """Whether ``integrity_check`` finds ``path`` whole (every page, index and row)."""
     conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
     try:
-        return conn.execute("PRAGMA integrity_check(1)").fetchone()[0] == "ok"
+        return bool(conn.execute("PRAGMA integrity_check(1)").fetchone()[0] == "ok")
     except sqlite3.DatabaseError:
         return False
     finally:
