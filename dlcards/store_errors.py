@@ -30,6 +30,8 @@ def classify(exc: BaseException) -> Problem:
         if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
             return "read-only"
         return "other"
+    if isinstance(exc, (sqlite3.ProgrammingError, sqlite3.InterfaceError)):
+        return "other"  # dlcards' own mistake, not the file's: a crash log, not a restore
     name = getattr(exc, "sqlite_errorname", "") or ""
     text = str(exc).lower()
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
