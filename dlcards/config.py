@@ -142,6 +142,11 @@ class Home:
             try:
                 folder.mkdir(parents=True, exist_ok=True, mode=0o700)
                 os.chmod(folder, 0o700)  # mkdir's mode is masked by the umask
+            except (FileExistsError, NotADirectoryError) as exc:
+                raise UserError(
+                    f"{folder} is a file, not a folder",
+                    "give --home (or DLCARDS_HOME) a folder, or move the file away",
+                ) from exc
             except OSError:
                 if folder is self.root and not folder.is_dir():
                     raise

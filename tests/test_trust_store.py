@@ -321,20 +321,3 @@ def test_two_sessions_on_one_profile_see_each_others_grades(tmp_path: Path) -> N
     assert second.next_card() is None
     first_store.close()
     second_store.close()
-
-
-def test_an_import_removes_what_a_killed_import_left_in_the_temp_folder(tmp_path: Path) -> None:
-    from dlcards.interchange.scratch import PREFIX, remove_leftovers
-
-    dead = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
-    )
-    killed = tmp_path / f"{PREFIX}{dead.stdout.strip()}-abc"
-    (killed / "x").mkdir(parents=True)
-    (killed / "x" / "collection.sqlite3").write_bytes(b"personal notes")
-    running = tmp_path / f"{PREFIX}{os.getpid()}-def"
-    running.mkdir()
-    unrelated = tmp_path / "something-else"
-    unrelated.mkdir()
-    assert remove_leftovers(tmp_path) == [killed]
-    assert not killed.exists() and running.exists() and unrelated.exists()

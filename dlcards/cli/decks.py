@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from dlcards.cli.shared import aligned_lines, app_context, report_deck_errors
+from dlcards.textsafe import one_line
 
 # "path:line: " at the start of a located message; a warning says so after it.
 _LOCATION = re.compile(r"^(.*?:\d+: )")
@@ -22,21 +23,23 @@ def decks(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the decks with their cards, new and due counts."""
-    from dlcards.stats import deck_counts
+    from dlcards.stats import deck_counts_by_due
 
     ctx = app_context(cli)
     collection = ctx.collection
     report_deck_errors(collection.errors)
-    states = ctx.store.states(ctx.profile)
+    due_dates = ctx.store.due_dates(ctx.profile)
     if json_out:
         import json
 
         # The JSON counts are DESIGN §7's, to the letter: a suspended card that was never
         # reviewed is still "new". The table below, like Home, leaves suspended cards out.
-        counts = deck_counts(collection, states, ctx.today())
+        counts = deck_counts_by_due(collection, due_dates, ctx.today())
         typer.echo(json.dumps([c.as_json() for c in counts], indent=2, ensure_ascii=False))
         return
-    counts = deck_counts(collection, states, ctx.today(), ctx.store.suspended(ctx.profile))
+    counts = deck_counts_by_due(
+        collection, due_dates, ctx.today(), ctx.store.suspended(ctx.profile)
+    )
     if not counts:
         typer.echo(f"No decks found. Put .toml decks in {ctx.home.decks_dir} or pass --deck-path.")
         return
@@ -45,7 +48,7 @@ def decks(
         note = (
             "overrides shipped" if c.deck.overrides_shipped else "shipped" if c.deck.shipped else ""
         )
-        rows.append((c.deck.id, c.deck.name, str(c.cards), str(c.new), str(c.due), note))
+        rows.append((c.deck.id, one_line(c.deck.name), str(c.cards), str(c.new), str(c.due), note))
     for line in aligned_lines(rows, right=(2, 3, 4)):
         typer.echo(line)
 
@@ -79,11 +82,13 @@ def validate(
         shipped = [s.path for s in sources if s.shipped]
     report = validate_files(files, shipped)
     for line in report.errors:
-        typer.echo(line)  # path:line: message (DESIGN §3)
+        typer.echo(one_line(line))  # path:line: message (DESIGN §3)
     for line in report.warnings:
         located = _LOCATION.match(line)
         typer.echo(
-            f"{located[1]}warning: {line[located.end() :]}" if located else f"warning: {line}"
+            one_line(
+                f"{located[1]}warning: {line[located.end() :]}" if located else f"warning: {line}"
+            )
         )
     typer.echo(
         f"{report.decks} deck(s), {report.cards} card(s), {report.compute_checks} compute "

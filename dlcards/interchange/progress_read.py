@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeGuard
 
 from dlcards.errors import UserError
+from dlcards.interchange.progress_bounds import out_of_range
+from dlcards.interchange.progress_fast import graded_row
 from dlcards.log import GRADE_KINDS, ROW_KINDS
 from dlcards.store_merge import MERGE_FIELDS
 
@@ -235,6 +237,8 @@ def _usual(values: tuple[Any, ...]) -> tuple[Any, ...] | None:
         answer is not None and type(answer) is not str
     ):
         return None
+    if out_of_range(dict(zip(MERGE_FIELDS, values, strict=True))) is not None:
+        return None  # _row_checked says which value
     return values
 
 
@@ -280,6 +284,12 @@ _INT_GROUPS = (6, 7, 11, 12, 13)
 
 
 def _row_canonical(text: str) -> tuple[Any, ...] | None:
+    # Most lines of an exported log: a graded row read in one match (progress_fast).
+    row = graded_row(text)
+    return row if row is not None else _row_by_pattern(text)
+
+
+def _row_by_pattern(text: str) -> tuple[Any, ...] | None:
     match = _CANONICAL.fullmatch(text)
     if match is None:
         return None
@@ -329,4 +339,7 @@ def _row_checked(source: Path, number: int, data: Any) -> tuple[Any, ...]:
         value = data.get(key)
         if value is not None and not isinstance(value, str):
             raise _bad(source, number, f"'{key}' must be text")
+    reason = out_of_range(data)
+    if reason is not None:
+        raise _bad(source, number, reason)
     return tuple(data.get(name) for name in MERGE_FIELDS)
