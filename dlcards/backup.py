@@ -2,7 +2,8 @@
 
 Before a study session, at most once a study day, the database is copied with
 SQLite's online backup API — a consistent snapshot even while another process is
-grading — to ``progress-YYYY-MM-DD.sqlite3``; the newest 7 daily copies are kept.
+grading — to ``progress-YYYY-MM-DD.sqlite3``, which counts once ``integrity_check``
+passes (checked in the background); the newest 7 good daily copies are kept.
 A restore (or deleting a profile) first saves the current database as
 ``progress-before-<what>-YYYYMMDD-HHMMSS.sqlite3``, which rotation never deletes.
 Files are 0600: a review log is personal.
@@ -15,6 +16,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +24,7 @@ from pathlib import Path
 from dlcards.config import Home
 from dlcards.errors import UserError
 from dlcards.store import Store
+from dlcards.store_errors import restore_advice
 from dlcards.store_schema import APPLICATION_ID, SCHEMA_VERSION
 
 KEEP_DAILY = 7
@@ -64,17 +67,79 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
         raise
 
 
-def daily_backup(home: Home, store: Store, today: date) -> Path | None:
-    """Copy the progress database into ``<home>/backups/`` at most once a day."""
-    if store.path is None:
+class BackupCheck:
+    """A fresh daily copy being checked with ``integrity_check`` in a background thread.
+
+    The copy counts as a backup (gets its daily name, and rotation may then drop the
+    oldest) only once the check passes: a damaged database never rotates the good
+    copies away. ``integrity_check`` reads every page and index (about 10 s on a
+    million reviews), so it runs beside the session, never before the first card;
+    ``finish`` waits for it at the session's end.
+    """
+
+    def __init__(self, home: Home, pending: Path, target: Path) -> None:
+        self.home, self.pending, self.target = home, pending, target
+        self.damaged = False
+        self._thread = threading.Thread(target=self._run, name="backup-check", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            ok = _intact(self.pending)
+        except Exception:
+            ok = False
+        if ok:
+            os.replace(self.pending, self.target)
+            _rotate(self.target.parent)
+            return
+        self.damaged = True
+        self.pending.unlink(missing_ok=True)
+        # Said once: today's copy is not tried (nor the user told) again today.
+        _damage_marker(self.target).touch(mode=0o600)
+
+    def finish(self) -> str | None:
+        """Wait for the check; the message for the user if the database is damaged."""
+        self._thread.join()
+        if not self.damaged:
+            return None
+        return (
+            f"{self.home.database} failed its integrity check: it is damaged, and today's "
+            f"copy was not kept as a backup — {restore_advice(self.home.database)}"
+        )
+
+
+def _intact(path: Path) -> bool:
+    """Whether ``integrity_check`` finds ``path`` whole (every page, index and row)."""
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        return bool(conn.execute("PRAGMA integrity_check(1)").fetchone()[0] == "ok")
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
+def _damage_marker(target: Path) -> Path:
+    return target.with_name(f".{target.stem}.damaged")
+
+
+def daily_backup(home: Home, store: Store, today: date) -> BackupCheck | None:
+    """Copy the progress database into ``<home>/backups/`` at most once a day; the
+    copy is checked in the background (see :class:`BackupCheck`)."""
+    if store.path is None or store.read_only:
         return None
     folder = _folder(home)
     target = folder / f"progress-{today.isoformat()}.sqlite3"
-    if target.exists():
+    if target.exists() or _damage_marker(target).exists():
         return None
-    _copy(store.conn, target)
-    _rotate(folder)
-    return target
+    pending = folder / f".progress-{today.isoformat()}.pending.sqlite3"
+    try:
+        _copy(store.conn, pending)
+    except sqlite3.DatabaseError:
+        # Too damaged to copy: say so now, keeping every backup there is.
+        _damage_marker(target).touch(mode=0o600)
+        raise
+    return BackupCheck(home, pending, target)
 
 
 def _rotate(folder: Path) -> None:
@@ -111,7 +176,8 @@ def _check_backup(path: Path) -> None:
                 problem = "not a dlcards progress database"
             elif conn.execute("PRAGMA user_version").fetchone()[0] > SCHEMA_VERSION:
                 problem = "written by a newer dlcards"
-            elif conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            # integrity_check, not quick_check: only it sees a damaged index.
+            elif conn.execute("PRAGMA integrity_check(1)").fetchone()[0] != "ok":
                 problem = "damaged"
         finally:
             conn.close()

@@ -206,16 +206,27 @@ class Home:
         return self.root / "logs"
 
     def ensure(self) -> Home:
-        """Create the folders, private to the user (0700)."""
+        """Create the missing folders, private to the user (0700).
+
+        Only what dlcards creates gets a mode: a folder the user made read-only stays
+        so (read commands then work read-only), and a read-only file system is left alone.
+        """
         for folder in (self.root, self.decks_dir, self.backups_dir, self.logs_dir):
+            if folder.is_dir():
+                continue
             try:
                 folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+                os.chmod(folder, 0o700)  # mkdir's mode is masked by the umask
             except (FileExistsError, NotADirectoryError) as exc:
                 raise UserError(
                     f"{folder} is a file, not a folder",
                     "give --home (or DLCARDS_HOME) a folder, or move the file away",
                 ) from exc
-            os.chmod(folder, 0o700)
+            except OSError:
+                if folder is self.root and not folder.is_dir():
+                    raise
+                # A subfolder that cannot be made (a read-only home): the commands
+                # that need it say so when they get there.
         return self
 
 

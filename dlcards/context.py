@@ -15,6 +15,7 @@ from dlcards.errors import UserError
 from dlcards.store import Store
 
 if TYPE_CHECKING:
+    from dlcards.backup import BackupCheck
     from dlcards.fsrs_scheduler import FsrsScheduler
 
 
@@ -28,6 +29,7 @@ class AppContext:
     _schedulers: dict[str, FsrsScheduler | None] = field(
         default_factory=dict, init=False, repr=False
     )
+    _backup_check: BackupCheck | None = field(default=None, init=False, repr=False)
 
     @cached_property
     def base_settings(self) -> config.Settings:
@@ -73,9 +75,11 @@ class AppContext:
     def store(self) -> Store:
         if self._store is None:
             self.home.ensure()
+            # No write here: read commands never write (a long import elsewhere would
+            # make them wait); the profile row comes with its first grade or event.
             self._store = Store.open(self.home.database)
             self._store.use_schedulers(self.scheduler_for)
-            self._store.ensure_profile(self.profile, self.now())
+            self._store.repair_stale_states()  # after a killed import; else one read
         return self._store
 
     @cached_property
@@ -95,7 +99,12 @@ class AppContext:
         """Work due before studying: the daily backup of the progress database."""
         from dlcards.backup import daily_backup
 
-        daily_backup(self.home, self.store, self.today())
+        self._backup_check = daily_backup(self.home, self.store, self.today())
+
+    def after_session(self) -> str | None:
+        """Wait for the backup's integrity check; what to tell the user if it failed."""
+        check, self._backup_check = self._backup_check, None
+        return check.finish() if check is not None else None
 
     def auto_sync(self, profile: str | None = None) -> str | None:
         """Sync with config.toml's ``sync_dir``, if set (at start, after a session).

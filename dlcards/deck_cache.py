@@ -101,6 +101,14 @@ def file_digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
+def _cannot_write(path: Path, exc: sqlite3.DatabaseError) -> bool:
+    """Whether the cache failed for want of write access (kept then, never deleted)."""
+    name = getattr(exc, "sqlite_errorname", "")
+    return name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")) or not (
+        os.access(path.parent, os.W_OK)
+    )
+
+
 class DeckCache:
     """SQLite file of parsed decks; every method degrades to a miss if the file is unusable."""
 
@@ -127,7 +135,9 @@ class DeckCache:
                     )
                 conn.executescript(_SCHEMA)
                 return conn
-            except sqlite3.DatabaseError:
+            except sqlite3.DatabaseError as exc:
+                if _cannot_write(path, exc):
+                    return None  # a read-only home: no cache, decks parsed each time
                 if attempt == 0:
                     for suffix in ("", "-wal", "-shm"):
                         Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -12,7 +12,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal, NamedTuple, get_args
 
-from dlcards.scheduler import PASSING_QUALITY, State, new_state, review
+from dlcards.scheduler import (
+    MAX_INTERVAL,
+    MIN_EASINESS,
+    PASSING_QUALITY,
+    State,
+    new_state,
+    review,
+)
 
 if TYPE_CHECKING:
     from dlcards.fsrs_scheduler import FsrsScheduler, Memory
@@ -74,6 +81,30 @@ def parse_ts(text: str) -> datetime:
 _NEW_AGAIN = CardState(new_state())  # after a reset; 0 reviews: the cache keeps no row
 
 
+# The last study day from which a review can still add the longest interval: a row
+# read from a database is trusted no further than the calendar goes.
+LAST_SAFE_DAY = date.max - timedelta(days=MAX_INTERVAL + 1)
+
+
+def safe_day(text: object) -> date | None:
+    """The study day a stored row names, clamped to the calendar SM-2 can use; None if
+    it is not a date at all. (Imports refuse such rows; this is for rows already stored.)"""
+    if not isinstance(text, str):
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return min(day, LAST_SAFE_DAY)
+
+
+def safe_grade(grade: object) -> int | None:
+    """A stored grade clamped to 0–5; None if it is not an integer at all."""
+    if isinstance(grade, bool) or not isinstance(grade, int):
+        return None
+    return max(0, min(5, grade))
+
+
 def apply_row(
     state: CardState | None, row: Row, fsrs: FsrsScheduler | None = None
 ) -> CardState | None:
@@ -82,24 +113,29 @@ def apply_row(
     Reads only ``kind``, ``grade`` and ``study_day`` (the merge replays millions of
     rows through light tuples). A ``reset`` makes the card new: a state with no
     reviews, which the cache stores as no row at all. With ``fsrs`` the schedule is
-    FSRS's, else SM-2's: the log is the same, only the replay differs.
+    FSRS's, else SM-2's: the log is the same, only the replay differs. A row read
+    from a database is not trusted (defence in depth, besides the checks of
+    ``progress import``): its grade and day are clamped, and one that is no grade or
+    no date changes nothing, so one bad row never stops the profile.
     """
     kind = row.kind
     if kind == "reset":
         return _NEW_AGAIN
     if kind != "review" or row.grade is None:
         return state
+    grade, day = safe_grade(row.grade), safe_day(row.study_day)
+    if grade is None or day is None:
+        return state
     current = state or _NEW_AGAIN
-    day = date.fromisoformat(row.study_day)
-    lapses, reviews = current.lapses + (row.grade < PASSING_QUALITY), current.reviews + 1
+    lapses, reviews = current.lapses + (grade < PASSING_QUALITY), current.reviews + 1
     if fsrs is None:
-        return CardState(review(current.sm2, row.grade, day), lapses, reviews)
+        return CardState(review(current.sm2, grade, day), lapses, reviews)
     if current.reviews and current.memory is None:
         # A state read from the cache has no FSRS memory: replaying from it would
         # silently treat a reviewed card as new.
         raise ValueError("an FSRS step needs the card's memory: replay its log")
-    memory, interval = fsrs.review(current.memory, row.grade, day)
-    passes = current.sm2.repetitions + 1 if row.grade >= PASSING_QUALITY else 0
+    memory, interval = fsrs.review(current.memory, grade, day)
+    passes = current.sm2.repetitions + 1 if grade >= PASSING_QUALITY else 0
     schedule = State(passes, current.sm2.easiness_hundredths, interval, day + timedelta(interval))
     return CardState(schedule, lapses, reviews, memory)
 
@@ -169,10 +205,26 @@ class StateRow(NamedTuple):
     reviews: int
 
 
+def _count(value: object, low: int = 0, high: int | None = None) -> int:
+    """A stored integer clamped to [low, high]; ``low`` if it is not an integer."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return low
+    value = max(low, value)
+    return value if high is None else min(high, value)
+
+
 def state_from_row(row: tuple[int, int, int, str, int, int]) -> CardState:
+    """A cached state as read from the database, clamped to what SM-2 can go on from
+    (an interval above the cap, a due date past the calendar, a malformed value)."""
     repetitions, easiness, interval, due, lapses, reviews = row
-    sm2 = State(repetitions, easiness, interval, date.fromisoformat(due) if due else None)
-    return CardState(sm2, lapses, reviews)
+    due_day = safe_day(due) if due else None
+    sm2 = State(
+        _count(repetitions),
+        _count(easiness, MIN_EASINESS) if easiness is not None else MIN_EASINESS,
+        _count(interval, 0, MAX_INTERVAL),
+        due_day,
+    )
+    return CardState(sm2, _count(lapses), _count(reviews))
 
 
 def with_state(row: Row, state: CardState | None) -> Row:

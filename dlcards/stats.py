@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dlcards.collection import CardRef, Collection, Deck
-from dlcards.log import CardState
+from dlcards.log import CardState, safe_day
 from dlcards.store import Store
 
 MATURE_INTERVAL = 21
@@ -202,7 +202,13 @@ def reviews_per_day(
         "AND study_day BETWEEN :first AND :last GROUP BY study_day",
         {"profile": profile, "first": first.isoformat(), "last": last.isoformat(), **names},
     )
-    return {date.fromisoformat(day): count for day, count in rows}
+    # A study day that is not a date (a damaged row) is left out, not a crash.
+    result: dict[date, int] = {}
+    for day, count in rows:
+        parsed = safe_day(day)
+        if parsed is not None:
+            result[parsed] = result.get(parsed, 0) + count
+    return result
 
 
 def forecast(

@@ -69,8 +69,13 @@ class LogStore(Database):
         last = self.conn.execute(
             "SELECT max(ts) FROM reviews WHERE profile = ?", (profile,)
         ).fetchone()[0]
-        if last is not None and ts <= last:
-            ts = format_ts(parse_ts(last) + timedelta(microseconds=1))
+        if isinstance(last, str) and ts <= last:
+            try:
+                ts = format_ts(parse_ts(last) + timedelta(microseconds=1))
+            except (ValueError, OverflowError):
+                # A stored row stamped at the end of the calendar (or not a time at
+                # all) must not stop every grade: this one keeps the clock's time.
+                pass
         return ts
 
     def _read_state(self, profile: str, deck_id: str, card_id: str) -> CardState | None:

@@ -12,11 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from dlcards.log import SCHEDULING_KINDS, CardState, Row, apply_row
+from dlcards.log import SCHEDULING_KINDS, CardState, Row, apply_row, replay
 from dlcards.store_log import ROW_COLUMNS, ROW_FIELDS, ROW_MARKS, LogStore
 
 # The fields of a row given to Store.merge_rows, in order: a Row's, without the profile.
 MERGE_FIELDS = tuple(name for name in ROW_FIELDS if name != "profile")
+# Rows per write transaction, and cards per state-replay transaction: each a few
+# milliseconds to tens of milliseconds, well under the ~100 ms another process may wait.
+MERGE_BATCH = 500
+REPLAY_BATCH = 200
+# meta key (+ profile) set while an import's rows are in but its states not replayed.
+_STALE = "stale_states:"
 
 
 class _Step:
@@ -57,11 +63,19 @@ class LogMerge(LogStore):
 
         ``rows`` are tuples of the :data:`MERGE_FIELDS` (a Row's fields but the
         profile): a file may bring a million, and a Row object costs 5 µs each.
-        One transaction: if ``rows`` raises (a bad line in a file), nothing is kept.
         Rows already present (same id) are left as they are, so merging twice
         changes nothing and two machines that exchange logs converge.
+
+        Written in short transactions (a batch of rows, then the states of the cards
+        they touch, a few hundred cards at a time), so a study session beside a long
+        import waits milliseconds, not the whole import. The caller validates the
+        rows first (``progress import`` reads its file twice): a bad row found here
+        leaves the batches before it, which importing the fixed file again completes.
+        Until the states are replayed the profile is marked stale, and a killed
+        import is finished by the next :meth:`repair_stale_states`.
         """
         counts = {"read": 0, "added": 0, "present": 0, "other": 0, "differing": 0, "look_first": 0}
+        touched: set[tuple[str, str]] = set()
         cache_size = self.conn.execute("PRAGMA cache_size").fetchone()[0]
         # Row ids are random UUIDs: with SQLite's 2 MB default cache, a million
         # inserts into the id index mostly wait on the disk.
@@ -69,20 +83,69 @@ class LogMerge(LogStore):
         try:
             with self.transaction():
                 self.ensure_profile(profile, now)
-                batch: list[Sequence[Any]] = []
-                for row in rows:
-                    batch.append(row)
-                    if len(batch) >= 500:
-                        self._merge_batch(profile, batch, counts)
-                        batch = []
-                self._merge_batch(profile, batch, counts)
-                if counts["added"]:
-                    self._replay_into_cache(profile)
+            batch: list[Sequence[Any]] = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= MERGE_BATCH:
+                    self._merge_committed(profile, batch, counts, touched)
+                    batch = []
+            self._merge_committed(profile, batch, counts, touched)
+            self._replay_cards(profile, touched)
         finally:
             self.conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
         return MergeCounts(
             counts["read"], counts["added"], counts["present"], counts["other"], counts["differing"]
         )
+
+    def _merge_committed(
+        self,
+        profile: str,
+        batch: list[Sequence[Any]],
+        counts: dict[str, int],
+        touched: set[tuple[str, str]],
+    ) -> None:
+        """One batch of rows in its own transaction, the profile marked stale with it."""
+        if not batch:
+            return
+        with self.transaction():
+            added = counts["added"]
+            self._merge_batch(profile, batch, counts)
+            if counts["added"] > added:
+                self.set_meta(_STALE + profile, "1")
+                touched.update((row[1], row[2]) for row in batch)
+
+    def _replay_cards(self, profile: str, cards: set[tuple[str, str]]) -> None:
+        """Replay these cards' states from their logs, a few hundred cards a transaction:
+        each reads the card's log under the write lock, so a grade committed meanwhile
+        by another process is in it."""
+        ordered = sorted(cards)
+        for start in range(0, len(ordered), REPLAY_BATCH):
+            with self.transaction():
+                for deck_id, card_id in ordered[start : start + REPLAY_BATCH]:
+                    rows = self.card_rows(profile, deck_id, card_id)
+                    self._write_state(
+                        profile, deck_id, card_id, replay(rows).get((deck_id, card_id))
+                    )
+        if cards:
+            with self.transaction():
+                self.conn.execute("DELETE FROM meta WHERE key = ?", (_STALE + profile,))
+
+    def repair_stale_states(self) -> None:
+        """Rebuild the states of profiles an import was killed in (their log is whole:
+        only the cache lags), so what is shown always equals a replay of the log."""
+        if self.read_only:
+            return
+        stale = [
+            key[len(_STALE) :]
+            for (key,) in self.conn.execute(
+                "SELECT key FROM meta WHERE substr(key, 1, ?) = ?", (len(_STALE), _STALE)
+            )
+            if key.startswith(_STALE)
+        ]
+        for profile in stale:
+            with self.transaction():
+                self._replay_into_cache(profile)
+                self.conn.execute("DELETE FROM meta WHERE key = ?", (_STALE + profile,))
 
     def _merge_batch(
         self, profile: str, batch: list[Sequence[Any]], counts: dict[str, int]

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+import sys
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from importlib import resources
@@ -19,6 +21,27 @@ from typing import Self
 from dlcards.content_times import SCHEMA as CONTENT_TIMES_SCHEMA
 from dlcards.errors import UserError
 from dlcards.log import format_ts
+from dlcards.store_errors import classify, problem_error, restore_advice
+
+# How long one wait for the write lock lasts before the user is told and it goes on.
+_BUSY_MS = 1000
+
+
+def _say_waiting(path: Path | None) -> None:
+    sys.stderr.write(
+        f"dlcards: waiting for another dlcards process to finish writing to {path} …\n"
+    )
+    sys.stderr.flush()
+
+
+def _writable(path: Path) -> bool:
+    """Whether dlcards may write the database at ``path`` (the file and its folder:
+    SQLite writes its -wal and -shm files beside it)."""
+    folder = path.parent
+    if path.exists():
+        return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
+    return os.access(folder if folder.exists() else folder.parent, os.W_OK)
+
 
 APPLICATION_ID = 0x444C4344  # "DLCD"
 SCHEMA_VERSION = 3
@@ -51,21 +74,21 @@ def _check_foreign(path: Path) -> None:
         return  # an empty file: sqlite treats it as a new database
     if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
         raise UserError(
-            f"{path} is not a dlcards database (not SQLite)",
-            "move it away or choose another --home; it was left untouched",
+            f"{path} is damaged or not a dlcards database (not SQLite)",
+            f"{restore_advice(path)}; or choose another --home",
         )
     # Read the ids through SQLite, not the header bytes: after a crash the
     # latest header may still sit in the write-ahead log.
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        conn = _connect_read_only(path)
+    except sqlite3.DatabaseError as exc:
+        raise problem_error(path, exc) from exc
     try:
         application_id = conn.execute("PRAGMA application_id").fetchone()[0]
         user_version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise UserError(
-            f"{path} is not a readable dlcards database ({exc})",
-            "restore a backup with 'dlcards backup restore' or move it away",
-        ) from exc
+        raise problem_error(path, exc) from exc
     finally:
         conn.close()
     if application_id == APPLICATION_ID:
@@ -83,12 +106,35 @@ def _check_foreign(path: Path) -> None:
         )
 
 
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that never writes: ``mode=ro``, or on a read-only file system
+    ``immutable=1`` (WAL needs a -shm file beside the database, which cannot be made
+    there; with no -wal left, as dlcards leaves it on close, the file is the whole
+    database)."""
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        wal = path.with_name(path.name + "-wal")
+        if classify(exc) != "read-only" or (wal.exists() and wal.stat().st_size):
+            raise
+    return sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True, isolation_level=None)
+
+
 class Database:
     """The SQLite connection of one ``<home>``'s progress database, schema up to date."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path | None, *, read_only: bool = False
+    ) -> None:
         self.conn = conn
         self.path = path
+        self.read_only = read_only  # opened with mode=ro: a read-only file or home
+        # Called once when a write has to wait for another process's lock (the TUI
+        # may replace it; the CLI's default writes one line to stderr).
+        self.on_wait: Callable[[Path | None], None] = _say_waiting
 
     @classmethod
     def open(cls, path: Path | None) -> Self:
@@ -98,6 +144,8 @@ class Database:
             store = cls(conn, None)
             store._migrate()
             return store
+        if not _writable(path):
+            return cls._open_read_only(path)
         if path.exists():
             _check_foreign(path)
         else:
@@ -105,18 +153,50 @@ class Database:
             # SQLite gives the -wal and -shm files the database file's permissions.
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         try:
-            conn = sqlite3.connect(path, timeout=30, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
+            conn = sqlite3.connect(path, timeout=_BUSY_MS / 1000, isolation_level=None)
+            store = cls(conn, path)
+            store._wait_for(lambda: conn.execute("PRAGMA journal_mode=WAL"))
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
-            store = cls(conn, path)
             store._migrate()
         except sqlite3.DatabaseError as exc:
-            raise UserError(
-                f"{path} cannot be opened ({exc})",
-                "restore a backup with 'dlcards backup restore' or move it away",
-            ) from exc
+            raise problem_error(path, exc) from exc
         return store
+
+    @classmethod
+    def _open_read_only(cls, path: Path) -> Self:
+        """A read-only home or file: opened with ``mode=ro``, so the read commands work
+        and nothing is written; with no database yet, an empty one in memory."""
+        if not path.exists():
+            return cls.open(None)
+        _check_foreign(path)
+        try:
+            conn = _connect_read_only(path)
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise problem_error(path, exc) from exc
+        if version != SCHEMA_VERSION:
+            raise UserError(
+                f"{path} is read-only here and needs an upgrade to this dlcards' schema",
+                "make it (and its folder) writable and run dlcards once",
+            )
+        return cls(conn, path, read_only=True)
+
+    def _wait_for(self, step: Callable[[], object]) -> None:
+        """Run ``step``, waiting as long as another process holds the lock: the user is
+        told once, on one line, and the command goes on (it never dies of a lock)."""
+        told = False
+        while True:
+            try:
+                step()
+                return
+            except sqlite3.OperationalError as exc:
+                if classify(exc) != "locked":
+                    raise
+                if not told:
+                    self.on_wait(self.path)
+                    told = True
+                time.sleep(0.05)
 
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -139,7 +219,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """``BEGIN IMMEDIATE`` … ``COMMIT``: the write lock is taken before anything is read."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._wait_for(lambda: self.conn.execute("BEGIN IMMEDIATE"))
         try:
             yield self.conn
         except BaseException:

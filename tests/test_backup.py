@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from dlcards.backup import daily_backup, list_backups, restore_backup
+from dlcards.backup import daily_backup as start_daily_backup
+from dlcards.backup import list_backups, restore_backup
 from dlcards.config import Home
 from dlcards.errors import UserError
 from dlcards.store import Store
@@ -19,6 +20,17 @@ from dlcards.store import Store
 from .conftest import REPO, run_cli, write_deck
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def daily_backup(home: Home, store: Store, day: date) -> Path | None:
+    """The daily backup, its background integrity check waited for: the file, once it counts."""
+    check = start_daily_backup(home, store, day)
+    if check is None:
+        return None
+    assert check.finish() is None
+    return check.target
+
+
 DAY = date(2026, 3, 1)
 
 

@@ -65,8 +65,10 @@ def listing(home: Path, deck: list[str], *args: str) -> list[dict]:
 
 
 def store_of(home: Path) -> tuple[Store, str]:
-    store = Store.open(home / "progress.sqlite3")
-    return store, store.profiles()[0][0]
+    """The home's store and the profile in use (stored only with its first grade:
+    reading never writes, so it is asked, not listed)."""
+    profile = json.loads(run_cli(home, "stats", "--json", now=NOW).stdout)["user"]
+    return Store.open(home / "progress.sqlite3"), profile
 
 
 # --- cards list -----------------------------------------------------------------------

@@ -8,8 +8,9 @@ stays fast.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -119,14 +120,42 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:
-        if state.debug:
-            raise
-        where = _log_crash(state, exc)
-        hint = f"details in {where}" if where else "run again with --debug for details"
-        # MemoryError and others may carry no message: name the type then.
-        what = one_line(str(exc)) or type(exc).__name__
-        typer.echo(f"dlcards: unexpected error: {what} — {hint}", err=True)
+    except (sqlite3.Error, OSError) as exc:
+        problem = _database_problem(state, exc)
+        if problem is None:
+            _unexpected(state, exc)
+        typer.echo(f"dlcards: {problem}", err=True)
         sys.exit(1)
+    except Exception as exc:
+        _unexpected(state, exc)
     finally:
         state.close()
+
+
+def _database_problem(state: CliState, exc: BaseException) -> UserError | None:
+    """The progress database's situation (locked, full, read-only, damaged) as one
+    line, or None for an error that is none of these."""
+    from dlcards.store_errors import classify, problem_error
+
+    if isinstance(exc, OSError):
+        if classify(exc) != "full":
+            return None  # a file of the user's: not the database's situation
+        return UserError(f"the disk is full ({exc})", "free some space and run this again")
+    if classify(exc) == "other":
+        return None
+    try:
+        database = state.app_context().home.database
+    except Exception:
+        return None
+    return problem_error(database, exc)
+
+
+def _unexpected(state: CliState, exc: BaseException) -> NoReturn:
+    if state.debug:
+        raise exc
+    where = _log_crash(state, exc)
+    hint = f"details in {where}" if where else "run again with --debug for details"
+    # MemoryError and others may carry no message: name the type then.
+    what = one_line(str(exc)) or type(exc).__name__
+    typer.echo(f"dlcards: unexpected error: {what} — {hint}", err=True)
+    sys.exit(1)

@@ -44,8 +44,13 @@ class CliState:
 
     def close(self) -> None:
         if self.context is not None:
-            self.context.close()
-            self.context = None
+            try:
+                # The session's end: the daily backup's check, told once if it failed.
+                if message := self.context.after_session():
+                    typer.echo(f"dlcards: {message}", err=True)
+            finally:
+                self.context.close()
+                self.context = None
 
 
 def cli_state(cli: typer.Context) -> CliState:

@@ -22,7 +22,11 @@ def users_list(cli: typer.Context) -> None:
         return
     ctx = app_context(cli)
     current = ctx.profile
-    for name, reviews, last_day in ctx.store.profiles():
+    profiles = ctx.store.profiles()
+    if current not in {p[0] for p in profiles}:
+        # The profile in use is stored with its first grade (reading never writes).
+        profiles = sorted([*profiles, (current, 0, None)])
+    for name, reviews, last_day in profiles:
         mark = "*" if name == current else " "
         last = f", last studied {last_day}" if last_day else ""
         typer.echo(f"{mark} {name}  ({reviews} reviews{last})")
@@ -38,6 +42,8 @@ def _existing(ctx: AppContext, name: str) -> str:
     from dlcards.errors import UserError
 
     check_profile_name(name)
+    # A command that changes profiles stores the one in use too (reading does not).
+    ctx.store.ensure_profile(ctx.profile, ctx.now())
     if not ctx.store.has_profile(name):
         raise UserError(f"no profile '{name}'", "run 'dlcards users' to list them")
     return name
@@ -48,6 +54,8 @@ def _fresh(ctx: AppContext, name: str) -> str:
     from dlcards.errors import UserError
 
     check_profile_name(name)
+    # A command that changes profiles stores the one in use too (reading does not).
+    ctx.store.ensure_profile(ctx.profile, ctx.now())
     if ctx.store.has_profile(name):
         raise UserError(f"profile '{name}' already exists", "choose another name")
     return name

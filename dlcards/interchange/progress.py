@@ -90,7 +90,17 @@ def import_progress(
     *,
     known: set[tuple[str, str]] | None = None,
 ) -> ProgressImport:
-    """Merge the rows of ``source`` under ``profile``; on any bad line, nothing changes."""
+    """Merge the rows of ``source`` under ``profile``; on any bad line, nothing changes.
+
+    The file is read twice: once to check every line, holding no lock (other
+    dlcards processes go on), then to write it in short batches (see
+    ``Store.merge_rows``); neither pass keeps the file in memory.
+    """
+    with reading(source, "the .jsonl file"):
+        handle = open(source, "rb")  # closed by the with below
+    with handle:
+        for _ in read_rows(source, handle):
+            pass
     with reading(source, "the .jsonl file"):
         handle = open(source, "rb")  # closed by the with below
     result = ProgressImport()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from dlcards.collection import CardRef, Collection
 from dlcards.config import Settings
-from dlcards.log import CardState, Row, apply_row, is_leech, leech_suspends
+from dlcards.log import CardState, Row, is_leech, leech_suspends, safe_day
 from dlcards.scheduler import new_state, preview_intervals
 from dlcards.store import Store
 from dlcards.study.base import Clock, SessionBase
@@ -126,10 +126,24 @@ class StudySession(SessionBase):
         return self.limit is None or ref.key in self._shown or len(self._shown) < self.limit
 
     def _next_ref(self) -> tuple[CardRef, bool] | None:
-        if self._queue:
-            return self._queue[0], False
+        while self._queue:
+            ref = self._queue[0]
+            if not self._studied_elsewhere(ref):
+                return ref, False
+            del self._queue[0]
         candidates = [r for r in self._drills if self._within_limit(r)]
         return (candidates[0], True) if candidates else None
+
+    def _studied_elsewhere(self, ref: CardRef) -> bool:
+        """Whether another session on this profile graded the card since the queue was
+        built, so it is no longer due today: the store, read now, decides (a card
+        introduced there is not introduced twice)."""
+        fresh = self.store.state(self.profile, *ref.key)
+        if fresh is None:
+            return False
+        self._states[ref.key] = fresh
+        due = fresh.sm2.due
+        return due is not None and due > self.today
 
     def _set_aside(self, ref: CardRef, exc: UnusableCard) -> None:
         super()._set_aside(ref, exc)
@@ -158,10 +172,14 @@ class StudySession(SessionBase):
         """Days until the next review for each grade; None for a re-drill (schedule unchanged)."""
         if item.drill:
             return None
+        # The state as stored now, not as this session last saw it: another session on
+        # the profile may have graded the card since (the grade reads the store too).
+        state = self.store.state(self.profile, *item.ref.key)
+        item.state = state
         fsrs = self.store.fsrs_for(self.profile)
         if fsrs is not None:
-            return fsrs.preview(item.state.memory if item.state else None, self.today)
-        return preview_intervals(item.state.sm2 if item.state else new_state(), self.today)
+            return fsrs.preview(state.memory if state else None, self.today)
+        return preview_intervals(state.sm2 if state else new_state(), self.today)
 
     def grade(self, item: QueueItem, quality: int, *, answer: str | None = None) -> Row:
         """Record ``quality`` for ``item``; the row is committed before this returns."""
@@ -171,8 +189,7 @@ class StudySession(SessionBase):
         key = item.ref.key
         self.last_leech = None
         if row.kind == "review":
-            # what the store just wrote
-            state = apply_row(self._states.get(key), row, self.store.fsrs_for(self.profile))
+            state = self.store.state(self.profile, *key)  # what the store just wrote
             if state is not None:
                 self._states[key] = state
                 self._due.setdefault(key[0], {})[key[1]] = row.due or ""
@@ -283,7 +300,7 @@ class StudySession(SessionBase):
         """The first day after today on which a selected card is due."""
         today = self.today.isoformat()
         days = [d for d in self._due_of_selected() if d > today]
-        return date.fromisoformat(min(days)) if days else None
+        return safe_day(min(days)) if days else None
 
     def unseen_left(self) -> int:
         """Selected cards never reviewed, beyond today's queue (held back by the daily limit)."""

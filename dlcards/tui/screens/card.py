@@ -44,7 +44,10 @@ KIND_NAMES = {
 
 def local_time(ts: str, zone: tzinfo | None = None) -> str:
     """A log time in the app clock's zone (the local one; the tests' fixed clock's)."""
-    return f"{parse_ts(ts).astimezone(zone):%Y-%m-%d %H:%M}"
+    try:
+        return f"{parse_ts(ts).astimezone(zone):%Y-%m-%d %H:%M}"
+    except (ValueError, OverflowError):  # a damaged row: shown as stored
+        return ts
 
 
 class CardScreen(Screen[None]):
