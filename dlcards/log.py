@@ -7,7 +7,7 @@ applied. ``dlcards.store`` keeps these in SQLite; this module has no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal, NamedTuple, get_args
@@ -213,14 +213,17 @@ def _count(value: object, low: int = 0, high: int | None = None) -> int:
     return value if high is None else min(high, value)
 
 
-def state_from_row(row: tuple[int, int, int, str, int, int]) -> CardState:
+def state_from_row(row: Sequence[object]) -> CardState:
     """A cached state as read from the database, clamped to what SM-2 can go on from
-    (an interval above the cap, a due date past the calendar, a malformed value)."""
+    (an interval above the cap, a due date past the calendar, a malformed value).
+
+    ``row`` is (repetitions, easiness, interval, due, lapses, reviews) as SQLite
+    returned them: a damaged database may hold any type in any column."""
     repetitions, easiness, interval, due, lapses, reviews = row
     due_day = safe_day(due) if due else None
     sm2 = State(
         _count(repetitions),
-        _count(easiness, MIN_EASINESS) if easiness is not None else MIN_EASINESS,
+        _count(easiness, MIN_EASINESS),  # not an integer (None too): the minimum
         _count(interval, 0, MAX_INTERVAL),
         due_day,
     )
