@@ -37,7 +37,9 @@ DESIGN_ORDER = (
     "softmax_ce_grad sgd_step momentum_step adam_step lr_schedule batchnorm_forward "
     "dropout_scale update_ratio "
     "attention multi_head_shapes layer_norm rms_norm rope_rotation positional_encoding "
-    "sampling_filter"
+    "sampling_filter "
+    "lstm_step grad_clip label_smoothing_ce classification_metrics "
+    "conv_transpose_output_size transformer_params kv_cache_size training_flops perplexity"
 ).split()
 SEEDS = 30
 
@@ -71,6 +73,15 @@ BOUNDS: dict[str, tuple[float, int]] = {
     "rope_rotation": (10000, 8),
     "positional_encoding": (2000, 0),
     "sampling_filter": (5, 6),
+    "lstm_step": (3, 4),
+    "grad_clip": (18, 4),
+    "label_smoothing_ce": (3, 4),
+    "classification_metrics": (200, 10),
+    "conv_transpose_output_size": (64, 0),
+    "transformer_params": (128_256, 0),
+    "kv_cache_size": (32_768, 0),
+    "training_flops": (15_000, 0),
+    "perplexity": (5, 4),
 }
 
 

@@ -325,3 +325,108 @@ def test_no_typed_numbers_crash_the_checker(name: str, seed: int, values, sep: s
         problem.check(inst, text)
     except AnswerError as exc:
         assert str(exc) and "\n" not in str(exc)
+
+
+# --- fixes from the blind review (review-compute-a) --------------------------------------
+
+REVIEW_SEEDS = 300
+
+
+def test_sampling_level_3_needs_the_temperature_and_both_filters() -> None:
+    """Leaving out T, top-k or top-p must give an answer the checker does not accept."""
+    problem = get_problem("sampling_filter")
+    temperatures = set()
+    for seed in range(REVIEW_SEEDS):
+        inst = problem.make_instance(level=3, seed=seed)
+        params = inst.params
+        assert params["temperature"] != 1, inst
+        temperatures.add(params["temperature"])
+        right = ref_sampling(params)[0]
+        assert len({round(v, 6) for v in right if v > 0}) > 1, ("tied survivors", inst)
+        skipped = {
+            "temperature": {**params, "temperature": 1},
+            "top-k": {n: v for n, v in params.items() if n != "k"},
+            "top-p": {n: v for n, v in params.items() if n != "p"},
+        }
+        for step, without in skipped.items():
+            answer = typed(ref_sampling(without))
+            assert problem.check(inst, answer).status != "correct", (step, inst)
+    assert min(temperatures) < 1 < max(temperatures)  # both sharpening and flattening
+
+
+def test_attention_level_1_values_differ() -> None:
+    """Identical V rows make the output that row whatever the weights are."""
+    problem = get_problem("attention")
+    for seed in range(REVIEW_SEEDS):
+        v = problem.make_instance(level=1, seed=seed).params["v"]
+        assert any(row != v[0] for row in v), (seed, v)
+
+
+def test_rope_prompt_counts_pairs_and_features_from_0_like_its_steps() -> None:
+    problem = get_problem("rope_rotation")
+    for level in problem.levels:
+        for seed in range(100):
+            inst = problem.make_instance(level=level, seed=seed)
+            d = len(inst.params["x"])
+            text = problem.render(inst).text
+            assert "i = 0 … d/2 − 1" in text and "radians" in text, text
+            assert f"x0 … x{d - 1}" in text, text
+            steps = " ".join(problem.steps(inst.params))
+            assert "(x0, " in steps and f"x{d}" not in steps, steps
+
+
+def test_rope_named_mistake_counting_i_from_1() -> None:
+    # d = 4, rotate-half: pairs (x0, x2) and (x1, x3). Counting i from 1 turns pair 0 by
+    # m·base^(−2/4) = 0.01 instead of m·base^0 = 1.
+    problem, inst = _fixed("rope_rotation", x=[1, 0, 0, 0], position=1)
+    shifted = f"{math.cos(0.01):.4f} 0 {math.sin(0.01):.4f} 0"
+    assert "counted i from 1" in problem.check(inst, shifted).mistake
+
+
+def test_head_shape_prompts_name_the_layout_and_the_grammar_is_right() -> None:
+    problem = get_problem("multi_head_shapes")
+    seen = set()
+    for level in problem.levels:
+        for seed in range(REVIEW_SEEDS):
+            inst = problem.make_instance(level=level, seed=seed)
+            p, text = inst.params, problem.render(inst).text
+            if p["ask"] == "scores":
+                assert "(batch, heads, query length, key length)" in text, text
+            grouped = p.get("num_kv_heads", p["num_heads"]) != p["num_heads"]
+            if p["ask"] == "k_heads" and grouped:
+                assert "before repeating them to match the query heads" in text, text
+            assert "batch of 1 sequences" not in text, text
+            seen.add((p["ask"], grouped, p["batch"] == 1))
+    assert {("scores", False, False), ("k_heads", True, False)} <= seen
+    assert any(one for _, _, one in seen)  # a batch of 1 was drawn
+    problem, inst = _fixed(
+        "multi_head_shapes", ask="output", batch=1, seq_len=5, d_model=8, num_heads=2
+    )
+    assert "a batch of 1 sequence of 5 tokens" in problem.render(inst).text
+    # torch's nn.MultiheadAttention computes the scores as (batch·heads, L, S) inside
+    problem, inst = _fixed(
+        "multi_head_shapes", ask="scores", batch=2, seq_len=10, d_model=64, num_heads=8
+    )
+    assert problem.check(inst, "2x8x10x10").status == "correct"
+    assert "merged the batch and head axes" in problem.check(inst, "16x10x10").mistake
+
+
+def _compute_card(card_id: str) -> Any:
+    from pathlib import Path
+
+    from dlcards.deck import parse_deck
+
+    path = Path(__file__).resolve().parent.parent / "decks" / "compute-drills.toml"
+    cards = parse_deck(path, path.read_bytes()).cards
+    return next(card for card in cards if card.id == card_id)
+
+
+def test_sampling_cards_wording_and_arxiv_year() -> None:
+    back = _compute_card("sampling-temperature").back
+    assert "fewer tokens are needed to reach mass p" in back
+    for card_id in ("sampling-top-p", "sampling-temperature"):
+        card = _compute_card(card_id)
+        sources = [card.source] if isinstance(card.source, str) else list(card.source)
+        holtzman = [s for s in sources if "Holtzman" in s]
+        # the decks cite papers by their arXiv year (1904 = April 2019)
+        assert holtzman and all("Holtzman et al. 2019" in s for s in holtzman), sources

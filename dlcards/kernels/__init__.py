@@ -23,7 +23,9 @@ from .activations import (
     tanh_backward,
 )
 from .attention import multi_head_attention, scaled_dot_product_attention
+from .clip import clip_grad_norm
 from .conv import conv2d, conv2d_backward, conv_output_size, conv_params, receptive_field
+from .conv_transpose import conv_transpose2d, conv_transpose_output_size
 from .layers import batch_norm, dropout
 from .norms import layer_norm, layer_norm_backward, rms_norm
 from .optim import (
@@ -37,6 +39,7 @@ from .optim import (
 )
 from .pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
 from .positional import rope, sinusoidal_positional_encoding
+from .recurrent import gru_cell, lstm_cell
 from .sampling import top_k_top_p_filter
 from .softmax import (
     cross_entropy,
@@ -52,10 +55,13 @@ __all__ = [
     "avg_pool2d",
     "avg_pool2d_backward",
     "batch_norm",
+    "clip_grad_norm",
     "conv2d",
     "conv2d_backward",
     "conv_output_size",
     "conv_params",
+    "conv_transpose2d",
+    "conv_transpose_output_size",
     "cosine_decay",
     "cross_entropy",
     "cross_entropy_backward",
@@ -65,11 +71,13 @@ __all__ = [
     "exponential_decay",
     "gelu",
     "gelu_backward",
+    "gru_cell",
     "inverse_time_decay",
     "leaky_relu",
     "leaky_relu_backward",
     "log_softmax",
     "log_softmax_backward",
+    "lstm_cell",
     "max_pool2d",
     "max_pool2d_backward",
     "momentum_step",

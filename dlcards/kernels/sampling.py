@@ -27,7 +27,7 @@ def top_k_top_p_filter(
 
     1. temperature: probabilities = softmax(logits / temperature);
     2. top-k: keep the k most likely tokens;
-    3. top-p (nucleus, Holtzman et al. 2020): of the tokens left, renormalized,
+    3. top-p (nucleus, Holtzman et al. 2019): of the tokens left, renormalized,
        keep the smallest set of most likely tokens whose mass reaches p;
 
     then renormalize the survivors. Tokens are ranked by probability, ties

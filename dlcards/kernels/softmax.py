@@ -113,10 +113,18 @@ def _check_targets(logits: ArrayLike, targets: ArrayLike) -> tuple[FloatArray, N
     return z, t
 
 
-def cross_entropy(logits: ArrayLike, targets: ArrayLike) -> float:
+def _smoothing(label_smoothing: float) -> float:
+    if isinstance(label_smoothing, bool) or not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing!r}")
+    return float(label_smoothing)
+
+
+def cross_entropy(logits: ArrayLike, targets: ArrayLike, label_smoothing: float = 0.0) -> float:
     """Mean softmax cross-entropy, like ``torch.nn.functional.cross_entropy``.
 
-    ``mean_n(−log softmax(logits[n])[targets[n]])``.
+    ``mean_n(−Σ_k q[n, k]·log softmax(logits[n])[k])`` with the target distribution
+    q = (1 − ε)·onehot(targets) + ε/K (ε = ``label_smoothing``; ε = 0 gives
+    ``−log softmax(logits[n])[targets[n]]``).
 
     Parameters
     ----------
@@ -124,29 +132,44 @@ def cross_entropy(logits: ArrayLike, targets: ArrayLike) -> float:
         Unnormalized scores, N >= 1 samples over K classes.
     targets : array_like of int, shape (N,)
         Class indices in [0, K).
+    label_smoothing : float in [0, 1], default 0.0
 
     Returns
     -------
     float
     """
     z, t = _check_targets(logits, targets)
-    return float(-log_softmax(z)[np.arange(z.shape[0]), t].mean())
+    eps = _smoothing(label_smoothing)
+    logp = log_softmax(z)
+    nll = -logp[np.arange(z.shape[0]), t]
+    if eps == 0.0:
+        return float(nll.mean())
+    uniform = -logp.mean(axis=1)  # cross-entropy against the uniform distribution ε spreads
+    return float(((1.0 - eps) * nll + eps * uniform).mean())
 
 
-def cross_entropy_backward(logits: ArrayLike, targets: ArrayLike) -> FloatArray:
-    """Gradient of :func:`cross_entropy` with respect to the logits: (softmax − onehot)/N.
+def cross_entropy_backward(
+    logits: ArrayLike, targets: ArrayLike, label_smoothing: float = 0.0
+) -> FloatArray:
+    """Gradient of :func:`cross_entropy` with respect to the logits: (softmax − q)/N.
+
+    q is the (smoothed) target distribution of :func:`cross_entropy`.
 
     Parameters
     ----------
     logits : array_like, shape (N, K)
     targets : array_like of int, shape (N,)
+    label_smoothing : float in [0, 1], default 0.0
 
     Returns
     -------
     ndarray, float64, shape (N, K)
     """
     z, t = _check_targets(logits, targets)
+    eps = _smoothing(label_smoothing)
     grad = softmax(z)
-    grad[np.arange(z.shape[0]), t] -= 1.0
+    if eps:
+        grad -= eps / z.shape[1]
+    grad[np.arange(z.shape[0]), t] -= 1.0 - eps
     grad /= z.shape[0]
     return grad

@@ -68,6 +68,15 @@ _MODULES: dict[str, str] = {
     "rope_rotation": "positions",
     "positional_encoding": "positions",
     "sampling_filter": "sampling",
+    "lstm_step": "recurrent",
+    "grad_clip": "training",
+    "label_smoothing_ce": "training",
+    "classification_metrics": "metrics",
+    "perplexity": "metrics",
+    "conv_transpose_output_size": "transpose",
+    "transformer_params": "llm_sizes",
+    "kv_cache_size": "llm_sizes",
+    "training_flops": "compute_budget",
 }
 _LOADED: dict[str, Problem] = {}
 

@@ -97,6 +97,10 @@ class Attention(Problem):
     def nice(self, params: dict[str, Any], level: int) -> bool:
         s = self._masked(params)
         distinct = [len(set(np.round(row[np.isfinite(row)], 9))) > 1 for row in s]
+        # identical V rows make the output that row whatever the weights: nothing to compute
+        v = np.asarray(params["v"], dtype=float)
+        if bool(np.all(v == v[0])):
+            return False
         # at least two queries whose weights are not all equal (one at level 1)
         return sum(distinct) >= min(2, len(s) - 1) and bool(np.abs(scores(params)).max() <= 4)
 
@@ -262,21 +266,23 @@ class MultiHeadShapes(Problem):
     def question(self, params: dict[str, Any]) -> tuple[str, list[Grid], list[str]]:
         n, length, source, e, h, g = head_sizes(params)
         block = (
-            f"grouped-query attention with {h} query heads sharing {g} key/value "
+            f"grouped-query attention block with {h} query heads sharing {g} key/value "
             + ("head (multi-query attention)" if g == 1 else "heads")
             if g != h
-            else f"multi-head attention with {h} heads"
+            else f"multi-head attention block with {h} heads"
         )
-        inputs = f"a batch of {n} sequences of {length} tokens, d_model = {e}"
+        inputs = f"a batch of {n} sequence{'s' if n > 1 else ''} of {length} tokens, d_model = {e}"
         if "source_len" in params:
             inputs += f", attending (cross-attention) to {source} encoder tokens"
         wanted = {
             "q_heads": "the queries after splitting into heads, in the "
             "(batch, heads, length, head_dim) layout",
-            "k_heads": "the keys after splitting into heads, in the "
-            "(batch, heads, length, head_dim) layout",
+            "k_heads": "the keys after splitting into heads"
+            + (", before repeating them to match the query heads," if g != h else ",")
+            + " in the (batch, heads, length, head_dim) layout",
             "k_proj": "the output of the key projection (before the split into heads)",
-            "scores": "the attention scores Q·Kᵀ/√d (one matrix per head)",
+            "scores": "the attention scores Q·Kᵀ/√d (one matrix per head), in the "
+            "(batch, heads, query length, key length) layout",
             "output": "the block's output, after the output projection",
         }[params["ask"]]
         text = f"A {block}, on {inputs}. What is the shape of {wanted}?"
@@ -288,7 +294,7 @@ class MultiHeadShapes(Problem):
         shown = {a: "×".join(map(str, mha_shape(params, a))) for a in ("q_heads", "k_proj")}
         steps = [
             f"Head size D = d_model / heads = {e} / {h} = {d}.",
-            f"Q = x·W_Q: ({n}, {length}, {e}); split into {h} heads and move the head axis "
+            f"Q = x·W_Q: {n}×{length}×{e}; split into {h} heads and move the head axis "
             f"forward: {shown['q_heads']}.",
             f"K and V: {g} head{'s' if g > 1 else ''} of size {d}, so the key projection gives "
             f"{shown['k_proj']}"
@@ -348,6 +354,11 @@ class MultiHeadShapes(Problem):
             )
         if ask == "scores":
             yield "Looks like you forgot the head axis.", lambda: (n, length, source)
+            yield (
+                "Looks like you merged the batch and head axes (as nn.MultiheadAttention does "
+                "inside); the layout asked is (batch, heads, query length, key length).",
+                lambda: (n * h, length, source),
+            )
             if g != h:
                 yield (
                     "Looks like you used the K/V head count; every query head has its own scores.",

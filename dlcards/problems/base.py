@@ -186,7 +186,7 @@ class Problem:
     def render(self, inst: Instance) -> Rendered:
         text, grids, constants = self.question(inst.params)
         want = self.solve(inst.params)
-        return Rendered(text, grids, constants, self.kind(inst.params, want).hint)
+        return Rendered(text, grids, constants, self.kind(inst.params, want).hint_for(want))
 
     def expected_text(self, inst: Instance) -> str:
         want = self.solve(inst.params)

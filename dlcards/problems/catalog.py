@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dlcards.problems.params import Spec
 from dlcards.problems.specs_layers import GATE_TABLES, LAYER_SPECS, conv_out, gate_table
+from dlcards.problems.specs_llm import LLM_SPECS
 from dlcards.problems.specs_training import TRAINING_SPECS
 from dlcards.problems.specs_transformer import TRANSFORMER_SPECS
 
@@ -20,5 +21,6 @@ SPECS: dict[str, Spec] = {
         *LAYER_SPECS,
         *TRAINING_SPECS,
         *TRANSFORMER_SPECS,
+        *LLM_SPECS.values(),
     )
 }

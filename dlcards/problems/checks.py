@@ -41,6 +41,15 @@ PROBLEM_NAMES: tuple[str, ...] = (
     "rope_rotation",
     "positional_encoding",
     "sampling_filter",
+    "lstm_step",
+    "grad_clip",
+    "label_smoothing_ce",
+    "classification_metrics",
+    "conv_transpose_output_size",
+    "transformer_params",
+    "kv_cache_size",
+    "training_flops",
+    "perplexity",
 )
 
 

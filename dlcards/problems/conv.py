@@ -4,8 +4,9 @@ conv2d
     params: ``x`` (matrix), ``weight`` (kernel matrix), ``bias`` (0), ``stride`` (1),
     ``padding`` (0), ``dilation`` (1). Single channel; cross-correlation as in
     PyTorch (the kernel is not flipped).
-    Levels: 1 no padding, stride 1, at most 4 outputs; 2 stride 2 or padding 1, a
-    bias; 3 dilation 2, or padding with stride 2. Inputs up to 6×6, kernel entries
+    Levels: 1 no padding, stride 1, at most 4 outputs; 2 stride 2 or padding 1 (half
+    each), a bias; 3 dilation 2, or padding with stride 2 (half each; a pinned
+    ``dilation`` keeps every draw dilated). Inputs up to 6×6, kernel entries
     in {−1, 0, 1}. Answer: an integer matrix, exact.
 
 conv1d_shared_weights
@@ -99,24 +100,36 @@ class Conv2d(Problem):
     name = "conv2d"
 
     def generate(self, pick: Picker, level: int) -> None:
-        k = pick.one([2, 3])
-        side = pick.one({1: [3, 4], 2: [4, 5], 3: [5, 6]}[level])
+        # The variant is drawn first and the input/kernel sizes follow from it: drawing
+        # the sizes first let the output-size filter reject nearly every padding draw,
+        # so level 2 drilled only stride (issue 14). A pinned param picks its variant.
+        pinned = pick.params
+        if level == 1:
+            k, side = pick.one([2, 3]), pick.one([3, 4])
+        elif level == 2:
+            padded = "padding" in pinned or ("stride" not in pinned and pick.rng.random() < 0.5)
+            if padded:  # a "same" convolution: 3×3 kernel, padding 1, 3×3 output
+                pick.get("padding", lambda: 1)
+                k, side = 3, 3
+            else:
+                pick.get("stride", lambda: 2)
+                k, side = pick.one([(2, 4), (2, 5), (3, 5)])
+            pick.integer("bias", -2, 2)
+        else:
+            dilated = "dilation" in pinned or (
+                not {"padding", "stride"} & set(pinned) and pick.rng.random() < 0.5
+            )
+            if dilated:  # the sizes whose dilated output has 4 to 9 entries
+                pick.get("dilation", lambda: 2)
+                k, side = pick.one([(3, 6), (2, 5)])
+            else:
+                pick.get("padding", lambda: 1)
+                pick.get("stride", lambda: 2)
+                k, side = pick.one([(3, 5), (3, 6), (2, 5)])
+            pick.integer("bias", -2, 2)
         lo = 0 if level == 1 else -2
         pick.get("x", lambda: pick.ints(lo, 5, (side, side)))
         pick.get("weight", lambda: pick.ints(-1, 1, (k, k)))
-        if level == 2:
-            if pick.rng.random() < 0.5:
-                pick.get("stride", lambda: 2)
-            else:
-                pick.get("padding", lambda: 1)
-            pick.integer("bias", -2, 2)
-        elif level == 3:
-            if pick.rng.random() < 0.5:
-                pick.get("dilation", lambda: 2)
-            else:
-                pick.get("padding", lambda: 1)
-                pick.get("stride", lambda: 2)
-            pick.integer("bias", -2, 2)
 
     def nice(self, params: dict[str, Any], level: int) -> bool:
         w = np.asarray(params["weight"])

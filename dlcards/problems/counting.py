@@ -76,10 +76,12 @@ class LayerParams(Problem):
 
     def kind(self, params: dict[str, Any], want: Any) -> Kind:
         if params["macs"]:
-            return Tuple(
+            kind = Tuple(
                 [("parameters", Scalar()), ("MACs", Scalar())],
                 "parameters, MACs (two integers), e.g. 448, 442368",
             )
+            kind.swaps = (("448, 442368", ("896, 884736", "1792, 1769472")),)
+            return kind
         return Scalar(hint="an integer (the number of learnable parameters)")
 
     def question(self, params: dict[str, Any]) -> tuple[str, list[Grid], list[str]]:
@@ -280,7 +282,7 @@ class MatmulShape(Problem):
         return (
             (
                 f"A has shape {a} and B has shape {b}. What is the shape of A @ B "
-                "(torch.matmul / np.matmul)? Type error if the product is not defined."
+                "(torch.matmul / np.matmul)? Answer `error` if the product is not defined."
             ),
             [],
             [],

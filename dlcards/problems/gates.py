@@ -69,7 +69,8 @@ def _table_text(table: tuple[int, ...]) -> str:
 class GateWeights(Kind):
     """``w1, w2, b`` compared by the truth table they produce, or ``impossible``."""
 
-    hint = "w1, w2, b (three numbers, e.g. 1, 1, -1.5) — or impossible if none exist"
+    # The example's truth table (1 0 1 1) is no gate asked, so it never gives an answer away.
+    hint = "w1, w2, b (three numbers, e.g. 2, -1, 0.5) — or impossible if none exist"
 
     def parse(self, text: str) -> tuple[float, ...] | str:
         word = A.match_word(text, IMPOSSIBLE_WORDS)

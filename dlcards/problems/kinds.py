@@ -68,9 +68,31 @@ def _parse_word(text: str, words: Mapping[str, str] | None) -> str | None:
 
 
 class Kind:
-    """Base class: parse → value, format value → typed text, compare two values."""
+    """Base class: parse → value, format value → typed text, compare two values.
+
+    ``swaps`` pairs an example typed in the hint with replacements: an example that
+    happens to be this instance's answer would give it away (issue 14), so
+    :meth:`hint_for` swaps it for the first replacement that is not the answer.
+    """
 
     hint: str = ""
+    swaps: Sequence[tuple[str, Sequence[str]]] = ()
+
+    def hint_for(self, want: Any) -> str:
+        """The hint, with no example in it equal to ``want``."""
+        hint = self.hint
+        for example, replacements in self.swaps:
+            if example in hint and self._is_answer(example, want):
+                spare = next((r for r in replacements if not self._is_answer(r, want)), None)
+                if spare is not None:
+                    hint = hint.replace(example, spare)
+        return hint
+
+    def _is_answer(self, text: str, want: Any) -> bool:
+        try:
+            return self.same(self.parse(text), want)
+        except (AnswerError, ValueError, TypeError):
+            return False
 
     def parse(self, text: str) -> Any:
         raise NotImplementedError
@@ -116,6 +138,7 @@ class Scalar(Kind):
     ) -> None:
         self.tol, self.words = tol, words
         base = "an integer" if tol == EXACT else "a number (3/4 or 1e-3 are fine)"
+        self.swaps = (("3/4", ("2/5", "5/8")), ("1e-3", ("5e-2", "2e3")))
         self.hint = hint or (base + (f", or {_words_text(words)}" if words else ""))
 
     def parse(self, text: str) -> float | str:
@@ -190,6 +213,7 @@ class Array(Kind):
                 if reveal
                 else "a matrix, rows separated by ; (e.g. 1 2; 3 4)"
             )
+        self.swaps = (("1 2; 3 4", ("2 0; 1 3", "0 1; 5 2")),)
         if words and hint_words:  # off when the words only serve to name a mistake
             self.hint += f", or {_words_text(words)}"
 
@@ -272,6 +296,11 @@ class Shape(Kind):
         hint: str | None = None,
     ) -> None:
         self.words, self.square_ok = words, square_ok
+        self.swaps = (
+            ("10x10", ("7x7", "12x12")),
+            ("(1, 16, 30, 30)", ("(8, 3, 28, 28)", "(2, 8, 5, 5)")),
+            ("(2, 4)", ("(3, 5)", "(4, 2)")),
+        )
         self.hint = hint or (
             "a shape like 10x10 or (1, 16, 30, 30)"
             + (f", or {_words_text(words)}" if words else "")

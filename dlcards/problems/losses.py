@@ -106,9 +106,11 @@ def _ln_parts(p: float) -> str:
             return ""
     if not terms:
         return ""
+    # Positive terms first: 1/p ≥ 1, so its numerator has a factor whenever the
+    # denominator does, and the sum reads "ln 5 − ln 3" (not " − ln 3 + ln 5").
     text = ""
-    for prime in (2, 3, 5):
-        for sign in (1, -1):
+    for sign in (1, -1):
+        for prime in (2, 3, 5):
             k = sum(1 for s, q in terms if s == sign and q == prime)
             if k:
                 part = f"{k}·ln {prime}" if k > 1 else f"ln {prime}"

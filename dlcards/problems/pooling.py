@@ -55,7 +55,8 @@ class Pool2d(Problem):
             2: ["max32", "max21", "avg22"],
             3: ["avg32", "avg31", "maxpad", "avgpad"],
         }[level]
-        variant = pick.one(form)
+        mode = pick.params.get("mode")  # a pinned mode keeps its own variants (max32, max21…)
+        variant = pick.one([v for v in form if mode is None or v.startswith(mode)] or form)
         k = pick.get("kernel_size", lambda: 3 if variant[3] == "3" or "pad" in variant else 2)
         pick.get("mode", lambda: variant[:3])
         if "pad" in variant:

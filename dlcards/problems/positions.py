@@ -57,14 +57,15 @@ def rotate(
     exponent: float = 2.0,
     same_angle: bool = False,
     swap_trig: bool = False,
+    from_one: bool = False,
 ) -> np.ndarray:
     """The answer through the kernel (defaults), or what a named mistake computes."""
     x = np.asarray(p["x"], dtype=float)
     interleaved = p["interleaved"] if layout is None else layout
-    if (sign, exponent, same_angle, swap_trig) == (1.0, 2.0, False, False):
+    if (sign, exponent, same_angle, swap_trig, from_one) == (1.0, 2.0, False, False, False):
         return np.asarray(K.rope(x[None], [p["position"]], p["base"], interleaved)[0])
     d = len(x)
-    i = np.arange(d // 2)
+    i = np.arange(d // 2) + (1 if from_one else 0)
     theta = np.ones(d // 2) if same_angle else p["base"] ** (-exponent * i / d)
     angle = sign * p["position"] * theta
     c, s = (np.sin(angle), np.cos(angle)) if swap_trig else (np.cos(angle), np.sin(angle))
@@ -122,11 +123,16 @@ class RopeRotation(Problem):
             else "features i and i + d/2 form pair i (the rotate-half layout of Hugging "
             "Face's Llama)"
         )
+        here = "here only i = 0" if d == 2 else f"here 0 … {d // 2 - 1}"
+        # The paper counts i from 1 (θᵢ = base^(−2(i−1)/d)); say that i and the features
+        # count from 0 here, or a reader of the paper would shift every angle.
         text = (
             f"Rotary position embedding (RoPE) with base {num(params['base'])}: pair i of a "
-            f"d = {d} vector at position m is rotated by the angle m·θᵢ, "
-            f"θᵢ = base^(−2i/d); {layout}. Rotate x = {vec(params['x'])} at position "
-            f"m = {params['position']}. Give 3 decimals (features in their original order)."
+            f"d = {d} vector at position m is rotated by the angle m·θᵢ radians, "
+            f"θᵢ = base^(−2i/d) with i = 0 … d/2 − 1 ({here}); features are counted "
+            f"from 0 (x0 … x{d - 1}) and {layout}. Rotate x = {vec(params['x'])} at "
+            f"position m = {params['position']}. Give 3 decimals (features in their original "
+            "order)."
         )
         return text, [], trig_constants(_angles(params))
 
@@ -145,8 +151,8 @@ class RopeRotation(Problem):
         for (a, b), angle in zip(_pairs(d, params["interleaved"]), angles, strict=True):
             c, s = math.cos(angle), math.sin(angle)
             steps.append(
-                f"Pair (x{a + 1}, x{b + 1}) = ({num(x[a])}, {num(x[b])}): "
-                f"(x{a + 1}·cos − x{b + 1}·sin, x{a + 1}·sin + x{b + 1}·cos) with "
+                f"Pair (x{a}, x{b}) = ({num(x[a])}, {num(x[b])}): "
+                f"(x{a}·cos − x{b}·sin, x{a}·sin + x{b}·cos) with "
                 f"cos = {num(c)}, sin = {num(s)} → ({num(out[a])}, {num(out[b])})."
             )
         steps.append(
@@ -166,6 +172,10 @@ class RopeRotation(Problem):
         yield (
             "Looks like you swapped cos and sin.",
             lambda: rotate(params, swap_trig=True),
+        )
+        yield (
+            "Looks like you counted i from 1; the first pair has i = 0, so θ₀ = 1.",
+            lambda: rotate(params, from_one=True),
         )
         if d >= 4:
             other = (

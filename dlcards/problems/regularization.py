@@ -136,9 +136,9 @@ class BatchnormForward(Problem):
         var = x.var(axis=0)
         constants = []
         if not all(math.sqrt(v).is_integer() for v in var):
-            # both variances, unlabeled: the constant must not give away which is right
-            roots = sorted({float(v) for v in var} | {float(v) for v in x.var(axis=0, ddof=1)})
-            constants = [sqrt_const(v) for v in roots]
+            # Only the biased (÷N) variance that batch norm uses: showing the ÷(N − 1)
+            # one as well put a constant on the card that no step needs (issue 14).
+            constants = [sqrt_const(v) for v in sorted({float(v) for v in var})]
         return text, grids, constants
 
     def steps(self, params: dict[str, Any]) -> list[str]:

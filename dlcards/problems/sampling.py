@@ -3,11 +3,12 @@
 sampling_filter
     params: ``probs`` (next-token probabilities) or ``logits`` (with ``temperature``,
     1), and the filters ``k`` (top-k) and/or ``p`` (top-p, nucleus sampling; Holtzman
-    et al. 2020). Order, as Hugging Face's ``generate``: temperature, then top-k,
+    et al. 2019). Order, as Hugging Face's ``generate``: temperature, then top-k,
     then top-p on the renormalized survivors (the smallest set of most likely tokens
     whose mass reaches p), then renormalize. Levels: 1 probabilities and top-k;
-    2 probabilities and top-p (or both); 3 logits with a temperature, top-k and top-p
-    (the e^k needed are shown). Answer: the filtered distribution, one probability
+    2 probabilities and top-p (or both); 3 logits (multiples of 0.5) with a temperature
+    (0.7 or 2), top-k and top-p (the e^k needed are shown), drawn so that leaving out any
+    one of the three steps gives a wrong answer. Answer: the filtered distribution, one probability
     per token (0 for removed tokens), ±5e-3 each.
 """
 
@@ -24,6 +25,11 @@ from dlcards.problems.fmt import exp_constants, num, vec
 from dlcards.problems.kinds import Array, Kind, Tol
 
 TOL = Tol(abs=5e-3)
+# Two answers closer than this could both pass for the right one once typed to 3 decimals.
+_APART = 2 * TOL.abs
+_TEMPERATURES = (0.7, 2)
+_P_CHOICES = (0.6, 0.7, 0.75, 0.8, 0.85, 0.9)
+_DRILL_TRIES = 40
 _PROB_SETS = (
     [0.5, 0.2, 0.15, 0.1, 0.05],
     [0.4, 0.3, 0.2, 0.1],
@@ -78,6 +84,35 @@ def filtered(
     return out / out.sum() if renormalize else out
 
 
+def differs(a: np.ndarray, b: np.ndarray) -> bool:
+    """Far enough apart that an answer typed for one is never accepted for the other."""
+    return bool(np.max(np.abs(a - b)) > _APART)
+
+
+def every_step_matters(params: dict[str, Any], out: np.ndarray) -> bool:
+    """Level 3 drills all three steps, so skipping any one of them must give a wrong answer.
+
+    Tied survivors are uniform whatever the temperature, so they are rejected too: the
+    softmax would never have to be computed.
+    """
+    alive = out[out > 0]
+    if np.ptp(alive) <= _APART:
+        return False
+    without_k = {n: v for n, v in params.items() if n != "k"}
+    without_p = {n: v for n, v in params.items() if n != "p"}
+    return (
+        differs(out, filtered(params, temperature=1))
+        and differs(out, filtered(without_k))
+        and differs(out, filtered(without_p))
+    )
+
+
+def _logits(pick: Picker) -> list[float]:
+    # multiples of 0.5: with integers, T = 0.7 leaves too little tail mass for top-k to matter
+    halves: list[float] = (pick.rng.integers(-2, 7, pick.one([4, 5, 6])) / 2).tolist()
+    return halves
+
+
 class SamplingFilter(Problem):
     name = "sampling_filter"
 
@@ -95,11 +130,33 @@ class SamplingFilter(Problem):
                     pick.integer("k", 2, v - 1)
             return
         if "probs" not in pick.params:
-            pick.get("logits", lambda: pick.ints(-1, 3, pick.one([4, 5, 6])))
-            pick.choice("temperature", [0.5, 2, 1, 2])
+            # never T = 1: these draws drill the temperature (nice() also makes it matter)
+            pick.choice("temperature", _TEMPERATURES)
+            if level == 3 and not {"logits", "k", "p"} & set(pick.params):
+                if self._draw_drill(pick):
+                    return
+            pick.get("logits", lambda: _logits(pick))
         v = len(pick.params.get("logits", pick.params.get("probs", [])))
         pick.integer("k", 2, max(2, v - 1))
-        pick.choice("p", [0.6, 0.75, 0.8, 0.9])
+        pick.choice("p", _P_CHOICES)
+
+    def _draw_drill(self, pick: Picker) -> bool:
+        """Logits, k and p for the drawn temperature where every step changes the answer.
+
+        Few random draws qualify (about 1 in 20 at T = 0.7, where the filters need a
+        fat enough tail), so search here for this temperature rather than leave it to
+        make_instance's redraws, which would almost always end on T = 2.
+        """
+        for _ in range(_DRILL_TRIES):
+            logits = _logits(pick)
+            # k ≥ 3 so that top-p can keep 2 or more tokens and still remove one
+            k = int(pick.rng.integers(3, len(logits)))
+            draws = [{**pick.params, "logits": logits, "k": k, "p": p} for p in _P_CHOICES]
+            good = [d for d in draws if self.nice(d, 3)]
+            if good:
+                pick.params.update(pick.one(good))
+                return True
+        return False
 
     def nice(self, params: dict[str, Any], level: int) -> bool:
         probs = base_probs(params)
@@ -117,7 +174,9 @@ class SamplingFilter(Problem):
         if not 1 < survivors < len(out):
             return False
         # the last survivor must not tie with the first removed token
-        return bool(abs(ranked[survivors - 1] - ranked[survivors]) > 1e-9)
+        if abs(ranked[survivors - 1] - ranked[survivors]) <= 1e-9:
+            return False
+        return level < 3 or "logits" not in params or every_step_matters(params, out)
 
     def solve(self, params: dict[str, Any]) -> np.ndarray:
         return filtered(params)

@@ -63,6 +63,17 @@ def _angle(t: float, total: int) -> str:
     return top if f.denominator == 1 else f"{top}/{f.denominator}"
 
 
+def _product(a: float, b: float) -> str:
+    """``0.1·0.36787944 = 0.03678794``: the factor shown to as many decimals as the product.
+
+    A factor rounded shorter than its product (0.1·0.3679 = 0.03678794) reads as
+    arithmetic that does not add up; "≈" marks a factor that had to be rounded.
+    """
+    shown = round(b, 8)
+    sign = "=" if shown == b else "≈"
+    return f"{num(a)}·{num(b, 8)} {sign} {num(a * b, 8)}"
+
+
 class LrSchedule(Problem):
     name = "lr_schedule"
 
@@ -143,14 +154,13 @@ class LrSchedule(Problem):
             return [
                 f"Drops so far: ⌊{e} / {size}⌋ = {n} (the learning rate changes at epochs "
                 f"{size}, {2 * size}, …).",
-                f"lr = {num(lr0)}·{num(g)}{sup(n)} = {num(lr0)}·{num(g**n, 6)} = {num(lr, 8)}.",
+                f"lr = {num(lr0)}·{num(g)}{sup(n)} = {_product(lr0, g**n)}.",
             ]
         t, k = params.get("t"), params.get("k")
         if s == "exponential":
             return [
                 f"k·t = {num(k)}·{num(t)} = {num(k * t)}.",
-                f"lr = {num(lr0)}·e^(−{num(k * t)}) = {num(lr0)}·{num(math.exp(-k * t))} "
-                f"= {num(lr, 8)}.",
+                f"lr = {num(lr0)}·e^(−{num(k * t)}) = {_product(lr0, math.exp(-k * t))}.",
             ]
         if s == "inverse_time":
             return [

@@ -6,7 +6,7 @@ sgd_step
     L(w) = (a/2)·‖w − c‖², so ∇L = a·(w − c); ``weight_decay`` λ (0: PyTorch's L2
     term, the step uses ∇L + λ·w); ``steps`` (1).
     Levels: 1 one step with a given gradient; 2 two or three steps on (w − c)²;
-    3 with weight decay, or on a vector. Answer: w after the steps, ±1e-6.
+    3 with weight decay, on a number or a vector. Answer: w after the steps, ±1e-6.
 
 momentum_step
     params: ``param`` (x₀), ``velocity`` (v₀, 0), ``lr`` η, ``momentum`` μ, ``nesterov``,
@@ -95,7 +95,7 @@ class SgdStep(Problem):
         pick.choice("curvature", [2] if level == 2 else [1, 2, 4])
         pick.choice("center", [0, 1, 2, 3, -1])
         pick.get("steps", lambda: pick.one([2, 3] if level == 2 else [1, 2]))
-        if level == 3 and not vector:
+        if level == 3:  # vectors too: the level-3 card is about weight decay (issue 14)
             pick.choice("weight_decay", [0.1, 0.5, 1])
 
     def nice(self, params: dict[str, Any], level: int) -> bool:
