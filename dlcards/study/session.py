@@ -225,7 +225,7 @@ class StudySession(SessionBase):
         # The undone card is shown now, first in its list; the card that was on screen
         # (if any) is still first in its own, so it comes right after.
         (self._drills if drill else self._queue).insert(0, ref)
-        return self._show_again(ref, drill, done.action)
+        return self._show_again(ref, drill, done)
 
     def _cancel_grade(self, row: Row) -> None:
         """Cancel the grade ``row`` and restore its card's state."""
