@@ -53,6 +53,7 @@ def run_study(
     if not plain and on_terminal():
         # Imported here: textual costs ~150 ms and `dlcards --help` must stay fast.
         from dlcards.tui.app import make_app
+        from dlcards.tui.launch import launch
 
         # The decks' card index (100k tuples for a big collection) lives as long as the
         # app: keep it out of the garbage collector's way while Textual allocates.
@@ -72,12 +73,10 @@ def run_study(
             deck_paths=ctx.deck_paths,
             before_session=ctx.before_session,
         )
-        tui.run()
-        if tui.crash is not None:
-            raise tui.crash  # main() logs the traceback and prints one line
+        code = launch(tui)  # an unexpected error: main() prints one line and logs it
         # Home shows decks that failed to load; repeat them on the terminal afterwards.
         report_deck_errors(ctx.collection.errors)
-        raise typer.Exit(tui.return_code or 0)
+        raise typer.Exit(code)
 
     from dlcards.plain import PlainStudy
     from dlcards.study.session import StudySession
@@ -131,6 +130,7 @@ def practice(
     )
     if not plain and on_terminal():
         from dlcards.tui.app import make_app
+        from dlcards.tui.launch import launch
 
         tui = make_app(
             store=ctx.store,
@@ -144,9 +144,9 @@ def practice(
             deck_paths=ctx.deck_paths,
             before_session=ctx.before_session,
         )
-        tui.run()
+        code = launch(tui)
         report_deck_errors(ctx.collection.errors)
-        raise typer.Exit(tui.return_code or 0)
+        raise typer.Exit(code)
 
     from dlcards.plain_practice import PlainPractice
 

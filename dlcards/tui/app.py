@@ -85,18 +85,16 @@ class DlcardsApp(DeckEditing):
         self._start_args = (tuple(deck_ids), tuple(tags), limit)
         self._reload = reload
         self._before_session = before_session
-        self.crash: Exception | None = None  # an unexpected error that ended the app
         self._practice_options = practice or PracticeOptions()
         for theme in themes.THEMES.values():
             self.register_theme(theme)
         self.theme = themes.theme_for_setting(settings.theme, set(self.available_themes))
 
-    def _handle_exception(self, error: Exception) -> None:
-        # Textual would print a full traceback with locals on exit; the CLI instead
-        # writes it to <home>/logs/ and prints one line (--debug shows it).
-        self.crash = error
-        super()._handle_exception(error)
-        self._exit_renderables.clear()
+    def unhandled_error(self) -> Exception | None:
+        """The unexpected error that ended the app, if one did (``launch`` raises it)."""
+        # Textual keeps the first unhandled error (under Pilot it re-raises it); read,
+        # never overridden, so Textual still ends the app and restores the terminal.
+        return self._exception
 
     # --- the day and the session -------------------------------------------------------
 
