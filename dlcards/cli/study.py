@@ -184,10 +184,13 @@ def stats(
         view = gather(ctx.store, ctx.collection, ctx.profile, ctx.today(), deck_ids, data)
         Console().print(render_stats(view))
         return
+    from dlcards.wording import plural
+
     retention = f"{data['retention']:.0%}" if data["retention"] is not None else "—"
     typer.echo(
         f"Profile {data['user']}: {data['reviews_today']} reviews today, "
-        f"{data['reviews_total']} in all, {data['cards_seen']} cards seen, "
+        f"{data['reviews_total']} in all (and {plural(data['redrills_total'], 're-drill')}), "
+        f"{data['cards_seen']} cards seen, "
         f"{data['due_today']} due today, retention {retention} (30 days), "
         f"streak {data['streak_days']} day(s)."
     )
