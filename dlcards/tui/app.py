@@ -220,10 +220,14 @@ class DlcardsApp(DeckEditing):
         if message.finished:
             from dlcards.tui.screens.summary import SummaryScreen
 
-            next_due = session.next_due()
+            # What is left today is what Home counts (every deck: say, another deck's
+            # re-drills), so that the two screens agree.
+            everything = self.new_session()
+            left = everything.remaining() or 0
+            next_due = everything.next_due()
             when = days_until(next_due, session.today) if next_due else None
             self.go_home()
-            self.push_screen(SummaryScreen(summary, self.profile, next_due=when))
+            self.push_screen(SummaryScreen(summary, self.profile, next_due=when, left_today=left))
             return
         self.go_home()
         if summary.grades:
