@@ -36,7 +36,11 @@ class CliState:
             from dlcards.context import AppContext
 
             self.context = AppContext(
-                resolve_home(self.home), self.user, self.deck_paths, self.debug
+                resolve_home(self.home),
+                self.user,
+                self.deck_paths,
+                self.debug,
+                confirm_new_profile=_ask_new_profile if on_terminal() else None,
             )
         return self.context
 
@@ -44,6 +48,16 @@ class CliState:
         if self.context is not None:
             self.context.close()
             self.context = None
+
+
+def _ask_new_profile(name: str, others: list[str]) -> bool:
+    """On a terminal, ``--user NAME`` for a new profile asks first (a typo is likely)."""
+    question = f"No profile '{name}' here (profiles: {', '.join(others)}). Create it?"
+    try:
+        return typer.confirm(question, default=False)
+    except typer.Abort:  # end of input: a no
+        typer.echo()
+        return False
 
 
 def cli_state(cli: typer.Context) -> CliState:

@@ -225,13 +225,47 @@ def progress_import(
     if result.other_profile:
         typer.echo(
             f"Note: {result.other_profile} row(s) already belong to another profile "
-            "on this machine and were not added again."
+            "on this machine and were not added again; to give a profile a copy of "
+            "another's progress, use 'dlcards progress copy FROM TO'."
         )
     if result.differing:
         typer.echo(
             f"Note: {result.differing} row(s) have the id of a different row here; "
             "this machine's rows were kept."
         )
+
+
+def progress_copy(
+    cli: typer.Context,
+    source: Annotated[str, typer.Argument(metavar="FROM", help="The profile to copy from.")],
+    target: Annotated[
+        str, typer.Argument(metavar="TO", help="A new profile, or one with no progress yet.")
+    ],
+) -> None:
+    """Copy one profile's progress to another on this machine (FROM is kept as it is)."""
+    from dlcards.config import check_profile_name
+    from dlcards.errors import UserError
+
+    ctx = app_context(cli)
+    store = ctx.database
+    check_profile_name(source)
+    check_profile_name(target)
+    counts = {name: reviews for name, reviews, _ in store.profiles()}
+    if source not in counts:
+        raise UserError(f"no profile '{source}'", "run 'dlcards users' to list them")
+    if source == target:
+        raise UserError("FROM and TO are the same profile", "name two profiles")
+    if target in counts and next(store.iter_rows(target), None) is not None:
+        # Copying into a profile with its own log would mix two histories of one card.
+        raise UserError(
+            f"profile '{target}' already has progress",
+            f"copy into a new profile ('dlcards users delete {target}' first, if you mean it)",
+        )
+    added = store.copy_profile(source, target, ctx.now())
+    typer.echo(
+        f"Copied {added} row(s) of profile '{source}' to '{target}'; "
+        f"study as it with 'dlcards --user {target}'."
+    )
 
 
 # --- backup ------------------------------------------------------------------------------
@@ -287,10 +321,13 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_command)
     app.command("export")(export_command)
     progress = typer.Typer(
-        help="Move your review log between machines.", no_args_is_help=True, rich_markup_mode=None
+        help="Move your review log between machines, or copy it to another profile.",
+        no_args_is_help=True,
+        rich_markup_mode=None,
     )
     progress.command("export")(progress_export)
     progress.command("import")(progress_import)
+    progress.command("copy")(progress_copy)
     app.add_typer(progress, name="progress")
     backup = typer.Typer(
         help="Backups of your progress (one a day, the last 7 kept).",
