@@ -16,3 +16,13 @@ def clock_text(seconds: float) -> str:
     """Seconds as a clock shows them, minutes:seconds ("1:05"); never below 0:00."""
     minutes, rest = divmod(max(0, int(seconds)), 60)
     return f"{minutes}:{rest:02d}"
+
+
+def article(count: int) -> str:
+    """ "a" or "an" before ``count`` read aloud: "an 8×8", "an 11×11", "an 18", "a 12×12"."""
+    digits = str(abs(count))
+    # Said with a vowel first: eight…, eighty…, eight hundred…; eleven and eighteen (and
+    # their thousands, millions: groups of 2 leading digits).
+    if digits[0] == "8" or (len(digits) % 3 == 2 and digits[:2] in ("11", "18")):
+        return "an"
+    return "a"

@@ -327,3 +327,10 @@ def test_delete_with_yes_and_of_an_unknown_profile(home: Path, deck: list[str]) 
     assert cli(home, deck, "users", "delete", "zed", "--yes").returncode == 0
     missing = cli(home, deck, "users", "delete", "zed", "--yes")
     assert missing.stderr == "dlcards: no profile 'zed' — run 'dlcards users' to list them\n"
+
+
+def test_users_delete_takes_y_as_backup_restore_does(home: Path, deck: list[str]) -> None:
+    cli(home, deck, "users", "add", "zed")
+    result = cli(home, deck, "users", "delete", "zed", "-y")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Deleted profile zed")

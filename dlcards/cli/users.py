@@ -82,7 +82,7 @@ def users_rename(cli: typer.Context, old: NameArg, new: NameArg) -> None:
 def users_delete(
     cli: typer.Context,
     name: NameArg,
-    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete a profile and all its progress (a backup of the database is made first)."""
     from dlcards import backup
