@@ -46,6 +46,7 @@ def cards_list(
         str | None,
         typer.Option(
             "--query",
+            metavar="WORDS",
             help="Words in the front or back (case and accents ignored).",
             show_default=False,
         ),
@@ -113,7 +114,11 @@ def _print_table(rows: list[CardRow], threshold: int) -> None:
 
 CardArgs = Annotated[
     list[str],
-    typer.Argument(help="Cards as DECK:CARD (see 'dlcards cards list').", show_default=False),
+    typer.Argument(
+        metavar="DECK:CARD...",
+        help="Cards as DECK:CARD (see 'dlcards cards list').",
+        show_default=False,
+    ),
 ]
 
 

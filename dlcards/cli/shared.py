@@ -123,9 +123,12 @@ def aligned_lines(rows: Sequence[Sequence[str]], right: Collection[int] = ()) ->
 
 
 DeckOption = Annotated[
-    list[str] | None, typer.Option("--deck", help="Deck id (repeatable).", show_default=False)
+    list[str] | None,
+    typer.Option("--deck", metavar="DECK", help="Deck id (repeatable).", show_default=False),
 ]
 TagOption = Annotated[
     list[str] | None,
-    typer.Option("--tag", help="Only cards with this tag (repeatable).", show_default=False),
+    typer.Option(
+        "--tag", metavar="TAG", help="Only cards with this tag (repeatable).", show_default=False
+    ),
 ]

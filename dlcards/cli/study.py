@@ -27,10 +27,12 @@ def study(
     cli: typer.Context,
     deck: DeckOption = None,
     tag: Annotated[
-        list[str] | None, typer.Option("--tag", help="Only cards with this tag (repeatable).")
+        list[str] | None,
+        typer.Option("--tag", metavar="TAG", help="Only cards with this tag (repeatable)."),
     ] = None,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="At most N cards this session.")
+        int | None,
+        typer.Option("--limit", metavar="N", min=1, help="At most N cards this session."),
     ] = None,
     plain: PlainOption = False,
 ) -> None:
@@ -102,10 +104,13 @@ def practice(
     tag: TagOption = None,
     minutes: Annotated[
         float | None,
-        typer.Option("--minutes", min=0.1, help="Stop after M minutes.", show_default=False),
+        typer.Option(
+            "--minutes", metavar="M", min=0.1, help="Stop after M minutes.", show_default=False
+        ),
     ] = None,
     count: Annotated[
-        int | None, typer.Option("--count", min=1, help="Stop after N cards.", show_default=False)
+        int | None,
+        typer.Option("--count", metavar="N", min=1, help="Stop after N cards.", show_default=False),
     ] = None,
     compute_only: Annotated[
         bool, typer.Option("--compute-only", help="Endless compute drills, fresh numbers.")

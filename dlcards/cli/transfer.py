@@ -81,7 +81,9 @@ def import_command(
     file: Annotated[
         Path,
         typer.Argument(
-            help="An .apkg, Anki text export, CSV, TSV or TOML deck.", show_default=False
+            metavar="FILE",
+            help="An .apkg, Anki text export, CSV, TSV or TOML deck.",
+            show_default=False,
         ),
     ],
     fmt: Annotated[
@@ -90,13 +92,20 @@ def import_command(
     deck_id: Annotated[
         str | None,
         typer.Option(
-            "--deck-id", help="Id of the deck to create or update (default: from the file)."
+            "--deck-id",
+            metavar="ID",
+            help="Id of the deck to create or update (default: from the file).",
         ),
     ] = None,
-    name: Annotated[str | None, typer.Option("--name", help="Deck name.")] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar="NAME", help="Deck name.")] = None,
     out: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="Write the deck here instead of <home>/decks/ID.toml."),
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="Write the deck here instead of <home>/decks/ID.toml.",
+        ),
     ] = None,
 ) -> None:
     """Import cards into a TOML deck; importing again updates them instead of duplicating."""
@@ -141,8 +150,13 @@ def import_command(
 
 def export_command(
     cli: typer.Context,
-    deck: Annotated[str, typer.Argument(help="Id of the deck to export.", show_default=False)],
-    out: Annotated[Path, typer.Option("-o", "--output", help="File to write.", show_default=False)],
+    deck: Annotated[
+        str, typer.Argument(metavar="DECK", help="Id of the deck to export.", show_default=False)
+    ],
+    out: Annotated[
+        Path,
+        typer.Option("-o", "--output", metavar="FILE", help="File to write.", show_default=False),
+    ],
     fmt: Annotated[
         ExportFormat | None,
         typer.Option(
@@ -151,7 +165,8 @@ def export_command(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     instances: Annotated[
-        int, typer.Option("--instances", min=0, help="Frozen instances per compute card.")
+        int,
+        typer.Option("--instances", metavar="N", min=0, help="Frozen instances per compute card."),
     ] = 5,
 ) -> None:
     """Export a deck for Anki (.apkg, or a TSV/CSV Anki imports with no settings) or as TOML."""
@@ -189,7 +204,10 @@ def export_command(
 def progress_export(
     cli: typer.Context,
     out: Annotated[
-        Path, typer.Option("-o", "--output", help="The .jsonl file to write.", show_default=False)
+        Path,
+        typer.Option(
+            "-o", "--output", metavar="FILE", help="The .jsonl file to write.", show_default=False
+        ),
     ],
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
@@ -204,7 +222,10 @@ def progress_export(
 def progress_import(
     cli: typer.Context,
     file: Annotated[
-        Path, typer.Argument(help="A file from 'dlcards progress export'.", show_default=False)
+        Path,
+        typer.Argument(
+            metavar="FILE", help="A file from 'dlcards progress export'.", show_default=False
+        ),
     ],
 ) -> None:
     """Merge a review log into this profile (rows already here are skipped)."""
@@ -288,7 +309,10 @@ def backup_list(cli: typer.Context) -> None:
 def backup_restore(
     cli: typer.Context,
     name: Annotated[
-        str, typer.Argument(help="A backup name from 'dlcards backup list'.", show_default=False)
+        str,
+        typer.Argument(
+            metavar="BACKUP", help="A backup name from 'dlcards backup list'.", show_default=False
+        ),
     ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:

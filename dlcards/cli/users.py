@@ -29,7 +29,10 @@ def users_list(cli: typer.Context) -> None:
 
 
 NameArg = Annotated[
-    str, typer.Argument(help="A profile name: a–z, 0–9, '_', '-' (1–32).", show_default=False)
+    str,
+    typer.Argument(
+        metavar="NAME", help="A profile name: a–z, 0–9, '_', '-' (1–32).", show_default=False
+    ),
 ]
 
 
