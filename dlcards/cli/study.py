@@ -54,8 +54,13 @@ def run_study(
     deck_ids = require_decks(ctx, deck)
     if not plain and on_terminal():
         # Imported here: textual costs ~150 ms and `dlcards --help` must stay fast.
+        from dlcards.tui.launch import launch, preload_numpy
+
+        if not home_screen and any(
+            r.type == "compute" for r in ctx.collection.all_refs(deck_ids or None)
+        ):
+            preload_numpy()
         from dlcards.tui.app import make_app
-        from dlcards.tui.launch import launch
 
         # The decks' card index (100k tuples for a big collection) lives as long as the
         # app: keep it out of the garbage collector's way while Textual allocates.
@@ -134,8 +139,10 @@ def practice(
         count=count,
     )
     if not plain and on_terminal():
+        from dlcards.tui.launch import launch, preload_numpy
+
+        preload_numpy()  # practice soon shows a compute card (compute-only: at once)
         from dlcards.tui.app import make_app
-        from dlcards.tui.launch import launch
 
         tui = make_app(
             store=ctx.store,

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import io
 import sys
+import threading
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-
-from dlcards.tui.app import DlcardsApp
+if TYPE_CHECKING:  # textual loads with the app, after preload_numpy has started
+    from dlcards.tui.app import DlcardsApp
 
 
 def launch(app: DlcardsApp) -> int:
@@ -21,6 +22,8 @@ def launch(app: DlcardsApp) -> int:
     # Textual prints an unhandled error on exit as a traceback with locals (card text,
     # paths): keep what it prints aside, raise the error for main() to log instead, and
     # pass anything else it had to say on to stderr (nothing is hidden).
+    from rich.console import Console
+
     kept = io.StringIO()
     app.error_console = Console(file=kept, markup=False, highlight=False, width=100)
     app.run()
@@ -30,3 +33,21 @@ def launch(app: DlcardsApp) -> int:
     if kept.getvalue():
         sys.stderr.write(kept.getvalue())
     return app.return_code or 0
+
+
+def preload_numpy() -> None:
+    """Import numpy (~100 ms) and the problem kernels in a background thread.
+
+    For a session whose first card may be a compute card: most of numpy's import is
+    spent loading its extension modules, which overlaps Textual starting up, so the
+    first compute card does not wait for it. Python's import lock makes the card's own
+    import wait for this one rather than import twice.
+    """
+
+    def load() -> None:
+        try:
+            import dlcards.kernels  # noqa: F401  (numpy with it)
+        except Exception:  # the card's own import reports whatever is wrong
+            pass
+
+    threading.Thread(target=load, name="preload-numpy", daemon=True).start()
