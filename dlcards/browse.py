@@ -19,6 +19,7 @@ from dlcards.collection import CardRef, Collection, Deck
 from dlcards.log import Row, StateRow
 from dlcards.search import TAG_SEPARATOR, card_text, matches, terms
 from dlcards.store import Store
+from dlcards.textsafe import safe_text
 
 MATURE_INTERVAL = 21  # as dlcards.stats: a card is mature from a 21-day interval
 STATES = ("new", "learning", "mature", "suspended", "leech")
@@ -233,9 +234,10 @@ def _matching(
             tags = row[3]
             tagset = tagsets.get(tags)
             if tagset is None:
-                tagset = tagsets[tags] = tuple(tags.split(TAG_SEPARATOR)[1:-1])
+                tagset = tagsets[tags] = tuple(map(safe_text, tags.split(TAG_SEPARATOR)[1:-1]))
             ref = CardRef(deck_id, row[1], row[0], row[2], tagset, row[4])
-            found.append((ref, row[5] if with_front else None))
+            # The search index holds the text as written: shown, it must be safe.
+            found.append((ref, safe_text(row[5]) if with_front else None))
     return found
 
 
@@ -267,7 +269,7 @@ def fill_fronts(collection: Collection, rows: list[CardRow]) -> list[CardRow]:
         if deck is None or cache is None or not cache.searchable([(deck.path, deck.digest)]):
             continue
         for ordinal, front in cache.fronts(deck.path, ordinals).items():
-            fronts[(deck_id, ordinal)] = front
+            fronts[(deck_id, ordinal)] = safe_text(front)
     result = []
     for row in rows:
         if row.front is None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from dlcards.cards import Card, card_from_dict, card_to_dict
 from dlcards.deck_cache import CachedDeck, DeckCache, FileStamp, SearchRow, file_digest
 from dlcards.errors import DeckError
+from dlcards.textsafe import safe_card, safe_text
 from dlcards.tomlpos import deck_key_line
 
 if TYPE_CHECKING:
@@ -142,12 +143,14 @@ class Collection:
         key = (deck.path, ref.ordinal)
         if key not in self._bodies:
             body = self.cache.card_body(deck.path, deck.digest, ref.ordinal) if self.cache else None
+            # Cards are loaded to be shown: their text is made safe for a terminal
+            # here, once (issue 11 #9); exports read the deck files themselves.
             if body is not None:
-                self._bodies[key] = _card_from_json(body)
+                self._bodies[key] = safe_card(_card_from_json(body))
             else:
                 parsed = _parse(deck.path, deck.path.read_bytes())
                 for ordinal, card in enumerate(parsed.cards):
-                    self._bodies[(deck.path, ordinal)] = card
+                    self._bodies[(deck.path, ordinal)] = safe_card(card)
         return self._bodies[key]
 
     def freeze(self) -> None:
@@ -183,19 +186,26 @@ def _deck_from_parse(source: DeckSource, digest: str, parsed: ParsedDeck) -> Dec
 
     header = parsed.header
     refs = [
-        CardRef(header.id, card.id, ordinal, card.type, card_tags(header, card), line)
+        CardRef(
+            header.id,
+            card.id,
+            ordinal,
+            card.type,
+            tuple(map(safe_text, card_tags(header, card))),
+            line,
+        )
         for ordinal, (card, line) in enumerate(zip(parsed.cards, parsed.lines, strict=True))
     ]
     return Deck(
         header.id,
-        header.name,
-        header.description,
+        safe_text(header.name),
+        safe_text(header.description) if header.description else header.description,
         source.path,
         source.shipped,
         digest,
         refs,
         parsed.warnings,
-        tags=tuple(header.tags),
+        tags=tuple(map(safe_text, header.tags)),
     )
 
 
@@ -259,14 +269,14 @@ def load_deck(source: DeckSource, cache: DeckCache | None) -> Deck:
 
         return Deck(
             deck_id,
-            header["name"],
-            header.get("description"),
+            safe_text(header["name"]),
+            safe_text(header.get("description") or "") or header.get("description"),
             path,
             source.shipped,
             cached.digest,
             decode,
             cached.warnings,
-            tags=tuple(header.get("tags") or ()),
+            tags=tuple(map(safe_text, header.get("tags") or ())),
         )
     assert raw is not None
     digest = file_digest(raw)
@@ -343,6 +353,9 @@ def load_collection(
         except DeckError as exc:
             errors.extend(exc.messages)
             continue
+        except Exception as exc:  # noqa: BLE001 - one deck never stops the others (§3)
+            errors.append(f"{source.path}: cannot be loaded ({type(exc).__name__}: {exc})")
+            continue
         same = next((d for d in decks if d.id == deck.id), None)
         if same is None:
             decks.append(deck)
@@ -352,4 +365,5 @@ def load_collection(
             decks.append(deck)
         else:
             errors.append(duplicate_deck_id(deck.path, deck.id, same.path))
-    return Collection(decks, errors, cache)
+    # Messages echo deck text (ids, names): shown on terminals, they must be safe.
+    return Collection(decks, [safe_text(e) for e in errors], cache)

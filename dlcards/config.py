@@ -133,7 +133,13 @@ class Home:
     def ensure(self) -> Home:
         """Create the folders, private to the user (0700)."""
         for folder in (self.root, self.decks_dir, self.backups_dir, self.logs_dir):
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            try:
+                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            except (FileExistsError, NotADirectoryError) as exc:
+                raise UserError(
+                    f"{folder} is a file, not a folder",
+                    "give --home (or DLCARDS_HOME) a folder, or move the file away",
+                ) from exc
             os.chmod(folder, 0o700)
         return self
 

@@ -207,7 +207,38 @@ def _syntax_line(exc: tomllib.TOMLDecodeError) -> tuple[int, str]:
 
 
 def parse_deck(path: Path, raw: bytes) -> ParsedDeck:
-    """Parse and validate one deck file's bytes; raise ``DeckError`` with every problem."""
+    """Parse and validate one deck file's bytes; raise ``DeckError`` with every problem.
+
+    Any failure at all is this deck's error: tomllib raises ValueError for an
+    integer of more than 4,300 digits and RecursionError for arrays nested ~1,000
+    deep, and one deck must never stop the others (DESIGN §3).
+    """
+    try:
+        return _parse_deck(path, raw)
+    except DeckError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        raise DeckError([unreadable_deck(path, raw, exc)]) from exc
+
+
+_LONG_NUMBER = re.compile(rb"[0-9_]{4000}")
+
+
+def unreadable_deck(path: Path, raw: bytes, exc: BaseException) -> str:
+    """The located one-line error for a deck the parser itself could not get through."""
+    if isinstance(exc, RecursionError):
+        why = "arrays or tables nested too deeply"
+        match = re.search(rb"[\[{]{200}", raw)
+    elif isinstance(exc, MemoryError):
+        why, match = "too large to read", None
+    else:
+        match = _LONG_NUMBER.search(raw)
+        why = "a number with thousands of digits" if match else f"cannot be read ({exc})"
+    line = raw[: match.start()].count(b"\n") + 1 if match else 1
+    return f"{path}:{line}: {why} — fix or remove this deck"
+
+
+def _parse_deck(path: Path, raw: bytes) -> ParsedDeck:
     where = str(path)
     try:
         text = raw.decode("utf-8")

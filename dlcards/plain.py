@@ -17,6 +17,7 @@ from dlcards.scheduler import GRADE_LABELS
 from dlcards.study.items import QueueItem
 from dlcards.study.protocol import Session, undone_text
 from dlcards.study.session import StudySession
+from dlcards.textsafe import safe_text
 from dlcards.wording import plural
 
 HELP = """\
@@ -82,13 +83,14 @@ class PlainSession(Generic[S]):
         self.stdout = stdout
 
     def say(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
+        # Card text never drives the terminal (issue 11 #9): every line passes here.
+        self.stdout.write(safe_text(text) + "\n")
         self.stdout.flush()
 
     def ask(self, prompt: str) -> str:
         """One line of input; the session-wide keys are handled here."""
         while True:
-            self.stdout.write(prompt)
+            self.stdout.write(safe_text(prompt))
             self.stdout.flush()
             line = self.stdin.readline()
             if not line:  # end of input: finish as if q was typed

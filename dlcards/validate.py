@@ -18,7 +18,10 @@ from dlcards.collection import duplicate_deck_id
 from dlcards.deck import DeckError, parse_deck
 
 SEEDS_PER_LEVEL = 50
-_NON_FINITE = re.compile(r"\b(nan|inf|infinity)\b", re.IGNORECASE)
+# A non-finite number as format_number prints it (str(float): "nan", "inf", "-inf") leaking
+# into what a card shows. A quoted word is code the prompt quotes on purpose, not a value:
+# clip_grad_norm_(..., norm_type=float('inf')) is how torch spells the max norm.
+_NON_FINITE = re.compile(r"(?<!['\"])\b(nan|inf|infinity)\b(?!['\"])", re.IGNORECASE)
 
 
 @dataclass

@@ -334,3 +334,31 @@ def test_users_delete_takes_y_as_backup_restore_does(home: Path, deck: list[str]
     result = cli(home, deck, "users", "delete", "zed", "-y")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Deleted profile zed")
+
+
+def test_cards_list_query_reads_filters_as_the_browser_does(home: Path, tmp_path: Path) -> None:
+    """New-user pass: `--query 'tag:x'` or `is:new` listed nothing (read as words)."""
+    deck = write_deck(
+        tmp_path / "decks",
+        "t",
+        [
+            '[[cards]]\nid = "a"\nfront = "Alpha?"\nback = "A."\ntags = ["greek"]',
+            '[[cards]]\nid = "b"\nfront = "Beta?"\nback = "B."',
+        ],
+    )
+    result = run_cli(home, "--deck-path", str(deck), "cards", "list", "--query", "tag:greek is:new")
+    assert result.returncode == 0, result.stderr
+    assert "t:a" in result.stdout.replace(" ", "") or " a " in result.stdout
+    assert "Beta" not in result.stdout and "No cards match" not in result.stderr
+    none = run_cli(home, "--deck-path", str(deck), "cards", "list", "--query", "is:mature")
+    assert "No cards match" in none.stderr
+
+
+def test_a_home_that_is_a_file_is_one_clear_line(tmp_path: Path) -> None:
+    """New-user pass: `--home FILE` gave "unexpected error: [Errno 17] File exists"."""
+    afile = tmp_path / "afile"
+    afile.write_text("", "utf-8")
+    result = run_cli(tmp_path / "unused", "--home", str(afile), "decks")
+    assert result.returncode == 1
+    assert "is a file, not a folder" in result.stderr and "unexpected" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from dlcards.deck import parse_deck
+
 from ._interchange import Note, deck_cards, snapshot, v18_package
-from .conftest import run_cli, write_deck
+from .conftest import REPO, run_cli, write_deck
 
 NOW = "2026-03-01T09:00:00+00:00"
 
@@ -191,11 +193,17 @@ def test_the_core_reports_progress_and_the_cli_draws_it_on_a_terminal(
     import_deck(path, decks_dir=tmp_path / "decks", progress=lambda d, t: calls.append((d, t)))
     assert calls[-1] == (1500, 1500) and {t for _, t in calls} == {1500}
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
-    # Not a terminal: no bar. A terminal and more than 1,000 notes: a rich bar on stderr.
+    # Not a terminal, or done within a second: no bar. A terminal and a job running
+    # past a second (here: a zero threshold): a rich bar on stderr.
     with cli_transfer._progress_bar("Importing") as update:
         update(1500, 1500)
     assert capsys.readouterr().err == ""
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.setattr(cli_transfer, "PROGRESS_BAR_AFTER", 3600.0)
+    with cli_transfer._progress_bar("Importing") as update:
+        update(1500, 1500)
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(cli_transfer, "PROGRESS_BAR_AFTER", 0.0)
     with cli_transfer._progress_bar("Importing") as update:
         update(100, 1500)
         update(1500, 1500)
@@ -221,7 +229,9 @@ def test_importing_into_a_shipped_deck_keeps_its_cards(tmp_path: Path) -> None:
     assert "overrides the shipped deck" in result.stdout
     listed = {d["id"]: d for d in json.loads(run_cli(home, "decks", "--json").stdout)}
     mine = listed["deep-learning-interview"]
-    assert mine["cards"] == 265 and mine["name"] == "Deep Learning Interview"
+    shipped = REPO / "decks" / "deep-learning-interview.toml"
+    count = len(parse_deck(shipped, shipped.read_bytes()).cards)
+    assert mine["cards"] == count and mine["name"] == "Deep Learning Interview"
     assert mine["path"] == str(home / "decks" / "deep-learning-interview.toml")
 
 

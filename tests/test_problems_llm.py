@@ -231,26 +231,27 @@ def test_llama2_7b_parameter_count_is_its_published_6_74b() -> None:
     assert forgot_head.mistake and "output head" in forgot_head.mistake
 
 
-def test_llama2_7b_kv_cache_at_8k_is_4_gib() -> None:
+def test_llama2_7b_kv_cache_at_its_4k_context_is_2_gib() -> None:
+    # Llama 2 was trained with a 4,096-token context (arXiv:2307.09288 §2.2).
     problem = get_problem("kv_cache_size")
     params = {
         "n_layers": 32,
         "n_heads": 32,
         "n_kv_heads": 32,
         "head_dim": 128,
-        "seq_len": 8192,
+        "seq_len": 4096,
         "dtype": "bf16",
         "unit": "GiB",
     }
     inst = problem.make_instance(level=3, seed=None, fixed=params)
-    assert 2 * 32 * 32 * 128 * 8192 * 2 == 4 * 2**30
-    assert problem.check(inst, "4").status == "correct"
-    assert "×2" in (problem.check(inst, "2").mistake or "").replace(" ", "") or (
-        "keys" in (problem.check(inst, "2").mistake or "")
+    assert 2 * 32 * 32 * 128 * 4096 * 2 == 2 * 2**30
+    assert problem.check(inst, "2").status == "correct"
+    assert "×2" in (problem.check(inst, "1").mistake or "").replace(" ", "") or (
+        "keys" in (problem.check(inst, "1").mistake or "")
     )
-    gb = problem.check(inst, f"{4 * 2**30 / 1e9:.4f}")  # 4.295 GB typed as GiB
+    gb = problem.check(inst, f"{2 * 2**30 / 1e9:.4f}")  # 2.147 GB typed as GiB
     assert gb.status == "wrong" and gb.mistake and "GB" in gb.mistake
-    fp32 = problem.check(inst, "8")
+    fp32 = problem.check(inst, "4")
     assert fp32.mistake and "bytes per element" in fp32.mistake
 
 

@@ -134,3 +134,21 @@ def test_an_edited_dlcards_note_gives_its_source_line_back() -> None:
         guid="g2",
     )
     assert "source" not in convert_note(other).cards[0].card
+
+
+def test_a_tsv_round_trip_keeps_a_source_with_underscores(tmp_path: Path) -> None:
+    """New-user pass: the Source line came back as "vocab\\_size" from a TSV import."""
+    cited = [
+        '''[[cards]]
+        id = "tied"
+        front = "Does Llama 3 8B tie its embeddings?"
+        back = "No."
+        source = "HF: Meta-Llama-3-8B config.json (tie_word_embeddings, vocab_size)"''',
+    ]
+    deck = write_deck(tmp_path / "decks", "cited", cited, name="Cited")
+    out = tmp_path / "cited.tsv"
+    export_deck(deck, out, now=NOW)
+    result = run_cli(tmp_path / "home", "import", str(out), "--deck-id", "back")
+    assert result.returncode == 0, result.stderr
+    imported = (tmp_path / "home" / "decks" / "back.toml").read_text("utf-8")
+    assert "config.json (tie_word_embeddings, vocab_size)" in imported

@@ -17,6 +17,7 @@ from dlcards import __version__
 from dlcards.cli import cards, decks, study, transfer, users
 from dlcards.cli.shared import CliState, cli_state
 from dlcards.errors import UserError
+from dlcards.textsafe import one_line
 
 app = typer.Typer(
     name="dlcards",
@@ -118,7 +119,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="dlcards", obj=state)
     except UserError as exc:
-        typer.echo(f"dlcards: {exc}", err=True)
+        typer.echo(f"dlcards: {one_line(str(exc))}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
@@ -127,7 +128,9 @@ def main(argv: list[str] | None = None) -> None:
             raise
         where = _log_crash(state, exc)
         hint = f"details in {where}" if where else "run again with --debug for details"
-        typer.echo(f"dlcards: unexpected error: {exc} — {hint}", err=True)
+        # MemoryError and others may carry no message: name the type then.
+        what = one_line(str(exc)) or type(exc).__name__
+        typer.echo(f"dlcards: unexpected error: {what} — {hint}", err=True)
         sys.exit(1)
     finally:
         state.close()

@@ -46,8 +46,9 @@ def cards_list(
         str | None,
         typer.Option(
             "--query",
-            metavar="WORDS",
-            help="Words in the front or back (case and accents ignored).",
+            metavar="QUERY",
+            help='Words or "phrases" (case and accents ignored), and tag:NAME, deck:ID, '
+            "is:new|learning|mature|suspended|leech, as the card browser reads them.",
             show_default=False,
         ),
     ] = None,
@@ -58,15 +59,18 @@ def cards_list(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List cards with their deck, tags, state, EF, interval, due date and lapses."""
-    from dlcards.browse import Filters, fill_fronts, find_cards
+    from dlcards.browse import Filters, fill_fronts, find_cards, parse_filters
 
     ctx = app_context(cli)
     report_deck_errors(ctx.collection.errors)
+    # --query reads as the browser's search box does: words and "phrases", plus
+    # tag:NAME, deck:ID and is:STATE, added to the --deck, --tag and --state options.
+    typed = parse_filters(query or "")
     filters = Filters(
-        tuple(require_decks(ctx, deck)),
-        tuple(tag or ()),
-        query or "",
-        state.value if state else None,
+        tuple(require_decks(ctx, deck)) + typed.deck_ids,
+        tuple(tag or ()) + typed.tags,
+        typed.query,
+        state.value if state else typed.state,
     )
     threshold = ctx.settings.leech_threshold
     rows = find_cards(ctx.store, ctx.collection, ctx.profile, filters, threshold)

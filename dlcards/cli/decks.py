@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from dlcards.cli.shared import aligned_lines, app_context, report_deck_errors
+from dlcards.textsafe import one_line
 
 # "path:line: " at the start of a located message; a warning says so after it.
 _LOCATION = re.compile(r"^(.*?:\d+: )")
@@ -45,7 +46,7 @@ def decks(
         note = (
             "overrides shipped" if c.deck.overrides_shipped else "shipped" if c.deck.shipped else ""
         )
-        rows.append((c.deck.id, c.deck.name, str(c.cards), str(c.new), str(c.due), note))
+        rows.append((c.deck.id, one_line(c.deck.name), str(c.cards), str(c.new), str(c.due), note))
     for line in aligned_lines(rows, right=(2, 3, 4)):
         typer.echo(line)
 
@@ -94,11 +95,13 @@ def validate(
         shipped = [s.path for s in sources if s.shipped]
     report = validate_files(files, shipped)
     for line in report.errors:
-        typer.echo(line)  # path:line: message (DESIGN §3)
+        typer.echo(one_line(line))  # path:line: message (DESIGN §3)
     for line in report.warnings:
         located = _LOCATION.match(line)
         typer.echo(
-            f"{located[1]}warning: {line[located.end() :]}" if located else f"warning: {line}"
+            one_line(
+                f"{located[1]}warning: {line[located.end() :]}" if located else f"warning: {line}"
+            )
         )
     typer.echo(
         f"{report.decks} deck(s), {report.cards} card(s), {report.compute_checks} compute "

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from dlcards.textsafe import one_line
+
 if TYPE_CHECKING:
     from dlcards.context import AppContext
 
@@ -82,7 +84,7 @@ def report_deck_errors(errors: list[str]) -> None:
         more = len(messages) - 1
         if more:
             first += f" (and {more} more: 'dlcards validate {path}' lists them)"
-        typer.echo(f"dlcards: {first}", err=True)
+        typer.echo(f"dlcards: {one_line(first)}", err=True)
 
 
 def require_decks(ctx: AppContext, ids: list[str] | None) -> list[str]:

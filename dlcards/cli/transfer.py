@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from dlcards.cli.shared import app_context
+from dlcards.textsafe import one_line
 
 
 class ImportFormat(StrEnum):
@@ -34,16 +35,20 @@ class ExportFormat(StrEnum):
     apkg = "apkg"
 
 
-PROGRESS_BAR_MIN = 1000  # notes; smaller imports finish before a bar would be read
+PROGRESS_BAR_AFTER = 1.0  # seconds: a job done sooner never shows a bar
 
 
 @contextmanager
 def _progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
     """A ``progress(done, total)`` callback drawing a rich bar on a terminal, for big jobs."""
-    state: dict[str, Any] = {}
+    import time
+
+    state: dict[str, Any] = {"start": time.monotonic()}
 
     def update(done: int, total: int) -> None:
-        if total <= PROGRESS_BAR_MIN or not sys.stderr.isatty():
+        if not sys.stderr.isatty():
+            return
+        if "bar" not in state and time.monotonic() - state["start"] < PROGRESS_BAR_AFTER:
             return
         if "bar" not in state:
             from rich.console import Console
@@ -131,21 +136,21 @@ def import_command(
         )
     verb = "Created" if report.created else "Updated" if report.written else "No change to"
     typer.echo(
-        f"{verb} deck '{report.deck_id}' ({report.deck_name}) in {report.target}: "
+        f"{verb} deck '{report.deck_id}' ({one_line(report.deck_name)}) in {report.target}: "
         f"{report.imported} imported, {report.updated} updated, {report.unchanged} unchanged, "
         f"{len(report.skipped)} skipped."
     )
     if report.skipped:
         typer.echo("Skipped:")
         for line in _grouped(report.skipped):
-            typer.echo(line)
+            typer.echo(one_line(line))
     if report.media:
         typer.echo(
             f"Note: {report.media} card(s) refer to images or sounds; dlcards shows their "
             "file names as text (media files are not imported)."
         )
     for remark in report.remarks:
-        typer.echo(f"Note: {remark}.")
+        typer.echo(f"Note: {one_line(remark)}.")
 
 
 def export_command(

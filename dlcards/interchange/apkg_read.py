@@ -17,18 +17,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dlcards.errors import UserError
+from dlcards.interchange import limits
 from dlcards.interchange.limits import Budget, extract_member, open_zip
 from dlcards.interchange.notes import RawNote
 
 MEMBERS = ("collection.anki21b", "collection.anki21", "collection.anki2")
-QUERY_SECONDS = 120
+QUERY_SECONDS = 60  # a backstop: the step budget below stops crafted queries first
 
 
 @dataclass
@@ -54,7 +54,7 @@ def _broken(path: Path, detail: str) -> UserError:
 
 def read_package(path: Path) -> PackageSource:
     archive = open_zip(path)
-    with archive, tempfile.TemporaryDirectory(prefix="dlcards-import-") as tmp:
+    with archive, limits.scratch_folder() as tmp:
         names = set(archive.namelist())
         member = next((m for m in MEMBERS if m in names), None)
         if member is None:
@@ -62,10 +62,14 @@ def read_package(path: Path) -> PackageSource:
         database = Path(tmp) / "collection.sqlite3"
         extract_member(path, archive, member, database, Budget(path), zstd=member.endswith("b"))
         try:
-            source = _read_collection(database)
+            source = _read_collection(path, database)
         except sqlite3.DatabaseError as exc:
             raise _broken(path, f"{member}: {exc}") from exc
-        except (ValueError, KeyError, TypeError) as exc:
+        except RecursionError as exc:
+            raise _broken(path, f"{member}: its JSON is nested too deeply") from exc
+        except MemoryError as exc:
+            raise _broken(path, f"{member}: too large to read") from exc
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
             raise _broken(path, f"{member}: unexpected content: {exc}") from exc
     source.member = member
     return source
@@ -76,17 +80,54 @@ def _unicase(a: str, b: str) -> int:
     return (x > y) - (x < y)
 
 
-def _read_collection(database: Path) -> PackageSource:
+def _text(value: object) -> str:
+    """A column that should hold text, whatever a crafted database put there."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return "" if value is None else str(value)
+
+
+def _blob(value: object, what: str) -> bytes:
+    """A protobuf column: bytes or nothing. ``bytes(3_000_000_000)`` would allocate 3 GB."""
+    if value is None:
+        return b""
+    if isinstance(value, bytes):
+        return value
+    raise ValueError(f"{what} is not a blob (it holds {type(value).__name__} data)")
+
+
+def _guard(conn: sqlite3.Connection, database: Path) -> None:
+    """Stop any query after a number of steps in proportion to the file, or a minute.
+
+    A real collection is read in a few steps a byte; a crafted one (a recursive view
+    standing in for a table) would run for ever.
+    """
+    size = database.stat().st_size
+    budget = {"steps": limits.SQL_STEPS_FLOOR + limits.SQL_STEPS_PER_BYTE * size}
+    deadline = time.monotonic() + QUERY_SECONDS
+    every = 10_000
+
+    def tick() -> int:
+        budget["steps"] -= every
+        return int(budget["steps"] < 0 or time.monotonic() > deadline)
+
+    conn.set_progress_handler(tick, every)
+
+
+def _read_collection(source: Path, database: Path) -> PackageSource:
     uri = database.as_uri() + "?mode=ro&immutable=1"
     conn = sqlite3.connect(uri, uri=True)
-    deadline = time.monotonic() + QUERY_SECONDS
-    # A crafted database can make a query run for ever; a real one is read in seconds.
-    conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 100_000)
+    _guard(conn, database)
     try:
         conn.create_collation("unicase", _unicase)
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not {"notes", "cards", "col"} <= tables:
             raise sqlite3.DatabaseError("not an Anki collection (no notes table)")
+        count = conn.execute("SELECT count(*) FROM notes").fetchone()[0]
+        if count > limits.MAX_NOTES:
+            raise limits.refuse_cap(
+                source, f"{count:,} notes, over the cap of {limits.MAX_NOTES:,} a package"
+            )
         if "notetypes" in tables:
             notetypes = _notetypes_v18(conn)
             decks, descriptions = _decks_v18(conn)
@@ -104,17 +145,21 @@ def _read_collection(database: Path) -> PackageSource:
         for index, (nid, guid, mid, tags, flds) in enumerate(
             conn.execute("SELECT id, guid, mid, tags, flds FROM notes ORDER BY id"), start=1
         ):
+            if index > limits.MAX_NOTES:  # count(*) of a crafted table can differ
+                raise limits.refuse_cap(source, f"over the cap of {limits.MAX_NOTES:,} notes")
             notetype = notetypes.get(mid) or _Notetype("", False, [])
             did = first_deck.get(nid, 0)
             deck_ids[did] += 1
             deck_names.append(decks.get(did, ""))
+            text = _text(flds)
+            limits.check_field(source, f"note {index}", text)
             notes.append(
                 RawNote(
                     where=f"note {index}",
-                    fields=str(flds).split("\x1f"),
+                    fields=text.split("\x1f"),
                     field_names=notetype.fields,
-                    guid=str(guid) or None,
-                    tags=str(tags).split(),
+                    guid=_text(guid) or None,
+                    tags=_text(tags).split(),
                     notetype=notetype.name,
                     cloze=notetype.cloze,
                 )
@@ -125,22 +170,32 @@ def _read_collection(database: Path) -> PackageSource:
     return PackageSource(notes, deck_names, descriptions.get(main, ""))
 
 
+def _bounded(conn: sqlite3.Connection, sql: str) -> list[tuple[object, ...]]:
+    """The rows of a query over a table a real collection keeps small (notetypes, their
+    fields, decks); a crafted one may hold, or generate, millions: refused."""
+    rows = conn.execute(f"{sql} LIMIT {limits.MAX_NOTES + 1}").fetchall()
+    if len(rows) > limits.MAX_NOTES:
+        raise ValueError(f"more than {limits.MAX_NOTES:,} rows in: {sql}")
+    return rows
+
+
 def _notetypes_v18(conn: sqlite3.Connection) -> dict[int, _Notetype]:
     fields: dict[int, list[str]] = {}
-    for ntid, name in conn.execute("SELECT ntid, name FROM fields ORDER BY ntid, ord"):
-        fields.setdefault(ntid, []).append(str(name))
+    for ntid, name in _bounded(conn, "SELECT ntid, name FROM fields ORDER BY ntid, ord"):
+        fields.setdefault(ntid, []).append(_text(name))
     out = {}
-    for ntid, name, config in conn.execute("SELECT id, name, config FROM notetypes"):
-        kind = _proto(bytes(config or b"")).get(1, [0])[0]  # Notetype.Config.kind: 1 = cloze
-        out[ntid] = _Notetype(str(name), kind == 1, fields.get(ntid, []))
+    for ntid, name, config in _bounded(conn, "SELECT id, name, config FROM notetypes"):
+        config_blob = _blob(config, "a notetype's config")
+        kind = _proto(config_blob).get(1, [0])[0]  # Notetype.Config.kind: 1 = cloze
+        out[ntid] = _Notetype(_text(name), kind == 1, fields.get(ntid, []))
     return out
 
 
 def _decks_v18(conn: sqlite3.Connection) -> tuple[dict[int, str], dict[int, str]]:
     names, descriptions = {}, {}
-    for did, name, kind in conn.execute("SELECT id, name, kind FROM decks"):
-        names[did] = str(name).replace("\x1f", "::")
-        normal = _proto(bytes(kind or b"")).get(1, [b""])[0]  # KindContainer.normal
+    for did, name, kind in _bounded(conn, "SELECT id, name, kind FROM decks"):
+        names[did] = _text(name).replace("\x1f", "::")
+        normal = _proto(_blob(kind, "a deck's kind")).get(1, [b""])[0]  # KindContainer.normal
         if isinstance(normal, bytes):
             description = _proto(normal).get(4, [b""])[0]  # Normal.description
             if isinstance(description, bytes):
@@ -151,20 +206,38 @@ def _decks_v18(conn: sqlite3.Connection) -> tuple[dict[int, str], dict[int, str]
 def _legacy(
     conn: sqlite3.Connection,
 ) -> tuple[dict[int, _Notetype], dict[int, str], dict[int, str]]:
-    models_json, decks_json = conn.execute("SELECT models, decks FROM col").fetchone()
-    models = json.loads(models_json or "{}")
-    decks = json.loads(decks_json or "{}")
+    row = conn.execute("SELECT models, decks FROM col").fetchone()
+    if row is None:
+        raise ValueError("the col table is empty")
+    models = _objects(json.loads(_text(row[0]) or "{}"), "col.models")
+    decks = _objects(json.loads(_text(row[1]) or "{}"), "col.decks")
     notetypes = {}
     for mid, model in models.items():
-        flds = sorted(model.get("flds", []), key=lambda f: f.get("ord", 0))
+        raw_fields = model.get("flds", [])
+        if not isinstance(raw_fields, list) or not all(isinstance(f, dict) for f in raw_fields):
+            raise ValueError(f"the fields of model {mid[:40]!r} are not a list of objects")
+        ords = [f.get("ord", 0) for f in raw_fields]
+        if not all(isinstance(o, int) for o in ords):
+            raise ValueError(f"a field of model {mid[:40]!r} has no number")
+        flds = sorted(raw_fields, key=lambda f: int(f.get("ord", 0)))
         notetypes[int(mid)] = _Notetype(
-            str(model.get("name", "")),
+            _text(model.get("name", "")),
             model.get("type") == 1,
-            [str(f.get("name", "")) for f in flds],
+            [_text(f.get("name", "")) for f in flds],
         )
-    names = {int(did): str(d.get("name", "")) for did, d in decks.items()}
-    descriptions = {int(did): str(d.get("desc", "")) for did, d in decks.items()}
+    names = {int(did): _text(d.get("name", "")) for did, d in decks.items()}
+    descriptions = {int(did): _text(d.get("desc", "")) for did, d in decks.items()}
     return notetypes, names, descriptions
+
+
+def _objects(value: object, what: str) -> dict[str, dict[str, object]]:
+    """``col.models``/``col.decks``: an object of objects, or ValueError saying what it is."""
+    if not isinstance(value, dict):
+        raise ValueError(f"{what} is {type(value).__name__}, not an object")
+    for key, entry in value.items():
+        if not isinstance(entry, dict):
+            raise ValueError(f"{what} entry {key[:40]!r} is {type(entry).__name__}")
+    return value
 
 
 def _varint(data: bytes, index: int) -> tuple[int, int]:

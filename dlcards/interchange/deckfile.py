@@ -170,7 +170,9 @@ def _kept_reason(old: dict[str, Any], item: Incoming) -> str | None:
 
 
 def _updated(old: dict[str, Any], item: Incoming, deck_id: str) -> dict[str, Any]:
+    from dlcards.cards import source_line
     from dlcards.deck import content_id
+    from dlcards.interchange.export_notes import back_with_source
     from dlcards.interchange.md2html import to_html
 
     card = item.card
@@ -186,14 +188,23 @@ def _updated(old: dict[str, Any], item: Incoming, deck_id: str) -> dict[str, Any
             new.pop(key, None)
         new.update({k: v for k, v in card.items() if k in _CONTENT_KEYS})
     else:
+        # What an export of the deck's card wrote: Back ends with its "Source:" line.
+        written = dict(old)
+        if isinstance(old.get("back"), str):
+            written["back"] = back_with_source(old["back"], old.get("source"))
         for key, html in (("front", item.front_html), ("back", item.back_html)):
             if card[key] == old.get(key):
                 continue
             # Keep the deck's own Markdown when Anki still holds exactly the HTML
             # an export of it gives: the difference is only how it was written.
-            if html is not None and isinstance(old.get(key), str) and to_html(old[key]) == html:
-                continue
+            if html is not None and isinstance(written.get(key), str):
+                if to_html(written[key]) == html:
+                    continue
             new[key] = card[key]
+        # An edited "Source:" line replaces the citation; an unchanged one keeps the
+        # deck's own list (a citation may itself contain the "; " that joins the line).
+        if "source" in card and source_line(card["source"]) != source_line(old.get("source")):
+            new["source"] = card["source"]
     new["tags"] = list(card.get("tags", []))
     if not new["tags"] and "tags" not in old:
         del new["tags"]
@@ -333,10 +344,17 @@ def render(data: dict[str, Any], target: Path) -> bytes:
 def write(target: Path, raw: bytes, *, private: bool) -> None:
     from dlcards.fileutil import atomic_write_bytes
 
-    # An existing deck keeps its permissions; a new one in <home> is private like the rest.
-    mode = target.stat().st_mode & 0o777 if target.exists() else 0o600 if private else 0o644
+    # An existing deck keeps its permissions; a new one in <home> is private like the
+    # rest; elsewhere (-o) a new file gets the umask's mode (None).
+    mode = target.stat().st_mode & 0o777 if target.exists() else 0o600 if private else None
     try:
-        atomic_write_bytes(target, raw, mode=mode)
+        atomic_write_bytes(
+            target,
+            raw,
+            mode=mode,
+            dangling_ok=False,
+            todo="point the link at an existing file or remove it; nothing was written",
+        )
     except OSError as exc:
         raise UserError(
             f"{target}: cannot be written ({exc.strerror})", "check the folder; nothing was changed"

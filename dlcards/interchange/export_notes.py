@@ -44,9 +44,14 @@ def anki_tags(tags: list[str]) -> list[str]:
     return ["_".join(t.split()) for t in tags if t.strip()]
 
 
-def _with_source(back_md: str, card: Any) -> str:
-    line = source_line(getattr(card, "source", None))
+def back_with_source(back_md: str, source: str | list[str] | None) -> str:
+    """Back as an export writes it: the Markdown, then the card's "Source:" line if any."""
+    line = source_line(source)
     return "\n\n".join(p for p in (back_md, line) if p.strip())
+
+
+def _with_source(back_md: str, card: Any) -> str:
+    return back_with_source(back_md, getattr(card, "source", None))
 
 
 def _source(card: dict[str, Any], front: str, back: str) -> str:

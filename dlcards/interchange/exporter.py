@@ -100,7 +100,7 @@ def export_deck(
                 rendered.notes, header.id, header.name, "\t" if fmt == "tsv" else ","
             )
     try:
-        atomic_write_bytes(out, data, mode=0o644)
+        atomic_write_bytes(out, data, mode=None, dangling_ok=force)
     except OSError as exc:
         raise UserError(f"{out}: cannot be written ({exc.strerror})", "check the folder") from exc
     return report

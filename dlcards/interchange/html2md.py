@@ -158,13 +158,44 @@ def _defuse(text: str) -> str:
     return "".join(parts)
 
 
+# Real fields nest a few tags deep. Deeper than this, BeautifulSoup and markdownify
+# spend seconds a field (recursing until RecursionError): the text alone is kept.
+MAX_NESTING = 100
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*?(/?)>")
+
+
+def _too_deep(text: str) -> bool:
+    """Whether elements nest more than MAX_NESTING deep (one linear scan of the tags)."""
+    depth = 0
+    for match in _TAG.finditer(text):
+        closing, name, self_closing = match.groups()
+        if closing:
+            depth = max(0, depth - 1)
+        elif not self_closing and name.lower() not in _VOID_NAMES:
+            depth += 1
+            if depth > MAX_NESTING:
+                return True
+    return False
+
+
+_VOID_NAMES = frozenset(
+    {"br", "hr", "wbr", "col", "area", "source", "track", "embed", "input", "param", "img"}
+)
+
+
+def _text_only(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]*>", " ", text))
+
+
 def _slow(text: str) -> str:
     text = _VOID.sub(r"<\1\2/>", _defuse(text))
+    if _too_deep(text):
+        return _text_only(text)
     try:
         return str(_converter().convert(text))
     except RecursionError:
         # A field nested thousands of tags deep: keep its text.
-        return html.unescape(re.sub(r"<[^>]*>", " ", text))
+        return _text_only(text)
 
 
 def _fast(text: str) -> str | None:

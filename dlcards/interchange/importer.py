@@ -15,6 +15,7 @@ from dlcards.errors import UserError
 from dlcards.fileutil import reading
 from dlcards.interchange import deckfile
 from dlcards.interchange.notes import Incoming, RawNote, convert_note, valid_id
+from dlcards.textsafe import strip_controls
 
 FORMATS = ("auto", "apkg", "anki-text", "csv", "tsv", "toml")
 Progress = Callable[[int, int], None]
@@ -256,13 +257,15 @@ def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
         )
     common = Counter(n for n in deck_names if n).most_common(1)
     if common and not gathered.name:
-        gathered.name = common[0][0].split("::")[-1].strip() or None
+        gathered.name = strip_controls(common[0][0].split("::")[-1]).strip() or None
     total = len(notes)
     media_cards = 0
     for done, note in enumerate(notes, start=1):
         converted = convert_note(note)
         if converted.skipped:
             gathered.skipped.append((note.where, converted.skipped))
+        for incoming in converted.cards:
+            _drop_controls(incoming.card)
         gathered.incoming.extend(converted.cards)
         media_cards += bool(converted.media)
         if progress is not None and (done % 200 == 0 or done == total):
@@ -272,11 +275,20 @@ def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
     return gathered
 
 
+def _drop_controls(card: dict[str, Any]) -> None:
+    """Control characters (ESC sequences included) never enter a deck from a file."""
+    for key, value in card.items():
+        if key in ("front", "back", "source") and isinstance(value, str):
+            card[key] = strip_controls(value)
+        elif key in ("tags", "choices", "source") and isinstance(value, list):
+            card[key] = [strip_controls(v) if isinstance(v, str) else v for v in value]
+
+
 def _apply_marker(gathered: _Gathered, text: str) -> None:
     """Deck id and tags an export by dlcards left in the Anki deck's description."""
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # a crafted marker may nest thousands deep
         return
     if not isinstance(data, dict):
         return
@@ -284,8 +296,8 @@ def _apply_marker(gathered: _Gathered, text: str) -> None:
     if isinstance(deck_id, str) and valid_id(deck_id):
         gathered.deck_id = deck_id
     name = data.get("name")
-    if isinstance(name, str) and name.strip():
-        gathered.name = name
+    if isinstance(name, str) and strip_controls(name).strip():
+        gathered.name = strip_controls(name)
     tags = data.get("tags")
     if isinstance(tags, list) and all(isinstance(t, str) for t in tags) and tags:
         gathered.header["tags"] = tags

@@ -9,7 +9,12 @@ name, and archives naming members with ``..`` or absolute paths are refused.
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
+import stat
+import tempfile
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -23,6 +28,18 @@ MAX_RATIO = 100  # uncompressed / compressed
 # empty pages legitimately compresses 200:1 when it is small.
 RATIO_GRACE = 1024 * 1024
 CHUNK = 1024 * 1024
+
+# Caps on what one import may hold (README "What dlcards guarantees about your data").
+# Above them a file is refused with one line naming the cap; below them an import
+# stays within a few hundred MB. The largest shared Anki decks hold ~40,000 notes.
+MAX_NOTES = 100_000  # notes in one package, records in one text file
+MAX_FIELD_BYTES = 2 * 1024 * 1024  # one field (front, back, …) in UTF-8
+MAX_RECORD_FIELDS = 8  # a text record's size is capped at this many full fields
+MAX_TEXT_BYTES = 100 * 1024 * 1024  # one CSV/TSV/text file (~300,000 long notes)
+# A query over a collection of N bytes needs a number of SQLite VM steps in
+# proportion to N; a crafted one (a recursive view posing as a table) never ends.
+SQL_STEPS_PER_BYTE = 200
+SQL_STEPS_FLOOR = 20_000_000
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
@@ -53,6 +70,69 @@ class Budget:
                 "(a zip bomb or not a deck)",
                 "check the file; nothing was changed",
             )
+
+
+def refuse_cap(source: Path, what: str) -> UserError:
+    """The one line for a file beyond a documented cap."""
+    return UserError(f"{source}: refused: {what}", "split the file; nothing was changed")
+
+
+def check_field(source: Path, where: str, text: str) -> None:
+    """Refuse a field over MAX_FIELD_BYTES (in UTF-8; counted cheaply first)."""
+    if len(text) * 4 > MAX_FIELD_BYTES and len(text.encode("utf-8", "replace")) > MAX_FIELD_BYTES:
+        raise refuse_cap(
+            source,
+            f"{where} has a field over the cap of {MAX_FIELD_BYTES // 2**20} MB a field",
+        )
+
+
+SCRATCH_PREFIX = "dlcards-import-"
+_ABANDONED_SECONDS = 3600  # a scratch folder without an owner pid, this old, is left over
+
+
+def scratch_folder() -> tempfile.TemporaryDirectory[str]:
+    """A private temporary folder for one import's extracted collection.
+
+    It holds the owner's pid, so that the next import can remove what one killed
+    mid-way (SIGKILL skips every ``finally``) left behind.
+    """
+    sweep_scratch()
+    folder = tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX)
+    (Path(folder.name) / "pid").write_text(str(os.getpid()), "ascii")
+    return folder
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, owned by someone else
+    return True
+
+
+def sweep_scratch(root: Path | None = None) -> int:
+    """Remove this user's scratch folders whose import process is gone; how many."""
+    removed = 0
+    for folder in Path(root or tempfile.gettempdir()).glob(SCRATCH_PREFIX + "*"):
+        try:
+            info = folder.lstat()
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+                continue
+            try:
+                owner: int | None = int((folder / "pid").read_text("ascii"))
+            except (OSError, ValueError):
+                owner = None
+        except OSError:
+            continue
+        if owner is not None and _alive(owner):
+            continue
+        if owner is None and time.time() - info.st_mtime < _ABANDONED_SECONDS:
+            continue  # being created right now, or by an older dlcards still running
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    return removed
 
 
 def check_member_names(source: Path, archive: zipfile.ZipFile) -> None:

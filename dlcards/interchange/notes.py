@@ -30,6 +30,7 @@ _SOURCE_KEYS = {
     "choice": {"type", "front", "back", "choices", "correct", "source"},
 }
 # The citation line dlcards writes at the end of Back (export_notes.source_line).
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
 _SOURCE_LINE = re.compile(r"\n*(?:\A|\n)Source(s?): ([^\n]+)\s*\Z")
 
 
@@ -138,6 +139,9 @@ def _split_source(back: str) -> dict[str, Any]:
     if match is None:
         return {}
     plural, text = match.groups()
+    # The line went through Markdown on its way back from HTML: drop its escapes
+    # ("vocab\\_size" was "vocab_size" in the deck).
+    text = _MARKDOWN_ESCAPE.sub(r"\1", text)
     # "Sources:" lists several, joined by "; "; one citation may itself contain "; ".
     items = [item.strip() for item in text.split("; ")] if plural else [text.strip()]
     if not all(items):

@@ -47,6 +47,9 @@ def export_progress(store: Store, profile: str, out: Path, *, force: bool = Fals
         raise UserError(f"{out} is a folder", "give a file name, e.g. progress.jsonl")
     if out.exists() and not force:
         raise UserError(f"{out} already exists", "pass --force to overwrite it")
+    from dlcards.fileutil import write_target
+
+    out = write_target(out, dangling_ok=force)  # through a symlink, never over it
     count = 0
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeGuard
 
 from dlcards.errors import UserError
+from dlcards.interchange.progress_bounds import out_of_range
 from dlcards.log import GRADE_KINDS, ROW_KINDS
 from dlcards.store_merge import MERGE_FIELDS
 
@@ -235,6 +236,8 @@ def _usual(values: tuple[Any, ...]) -> tuple[Any, ...] | None:
         answer is not None and type(answer) is not str
     ):
         return None
+    if out_of_range(dict(zip(MERGE_FIELDS, values, strict=True))) is not None:
+        return None  # _row_checked says which value
     return values
 
 
@@ -329,4 +332,7 @@ def _row_checked(source: Path, number: int, data: Any) -> tuple[Any, ...]:
         value = data.get(key)
         if value is not None and not isinstance(value, str):
             raise _bad(source, number, f"'{key}' must be text")
+    reason = out_of_range(data)
+    if reason is not None:
+        raise _bad(source, number, reason)
     return tuple(data.get(name) for name in MERGE_FIELDS)

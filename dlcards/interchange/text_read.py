@@ -10,7 +10,6 @@ quoted fields may hold the separator, tabs and newlines.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from dlcards.errors import UserError
 from dlcards.fileutil import reading
+from dlcards.interchange import limits
 from dlcards.interchange.limits import MAX_UNCOMPRESSED
 from dlcards.interchange.notes import ID_FIELD, RawNote
 
@@ -77,12 +77,14 @@ def decode(path: Path, raw: bytes) -> str:
         ) from exc
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """The file's bytes, refused (before reading) when larger than ``limit``."""
+    cap = MAX_UNCOMPRESSED if limit is None else limit
     with reading(path):
         size = path.stat().st_size
-        if size > MAX_UNCOMPRESSED:
+        if size > cap:
             raise UserError(
-                f"{path}: refused: larger than {MAX_UNCOMPRESSED // 2**20} MB",
+                f"{path}: refused: larger than {cap // 2**20} MB, the cap for this kind of file",
                 "split the file; nothing was changed",
             )
         return path.read_bytes()
@@ -95,24 +97,27 @@ def looks_like_anki_text(text: str) -> bool:
 
 def read_text(path: Path, fmt: str) -> TextSource:
     """Notes from an Anki text export (``anki-text``) or a plain ``csv``/``tsv`` file."""
-    text = decode(path, read_bytes(path))
+    text = decode(
+        path, read_bytes(path, limits.MAX_TEXT_BYTES)
+    )  # the bytes are freed as soon as decoded
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise UserError(
             f"{path}:{line}: contains a NUL byte: not a text export",
             "check the file; nothing was changed",
         )
-    text = text.replace("\r\n", "\n")
-    header, body = _parse_header(text)
+    if "\r\n" in text:  # a copy of the whole text: only when needed
+        text = text.replace("\r\n", "\n")
+    header, start = _parse_header(text)
     if header.separator is None:
         if fmt == "csv":
             header.separator = ","
         elif fmt == "tsv":
             header.separator = "\t"
         else:
-            sample = body[:8192]
+            sample = text[start : start + 8192]
             header.separator = next((s for s in _SNIFF_ORDER if s in sample), "\t")
-    rows = list(_records(path, body, header))
+    rows = list(_records(path, text, start, header))
     source = TextSource([], deck_id=header.dlcards_deck)
     if not rows:
         return source
@@ -148,7 +153,8 @@ def read_text(path: Path, fmt: str) -> TextSource:
     return source
 
 
-def _parse_header(text: str) -> tuple[_Header, str]:
+def _parse_header(text: str) -> tuple[_Header, int]:
+    """The header lines, and where the body starts (an offset: no copy of the body)."""
     header = _Header()
     position = 0
     first = True
@@ -169,7 +175,7 @@ def _parse_header(text: str) -> tuple[_Header, str]:
         first = False
         header.lines += 1
         position = end + 1
-    return header, text[position:]
+    return header, min(position, len(text))
 
 
 def _header_value(header: _Header, key: str, value: str) -> None:
@@ -201,18 +207,39 @@ def _header_value(header: _Header, key: str, value: str) -> None:
             "notetype column": "notetype",
             "dlcards id column": "id",
         }.get(key)
-        if role and value.strip().isdigit() and int(value.strip()) > 0:
-            header.meta[role] = int(value.strip())
+        # int() refuses more than 4,300 digits; no file has a millionth column.
+        digits = value.strip()
+        if role and digits.isdecimal() and len(digits) <= 6 and int(digits) > 0:
+            header.meta[role] = int(digits)
 
 
-def _records(path: Path, body: str, header: _Header) -> Iterator[tuple[int, list[str]]]:
+def _lines(text: str, start: int) -> Iterator[str]:
+    """The lines of ``text`` from ``start``, ends kept, one slice at a time (no copy of it all)."""
+    end = len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        stop = end if stop < 0 else stop + 1
+        yield text[start:stop]
+        start = stop
+
+
+def _records(path: Path, text: str, start: int, header: _Header) -> Iterator[tuple[int, list[str]]]:
     """(line number, fields) per record, comment records skipped, errors located."""
-    state = {"start": True, "line": header.lines, "first": header.lines + 1}
-    lines = io.StringIO(body, newline="")
+    state = {"start": True, "line": header.lines, "first": header.lines + 1, "chars": 0}
+    # The csv module holds the record being read four bytes a character: a cap on
+    # a record's size bounds it (a record has a few fields, each within the cap).
+    record_cap = limits.MAX_RECORD_FIELDS * limits.MAX_FIELD_BYTES
 
     def feed() -> Iterator[str]:
-        for line in lines:
+        for line in _lines(text, start):
             state["line"] += 1
+            state["chars"] = (0 if state["start"] else state["chars"]) + len(line)
+            if state["chars"] > record_cap:
+                raise limits.refuse_cap(
+                    path,
+                    f"line {state['first']} starts a record over the cap of "
+                    f"{record_cap // 2**20} MB a record",
+                )
             # A line starting with '#' is a comment only where a record starts, not
             # inside a quoted field that spans lines.
             if state["start"]:
@@ -226,8 +253,16 @@ def _records(path: Path, body: str, header: _Header) -> Iterator[tuple[int, list
     # hold a megabyte of HTML, and the file as a whole is already capped.
     csv.field_size_limit(MAX_UNCOMPRESSED)
     reader = csv.reader(feed(), delimiter=header.separator or "\t", strict=True)
+    count = 0
     try:
         for row in reader:
+            count += 1
+            if count > limits.MAX_NOTES:
+                raise limits.refuse_cap(
+                    path, f"more than {limits.MAX_NOTES:,} records, the cap for one file"
+                )
+            for value in row:
+                limits.check_field(path, f"line {state['first']}", value)
             yield state["first"], row
             state["start"] = True
     except csv.Error as exc:

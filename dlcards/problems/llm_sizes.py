@@ -5,7 +5,8 @@ transformer_params
     equal to ``n_heads`` for multi-head attention), ``d_ff``, ``mlp`` (``"mlp"``: two
     matrices with a nonlinearity; ``"swiglu"``: gate, up and down matrices),
     ``norm`` (``"layernorm"``: γ and β; ``"rmsnorm"``: γ only), ``tied`` (the output
-    head reuses the embedding matrix), ``bias`` (every linear layer has a bias).
+    head reuses the embedding matrix), ``bias`` (every linear layer inside a block has
+    a bias; the output head never has one, as in GPT-2).
     A decoder-only model with no learned position embeddings (RoPE): embeddings,
     per layer two norms, Q/K/V/O projections and the MLP, a final norm, the head.
     Levels: 1 a toy model (exact); 2 small models with GQA or SwiGLU (exact);
@@ -68,6 +69,17 @@ def transformer_count(p: dict[str, Any], **change: Any) -> int:
     return int(L * layer + (0 if q.get("_no_norms") else norm) + embed + head)
 
 
+def _bias_and_head(p: dict[str, Any]) -> str:
+    """Which linear layers have biases, and what the output head is."""
+    # The expected count has no output-head bias (GPT-2's convention). The head is a linear
+    # layer too, so with biases the prompt says so: an exact answer leaves no room to guess.
+    if not p["bias"]:
+        head = "shares the embedding matrix (tied)" if p["tied"] else "has its own matrix"
+        return f"no linear layer has a bias; the output head {head}"
+    head = "shares the embedding matrix (tied) and has" if p["tied"] else "has its own matrix and"
+    return f"the linear layers inside each block have biases; the output head {head} no bias"
+
+
 class TransformerParams(Problem):
     name = "transformer_params"
 
@@ -124,11 +136,14 @@ class TransformerParams(Problem):
     def question(self, params: dict[str, Any]) -> tuple[str, list[Grid], list[str]]:
         p = params
         hd = p["d_model"] // p["n_heads"]
-        attn = (
-            f"{p['n_heads']} attention heads"
-            if p["n_kv_heads"] == p["n_heads"]
-            else f"{p['n_heads']} query heads and {p['n_kv_heads']} key/value heads (GQA)"
-        )
+        attn = plural(p["n_heads"], "attention head")
+        if p["n_kv_heads"] != p["n_heads"]:
+            # One shared K/V head is multi-query attention (Shazeer 2019), not GQA.
+            sharing = "MQA" if p["n_kv_heads"] == 1 else "GQA"
+            attn = (
+                f"{plural(p['n_heads'], 'query head')} and "
+                f"{plural(p['n_kv_heads'], 'key/value head')} ({sharing})"
+            )
         mlp = (
             f"a SwiGLU MLP of hidden width {p['d_ff']} (gate, up and down projections)"
             if p["mlp"] == "swiglu"
@@ -138,9 +153,7 @@ class TransformerParams(Problem):
         text = (
             f"A decoder-only transformer: vocabulary {p['vocab']}, d_model {p['d_model']}, "
             f"{plural(p['n_layers'], 'layer')}, {attn} of dimension {hd}, {mlp}. Each layer "
-            f"has two {norm} norms and there is one final norm; linear layers "
-            f"{'have' if p['bias'] else 'have no'} biases; the output head "
-            f"{'shares the embedding matrix (tied)' if p['tied'] else 'has its own matrix'}. "
+            f"has two {norm} norms and there is one final norm; {_bias_and_head(p)}. "
             "Positions use RoPE (no learned parameters). How many parameters?"
         )
         return text, [], []
@@ -196,8 +209,9 @@ class TransformerParams(Problem):
                 lambda: float(transformer_count(p, _tied_twice=True)),
             )
         if p["n_kv_heads"] != p["n_heads"]:
+            sharing = "MQA" if p["n_kv_heads"] == 1 else "GQA"
             yield (
-                "Looks like you gave K and V all the query heads; with GQA they have "
+                f"Looks like you gave K and V all the query heads; with {sharing} they have "
                 f"{plural(p['n_kv_heads'], 'head')}: W_k and W_v are d_model × "
                 f"{p['n_kv_heads']}·head_dim.",
                 lambda: float(transformer_count(p, n_kv_heads=p["n_heads"])),
@@ -274,8 +288,11 @@ class KvCacheSize(Problem):
 
     def _variant(self, params: dict[str, Any]) -> str:
         h, kv = params["n_heads"], params["n_kv_heads"]
+        if kv == h == 1:
+            return "single-head attention (1 head, with its own K and V)"
         if kv == h:
-            return "multi-head attention (as many KV heads as query heads)"
+            # The cache is proportional to the head count: the prompt must state it.
+            return f"multi-head attention ({h} heads, each with its own K and V)"
         if kv == 1:
             return f"multi-query attention ({h} query heads share 1 KV head)"
         return f"grouped-query attention ({h} query heads, {kv} KV heads)"
@@ -292,9 +309,10 @@ class KvCacheSize(Problem):
             "GB": "GB (10⁹ bytes)",
         }[unit]
         text = (
-            f"A decoder with {p['n_layers']} layers uses {self._variant(p)}, head dimension "
-            f"{p['head_dim']}. It caches keys and values in {p['dtype']} for a batch of "
-            f"{p['batch']} sequence{'s' if p['batch'] > 1 else ''} of {p['seq_len']} tokens. "
+            f"A decoder with {plural(p['n_layers'], 'layer')} uses {self._variant(p)}, "
+            f"head dimension {p['head_dim']}. It caches keys and values in {p['dtype']} "
+            f"for a batch of {p['batch']} sequence{'s' if p['batch'] > 1 else ''} "
+            f"of {p['seq_len']} tokens. "
             f"How large is the KV cache, in {unit_text}?"
         )
         return text, [], []
@@ -328,8 +346,9 @@ class KvCacheSize(Problem):
         )
         if p["n_kv_heads"] != p["n_heads"]:
             yield (
-                f"Looks like you used the {p['n_heads']} query heads; only the "
-                f"{plural(p['n_kv_heads'], 'KV head')} are cached.",
+                f"Looks like you used the {p['n_heads']} query heads; only "
+                f"{plural(p['n_kv_heads'], 'KV head')} "
+                f"{'is' if p['n_kv_heads'] == 1 else 'are'} cached.",
                 lambda: kv_bytes(p, n_kv_heads=p["n_heads"]) / unit,
             )
         wrong = 4 if DTYPE_BYTES[p["dtype"]] != 4 else 2

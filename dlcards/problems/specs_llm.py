@@ -222,7 +222,12 @@ LLM_SPECS: dict[str, Spec] = {
                 P("mlp", "choice", "mlp or swiglu", choices=("mlp", "swiglu"), default="mlp"),
                 P("norm", "choice", "norm", choices=("layernorm", "rmsnorm"), default="layernorm"),
                 P("tied", "bool", "output head shares the embedding", default=False),
-                P("bias", "bool", "linear layers have biases", default=False),
+                P(
+                    "bias",
+                    "bool",
+                    "linear layers inside each block have biases (never the output head)",
+                    default=False,
+                ),
             ),
             lambda p: ("vocab", "d_model", "n_layers", "n_heads", "n_kv_heads", "d_ff"),
             cross=_cross_transformer,

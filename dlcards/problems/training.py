@@ -99,11 +99,10 @@ class GradClip(Problem):
         return Array(want.shape, TOL)
 
     def question(self, params: dict[str, Any]) -> tuple[str, list[Grid], list[str]]:
-        norm = (
-            "the max norm, norm_type = ∞ (the largest |entry|)"
-            if params["norm_type"] == "inf"
-            else "the L2 norm"
-        )
+        inf = params["norm_type"] == "inf"
+        # The call itself names the norm, as a user would write it.
+        call = f"max_norm={num(params['max_norm'])}" + (", norm_type=float('inf')" if inf else "")
+        norm = "the max norm (the largest |entry|)" if inf else "the L2 norm"
         if "grad_b" in params:
             grads = (
                 f"two parameters have the gradients g_a = {vec(params['grad_a'])} and "
@@ -115,7 +114,7 @@ class GradClip(Problem):
             answer, they = "is the clipped gradient", "It is"
         text = (
             f"Before the optimizer step, {grads}. {they} clipped with "
-            f"torch.nn.utils.clip_grad_norm_(max_norm={num(params['max_norm'])}) using "
+            f"torch.nn.utils.clip_grad_norm_(..., {call}), using "
             f"{norm}. What {answer}? Give 3 decimals."
         )
         return text, [], []
@@ -225,16 +224,22 @@ class LabelSmoothingCe(Problem):
         eps, y = params["label_smoothing"], params["targets"]
         if "probs" in params:
             what = f"the probabilities p = {vec(params['probs'])} (after softmax)"
+            # CrossEntropyLoss takes logits: say p came from logits, lest p be fed in as them.
+            how = (
+                "as nn.CrossEntropyLoss(label_smoothing=ε) computes it "
+                "from the logits that produced p"
+            )
             consts = [ln_const(2), ln_const(3), ln_const(5)]
         else:
             z = np.asarray(params["logits"], dtype=float)
             what = f"the logits z = {vec(z)}"
+            how = "nn.CrossEntropyLoss(label_smoothing=ε)"
             shifted = z - z.max()
             consts = exp_constants(shifted) + [ln_const(float(np.exp(shifted).sum()))]
         text = (
             f"A classifier outputs {what}; the true class is {y} (classes numbered from 0). "
             f"What is the cross-entropy loss with label smoothing ε = {num(eps)} "
-            "(nn.CrossEntropyLoss(label_smoothing=ε))? Give 3 decimals."
+            f"({how})? Give 3 decimals."
         )
         return text, [], consts
 

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 
 from textual.app import SystemCommand
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from dlcards import config
@@ -325,6 +326,20 @@ class DlcardsApp(DeckEditing):
             except (OSError, UserError) as exc:
                 note = f" (not remembered for next time: {exc})"
         self.notify(f"Now studying as {name}.{note}", title="Profile")
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification as plain text: messages quote card ids, deck names and
+        errors, which come from files anyone can write ("[red]x" must show as written,
+        never as markup). Screens' ``notify`` calls arrive here too."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def action_toggle_theme(self) -> None:
         dark = self.current_theme.dark

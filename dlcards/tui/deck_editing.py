@@ -52,7 +52,7 @@ class DeckEditing(App[None]):
         try:
             argv = editor_argv(self.settings.editor, path, ref.line)
         except UserError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return None
         if not self.run_editor(argv):
             return None

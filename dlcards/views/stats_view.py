@@ -21,6 +21,7 @@ from dlcards import stats as core
 from dlcards.collection import CardRef, Collection
 from dlcards.log import CardState
 from dlcards.store import Store
+from dlcards.textsafe import safe_text
 from dlcards.wording import plural
 
 HEATMAP_WEEKS = 26
@@ -79,9 +80,10 @@ def gather(
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=HEATMAP_WEEKS - 1)
     per_day = core.reviews_per_day(store, profile, first, today, deck_ids)
     drills = core.reviews_per_day(store, profile, first, today, deck_ids, redrills=True)
-    names = {d.id: d.name for d in collection.decks}
+    # Deck text is text: control characters made visible here, markup never parsed below.
+    names = {d.id: safe_text(d.name) for d in collection.decks}
     hardest = [
-        (card_title(collection, ref), names.get(ref.deck_id, ref.deck_id), state)
+        (safe_text(card_title(collection, ref)), names.get(ref.deck_id, ref.deck_id), state)
         for ref, state in core.hardest(states, refs, HARDEST)
     ]
     decks: list[DeckLine] = []
@@ -93,7 +95,7 @@ def gather(
             by_state = core.state_counts(states, count.deck.cards)
             decks.append(
                 DeckLine(
-                    count.deck.name,
+                    safe_text(count.deck.name),
                     count.cards,
                     by_state["new"],
                     by_state["learning"],
@@ -303,7 +305,7 @@ def hardest_table(
     table.add_column("lapses", justify="right")
     table.add_column("due", justify="right", no_wrap=True)
     for title, deck, state in rows:
-        cells = [title] + ([deck] if show_deck else [])
+        cells: list[RenderableType] = [Text(title)] + ([Text(deck)] if show_deck else [])
         due = state.sm2.due.isoformat() if state.sm2.due else "—"
         lapses = Text(str(state.lapses), style="#e06c75" if state.lapses else "")
         cells += [f"{state.sm2.easiness:.2f}", lapses, due]
@@ -318,7 +320,7 @@ def decks_table(lines: Sequence[DeckLine]) -> RenderableType:
         table.add_column(name, justify="right")
     for line in lines:
         table.add_row(
-            line.name,
+            Text(line.name),
             str(line.cards),
             str(line.new),
             str(line.learning),
@@ -340,7 +342,7 @@ def render_stats(data: StatsData) -> Group:
     parts: list[RenderableType] = [
         Text.assemble(
             ("dlcards stats", "bold"),
-            f" · {data.profile} · {data.scope} · ",
+            f" · {safe_text(data.profile)} · {data.scope} · ",
             (data.today.isoformat(), "dim"),
         ),
         panel(tiles(data), "Today"),

@@ -243,7 +243,9 @@ class HomeScreen(Screen[None]):
             return
         broken = self.query_one(DeckTable).broken(key)
         if broken is not None:
-            self.notify(broken.message, title="This deck failed to load", severity="error")
+            self.notify(
+                broken.message, title="This deck failed to load", severity="error", markup=False
+            )
             return
         self.post_message(self.Study((key,)))
 

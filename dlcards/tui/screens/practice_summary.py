@@ -82,7 +82,7 @@ class PracticeSummaryScreen(Screen[None]):
                 ("░" * (BAR - filled), "dim"),
                 (f" {topic.accuracy:.0%}", "bold"),
             )
-            table.add_row(topic.topic, f"{topic.right}/{topic.total}", bar)
+            table.add_row(Text(topic.topic), f"{topic.right}/{topic.total}", bar)
         return Group(Text("\nBy topic, weakest first", style="bold underline"), table)
 
     def _slowest(self) -> Group:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -48,7 +49,7 @@ class StatsScreen(Screen[None]):
         for index, deck in enumerate(app.collection.decks):
             tab_id = f"deck-{index}"
             self._tab_decks[tab_id] = deck.id
-            tabs.append(Tab(deck.name, id=tab_id))
+            tabs.append(Tab(Text(deck.name), id=tab_id))  # a name is text, not markup
         yield Tabs(*tabs, id="stats-tabs")
         with VerticalScroll(id="stats-body"):
             yield Static(id="stats-tiles", classes="panel")

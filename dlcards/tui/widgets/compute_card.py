@@ -188,7 +188,7 @@ class ComputeCardView(Vertical):
             table.add_column(justify="right", style="dim", no_wrap=True)
             table.add_column(ratio=1)
             for number, step in enumerate(steps, start=1):
-                table.add_row(f"{number}.", step)
+                table.add_row(f"{number}.", Text(step))  # a step's "[pos]" is text, not markup
             self.query_one(".solution", Static).update(
                 Group(Text("Worked solution", style="bold"), table)
             )
