@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dlcards.wording import article, clock_text, plural
+from dlcards.wording import article, clock_text, plural, unicode_minus
 
 
 def test_one_is_singular_everything_else_plural() -> None:
@@ -56,3 +56,18 @@ def test_a_conv_prompt_says_an_11x11_input() -> None:
     fixed = {"size": 11, "kernel_size": 3, "padding": 0, "stride": 1, "dilation": 1}
     instance = problem.make_instance(level=1, seed=None, fixed=fixed)
     assert "applied to an 11×11 input" in problem.render(instance).text
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("-3.99", "−3.99"),
+        ("[-1, 2; 3, -0.5]", "[−1, 2; 3, −0.5]"),
+        ("1e-05", "1e−05"),
+        ("x-1", "x-1"),  # a hyphen in a word or name stays
+        ("2x-3", "2x-3"),
+        ("error", "error"),
+    ],
+)
+def test_shown_answers_use_the_unicode_minus_of_the_prompts(typed: str, shown: str) -> None:
+    assert unicode_minus(typed) == shown
