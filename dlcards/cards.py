@@ -20,6 +20,8 @@ class BasicCard:
     tags: list[str] = field(default_factory=list)
     guid: str | None = None
     source: str | list[str] | None = None
+    answer: str | None = None  # a typed-answer card: the text to type
+    anki: dict[str, Any] | None = None  # guid, notetype, ord, fields (deck format v2)
     type: str = "basic"
 
 

@@ -1,4 +1,4 @@
-"""Deck format v1 (DESIGN §3): strict models, TOML parsing and located messages.
+"""Deck format v2 (DESIGN §3; v1 files read as before): models, parsing, located messages.
 
 ``parse_deck`` turns the bytes of one deck file into a ``ParsedDeck`` (header,
 cards, warnings) or raises ``DeckError`` with every problem found, each as
@@ -19,6 +19,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dlcards.cards import BasicCard, Card, ChoiceCard, ComputeCard, card_from_dict
+from dlcards.deck_anki import AnkiNotetype, AnkiRef, parse_notetypes
 from dlcards.errors import DeckError
 from dlcards.tomlpos import LazyPositions
 
@@ -34,7 +35,7 @@ __all__ = [
     "parse_deck",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: [[notetypes]] and per-card [cards.anki] (issue 12)
 ID_PATTERN = re.compile(r"[^\s\x00-\x1f\x7f]{1,128}")
 CARD_TYPES = ("basic", "choice", "compute")
 
@@ -74,6 +75,8 @@ class BasicModel(_CardBase):
     type: Literal["basic"] = "basic"
     front: str = Field(min_length=1)
     back: str
+    answer: str | None = None  # a typed-answer card ({{type:F}}): the text to type
+    anki: AnkiRef | None = None
 
 
 class ChoiceModel(_CardBase):
@@ -120,6 +123,7 @@ class ParsedDeck:
     cards: list[Card]
     lines: list[int]  # each card's header line
     warnings: list[str] = field(default_factory=list)
+    notetypes: list[AnkiNotetype] = field(default_factory=list)
 
 
 _TYPE_NAMES = {
@@ -207,7 +211,12 @@ def _syntax_line(exc: tomllib.TOMLDecodeError) -> tuple[int, str]:
 
 
 def parse_deck(path: Path, raw: bytes) -> ParsedDeck:
-    """Parse and validate one deck file's bytes; raise ``DeckError`` with every problem.
+    """Parse and validate one deck file's bytes; raise ``DeckError`` with every problem."""
+    return parse_deck_data(path, raw)[0]
+
+
+def parse_deck_data(path: Path, raw: bytes) -> tuple[ParsedDeck, dict[str, Any]]:
+    """:func:`parse_deck`, and the TOML data it read (an import merges into that).
 
     Any failure at all is this deck's error: tomllib raises ValueError for an
     integer of more than 4,300 digits and RecursionError for arrays nested ~1,000
@@ -238,7 +247,7 @@ def unreadable_deck(path: Path, raw: bytes, exc: BaseException) -> str:
     return f"{path}:{line}: {why} — fix or remove this deck"
 
 
-def _parse_deck(path: Path, raw: bytes) -> ParsedDeck:
+def _parse_deck(path: Path, raw: bytes) -> tuple[ParsedDeck, dict[str, Any]]:
     where = str(path)
     try:
         text = raw.decode("utf-8")
@@ -255,9 +264,10 @@ def _parse_deck(path: Path, raw: bytes) -> ParsedDeck:
     errors: list[str] = []
     header = _parse_header(data, positions, where, errors)
     cards, lines, warnings = _parse_cards(data, positions, where, errors)
+    notetypes = parse_notetypes(data, cards, where, errors, _pydantic_message)
     if errors or header is None:
         raise DeckError(errors)
-    return ParsedDeck(header, cards, lines, warnings)
+    return ParsedDeck(header, cards, lines, warnings, notetypes), data
 
 
 def _parse_header(
@@ -268,7 +278,7 @@ def _parse_header(
         return block.line_of(key) if block else 1
 
     for key in data:
-        if key not in ("deck", "cards"):
+        if key not in ("deck", "cards", "notetypes"):
             errors.append(
                 f"{where}:1: unknown top-level key '{key}' (expected [deck] and [[cards]])"
             )

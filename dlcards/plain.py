@@ -66,7 +66,10 @@ def readable(markdown: str, width: int = 88) -> str:
         highlight=False,
         markup=False,
     )
-    console.print(Markdown(markdown.strip(), hyperlinks=False))
+    from dlcards.mathtext import shown
+
+    # MathJax first (issue 12): \(x_i^2\) reads xᵢ², escaped so Markdown keeps it.
+    console.print(Markdown(shown(markdown), hyperlinks=False))
     text = "\n".join(line.rstrip() for line in out.getvalue().splitlines())
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
@@ -178,7 +181,17 @@ class PlainSession(Generic[S]):
                 "suspending it with s."
             )
         card = item.card
-        if isinstance(card, BasicCard):
+        if isinstance(card, BasicCard) and card.answer:
+            # A typed-answer card from Anki ({{type:F}}): compared as Anki does,
+            # ignoring case and spacing at the ends.
+            self.say(readable(card.front))
+            typed = self.ask("Type the answer (q quit, u undo, b bury, s suspend, ? help): ")
+            right = " ".join(typed.split()).casefold() == " ".join(card.answer.split()).casefold()
+            self.say(("✓ Right." if right else "✗ Wrong.") + f" Answer: {card.answer}")
+            self.say(readable(card.back))
+            self._cite(card)
+            self._grade(item, 4 if right else 1, typed)
+        elif isinstance(card, BasicCard):
             self.say(readable(card.front))
             self.ask("[Enter] show answer (q quit, u undo, b bury, s suspend, ? help): ")
             self.say(readable(card.back))

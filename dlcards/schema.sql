@@ -1,4 +1,4 @@
--- dlcards progress database, the latest schema (PRAGMA user_version = 2).
+-- dlcards progress database, the latest schema (PRAGMA user_version = 3).
 -- Older databases are brought here by store.MIGRATIONS (a test checks both agree).
 -- The review log is the source of truth; card_state is a cache of it, updated
 -- in the same transaction as every row and rebuilt by replaying the log.
@@ -64,4 +64,14 @@ CREATE TABLE buried (
 CREATE TABLE meta (
     key    TEXT PRIMARY KEY,
     value  TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- When each card's content last changed (dlcards/content_times.py): the modification
+-- time of the note an Anki export writes, so an unchanged card never looks newer.
+CREATE TABLE content_times (
+    deck_id     TEXT NOT NULL,
+    card_id     TEXT NOT NULL,
+    hash        TEXT NOT NULL,      -- content_hash() of the card as last seen
+    changed_at  INTEGER NOT NULL,   -- Unix seconds when that content was first seen
+    PRIMARY KEY (deck_id, card_id)
 ) WITHOUT ROWID;

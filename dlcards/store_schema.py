@@ -16,11 +16,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Self
 
+from dlcards.content_times import SCHEMA as CONTENT_TIMES_SCHEMA
 from dlcards.errors import UserError
 from dlcards.log import format_ts
 
 APPLICATION_ID = 0x444C4344  # "DLCD"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Which cards are suspended is read from the log itself, through a partial index
 # holding only its suspend/unsuspend rows: SQLite keeps it on every insert, whatever
@@ -37,6 +38,8 @@ WHERE kind IN ('suspend', 'unsuspend');
 MIGRATIONS: dict[int, str] = {
     # v2: suspend, unsuspend and reset rows in the log; the index of suspensions.
     1: _CARD_EVENTS_INDEX,
+    # v3: when each card's content last changed (Anki exports' note times, issue 12).
+    2: CONTENT_TIMES_SCHEMA,
 }
 
 

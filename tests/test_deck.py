@@ -88,7 +88,7 @@ CASES = {
         9,
         "k must be positive",
     ),
-    "format": ('[deck]\nid = "d"\nname = "D"\nformat = 2\n', 4, "format 2 is newer"),
+    "format": ('[deck]\nid = "d"\nname = "D"\nformat = 3\n', 4, "format 3 is newer"),
     "choice index": (
         HEADER + '\n[[cards]]\nid = "a"\ntype = "choice"\nfront = "F"\n'
         'choices = ["x", "y"]\ncorrect = [2]\n',

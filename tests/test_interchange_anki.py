@@ -86,9 +86,13 @@ def notes(col: Any) -> dict[str, Any]:
 def test_our_apkg_arrives_intact_and_a_reexport_updates(tmp_path: Path, collection: Any) -> None:
     import genanki
 
+    from dlcards.store import Store
+
+    store = Store.open(tmp_path / "progress.sqlite3")  # the content-change times, as the CLI
+
     deck = write_deck(tmp_path / "src", "dl", DECK, name="Deep Learning")
     out = tmp_path / "dl.apkg"
-    export_deck(deck, out, now=NOW, instances=2)
+    export_deck(deck, out, now=NOW, instances=2, times_db=store.conn)
     log = import_apkg(collection, out)
     assert len(log.new) == 4  # relu, opt, two compute instances
     found = notes(collection)
@@ -101,7 +105,10 @@ def test_our_apkg_arrives_intact_and_a_reexport_updates(tmp_path: Path, collecti
     assert {f["name"]: f.get("collapsed") for f in relu.note_type()["flds"]}["dlcards_source"]
     # Edit the deck, export again later: Anki updates the notes, adds none.
     deck.write_text(deck.read_text("utf-8").replace("elementwise", "applied elementwise"), "utf-8")
-    export_deck(deck, out, now=NOW + timedelta(minutes=10), instances=2, force=True)
+    export_deck(
+        deck, out, now=NOW + timedelta(minutes=10), instances=2, force=True, times_db=store.conn
+    )
+    store.close()
     log = import_apkg(collection, out)
     assert len(log.new) == 0 and collection.note_count() == 4
     assert "applied elementwise" in notes(collection)[relu.guid]["Back"]
@@ -160,7 +167,8 @@ def test_packages_exported_by_anki_import(tmp_path: Path, collection: Any, legac
     cloze_id = f"anki-{guids['{{c1::Mitochondria}} make {{c2::ATP::energy}}']}"
     assert cards[f"{cloze_id}-c1"]["front"] == "[…] make ATP"
     assert cards[f"{cloze_id}-c2"]["front"] == "Mitochondria make [energy]"
-    assert cards[f"{cloze_id}-c2"]["back"] == "Mitochondria make **ATP**\n\npowerhouse"
+    # Anki's Cloze back template: {{cloze:Text}}<br>{{Back Extra}}
+    assert cards[f"{cloze_id}-c2"]["back"] == "Mitochondria make **ATP**\\\npowerhouse"
     assert report.deck_name == "Cells" and report.media == 1
 
 

@@ -133,6 +133,9 @@ def import_command(
             out=out,
             progress=progress,
             locate=locate,
+            times_db=ctx.store.conn,
+            now=ctx.now(),
+            media_root=ctx.home.root / "media",
         )
     verb = "Created" if report.created else "Updated" if report.written else "No change to"
     typer.echo(
@@ -144,10 +147,17 @@ def import_command(
         typer.echo("Skipped:")
         for line in _grouped(report.skipped):
             typer.echo(one_line(line))
-    if report.media:
+    if report.media_files:
+        typer.echo(
+            one_line(
+                f"Copied {report.media_files} image/sound file(s) to {report.media_dir}; "
+                "in the review, o opens a card's files in your viewer."
+            )
+        )
+    elif report.media:
         typer.echo(
             f"Note: {report.media} card(s) refer to images or sounds; dlcards shows their "
-            "file names as text (media files are not imported)."
+            "file names as text (this file carries no media files)."
         )
     for remark in report.remarks:
         typer.echo(f"Note: {one_line(remark)}.")
@@ -189,6 +199,8 @@ def export_command(
         force=force,
         instances=instances,
         now=ctx.now(),
+        times_db=ctx.store.conn,
+        media_root=ctx.home.root / "media",
     )
     labels = {"compute": "compute instance(s)"}
     kinds = ", ".join(f"{n} {labels.get(kind, kind)}" for kind, n in sorted(report.counts.items()))

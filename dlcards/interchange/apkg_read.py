@@ -10,7 +10,7 @@ A package is a zip holding one SQLite collection:
   notetypes and decks as JSON in the ``col`` row.
 
 New packages also carry a stub ``collection.anki2`` for old Ankis, so the newest
-member wins. Media files are not read.
+member wins. Note types keep their templates and CSS, notes their card ordinals.
 """
 
 from __future__ import annotations
@@ -36,6 +36,24 @@ class _Notetype:
     name: str
     cloze: bool
     fields: list[str]
+    id: int = 0
+    templates: list[tuple[str, str, str]] = field(default_factory=list)  # name, qfmt, afmt
+    css: str = ""
+    modified: int = 0
+
+    def as_table(self) -> dict[str, object]:
+        """The note type as deck format v2 keeps it (``[[notetypes]]``)."""
+        from dlcards.interchange.limits import MAX_CSS_CHARS
+
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": "cloze" if self.cloze else "normal",
+            "fields": list(self.fields),
+            "templates": [{"name": n, "front": q, "back": a} for n, q, a in self.templates],
+            "css": self.css if len(self.css) <= MAX_CSS_CHARS else "",
+            "modified": self.modified,
+        }
 
 
 @dataclass
@@ -44,6 +62,7 @@ class PackageSource:
     deck_names: list[str] = field(default_factory=list)  # one per note
     description: str = ""  # HTML of the deck most notes are in
     member: str = ""
+    notetypes: dict[int, _Notetype] = field(default_factory=dict)
 
 
 def _broken(path: Path, detail: str) -> UserError:
@@ -133,17 +152,19 @@ def _read_collection(source: Path, database: Path) -> PackageSource:
             decks, descriptions = _decks_v18(conn)
         else:
             notetypes, decks, descriptions = _legacy(conn)
-        first_deck = dict(
-            conn.execute(
-                "SELECT nid, CASE WHEN odid != 0 THEN odid ELSE did END FROM cards "
-                "ORDER BY nid DESC, ord DESC"
-            ).fetchall()
-        )  # dict() keeps the last pair per note: its first card
+        first_deck: dict[int, int] = {}
+        ords: dict[int, list[int]] = {}
+        for nid, did, ord_ in conn.execute(
+            "SELECT nid, CASE WHEN odid != 0 THEN odid ELSE did END, ord FROM cards "
+            "ORDER BY nid, ord"
+        ):
+            first_deck.setdefault(nid, did)
+            ords.setdefault(nid, []).append(_int(ord_))
         notes: list[RawNote] = []
         deck_names: list[str] = []
         deck_ids: Counter[int] = Counter()
-        for index, (nid, guid, mid, tags, flds) in enumerate(
-            conn.execute("SELECT id, guid, mid, tags, flds FROM notes ORDER BY id"), start=1
+        for index, (nid, guid, mid, mod, tags, flds) in enumerate(
+            conn.execute("SELECT id, guid, mid, mod, tags, flds FROM notes ORDER BY id"), start=1
         ):
             if index > limits.MAX_NOTES:  # count(*) of a crafted table can differ
                 raise limits.refuse_cap(source, f"over the cap of {limits.MAX_NOTES:,} notes")
@@ -162,12 +183,16 @@ def _read_collection(source: Path, database: Path) -> PackageSource:
                     tags=_text(tags).split(),
                     notetype=notetype.name,
                     cloze=notetype.cloze,
+                    notetype_id=_int(mid) if notetype.templates else None,
+                    modified=_int(mod),
+                    ords=ords.get(nid, []),
+                    deck=decks.get(did, ""),
                 )
             )
     finally:
         conn.close()
     main = deck_ids.most_common(1)[0][0] if deck_ids else 0
-    return PackageSource(notes, deck_names, descriptions.get(main, ""))
+    return PackageSource(notes, deck_names, descriptions.get(main, ""), notetypes=notetypes)
 
 
 def _bounded(conn: sqlite3.Connection, sql: str) -> list[tuple[object, ...]]:
@@ -183,12 +208,37 @@ def _notetypes_v18(conn: sqlite3.Connection) -> dict[int, _Notetype]:
     fields: dict[int, list[str]] = {}
     for ntid, name in _bounded(conn, "SELECT ntid, name FROM fields ORDER BY ntid, ord"):
         fields.setdefault(ntid, []).append(_text(name))
+    templates: dict[int, list[tuple[str, str, str]]] = {}
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "templates" in tables:
+        rows = _bounded(conn, "SELECT ntid, name, config FROM templates ORDER BY ntid, ord")
+        for ntid, name, config in rows:
+            # Template.Config: 1 q_format, 2 a_format
+            parsed = _proto(_blob(config, "a template's config"))
+            templates.setdefault(int(ntid), []).append(  # type: ignore[call-overload]
+                (_text(name), _proto_text(parsed, 1), _proto_text(parsed, 2))
+            )
     out = {}
-    for ntid, name, config in _bounded(conn, "SELECT id, name, config FROM notetypes"):
-        config_blob = _blob(config, "a notetype's config")
-        kind = _proto(config_blob).get(1, [0])[0]  # Notetype.Config.kind: 1 = cloze
-        out[ntid] = _Notetype(_text(name), kind == 1, fields.get(ntid, []))
+    for ntid, name, mtime, config in _bounded(
+        conn, "SELECT id, name, mtime_secs, config FROM notetypes"
+    ):
+        # Notetype.Config: 1 kind (1 = cloze), 3 css
+        parsed = _proto(_blob(config, "a notetype's config"))
+        out[ntid] = _Notetype(
+            _text(name),
+            parsed.get(1, [0])[0] == 1,
+            fields.get(ntid, []),
+            ntid if isinstance(ntid, int) else 0,
+            templates.get(ntid, []),  # type: ignore[call-overload]
+            _proto_text(parsed, 3),
+            mtime if isinstance(mtime, int) else 0,
+        )
     return out
+
+
+def _proto_text(message: dict[int, list[int | bytes]], number: int) -> str:
+    value = message.get(number, [b""])[0]
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else ""
 
 
 def _decks_v18(conn: sqlite3.Connection) -> tuple[dict[int, str], dict[int, str]]:
@@ -220,14 +270,35 @@ def _legacy(
         if not all(isinstance(o, int) for o in ords):
             raise ValueError(f"a field of model {mid[:40]!r} has no number")
         flds = sorted(raw_fields, key=lambda f: int(f.get("ord", 0)))
+        tmpls = _legacy_templates(model.get("tmpls", []))
         notetypes[int(mid)] = _Notetype(
             _text(model.get("name", "")),
             model.get("type") == 1,
             [_text(f.get("name", "")) for f in flds],
+            int(mid),
+            tmpls,
+            _text(model.get("css", "")),
+            _int(model.get("mod", 0)),
         )
     names = {int(did): _text(d.get("name", "")) for did, d in decks.items()}
     descriptions = {int(did): _text(d.get("desc", "")) for did, d in decks.items()}
     return notetypes, names, descriptions
+
+
+def _legacy_templates(raw: object) -> list[tuple[str, str, str]]:
+    """A legacy model's templates (name, qfmt, afmt); none when they are not well formed
+    (the note type is then read field by field)."""
+    if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
+        return []
+    ordered = sorted(raw, key=lambda t: _int(t.get("ord", 0)))
+    return [
+        (_text(t.get("name", "")), _text(t.get("qfmt", "")), _text(t.get("afmt", "")))
+        for t in ordered
+    ]
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _objects(value: object, what: str) -> dict[str, dict[str, object]]:

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from dlcards.errors import UserError
+from dlcards.interchange.anki_cards import same_anki_note as _same_anki_note
 from dlcards.interchange.notes import Incoming
+from dlcards.interchange.toml_strings import basic_string as _string
 
-_CONTENT_KEYS = ("type", "front", "back", "choices", "correct")
+_CONTENT_KEYS = ("type", "front", "back", "choices", "correct", "answer", "anki")
 _KEY_ORDER = (
     "id",
     "guid",
@@ -31,7 +32,10 @@ _KEY_ORDER = (
     "params",
     "level",
     "back",
+    "answer",
     "tags",
+    "source",
+    "anki",
 )
 
 
@@ -59,16 +63,15 @@ def load_existing(path: Path) -> dict[str, Any] | None:
         return None
     except OSError as exc:
         raise UserError(f"{path}: cannot be read ({exc.strerror})", "check the file") from exc
-    from dlcards.deck import DeckError, parse_deck
+    from dlcards.deck import DeckError, parse_deck_data
 
     try:
-        parse_deck(path, raw)
+        return parse_deck_data(path, raw)[1]  # one TOML parse, not two: 10k cards take seconds
     except DeckError as exc:
         raise UserError(
             f"cannot merge into {path}: it has errors ({exc.messages[0]})",
             "fix it (dlcards validate) or import to another file with -o; nothing was changed",
         ) from exc
-    return tomllib.loads(raw.decode("utf-8"))
 
 
 def merge(
@@ -78,6 +81,7 @@ def merge(
     deck_id: str,
     *,
     rename: str | None = None,
+    notetypes: list[dict[str, Any]] | None = None,
 ) -> MergeResult:
     """The deck data after importing ``incoming`` into ``existing`` (or a new ``header`` deck)."""
     from dlcards.deck import content_id
@@ -89,6 +93,14 @@ def merge(
     if rename:
         data["deck"]["name"] = rename
     data["deck"]["id"] = deck_id
+    if existing is not None and existing.get("notetypes"):
+        data["notetypes"] = list(existing["notetypes"])
+    if notetypes:
+        kept = {n["id"]: n for n in data.get("notetypes", [])}  # Anki's copy wins
+        kept.update({n["id"]: n for n in notetypes})
+        data["notetypes"] = [kept[i] for i in sorted(kept)]
+    if data.get("notetypes") or any("anki" in item.card for item in incoming):
+        data["deck"]["format"] = 2
     cards: list[dict[str, Any]] = data["cards"]
     by_id: dict[str, int] = {}
     by_guid: dict[str, int] = {}
@@ -107,6 +119,16 @@ def merge(
         index = by_id.get(card["id"])
         if index is None and card.get("guid"):
             index = by_guid.get(card["guid"])
+        if item.fill is not None:
+            old = cards[index] if index is not None and index not in claimed else None
+            if old is not None and _same_anki_note(old, card):
+                claimed[cast(int, index)] = item.where
+                result.unchanged += 1
+                continue
+            reason = item.fill()
+            if reason is not None:
+                result.skipped.append((item.where, reason))
+                continue
         if index is not None and index in claimed:
             if card["id"] == content_id(card.get("front", "")):
                 why = f"the same front as {claimed[index]} (a card without an id is known by it)"
@@ -205,6 +227,12 @@ def _updated(old: dict[str, Any], item: Incoming, deck_id: str) -> dict[str, Any
         # deck's own list (a citation may itself contain the "; " that joins the line).
         if "source" in card and source_line(card["source"]) != source_line(old.get("source")):
             new["source"] = card["source"]
+    if "anki" in card:  # a card rendered from Anki's templates: its typed answer too
+        new["anki"] = card["anki"]
+        if "answer" in card:
+            new["answer"] = card["answer"]
+        else:
+            new.pop("answer", None)
     new["tags"] = list(card.get("tags", []))
     if not new["tags"] and "tags" not in old:
         del new["tags"]
@@ -247,6 +275,12 @@ def dump_deck(data: dict[str, Any]) -> str:
     it; here tomli-w formats the values and this function lays out the blocks.
     """
     chunks = ["[deck]\n" + _pairs(data["deck"], "deck")]
+    if data.get("notetypes"):
+        import tomli_w
+
+        chunks.append(
+            "\n" + tomli_w.dumps({"notetypes": data["notetypes"]}, multiline_strings=True)
+        )
     for card in data.get("cards", []):
         chunks.append("\n[[cards]]\n" + _pairs(card, "cards"))
     return "".join(chunks)
@@ -260,6 +294,9 @@ def _pairs(table: dict[str, Any], name: str) -> str:
     sections: list[str] = []
     run: dict[str, Any] = {}
     for key, value in table.items():
+        if isinstance(value, str) and not run and "\n" not in value:
+            lines.append(f"{_literal_key(key)} = {_string(value)}\n")
+            continue
         if not isinstance(value, list | dict):
             run[key] = value
             continue
@@ -308,6 +345,8 @@ def _plain(value: Any) -> bool:
 def _literal(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_literal(v) for v in value) + "]"
+    if isinstance(value, str) and len(value) > 40:
+        return _string(value)
     return _scalar(value)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,9 @@ class ExportNote:
     guid: str
     card_id: str  # the dlcards_id field
     source: str = ""  # the dlcards_source field (escaped JSON), .apkg only
+    card_ids: list[str] = field(default_factory=list)  # the deck's cards in this note
+    anki: Any = None  # export_anki.AnkiNote: a note that came from Anki, in its note type
+    modified: int | None = None  # when its content last changed (Unix seconds)
 
 
 @dataclass
@@ -59,15 +63,44 @@ def _source(card: dict[str, Any], front: str, back: str) -> str:
     return html.escape(json.dumps(data, ensure_ascii=False, separators=(",", ":")), quote=False)
 
 
-def render_cards(deck_id: str, cards: list[Any], *, instances: int) -> Rendered:
-    """Notes for ``cards`` (deck models) of deck ``deck_id``."""
+def render_cards(
+    deck_id: str,
+    cards: list[Any],
+    *,
+    instances: int,
+    notetypes: list[Any] | None = None,
+    deck_tags: list[str] | None = None,
+    anki_notes: bool = False,
+) -> Rendered:
+    """Notes for ``cards`` (deck models) of deck ``deck_id``; ``anki_notes``: cards that
+    came from Anki go back as their own notes (the .apkg), not as dlcards notes."""
     from genanki import guid_for
 
     out = Rendered()
+
+    def tags_of(card: Any) -> list[str]:
+        # The deck's tags are on every note, as dlcards shows them on every card.
+        return anki_tags(list(dict.fromkeys([*(deck_tags or []), *card.tags])))
+
+    if anki_notes:
+        from dlcards.interchange.export_anki import group_notes
+
+        known = {n.id for n in notetypes or []}
+        origin = [c for c in cards if getattr(c, "anki", None) and c.anki["notetype"] in known]
+        grouped, remarks = group_notes(origin, notetypes or [], tags_of)
+        for note in grouped:
+            out.notes.append(
+                ExportNote("", "", note.tags, note.guid, "", card_ids=note.card_ids, anki=note)
+            )
+        if grouped:
+            out.counts["anki note"] = len(grouped)
+        out.skipped.extend(remarks)
+        taken = {id(c) for c in origin}
+        cards = [c for c in cards if id(c) not in taken]
     for card in cards:
         kind = card.type
         if kind == "compute":
-            _compute(out, deck_id, card, instances)
+            _compute(out, deck_id, card, instances, tags_of(card))
             continue
         if kind == "choice":
             front_md, back_md = _choice_markdown(card)
@@ -87,7 +120,13 @@ def render_cards(deck_id: str, cards: list[Any], *, instances: int) -> Rendered:
         guid = card.guid or str(guid_for(deck_id, card.id))
         out.notes.append(
             ExportNote(
-                front, back, anki_tags(card.tags), guid, card.id, _source(source, front, back)
+                front,
+                back,
+                tags_of(card),
+                guid,
+                card.id,
+                _source(source, front, back),
+                card_ids=[card.id],
             )
         )
         out.counts[kind] = out.counts.get(kind, 0) + 1
@@ -114,7 +153,37 @@ def _fence(text: str) -> str:
     return f"{fence}text\n{text}\n{fence}"
 
 
-def _compute(out: Rendered, deck_id: str, card: Any, instances: int) -> None:
+_MARKUP = re.compile(r"[\\`*_\[\]<>#|~!&]")
+_LIST_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
+MAX_PRE_LINE = 60  # characters: a phone-width card in Anki's default monospace
+_ALIGNED = re.compile(r"^\s|\S {2,}\S")
+
+
+def _prose(line: str) -> str:
+    escaped = _MARKUP.sub(r"\\\g<0>", line)
+    return _LIST_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+
+
+def _wrapping(text: str) -> str:
+    """Generated text as Markdown that wraps at a card's width: prose lines as text
+    (Markdown characters escaped, so nothing in them is markup), and only aligned
+    runs of lines (matrices, tables) kept in a fence, whose lines are short."""
+    parts: list[str] = []
+    run: list[str] = []
+    aligned = False
+    for line in [*text.strip("\n").splitlines(), ""]:
+        # A long line is prose even with double spaces: only short aligned rows stay in a fence.
+        kind = bool(_ALIGNED.search(line)) and len(line) <= MAX_PRE_LINE if line.strip() else None
+        if run and kind != aligned:
+            parts.append(_fence("\n".join(run)) if aligned else "\\\n".join(map(_prose, run)))
+            run = []
+        if kind is not None:
+            run.append(line)
+            aligned = kind
+    return "\n\n".join(parts)
+
+
+def _compute(out: Rendered, deck_id: str, card: Any, instances: int, tags: list[str]) -> None:
     from genanki import guid_for
 
     if instances <= 0:
@@ -134,10 +203,10 @@ def _compute(out: Rendered, deck_id: str, card: Any, instances: int) -> None:
             prompt = problem.render(instance).to_text()
             expected = problem.expected_text(instance)
             steps = problem.explain(instance)
-            front_md = "\n\n".join(p for p in (card.front, _fence(prompt)) if p.strip())
-            parts = [f"**Answer:**\n\n{_fence(expected)}"]
+            front_md = "\n\n".join(p for p in (card.front, _wrapping(prompt)) if p.strip())
+            parts = [f"**Answer:**\n\n{_wrapping(expected)}"]
             if steps:
-                parts.append("**Worked solution:**\n\n" + _fence("\n".join(steps)))
+                parts.append("**Worked solution:**\n\n" + _wrapping("\n".join(steps)))
             if card.back.strip():
                 parts.append(card.back)
             parts.append(source_line(getattr(card, "source", None)))
@@ -147,10 +216,11 @@ def _compute(out: Rendered, deck_id: str, card: Any, instances: int) -> None:
                 ExportNote(
                     front,
                     back,
-                    anki_tags(card.tags),
+                    tags,
                     str(guid_for(deck_id, card.id, "instance", seed)),
                     instance_id,
                     _source({"instance_of": card.id, "seed": seed}, front, back),
+                    card_ids=[card.id],
                 )
             )
     except Exception as exc:  # a problem that cannot be generated must not stop the export

@@ -46,25 +46,40 @@ class Converted:
 
 def convert(field_html: str) -> Converted:
     """One field's HTML as Markdown, and how many media references it holds."""
-    media: list[str] = []
+    media: list[str] = []  # every text kept aside: media references, scripts, math
+    not_media = 0
 
     def keep(text: str) -> str:
         media.append(text)
         return f"{_OPEN}{len(media) - 1}{_CLOSE}"
 
+    def keep_text(text: str) -> str:
+        nonlocal not_media
+        not_media += 1
+        return keep(text)
+
     text = field_html.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace(_OPEN, "").replace(_CLOSE, "")
+    if "\\(" in text or "\\[" in text:
+        from dlcards.mathtext import MATH
+
+        # MathJax is kept exactly as written (markdownify would escape its _ and *).
+        text = MATH.sub(lambda m: keep_text(html.unescape(m.group(0))), text)
     if "[sound:" in text:
         text = _SOUND.sub(lambda m: keep(f"[sound:{m.group(1)}]"), text)
     if "<" in text:
         text = _IMG.sub(lambda m: keep(_image_text(m.group(0))), text)
+        if "<su" in text or "<SU" in text:
+            from dlcards.subsup import SCRIPT, script_text
+
+            text = SCRIPT.sub(lambda m: keep_text(script_text(m.group(1), m.group(2))), text)
     markdown = _fast(text)
     if markdown is None:
         markdown = _slow(text)
     markdown = _tidy(markdown.replace("\xa0", " "))
     if media:
         markdown = _PLACEHOLDER.sub(lambda m: media[int(m.group(1))], markdown)
-    return Converted(markdown, len(media))
+    return Converted(markdown, len(media) - not_media)
 
 
 _BREAK_BEFORE_BLANK = re.compile(r"\\\n(?=[ \t]*(?:\n|$))")

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import tomllib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from dlcards.errors import UserError
 from dlcards.fileutil import reading
-from dlcards.interchange import deckfile
+from dlcards.interchange import deckfile, import_after
+from dlcards.interchange.import_after import ImportReport
 from dlcards.interchange.notes import Incoming, RawNote, convert_note, valid_id
 from dlcards.textsafe import strip_controls
 
@@ -32,23 +35,6 @@ _EXTENSIONS = {
 
 
 @dataclass
-class ImportReport:
-    target: Path
-    deck_id: str
-    deck_name: str
-    created: bool
-    fmt: str
-    notes: int = 0
-    imported: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    media: int = 0
-    remarks: list[str] = field(default_factory=list)
-    written: bool = True  # False when the deck already held exactly these cards
-
-
-@dataclass
 class _Gathered:
     incoming: list[Incoming]
     skipped: list[tuple[str, str]]
@@ -57,6 +43,11 @@ class _Gathered:
     header: dict[str, Any] = field(default_factory=dict)
     media: int = 0
     remarks: list[str] = field(default_factory=list)
+    notetypes: list[dict[str, Any]] = field(default_factory=list)
+    modified: dict[str, int] = field(default_factory=dict)  # card id → Anki note mtime
+    media_names: list[str] = field(default_factory=list)  # files the notes refer to
+    unsupported: set[str] = field(default_factory=set)  # template features not rendered
+    media_map: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
 
 def detect_format(path: Path, fmt: str = "auto") -> str:
@@ -118,19 +109,34 @@ def import_deck(
     out: Path | None = None,
     progress: Progress | None = None,
     locate: Callable[[str], tuple[Path, bool] | None] | None = None,
+    times_db: sqlite3.Connection | None = None,
+    now: datetime | None = None,
+    media_root: Path | None = None,
 ) -> ImportReport:
     """Read ``source``, merge its cards into the target deck, write it; nothing on error.
 
     ``locate(deck_id)`` gives (path, shipped) of a loaded deck with that id: a user
     deck found elsewhere (``--deck-path``) is updated where it is, rather than
     shadowed by a second file of the same id; a shipped deck is overridden by a
-    copy in ``decks_dir``, as editing one does.
+    copy in ``decks_dir``, as editing one does. ``times_db`` (the progress database)
+    records when each card's content changed: for a note from Anki, Anki's own time.
+    The images and sounds the notes use go to ``media_root/<deck id>/``.
     """
     fmt = detect_format(source, fmt)
     if deck_id is not None and not valid_id(deck_id):
         raise UserError(
             f"invalid deck id {deck_id!r}", "use 1–128 printable characters without spaces"
         )
+    key = None
+    if times_db is not None:
+        from dlcards.interchange import import_marks
+
+        options = {"fmt": fmt, "deck_id": deck_id, "name": name, "out": out, "dir": decks_dir}
+        with reading(source):
+            key = import_marks.mark_key(source.read_bytes(), options)
+        known = import_marks.recall(times_db, key)
+        if known is not None:
+            return import_after.unchanged_report(known, fmt)
     if fmt == "toml":
         gathered = _from_toml(source)
     else:
@@ -167,17 +173,26 @@ def import_deck(
     )
     header = {"id": deck_id, "name": name or gathered.name or source.stem, **gathered.header}
     merged = deckfile.merge(
-        base, header, gathered.incoming, deck_id, rename=name if base is not None else None
+        base,
+        header,
+        gathered.incoming,
+        deck_id,
+        rename=name if base is not None else None,
+        notetypes=gathered.notetypes,
     )
-    raw = deckfile.render(merged.data, target)
     changed = (
         existing is None
         or merged.imported
         or merged.updated
         or merged.data["deck"] != existing["deck"]
+        or merged.data.get("notetypes") != existing.get("notetypes")
     )
-    if changed:
+    if changed:  # an unchanged deck is neither rendered nor written (a fast re-import)
+        raw = deckfile.render(merged.data, target)
         deckfile.write(target, raw, private=target.parent == decks_dir)
+    if times_db is not None:
+        when = now if now is not None else datetime.now(UTC)
+        import_after.stamp_times(times_db, deck_id, merged.data["cards"], gathered.modified, when)
     report = ImportReport(
         target=target,
         deck_id=deck_id,
@@ -193,6 +208,12 @@ def import_deck(
         remarks=gathered.remarks,
         written=bool(changed),
     )
+    for what in sorted(gathered.unsupported):
+        report.remarks.append(f"some notes use {what}, which dlcards does not render")
+    if media_root is not None and gathered.media_names:
+        import_after.copy_media_of(
+            source, gathered.media_names, gathered.media_map, media_root, deck_id, report
+        )
     if overrides is not None and existing is None:
         report.remarks.append(
             f"it overrides the shipped deck '{deck_id}' (delete {target.name} "
@@ -200,6 +221,8 @@ def import_deck(
         )
     if changed and existing is not None and deckfile.has_comments(old_text):
         report.remarks.append(f"comments in {target.name} were not kept (the deck was rewritten)")
+    if times_db is not None and key is not None:
+        import_after.remember(times_db, key, report)
     return report
 
 
@@ -227,6 +250,7 @@ def _from_toml(source: Path) -> _Gathered:
 def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
     notes: list[RawNote]
     deck_names: list[str]
+    notetypes: dict[int, Any] = {}
     remarks: list[str] = []
     gathered = _Gathered([], [])
     if fmt == "apkg":
@@ -235,6 +259,8 @@ def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
 
         package = read_package(source)
         notes, deck_names = package.notes, package.deck_names
+        notetypes = package.notetypes
+        gathered.media_map = import_after.media_map_of(source)
         marker = MARKER.search(package.description)
         if marker:
             _apply_marker(gathered, marker.group(1))
@@ -248,6 +274,8 @@ def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
         notes, deck_names, remarks = text.notes, text.deck_names, text.warnings
         if text.deck_id and valid_id(text.deck_id):
             gathered.deck_id = text.deck_id
+        if text.deck_tags:
+            gathered.header["tags"] = text.deck_tags
     if not notes:
         raise UserError(f"{source}: no notes to import", "check the file; nothing was changed")
     if len(set(deck_names) - {""}) > 1:
@@ -260,28 +288,74 @@ def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
         gathered.name = strip_controls(common[0][0].split("::")[-1]).strip() or None
     total = len(notes)
     media_cards = 0
+    from dlcards.interchange.anki_cards import convert_templated, usable
+
+    used: set[int] = set()
     for done, note in enumerate(notes, start=1):
-        converted = convert_note(note)
+        notetype = notetypes.get(note.notetype_id) if note.notetype_id is not None else None
+        if notetype is not None and (_from_dlcards(note) or not usable(notetype)):
+            notetype = None  # read field by field, as before
+        if notetype is not None:
+            converted = convert_templated(note, notetype, gathered.unsupported)
+            if converted.cards:
+                used.add(notetype.id)
+            for item in converted.cards:
+                gathered.modified[item.card["id"]] = note.modified
+        else:
+            converted = convert_note(note)
         if converted.skipped:
             gathered.skipped.append((note.where, converted.skipped))
+        refs: list[str] = []
+        if converted.cards:
+            from dlcards.media import field_references
+
+            for value in note.fields:
+                if "<img" in value or "<IMG" in value or "[sound:" in value:
+                    refs.extend(field_references(value))
+        gathered.media_names.extend(refs)
         for incoming in converted.cards:
             _drop_controls(incoming.card)
+            if incoming.fill is not None:  # rendered later: stripped then
+                incoming.fill = _stripping(incoming.fill, incoming.card)
         gathered.incoming.extend(converted.cards)
-        media_cards += bool(converted.media)
+        media_cards += bool(refs or converted.media)
         if progress is not None and (done % 200 == 0 or done == total):
             progress(done, total)
+    deck_tags = set(gathered.header.get("tags", []))
+    if deck_tags:
+        # An export by dlcards puts the deck's tags on every note: they go back to the deck.
+        for item in gathered.incoming:
+            if "tags" in item.card:
+                item.card["tags"] = [t for t in item.card["tags"] if t not in deck_tags]
     gathered.media = media_cards
+    gathered.notetypes = [notetypes[i].as_table() for i in sorted(used)]
     gathered.remarks = remarks
     return gathered
+
+
+def _from_dlcards(note: RawNote) -> bool:
+    """A note dlcards exported in its own note type: read by its dlcards fields."""
+    from dlcards.interchange.notes import ID_FIELD
+
+    return ID_FIELD in note.field_names
 
 
 def _drop_controls(card: dict[str, Any]) -> None:
     """Control characters (ESC sequences included) never enter a deck from a file."""
     for key, value in card.items():
-        if key in ("front", "back", "source") and isinstance(value, str):
+        if key in ("front", "back", "source", "answer") and isinstance(value, str):
             card[key] = strip_controls(value)
         elif key in ("tags", "choices", "source") and isinstance(value, list):
             card[key] = [strip_controls(v) if isinstance(v, str) else v for v in value]
+
+
+def _stripping(fill: Callable[[], str | None], card: dict[str, Any]) -> Callable[[], str | None]:
+    def run() -> str | None:
+        reason = fill()
+        _drop_controls(card)
+        return reason
+
+    return run
 
 
 def _apply_marker(gathered: _Gathered, text: str) -> None:

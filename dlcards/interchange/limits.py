@@ -255,3 +255,17 @@ def _unzstd(
             f"{source}: not a readable .apkg ({name!r} is empty)",
             "export it again from Anki; nothing was changed",
         )
+
+
+# Media of an .apkg (issue 12): how many files one import copies, and one file's size.
+MAX_MEDIA_FILES = 20_000
+MAX_MEDIA_FILE = 50 * 1024 * 1024
+MAX_MEDIA_MAP = 8 * 1024 * 1024  # bytes of the "media" member (the name map)
+
+# Note types and templates of an .apkg (issue 12): beyond these a note type is not
+# rendered (its notes are read field by field, as from a text export).
+MAX_TEMPLATES = 200  # per note type
+MAX_TEMPLATE_CHARS = 100_000  # front + back of one template
+MAX_SECTION_DEPTH = 50  # {{#A}}{{#B}}… nesting
+MAX_CARDS_PER_NOTE = 500  # cards of one note (Anki's cloze numbers reach 500 in practice)
+MAX_CSS_CHARS = 200_000

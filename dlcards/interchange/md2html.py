@@ -17,10 +17,27 @@ def _renderer() -> Any:
 
 
 def to_html(markdown: str) -> str:
-    """HTML for one field; a lone paragraph is unwrapped, as Anki's own fields are."""
+    """HTML for one field; a lone paragraph is unwrapped, as Anki's own fields are.
+
+    MathJax (``\\(…\\)``, ``\\[…\\]``) goes to Anki as written: Markdown would
+    read its backslashes as escapes."""
     if not markdown.strip():
         return ""
+    spans: list[str] = []
+    if "\\(" in markdown or "\\[" in markdown:
+        import html
+        import re
+
+        from dlcards.mathtext import MATH
+
+        def keep(match: re.Match[str]) -> str:
+            spans.append(html.escape(match.group(0), quote=False))
+            return f"\ue002{len(spans) - 1}\ue003"
+
+        markdown = MATH.sub(keep, markdown)
     out = str(_renderer().render(markdown)).strip()
+    for index, span in enumerate(spans):
+        out = out.replace(f"\ue002{index}\ue003", span)
     if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
         out = out[3:-4]
     return out

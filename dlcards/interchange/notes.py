@@ -14,6 +14,7 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +47,10 @@ class RawNote:
     notetype: str = ""
     cloze: bool = False
     html: bool = True
+    notetype_id: int | None = None  # set when the note type's templates are known
+    modified: int = 0  # Anki's note mtime (seconds)
+    ords: list[int] = field(default_factory=list)  # the cards Anki generated
+    deck: str = ""
 
 
 @dataclass
@@ -58,6 +63,9 @@ class Incoming:
     back_html: str | None = None
     exact: bool = False  # restored from dlcards_source: the Markdown is the original
     whole: bool = False  # a card from a TOML deck: it replaces the deck's card entirely
+    # Renders front and back into ``card`` when called (None: the card is complete);
+    # returns why the note gives no card. Merging skips it for an unchanged Anki note.
+    fill: Callable[[], str | None] | None = None
 
 
 @dataclass
@@ -248,6 +256,19 @@ def _render(
         last = d.end
     parts.append(text[last:])
     return "".join(parts)
+
+
+def cloze_side(text: str, number: int, reveal: bool) -> str:
+    """Field HTML with deletion ``number`` hidden (front) or shown in bold (back)."""
+    deletions = _deletions(text)
+    if isinstance(deletions, str):
+        return text
+    return _render(text, deletions, number, reveal=reveal, is_html=True)
+
+
+def cloze_answers(text: str, number: int) -> list[str]:
+    deletions = _deletions(text)
+    return [] if isinstance(deletions, str) else [d.text for d in deletions if d.number == number]
 
 
 def _cloze(note: RawNote, content: list[str], dlcards_id: str) -> Converted:

@@ -41,6 +41,18 @@ class ProgressImport:
     unknown_cards: int = 0
 
 
+# Each line is built by SQLite's json_object, keys in FIELDS order: it writes exactly
+# what json.dumps(..., ensure_ascii=False, separators=(",", ":")) writes for text,
+# integers and nulls (the same escapes: \" \\ \b \f \n \r \t, \u00XX for the other
+# control characters; other characters as they are; a test compares the two), at a
+# fifth of the cost of a Row and a json.dumps per row (a log may have a million rows).
+_EXPORT_SQL = (
+    "SELECT json_object("
+    + ", ".join(f"'{name}', {name}" for name in FIELDS)
+    + ") FROM reviews WHERE profile = ? ORDER BY ts, id"
+)
+
+
 def export_progress(store: Store, profile: str, out: Path, *, force: bool = False) -> int:
     """Write the profile's log to ``out`` (atomically); return the number of rows."""
     if out.is_dir():
@@ -56,10 +68,10 @@ def export_progress(store: Store, profile: str, out: Path, *, force: bool = Fals
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(json.dumps({"format": FORMAT, "version": VERSION}) + "\n")
-            for row in store.iter_rows(profile):
-                values = {name: getattr(row, name) for name in FIELDS}
-                handle.write(json.dumps(values, ensure_ascii=False, separators=(",", ":")) + "\n")
-                count += 1
+            cursor = store.conn.execute(_EXPORT_SQL, (profile,))
+            while chunk := cursor.fetchmany(10_000):
+                handle.write("\n".join(line for (line,) in chunk) + "\n")
+                count += len(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, 0o600)  # a review log is personal

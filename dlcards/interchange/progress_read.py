@@ -15,6 +15,7 @@ from typing import Any, BinaryIO, TypeGuard
 
 from dlcards.errors import UserError
 from dlcards.interchange.progress_bounds import out_of_range
+from dlcards.interchange.progress_fast import graded_row
 from dlcards.log import GRADE_KINDS, ROW_KINDS
 from dlcards.store_merge import MERGE_FIELDS
 
@@ -283,6 +284,12 @@ _INT_GROUPS = (6, 7, 11, 12, 13)
 
 
 def _row_canonical(text: str) -> tuple[Any, ...] | None:
+    # Most lines of an exported log: a graded row read in one match (progress_fast).
+    row = graded_row(text)
+    return row if row is not None else _row_by_pattern(text)
+
+
+def _row_by_pattern(text: str) -> tuple[Any, ...] | None:
     match = _CANONICAL.fullmatch(text)
     if match is None:
         return None

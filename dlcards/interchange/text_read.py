@@ -49,6 +49,7 @@ class TextSource:
     deck_names: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     deck_id: str | None = None  # from a dlcards export's "#dlcards deck:" line
+    deck_tags: list[str] = field(default_factory=list)  # its "#dlcards deck tags:" line
 
 
 @dataclass
@@ -63,6 +64,7 @@ class _Header:
     lines: int = 0
     anki: bool = False
     dlcards_deck: str | None = None
+    dlcards_tags: list[str] = field(default_factory=list)
 
 
 def decode(path: Path, raw: bytes) -> str:
@@ -118,7 +120,7 @@ def read_text(path: Path, fmt: str) -> TextSource:
             sample = text[start : start + 8192]
             header.separator = next((s for s in _SNIFF_ORDER if s in sample), "\t")
     rows = list(_records(path, text, start, header))
-    source = TextSource([], deck_id=header.dlcards_deck)
+    source = TextSource([], deck_id=header.dlcards_deck, deck_tags=header.dlcards_tags)
     if not rows:
         return source
     plain_table = fmt in ("csv", "tsv") and not header.anki
@@ -199,6 +201,8 @@ def _header_value(header: _Header, key: str, value: str) -> None:
         header.deck = value.strip()
     elif key == "dlcards deck":
         header.dlcards_deck = value.strip() or None
+    elif key == "dlcards deck tags":
+        header.dlcards_tags = value.split()
     elif key.endswith(" column"):
         role = {
             "tags column": "tags",

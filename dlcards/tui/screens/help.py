@@ -34,6 +34,7 @@ REVIEW_KEYS = [
     ("b", "bury the card until tomorrow (practice: skip it)"),
     ("s", "suspend the card (never shown until unsuspended)"),
     ("e", "edit the card's deck in $EDITOR"),
+    ("o", "open the card's images and sounds in your viewer"),
     ("Esc / q", "back to Home (every grade is saved)"),
 ]
 CARDS_KEYS = [

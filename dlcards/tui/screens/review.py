@@ -19,6 +19,7 @@ from textual.screen import Screen
 from dlcards.cards import BasicCard, ChoiceCard, ComputeCard
 from dlcards.study.items import QueueItem
 from dlcards.study.protocol import Session, undone_text
+from dlcards.tui.screens.review_media import MediaKeys
 from dlcards.tui.widgets.answer_box import AnswerBox
 from dlcards.tui.widgets.basic_card import BasicCardView
 from dlcards.tui.widgets.choice_card import ChoiceCardView
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 Phase = Literal["front", "choosing", "typing", "back"]
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(MediaKeys, Screen[None]):
     BINDINGS = [
         Binding("space", "reveal", "Show answer"),
         Binding("enter", "reveal", "Show answer", show=False),
@@ -50,6 +51,7 @@ class ReviewScreen(Screen[None]):
         Binding("b", "skip", "Skip"),  # practice: b leaves the card out of this practice
         Binding("s", "suspend", "Suspend"),
         Binding("e", "edit", "Edit"),
+        Binding("o", "open_media", "Open media"),
         # Not in the footer: at 80 columns it would push Esc off the line (Home shows ?).
         Binding("question_mark", "app.help", "Help", show=False),
         Binding("escape", "leave", "Home"),
@@ -225,6 +227,8 @@ class ReviewScreen(Screen[None]):
             return True if self.session.can_undo() else None
         if action in ("bury", "skip"):
             return (action == "skip") == self.practice
+        if action == "open_media":
+            return bool(self._media_names())
         return True
 
     # --- answering ---------------------------------------------------------------------

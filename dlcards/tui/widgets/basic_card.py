@@ -7,6 +7,7 @@ from textual.containers import Vertical
 from textual.widgets import Markdown
 
 from dlcards.cards import BasicCard
+from dlcards.mathtext import shown
 from dlcards.tui.widgets.divider import Divider
 from dlcards.tui.widgets.source_line import SourceLine
 
@@ -22,12 +23,12 @@ class BasicCardView(Vertical):
         self.revealed = revealed
 
     def compose(self) -> ComposeResult:
-        yield Markdown(self.card.front.strip(), classes="front")
+        yield Markdown(shown(self.card.front), classes="front")
         back = Vertical(classes="back")
         back.display = self.revealed
         with back:
             yield Divider("answer")
-            yield Markdown(self.card.back.strip() or "*(no back)*")
+            yield Markdown(shown(self.card.back) or "*(no back)*")
             yield SourceLine(self.card)
 
     def reveal(self) -> None:

@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
 from dlcards.cards import ChoiceCard
+from dlcards.mathtext import shown
 from dlcards.tui.widgets.divider import Divider
 from dlcards.tui.widgets.source_line import SourceLine
 from dlcards.views.inline import inline_markdown
@@ -97,10 +98,10 @@ class ChoiceCardView(Vertical):
         self.submitted = False
 
     def compose(self) -> ComposeResult:
-        yield Markdown(self.card.front.strip(), classes="front")
+        yield Markdown(shown(self.card.front), classes="front")
         with Vertical(classes="options"):
             for index, text in enumerate(self.card.choices):
-                yield ChoiceOption(index, text)
+                yield ChoiceOption(index, shown(text))
         several = "one or more may be right" if len(self.card.correct) != 1 else "pick one"
         aside = "" if self.interview else f" ({several})"
         yield Static(
@@ -113,7 +114,7 @@ class ChoiceCardView(Vertical):
             yield Static(classes="verdict")
             if self.card.back.strip():
                 yield Divider("explanation")
-                yield Markdown(self.card.back.strip())
+                yield Markdown(shown(self.card.back))
             yield SourceLine(self.card)
 
     def toggle(self, index: int) -> None:

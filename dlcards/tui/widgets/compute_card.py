@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.widgets import Input, Markdown, Static
 
 from dlcards.cards import ComputeCard
+from dlcards.mathtext import shown
 from dlcards.tui.widgets.answer_box import AnswerBox
 from dlcards.tui.widgets.divider import Divider
 from dlcards.tui.widgets.source_line import SourceLine
@@ -69,7 +70,7 @@ class ComputeCardView(Vertical):
     def compose(self) -> ComposeResult:
         rendered = self.rendered
         if self.card.front.strip():
-            yield Markdown(self.card.front.strip(), classes="front")
+            yield Markdown(shown(self.card.front), classes="front")
         yield Static(Text(rendered.text), classes="prompt")
         if rendered.grids:
             yield Static(grids_row(rendered.grids), classes="grids")
@@ -97,7 +98,7 @@ class ComputeCardView(Vertical):
             yield Static(classes="verdict")
             yield Static(classes="solution")
             if self.card.back.strip():
-                yield Markdown(self.card.back.strip())
+                yield Markdown(shown(self.card.back))
             yield SourceLine(self.card)
 
     # --- typing -----------------------------------------------------------------

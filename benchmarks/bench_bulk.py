@@ -1,0 +1,168 @@
+"""Bulk progress work against SQLite's own speed (issue 18): prints medians and ratios.
+
+    python benchmarks/bench_bulk.py [--rows 1000000] [--runs 3]
+
+Writes a JSON Lines progress file of ``--rows`` rows (as ``progress export``
+writes it: 50,000 cards, one undo in fifty rows), then times, in this one process:
+
+- raw: inserting the file's lines into a new SQLite database as raw rows (one TEXT
+  column, one transaction, the store's WAL and synchronous=FULL) — the baseline;
+- import: ``import_progress`` into a new home (states replayed);
+- export: ``export_progress`` of that profile to a new file.
+
+Targets: import ≤ 4× raw, export ≤ 2× raw. Also prints the longest time any write
+transaction of the import held the lock (target ~100 ms), measured by wrapping
+``Store.transaction``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from dlcards.interchange.progress import export_progress, import_progress  # noqa: E402
+from dlcards.store import Store  # noqa: E402
+from dlcards.store_schema import Database  # noqa: E402
+
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+PROFILE = "bench"
+HEADER = '{"format":"dlcards-progress","version":1}\n'
+
+
+def write_file(path: Path, rows: int) -> None:
+    """A canonical progress file: every key in order, compact, as export writes it."""
+    rng = random.Random(2)
+    start = datetime(2023, 1, 1, 8, tzinfo=UTC)
+    previous = ""
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(HEADER)
+        for i in range(rows):
+            moment = start + timedelta(seconds=40 * i)
+            ts = moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            day = ts[:10]
+            row_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            card = f"c{rng.randrange(50_000)}"
+            if previous and i % 50 == 0:  # one undo in fifty rows
+                line = (
+                    f'{{"id":"{row_id}","deck_id":"bench","card_id":"{card}","ts":"{ts}",'
+                    f'"study_day":"{day}","kind":"undo","grade":null,"duration_ms":null,'
+                    f'"instance":null,"answer":null,"cancels":"{previous}","repetitions":null,'
+                    f'"easiness":null,"interval":null,"due":null}}'
+                )
+            else:
+                due = (moment + timedelta(days=1)).strftime("%Y-%m-%d")
+                line = (
+                    f'{{"id":"{row_id}","deck_id":"bench","card_id":"{card}","ts":"{ts}",'
+                    f'"study_day":"{day}","kind":"review","grade":{rng.randint(0, 5)},'
+                    f'"duration_ms":4000,"instance":null,"answer":null,"cancels":null,'
+                    f'"repetitions":1,"easiness":250,"interval":1,"due":"{due}"}}'
+                )
+                previous = row_id
+            handle.write(line + "\n")
+
+
+def raw_insert(source: Path, database: Path) -> None:
+    """The baseline: the same lines as raw rows, as plainly as Python and SQLite allow."""
+    conn = sqlite3.connect(database, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE lines (line TEXT NOT NULL)")
+    with source.open("r", encoding="utf-8") as handle:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany("INSERT INTO lines VALUES (?)", ((line,) for line in handle))
+        conn.execute("COMMIT")
+    conn.close()
+
+
+HOLDS: list[float] = []
+
+
+@contextmanager
+def _timed_transaction(self: Database) -> Iterator[sqlite3.Connection]:
+    """Store.transaction, recording how long the write lock was held."""
+    started = time.perf_counter()
+    with _ORIGINAL(self) as conn:
+        yield conn
+    HOLDS.append(time.perf_counter() - started)
+
+
+_ORIGINAL = Database.transaction
+
+
+def timed(action: Callable[[], object], cpu: list[float]) -> float:
+    """Wall seconds of ``action``; its CPU seconds are appended to ``cpu`` (the machine
+    may be shared: CPU time is the steadier figure, wall time what a user waits)."""
+    started, started_cpu = time.perf_counter(), time.process_time()
+    action()
+    cpu.append(time.process_time() - started_cpu)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    Database.transaction = _timed_transaction  # type: ignore[method-assign,assignment]
+    raw: list[float] = []
+    imports: list[float] = []
+    exports: list[float] = []
+    longest: list[float] = []
+    cpu: dict[str, list[float]] = {"raw": [], "import": [], "export": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        source = folder / "log.jsonl"
+        write_file(source, args.rows)
+        for run in range(args.runs):
+            database = folder / f"raw{run}.sqlite3"
+            raw.append(timed(partial(raw_insert, source, database), cpu["raw"]))
+            store = Store.open(folder / f"home{run}" / "progress.sqlite3")
+            HOLDS.clear()
+            run_import = partial(import_progress, store, PROFILE, source, NOW)
+            imports.append(timed(run_import, cpu["import"]))
+            longest.append(max(HOLDS, default=0.0))
+            out = folder / f"out{run}.jsonl"
+            exports.append(timed(partial(export_progress, store, PROFILE, out), cpu["export"]))
+            store.close()
+            for path in folder.glob(f"*{run}*"):
+                if path.is_file():
+                    path.unlink()
+            print(
+                f"  run {run}: raw {raw[-1]:.2f} s, import {imports[-1]:.2f} s, "
+                f"export {exports[-1]:.2f} s, "
+                f"longest write transaction {longest[-1] * 1000:.0f} ms",
+                file=sys.stderr,
+            )
+    base, base_cpu = statistics.median(raw), statistics.median(cpu["raw"])
+    print(f"rows: {args.rows:,}, runs: {args.runs}")
+    print(f"raw insert of the lines: median {base:.2f} s wall, {base_cpu:.2f} s CPU (baseline)")
+    for label, key, times, target in (
+        ("progress import", "import", imports, 4.0),
+        ("progress export", "export", exports, 2.0),
+    ):
+        median, median_cpu = statistics.median(times), statistics.median(cpu[key])
+        ratio, ratio_cpu = median / base, median_cpu / base_cpu
+        verdict = "met" if max(ratio, ratio_cpu) <= target else "NOT met"
+        print(
+            f"{label}: median {median:.2f} s wall = {ratio:.2f}× raw; {median_cpu:.2f} s CPU "
+            f"= {ratio_cpu:.2f}× raw (target ≤ {target:g}×: {verdict})"
+        )
+    print(f"longest import write transaction: median {statistics.median(longest) * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

