@@ -3,6 +3,12 @@
     python benchmarks/bench_tui.py [--runs 5]                 # shipped decks, fresh home
     python benchmarks/bench_tui.py --synthetic OUT [--runs 5] # a make_synthetic.py folder
     python benchmarks/bench_tui.py --home H [--deck-path P]... [--user U]
+    python benchmarks/bench_tui.py --ratios [--runs 7]        # vs a bare Textual app
+
+``--ratios`` (issue 13's targets) times, interleaved in one run, four launches to
+their first paint: a bare Textual app painting one Static (the baseline), ``dlcards
+study`` on the interview deck (a basic card) and on Compute Drills (a compute card),
+and ``dlcards`` to Home; it prints each median and its ratio to the bare app.
 
 Each run starts ``python -m dlcards … study`` on a pseudo-terminal (100×30),
 reads what it paints, and stops the clock when the first card's front is on
@@ -42,14 +48,18 @@ COLUMNS, ROWS = 100, 30
 TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "60"))
 
 
-def first_front(home: Path, deck_paths: list[str], user: str | None) -> str:
+def first_front(
+    home: Path, deck_paths: list[str], user: str | None, deck_ids: tuple[str, ...] = ()
+) -> str:
     """The first words of the card the session will show first (the paint marker)."""
     from dlcards.context import AppContext
     from dlcards.study.session import StudySession
 
     ctx = AppContext(home_of(home), user, deck_paths)
     try:
-        session = StudySession(ctx.store, ctx.collection, ctx.profile, ctx.settings, clock=ctx.now)
+        session = StudySession(
+            ctx.store, ctx.collection, ctx.profile, ctx.settings, clock=ctx.now, deck_ids=deck_ids
+        )
         item = session.next_card()
         if item is None:
             raise SystemExit(f"nothing to study in {home}: no first card to time")
@@ -195,6 +205,65 @@ def restore(home: Path, saved: dict[str, bytes | None]) -> None:
     os.sync()
 
 
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Static
+
+
+class Bare(App):
+    def compose(self):
+        yield Static("bare app ready")
+
+
+Bare().run()
+"""
+
+
+def first_paint_ms(argv: list[str], env: dict[str, str], marker: str) -> float:
+    term = Terminal(argv, env)
+    try:
+        return (term.wait_for(marker) - term.started) * 1000
+    finally:
+        term.close()
+
+
+def ratios(runs: int) -> None:
+    """Medians of the four launches, interleaved, and their ratios to the bare app."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DLCARDS_", "TEXTUAL"))}
+    env.update(TERM="xterm-256color", COLORTERM="truecolor", PYTHONPATH=str(ROOT))
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "home"
+        home_of(home).ensure()
+        base = [sys.executable, "-m", "dlcards", "--home", str(home), "--user", "bench"]
+        interview = ("deep-learning-interview",)
+        cases = {
+            "bare Textual app": ([sys.executable, "-c", BARE_APP], "bare app ready"),
+            "study: first basic card": (
+                [*base, "study", "--deck", interview[0]],
+                first_front(home, [], "bench", interview),
+            ),
+            "study: first compute card": (
+                [*base, "study", "--deck", "compute-drills"],
+                " done · ",
+            ),
+            "dlcards to Home": (base, "to study now"),
+        }
+        times: dict[str, list[float]] = {name: [] for name in cases}
+        for run in range(runs + 1):  # run 0 warms the caches (decks, backup) and is dropped
+            for name, (argv, marker) in cases.items():
+                snapshot = backup(home)
+                try:
+                    ms = first_paint_ms(argv, env, marker)
+                finally:
+                    restore(home, snapshot)
+                if run:
+                    times[name].append(ms)
+        bare = statistics.median(times["bare Textual app"])
+        for name, values in times.items():
+            median = statistics.median(values)
+            print(f"{name:28} median {median:5.0f} ms  {median / bare:4.2f}x  (n={len(values)})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -202,8 +271,11 @@ def main() -> None:
     parser.add_argument("--home", type=Path)
     parser.add_argument("--deck-path", action="append", default=[])
     parser.add_argument("--user")
+    parser.add_argument("--ratios", action="store_true", help="first paints vs a bare app")
     args = parser.parse_args()
-    if args.synthetic:
+    if args.ratios:
+        ratios(args.runs)
+    elif args.synthetic:
         bench(
             "synthetic",
             args.synthetic.resolve() / "home",

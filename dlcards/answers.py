@@ -25,7 +25,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 
-from dlcards.wording import plural
+from dlcards.wording import article, plural
 
 __all__ = [
     "AnswerError",
@@ -219,7 +219,8 @@ def parse_vector(text: str) -> list[float]:
     if all(len(r) == 1 for r in rows):
         return [r[0] for r in rows]
     raise AnswerError(
-        f"expected a list of numbers, got a {len(rows)}×{len(rows[0])} matrix; drop the ;"
+        f"expected a list of numbers, got {article(len(rows))} {len(rows)}×{len(rows[0])} "
+        "matrix; drop the ;"
     )
 
 
@@ -361,4 +362,4 @@ def describe_array_shape(rows: int, cols: int, *, vector: bool) -> str:
     """Words for a shape in messages: ``7 numbers``, ``a 3×3 matrix``."""
     if vector:
         return plural(cols, "number")
-    return f"a {rows}×{cols} matrix"
+    return f"{article(rows)} {rows}×{cols} matrix"

@@ -86,7 +86,8 @@ def shipped_decks_dir() -> Path:
     return bundled if bundled.is_dir() else package.parent / "decks"
 
 
-def _tomls_in(folder: Path) -> list[Path]:
+def tomls_in(folder: Path) -> list[Path]:
+    """The deck files of a folder, as --deck-path and ``validate DIR`` find them."""
     return sorted(p for p in folder.glob("*.toml") if p.is_file())
 
 
@@ -94,16 +95,16 @@ def discover(
     home_decks: Path | None, deck_paths: Sequence[str | os.PathLike[str]] = ()
 ) -> tuple[list[DeckSource], list[str]]:
     """Deck files in discovery order, and messages for paths that do not exist."""
-    sources = [DeckSource(p, True) for p in _tomls_in(shipped_decks_dir())]
+    sources = [DeckSource(p, True) for p in tomls_in(shipped_decks_dir())]
     if home_decks is not None and home_decks.is_dir():
-        sources += [DeckSource(p, False) for p in _tomls_in(home_decks)]
+        sources += [DeckSource(p, False) for p in tomls_in(home_decks)]
     problems: list[str] = []
     env = os.environ.get("DLCARDS_DECK_PATH", "")
     extra = [p for p in env.split(os.pathsep) if p] + [os.fspath(p) for p in deck_paths]
     for entry in extra:
         path = Path(entry).expanduser()
         if path.is_dir():
-            sources += [DeckSource(p, False) for p in _tomls_in(path)]
+            sources += [DeckSource(p, False) for p in tomls_in(path)]
         elif path.is_file():
             sources.append(DeckSource(path, False))
         else:

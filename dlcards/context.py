@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -25,11 +25,15 @@ class AppContext:
     user: str | None = None
     deck_paths: Sequence[str] = ()
     debug: bool = False
+    # Asked before ``--user`` creates a profile that does not exist yet while others do
+    # (a typo would silently start an empty one); None: refuse, naming 'users add'.
+    confirm_new_profile: Callable[[str, list[str]], bool] | None = None
     _store: Store | None = field(default=None, init=False, repr=False)
     _schedulers: dict[str, FsrsScheduler | None] = field(
         default_factory=dict, init=False, repr=False
     )
     _backup_check: BackupCheck | None = field(default=None, init=False, repr=False)
+    _profile_ready: bool = field(default=False, init=False, repr=False)
 
     @cached_property
     def base_settings(self) -> config.Settings:
@@ -73,6 +77,22 @@ class AppContext:
 
     @property
     def store(self) -> Store:
+        """The progress database for this invocation's profile.
+
+        A ``--user`` typo is caught here, before anything is read or written; the
+        profile's row itself is stored with its first grade or event (opening never
+        writes: read commands must not wait behind a long import elsewhere).
+        """
+        store = self.database
+        if not self._profile_ready:
+            self._check_new_profile(store)
+            self._profile_ready = True
+        return store
+
+    @property
+    def database(self) -> Store:
+        """The progress database as it is: for commands about profiles themselves
+        (``users add`` must not also create the login name's profile)."""
         if self._store is None:
             self.home.ensure()
             # No write here: read commands never write (a long import elsewhere would
@@ -81,6 +101,27 @@ class AppContext:
             self._store.use_schedulers(self.scheduler_for)
             self._store.repair_stale_states()  # after a killed import; else one read
         return self._store
+
+    def _check_new_profile(self, store: Store) -> None:
+        """A ``--user`` naming no profile, while others exist, is created only if confirmed.
+
+        The first profile on a machine needs no question: there is nothing to mistype.
+        """
+        name = self.profile
+        if self.user is None or store.has_profile(name):
+            return
+        others = [p for p, _, _ in store.profiles()]
+        if not others:
+            return
+        if self.confirm_new_profile is not None and self.confirm_new_profile(name, others):
+            store.ensure_profile(name, self.now())  # asked for: stored now, not at a grade
+            return
+        from dlcards.errors import UserError
+
+        raise UserError(
+            f"no profile '{name}' (profiles here: {', '.join(others)})",
+            f"check the spelling, or create it with 'dlcards users add {name}'",
+        )
 
     @cached_property
     def collection(self) -> Collection:

@@ -18,7 +18,7 @@ from dlcards.study.items import QueueItem
 from dlcards.study.protocol import Session, undone_text
 from dlcards.study.session import StudySession
 from dlcards.textsafe import safe_text
-from dlcards.wording import plural
+from dlcards.wording import plural, unicode_minus
 
 HELP = """\
 Keys, typed at any prompt and then Enter:
@@ -279,7 +279,7 @@ class PlainSession(Generic[S]):
                 self.say(str(exc))
         marks = {"correct": "✓", "close": "≈", "wrong": "✗", "blank": "·"}
         self.say(f"{marks.get(verdict.status, '')} {verdict.message}".strip())
-        self.say(f"Expected: {verdict.expected}")
+        self.say(f"Expected: {unicode_minus(verdict.expected)}")
         # DESIGN §7's order: verdict, expected answer, worked solution, mistake note.
         steps = problem.explain(item.instance)
         if steps:

@@ -9,16 +9,10 @@ from datetime import date, timedelta
 
 from dlcards.collection import CardRef, Collection, Deck
 from dlcards.log import CardState, safe_day
-from dlcards.store import Store
+from dlcards.store import DRILL_ROWS, REVIEW_ROWS, Store
 
 MATURE_INTERVAL = 21
 RETENTION_DAYS = 30
-
-# '+profile' keeps SQLite on the small partial index of undo rows: on the profile's
-# index it would walk every row of the log to find the few undos (issue 18).
-_NOT_CANCELLED = (
-    "id NOT IN (SELECT cancels FROM reviews WHERE +profile = :profile AND cancels IS NOT NULL)"
-)
 
 
 @dataclass(frozen=True)
@@ -119,11 +113,14 @@ def summary(
     where, names = _deck_filter(deck_ids)
     args = {"profile": profile, "today": today.isoformat(), **names}
     conn = store.conn
-    base = f"FROM reviews WHERE profile = :profile{where} AND {_NOT_CANCELLED}"
+    base = f"FROM reviews WHERE profile = :profile{where}"
     total, seen, today_count = conn.execute(
         "SELECT count(*), count(DISTINCT deck_id || char(31) || card_id), "
-        f"coalesce(sum(study_day = :today), 0) {base} AND kind = 'review'",
+        f"coalesce(sum(study_day = :today), 0) {base} AND {REVIEW_ROWS}",
         args,
+    ).fetchone()
+    drills_total, drills_today = conn.execute(
+        f"SELECT count(*), coalesce(sum(study_day = :today), 0) {base} AND {DRILL_ROWS}", args
     ).fetchone()
     start = (today - timedelta(days=RETENTION_DAYS - 1)).isoformat()
     # A review counts for retention if the card had an earlier one (not a first sight):
@@ -153,6 +150,8 @@ def summary(
         "user": profile,
         "reviews_total": total,
         "reviews_today": today_count,
+        "redrills_total": drills_total,
+        "redrills_today": drills_today,
         "cards_seen": seen,
         "due_today": due_today,
         "retention": passed / counted if counted else None,
@@ -192,13 +191,19 @@ def streak(study_days: set[str], today: date) -> int:
 
 
 def reviews_per_day(
-    store: Store, profile: str, first: date, last: date, deck_ids: Sequence[str] = ()
+    store: Store,
+    profile: str,
+    first: date,
+    last: date,
+    deck_ids: Sequence[str] = (),
+    *,
+    redrills: bool = False,
 ) -> dict[date, int]:
-    """Graded rows (reviews and re-drills) per study day, for the calendar heatmap."""
+    """Reviews (or, with ``redrills``, re-drills) per study day, for the calendar heatmap."""
     where, names = _deck_filter(deck_ids)
     rows = store.conn.execute(
         f"SELECT study_day, count(*) FROM reviews WHERE profile = :profile{where} "
-        f"AND kind IN ('review', 'drill') AND {_NOT_CANCELLED} "
+        f"AND {DRILL_ROWS if redrills else REVIEW_ROWS} "
         "AND study_day BETWEEN :first AND :last GROUP BY study_day",
         {"profile": profile, "first": first.isoformat(), "last": last.isoformat(), **names},
     )

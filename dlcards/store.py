@@ -14,6 +14,14 @@ from datetime import date
 from dlcards.log import CardState, StateRow, replay, state_from_row
 from dlcards.store_merge import LogMerge
 
+# What every view calls "reviews" (DESIGN §7): graded rows of kind 'review' that no undo
+# cancels. Re-drills (kind 'drill') are counted apart with DRILL_ROWS and always labelled
+# as re-drills; practice rows are neither. Both are SQL conditions on a row of ``reviews``
+# (qualify no column: they are used with and without a table alias).
+_NOT_UNDONE = "id NOT IN (SELECT cancels FROM reviews WHERE cancels IS NOT NULL)"
+REVIEW_ROWS = f"(kind = 'review' AND {_NOT_UNDONE})"
+DRILL_ROWS = f"(kind = 'drill' AND {_NOT_UNDONE})"
+
 
 class Store(LogMerge):
     """The SQLite progress database of one ``<home>``."""
@@ -21,10 +29,10 @@ class Store(LogMerge):
     # --- profiles --------------------------------------------------------------
 
     def profiles(self) -> list[tuple[str, int, str | None]]:
-        """(name, review count, last study day) for every profile, by name."""
+        """(name, reviews as REVIEW_ROWS counts them, last study day) for every profile."""
         return self.conn.execute(
             "SELECT p.name, count(r.id), max(r.study_day) FROM profiles p "
-            "LEFT JOIN reviews r ON r.profile = p.name AND r.kind = 'review' "
+            f"LEFT JOIN (SELECT * FROM reviews WHERE {REVIEW_ROWS}) r ON r.profile = p.name "
             "GROUP BY p.name ORDER BY p.name"
         ).fetchall()
 

@@ -7,8 +7,9 @@ merged log, streamed, for logs of millions of rows.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, replace
 from datetime import datetime
 from typing import Any, cast
 
@@ -57,6 +58,29 @@ class LogMerge(LogStore):
         )
         while chunk := cursor.fetchmany(batch):
             yield from (Row(*r) for r in chunk)
+
+    def copy_profile(self, source: str, target: str, now: datetime) -> int:
+        """Add a copy of ``source``'s whole log to ``target``; the number of rows copied.
+
+        Row ids are unique across the database (they are how logs merge), so each copy
+        gets a fresh id and an undo row names its copied grade's new id. ``source`` is
+        left as it is.
+        """
+        fresh: dict[str, str] = {}
+
+        # Read first: no scan of the table while it is written to.
+        rows = list(self.iter_rows(source))
+
+        def copies() -> Iterator[tuple[Any, ...]]:
+            for row in rows:
+                new_id = fresh.setdefault(row.id, str(uuid.uuid4()))
+                cancels = row.cancels
+                if cancels is not None:
+                    cancels = fresh.setdefault(cancels, str(uuid.uuid4()))
+                copy = astuple(replace(row, id=new_id, cancels=cancels))
+                yield tuple(v for k, v in zip(ROW_FIELDS, copy, strict=True) if k != "profile")
+
+        return self.merge_rows(target, copies(), now).added
 
     def merge_rows(self, profile: str, rows: Iterable[Sequence[Any]], now: datetime) -> MergeCounts:
         """Add the rows whose ids the log lacks, under ``profile``, then replay its states.

@@ -255,6 +255,7 @@ def rows_of(path: Path, profile: str) -> int:
 
 def test_users_bare_lists_and_add_creates(home: Path, deck: list[str]) -> None:
     cli(home, deck, "--user", "ann", "study", "--deck", "iv", input="\n4\nq\n")
+    assert cli(home, deck, "users", "add", "bob").returncode == 0
     assert cli(home, deck, "--user", "bob", "users", "add", "zed").returncode == 0
     listed = cli(home, deck, "--user", "ann", "users").stdout.splitlines()
     assert listed[0] == "* ann  (1 reviews, last studied 2026-03-02)"
@@ -273,7 +274,7 @@ def test_rename_keeps_the_progress(home: Path, deck: list[str]) -> None:
     store, _ = store_of(home)
     rows = [(r.id, r.kind, r.grade) for r in store.rows("ann")]
     store.close()
-    cli(home, deck, "--user", "bob", "users", "add", "bob")
+    cli(home, deck, "users", "add", "bob")
     result = cli(home, deck, "users", "rename", "ann", "anna")
     assert (result.returncode, result.stdout) == (0, "Renamed profile ann to anna.\n")
     after = json.loads(cli(home, deck, "--user", "anna", "cards", "list", "--json").stdout)
@@ -305,6 +306,7 @@ def test_renaming_the_config_profile_follows_in_config(home: Path, deck: list[st
 def test_delete_takes_a_backup_first(home: Path, deck: list[str]) -> None:
     cli(home, deck, "--user", "ann", "study", "--deck", "iv", input="\n4\n\n2\nq\n")
     assert rows_of(home / "progress.sqlite3", "ann") == 2
+    cli(home, deck, "users", "add", "bob")
     refused = cli(home, deck, "--user", "bob", "users", "delete", "ann")  # no answer: no
     assert refused.returncode == 1
     assert refused.stderr.endswith(
@@ -327,6 +329,13 @@ def test_delete_with_yes_and_of_an_unknown_profile(home: Path, deck: list[str]) 
     assert cli(home, deck, "users", "delete", "zed", "--yes").returncode == 0
     missing = cli(home, deck, "users", "delete", "zed", "--yes")
     assert missing.stderr == "dlcards: no profile 'zed' — run 'dlcards users' to list them\n"
+
+
+def test_users_delete_takes_y_as_backup_restore_does(home: Path, deck: list[str]) -> None:
+    cli(home, deck, "users", "add", "zed")
+    result = cli(home, deck, "users", "delete", "zed", "-y")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Deleted profile zed")
 
 
 def test_cards_list_query_reads_filters_as_the_browser_does(home: Path, tmp_path: Path) -> None:

@@ -177,6 +177,7 @@ def test_profiles_keep_separate_progress(home: Path, tmp_path: Path) -> None:
         now=now,
     )
     ann = json.loads(run_cli(home, "--user", "ann", "stats", "--json", now=now).stdout)
+    assert run_cli(home, "users", "add", "bob", now=now).returncode == 0
     bob = json.loads(run_cli(home, "--user", "bob", "stats", "--json", now=now).stdout)
     assert (ann["user"], ann["reviews_total"]) == ("ann", 1)
     assert (bob["user"], bob["reviews_total"]) == ("bob", 0)

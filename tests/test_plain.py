@@ -270,3 +270,34 @@ def test_a_confirmed_grade_survives_sigkill(home: Path, tmp_path: Path) -> None:
     rows = store.rows(store.profiles()[0][0])
     assert [(r.card_id, r.grade, r.kind) for r in rows] == [("c1", 4, "review")]
     assert store.state(rows[0].profile, "t", "c1").sm2.interval == 1
+
+
+def test_plain_mode_shows_a_negative_expected_answer_with_the_unicode_minus(
+    home: Path, tmp_path: Path
+) -> None:
+    # w₁ = 1 − 1·3 = −2, by hand; the prompts write "−", so the answer shown does too.
+    path = write_deck(
+        tmp_path / "decks",
+        "neg",
+        [
+            """
+        [[cards]]
+        id = "step"
+        type = "compute"
+        problem = "sgd_step"
+        params = { param = 1.0, lr = 1.0, grad = 3.0, weight_decay = 0, steps = 1 }
+        """
+        ],
+    )
+    result = run_cli(
+        home,
+        "--deck-path",
+        str(path),
+        "study",
+        "--deck",
+        "neg",
+        input="\n\nq\n",
+        now="2026-03-01T10:00:00+00:00",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Expected: −2\n" in result.stdout and "Expected: -2" not in result.stdout

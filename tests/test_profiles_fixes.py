@@ -122,7 +122,8 @@ async def test_tui_rename_of_another_profile_leaves_config_alone(
 
 def test_cli_rename_of_the_login_profile_writes_user(home: Path) -> None:
     login = {"LOGNAME": "root", "USER": "root"}
-    assert run_cli(home, "users", "add", "zed", **login).returncode == 0  # opens 'root' too
+    assert run_cli(home, "stats", **login).returncode == 0  # opens 'root'
+    assert run_cli(home, "users", "add", "zed", **login).returncode == 0
     result = run_cli(home, "users", "rename", "root", "ann", **login)
     assert result.returncode == 0, result.stderr
     assert result.stdout == (

@@ -16,7 +16,21 @@ from .test_tui_fixtures import NOW, make_world
 from .test_tui_home import shown
 
 
+def _profile(home: Path, user: str) -> None:
+    """Make the profile first: a --user naming no profile is refused when others exist."""
+    if (home / "progress.sqlite3").exists():
+        store = Store.open(home / "progress.sqlite3")
+        try:
+            if store.has_profile(user):
+                return
+        finally:
+            store.close()
+    result = run_cli(home, "users", "add", user)
+    assert result.returncode == 0, result.stderr
+
+
 def _study(home: Path, deck: Path, card_input: str, now: str, user: str = "ann") -> None:
+    _profile(home, user)
     result = run_cli(
         home, "--user", user, "--deck-path", str(deck), "study", "--deck", "s",
         input=card_input, now=now,
@@ -25,6 +39,7 @@ def _study(home: Path, deck: Path, card_input: str, now: str, user: str = "ann")
 
 
 def _sync(home: Path, folder: Path, now: str, user: str = "ann"):  # noqa: ANN202
+    _profile(home, user)
     return run_cli(home, "--user", user, "sync", str(folder), now=now)
 
 

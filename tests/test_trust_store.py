@@ -98,11 +98,16 @@ def test_read_commands_run_while_another_process_writes(home: Path, tmp_path: Pa
     conn = sqlite3.connect(home / "progress.sqlite3", isolation_level=None, timeout=0)
     conn.execute("BEGIN IMMEDIATE")
     try:
-        # A profile never seen before, too: reading it must not store it.
-        for command in (["stats", "--json"], ["decks"], ["--user", "zed", "stats", "--json"]):
+        for command in (["stats", "--json"], ["decks"]):
             result = run_cli(home, *args, *command, now=CLOCK)
             assert result.returncode == 0, (command, result.stderr)
             assert result.stderr == ""
+        # A profile never seen before is refused off a terminal (issue 13: a --user typo
+        # never silently creates one), at once: checking it writes nothing, so it does
+        # not wait behind the writer either.
+        result = run_cli(home, *args, "--user", "zed", "stats", "--json", now=CLOCK)
+        assert result.returncode == 1 and "dlcards users add zed" in result.stderr
+        assert "waiting" not in result.stderr
         out = tmp_path / "p.jsonl"
         result = run_cli(home, "progress", "export", "-o", str(out), now=CLOCK)
         assert result.returncode == 0, result.stderr

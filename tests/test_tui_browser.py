@@ -145,7 +145,7 @@ async def test_enter_shows_the_full_history_with_compute_answers(tmp_path: Path)
         assert "pool2d" in history and "kernel_size=2" in history  # the instance
         assert "review (undone)" in history and "undo" in history
         facts = shown(screen.query_one("#card-facts", Static))
-        assert "drills:pool · compute" in facts and "1 lapses" in facts
+        assert "drills:pool · compute" in facts and "1 lapse · 1 review" in facts
 
 
 async def test_suspend_unsuspend_reset_bury_from_the_card(tmp_path: Path) -> None:

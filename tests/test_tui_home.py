@@ -84,6 +84,27 @@ async def test_a_deck_that_fails_to_load_is_shown_with_its_error(tmp_path: Path)
         assert isinstance(app.screen, HomeScreen)
 
 
+async def test_r_reloads_the_decks_after_a_fix_without_a_restart(tmp_path: Path) -> None:
+    world = make_world(tmp_path, decks="basics")
+    broken = world.deck_dir / "broken.toml"
+    broken.write_text('[deck]\nid = "broken"\nname = 3\n', "utf-8")
+    app = world.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        errors = shown(screen.query_one("#load-errors", Static))
+        assert "press r to reload" in errors and "restart" not in errors
+        broken.write_text(
+            '[deck]\nid = "broken"\nname = "Fixed"\n\n[[cards]]\nid = "a"\n'
+            'front = "Q?"\nback = "A."\n',
+            "utf-8",
+        )
+        await pilot.press("r")
+        await pilot.pause()
+        assert not screen.query_one("#load-errors", Static).display
+        assert app.collection.deck("broken") is not None
+        assert "1 deck failed" not in shown(screen.query_one("#today", Static))
+
+
 async def test_switching_profile_changes_whose_progress_is_shown(tmp_path: Path) -> None:
     world = make_world(tmp_path)
     for card in ("relu", "vanishing"):

@@ -17,6 +17,7 @@ from dlcards.tui.screens.summary import SummaryScreen
 from dlcards.tui.widgets.answer_box import AnswerBox
 from dlcards.tui.widgets.compute_card import ComputeCardView
 
+from .conftest import write_deck
 from .test_tui_fixtures import NOW, POOL_ANSWER, SIZE, World, make_world
 
 TODAY = date(2026, 3, 2)
@@ -312,3 +313,22 @@ async def test_a_grade_parses_no_deck_and_costs_one_read_plus_the_grade(
     ], store_sql
     # The next card's text: the one read, from the parse cache.
     assert verbs(cache_sql) == ["SELECT"], cache_sql
+
+
+async def test_summary_and_home_agree_on_what_is_left_today(tmp_path: Path) -> None:
+    # Issue 13 #4: another deck's re-drill is pending; the summary of this deck's session
+    # said "Nothing left for today" while Home said "1 card to study now".
+    world = make_world(tmp_path, decks="none")
+    write_deck(world.deck_dir, "mine", 2)
+    write_deck(world.deck_dir, "other", 1)
+    app = world.app(start="review", deck_ids=["mine"])
+    world.store.record(world.profile, "other", "c1", "review", 1, NOW, app.today())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "5", "space", "5")
+        assert isinstance(app.screen, SummaryScreen)
+        note = text_of(app.screen.query_one("#summary-note", Static))
+        assert "Nothing left for today" not in note
+        assert "1 card still to study today" in note
+        await pilot.press("enter")
+        assert isinstance(app.screen, HomeScreen)
+        assert "1 card to study now" in text_of(app.screen.query_one("#today", Static))

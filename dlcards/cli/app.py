@@ -45,16 +45,23 @@ def _root(
     home: Annotated[
         str | None,
         typer.Option(
-            "--home", help="Folder for progress, settings and your decks.", show_default=False
+            "--home",
+            metavar="PATH",
+            help="Folder for progress, settings and your decks.",
+            show_default=False,
         ),
     ] = None,
     user: Annotated[
-        str | None, typer.Option("--user", help="Profile to study as.", show_default=False)
+        str | None,
+        typer.Option("--user", metavar="NAME", help="Profile to study as.", show_default=False),
     ] = None,
     deck_path: Annotated[
         list[str] | None,
         typer.Option(
-            "--deck-path", help="Extra deck file or folder (repeatable).", show_default=False
+            "--deck-path",
+            metavar="PATH",
+            help="Extra deck file or folder (repeatable).",
+            show_default=False,
         ),
     ] = None,
     version: Annotated[

@@ -46,6 +46,7 @@ def cards_list(
         str | None,
         typer.Option(
             "--query",
+            metavar="QUERY",
             help='Words or "phrases" (case and accents ignored), and tag:NAME, deck:ID, '
             "is:new|learning|mature|suspended|leech, as the card browser reads them.",
             show_default=False,
@@ -117,7 +118,11 @@ def _print_table(rows: list[CardRow], threshold: int) -> None:
 
 CardArgs = Annotated[
     list[str],
-    typer.Argument(help="Cards as DECK:CARD (see 'dlcards cards list').", show_default=False),
+    typer.Argument(
+        metavar="DECK:CARD...",
+        help="Cards as DECK:CARD (see 'dlcards cards list').",
+        show_default=False,
+    ),
 ]
 
 

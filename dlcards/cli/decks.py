@@ -56,23 +56,38 @@ def decks(
 def validate(
     cli: typer.Context,
     paths: Annotated[
-        list[str] | None, typer.Argument(help="Deck files (default: every deck).")
+        list[str] | None,
+        typer.Argument(
+            metavar="[PATH]...",
+            help="Deck files or folders of them (default: every deck).",
+            show_default=False,
+        ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
 ) -> None:
     """Check decks: format, ids, and every compute card generated, solved and re-parsed."""
     from pathlib import Path
 
-    from dlcards.collection import discover, shipped_decks_dir
+    from dlcards.collection import discover, shipped_decks_dir, tomls_in
     from dlcards.errors import UserError
     from dlcards.validate import validate_files
 
     ctx = app_context(cli)
     if paths:
-        files = [Path(p) for p in paths]
-        missing = [p for p in files if not p.is_file()]
-        if missing:
-            raise UserError(f"{missing[0]}: no such file", "check the path")
+        files = []
+        for given in map(Path, paths):
+            if given.is_dir():
+                # A folder: its decks as --deck-path finds them.
+                found = tomls_in(given)
+                if not found:
+                    raise UserError(
+                        f"{given}: no .toml deck files in this folder", "check the path"
+                    )
+                files += found
+            elif given.is_file():
+                files.append(given)
+            else:
+                raise UserError(f"{given}: no such file or folder", "check the path")
         shipped_dir = shipped_decks_dir().resolve()
         shipped = [p for p in files if p.resolve().parent == shipped_dir]
     else:

@@ -38,7 +38,11 @@ class CliState:
             from dlcards.context import AppContext
 
             self.context = AppContext(
-                resolve_home(self.home), self.user, self.deck_paths, self.debug
+                resolve_home(self.home),
+                self.user,
+                self.deck_paths,
+                self.debug,
+                confirm_new_profile=_ask_new_profile if on_terminal() else None,
             )
         return self.context
 
@@ -51,6 +55,16 @@ class CliState:
             finally:
                 self.context.close()
                 self.context = None
+
+
+def _ask_new_profile(name: str, others: list[str]) -> bool:
+    """On a terminal, ``--user NAME`` for a new profile asks first (a typo is likely)."""
+    question = f"No profile '{name}' here (profiles: {', '.join(others)}). Create it?"
+    try:
+        return typer.confirm(question, default=False)
+    except typer.Abort:  # end of input: a no
+        typer.echo()
+        return False
 
 
 def cli_state(cli: typer.Context) -> CliState:
@@ -116,9 +130,12 @@ def aligned_lines(rows: Sequence[Sequence[str]], right: Collection[int] = ()) ->
 
 
 DeckOption = Annotated[
-    list[str] | None, typer.Option("--deck", help="Deck id (repeatable).", show_default=False)
+    list[str] | None,
+    typer.Option("--deck", metavar="DECK", help="Deck id (repeatable).", show_default=False),
 ]
 TagOption = Annotated[
     list[str] | None,
-    typer.Option("--tag", help="Only cards with this tag (repeatable).", show_default=False),
+    typer.Option(
+        "--tag", metavar="TAG", help="Only cards with this tag (repeatable).", show_default=False
+    ),
 ]

@@ -30,10 +30,12 @@ def study(
     cli: typer.Context,
     deck: DeckOption = None,
     tag: Annotated[
-        list[str] | None, typer.Option("--tag", help="Only cards with this tag (repeatable).")
+        list[str] | None,
+        typer.Option("--tag", metavar="TAG", help="Only cards with this tag (repeatable)."),
     ] = None,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="At most N cards this session.")
+        int | None,
+        typer.Option("--limit", metavar="N", min=1, help="At most N cards this session."),
     ] = None,
     plain: PlainOption = False,
 ) -> None:
@@ -56,6 +58,12 @@ def run_study(
     _auto_sync(ctx)
     if not plain and on_terminal():
         # Imported here: textual costs ~150 ms and `dlcards --help` must stay fast.
+        from dlcards.tui.launch import launch, preload_numpy
+
+        if not home_screen and any(
+            r.type == "compute" for r in ctx.collection.all_refs(deck_ids or None)
+        ):
+            preload_numpy()
         from dlcards.tui.app import make_app
 
         # The decks' card index (100k tuples for a big collection) lives as long as the
@@ -77,13 +85,11 @@ def run_study(
             before_session=ctx.before_session,
             after_session=ctx.auto_sync,
         )
-        tui.run()
-        if tui.crash is not None:
-            raise tui.crash  # main() logs the traceback and prints one line
+        code = launch(tui)  # an unexpected error: main() prints one line and logs it
         _auto_sync(ctx)
         # Home shows decks that failed to load; repeat them on the terminal afterwards.
         report_deck_errors(ctx.collection.errors)
-        raise typer.Exit(tui.return_code or 0)
+        raise typer.Exit(code)
 
     from dlcards.plain import PlainStudy
     from dlcards.study.session import StudySession
@@ -118,10 +124,13 @@ def practice(
     tag: TagOption = None,
     minutes: Annotated[
         float | None,
-        typer.Option("--minutes", min=0.1, help="Stop after M minutes.", show_default=False),
+        typer.Option(
+            "--minutes", metavar="M", min=0.1, help="Stop after M minutes.", show_default=False
+        ),
     ] = None,
     count: Annotated[
-        int | None, typer.Option("--count", min=1, help="Stop after N cards.", show_default=False)
+        int | None,
+        typer.Option("--count", metavar="N", min=1, help="Stop after N cards.", show_default=False),
     ] = None,
     compute_only: Annotated[
         bool, typer.Option("--compute-only", help="Endless compute drills, fresh numbers.")
@@ -145,6 +154,9 @@ def practice(
         count=count,
     )
     if not plain and on_terminal():
+        from dlcards.tui.launch import launch, preload_numpy
+
+        preload_numpy()  # practice soon shows a compute card (compute-only: at once)
         from dlcards.tui.app import make_app
 
         tui = make_app(
@@ -160,9 +172,9 @@ def practice(
             before_session=ctx.before_session,
             after_session=ctx.auto_sync,
         )
-        tui.run()
+        code = launch(tui)
         report_deck_errors(ctx.collection.errors)
-        raise typer.Exit(tui.return_code or 0)
+        raise typer.Exit(code)
 
     from dlcards.plain_practice import PlainPractice
 
@@ -200,11 +212,14 @@ def stats(
         view = gather(ctx.store, ctx.collection, ctx.profile, ctx.today(), deck_ids, data)
         Console().print(render_stats(view))
         return
+    from dlcards.wording import plural
+
     retention = f"{data['retention']:.0%}" if data["retention"] is not None else "—"
     typer.echo(
         f"Profile {data['user']} ({'FSRS' if data['scheduler'] == 'fsrs' else 'SM-2'}): "
         f"{data['reviews_today']} reviews today, "
-        f"{data['reviews_total']} in all, {data['cards_seen']} cards seen, "
+        f"{data['reviews_total']} in all (and {plural(data['redrills_total'], 're-drill')}), "
+        f"{data['cards_seen']} cards seen, "
         f"{data['due_today']} due today, retention {retention} (30 days), "
         f"streak {data['streak_days']} day(s)."
     )

@@ -86,7 +86,9 @@ def import_command(
     file: Annotated[
         Path,
         typer.Argument(
-            help="An .apkg, Anki text export, CSV, TSV or TOML deck.", show_default=False
+            metavar="FILE",
+            help="An .apkg, Anki text export, CSV, TSV or TOML deck.",
+            show_default=False,
         ),
     ],
     fmt: Annotated[
@@ -95,13 +97,20 @@ def import_command(
     deck_id: Annotated[
         str | None,
         typer.Option(
-            "--deck-id", help="Id of the deck to create or update (default: from the file)."
+            "--deck-id",
+            metavar="ID",
+            help="Id of the deck to create or update (default: from the file).",
         ),
     ] = None,
-    name: Annotated[str | None, typer.Option("--name", help="Deck name.")] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar="NAME", help="Deck name.")] = None,
     out: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="Write the deck here instead of <home>/decks/ID.toml."),
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="Write the deck here instead of <home>/decks/ID.toml.",
+        ),
     ] = None,
 ) -> None:
     """Import cards into a TOML deck; importing again updates them instead of duplicating."""
@@ -156,8 +165,13 @@ def import_command(
 
 def export_command(
     cli: typer.Context,
-    deck: Annotated[str, typer.Argument(help="Id of the deck to export.", show_default=False)],
-    out: Annotated[Path, typer.Option("-o", "--output", help="File to write.", show_default=False)],
+    deck: Annotated[
+        str, typer.Argument(metavar="DECK", help="Id of the deck to export.", show_default=False)
+    ],
+    out: Annotated[
+        Path,
+        typer.Option("-o", "--output", metavar="FILE", help="File to write.", show_default=False),
+    ],
     fmt: Annotated[
         ExportFormat | None,
         typer.Option(
@@ -166,7 +180,8 @@ def export_command(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     instances: Annotated[
-        int, typer.Option("--instances", min=0, help="Frozen instances per compute card.")
+        int,
+        typer.Option("--instances", metavar="N", min=0, help="Frozen instances per compute card."),
     ] = 5,
 ) -> None:
     """Export a deck for Anki (.apkg, or a TSV/CSV Anki imports with no settings) or as TOML."""
@@ -206,7 +221,10 @@ def export_command(
 def progress_export(
     cli: typer.Context,
     out: Annotated[
-        Path, typer.Option("-o", "--output", help="The .jsonl file to write.", show_default=False)
+        Path,
+        typer.Option(
+            "-o", "--output", metavar="FILE", help="The .jsonl file to write.", show_default=False
+        ),
     ],
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
@@ -221,7 +239,10 @@ def progress_export(
 def progress_import(
     cli: typer.Context,
     file: Annotated[
-        Path, typer.Argument(help="A file from 'dlcards progress export'.", show_default=False)
+        Path,
+        typer.Argument(
+            metavar="FILE", help="A file from 'dlcards progress export'.", show_default=False
+        ),
     ],
 ) -> None:
     """Merge a review log into this profile (rows already here are skipped)."""
@@ -242,13 +263,47 @@ def progress_import(
     if result.other_profile:
         typer.echo(
             f"Note: {result.other_profile} row(s) already belong to another profile "
-            "on this machine and were not added again."
+            "on this machine and were not added again; to give a profile a copy of "
+            "another's progress, use 'dlcards progress copy FROM TO'."
         )
     if result.differing:
         typer.echo(
             f"Note: {result.differing} row(s) have the id of a different row here; "
             "this machine's rows were kept."
         )
+
+
+def progress_copy(
+    cli: typer.Context,
+    source: Annotated[str, typer.Argument(metavar="FROM", help="The profile to copy from.")],
+    target: Annotated[
+        str, typer.Argument(metavar="TO", help="A new profile, or one with no progress yet.")
+    ],
+) -> None:
+    """Copy one profile's progress to another on this machine (FROM is kept as it is)."""
+    from dlcards.config import check_profile_name
+    from dlcards.errors import UserError
+
+    ctx = app_context(cli)
+    store = ctx.database
+    check_profile_name(source)
+    check_profile_name(target)
+    counts = {name: reviews for name, reviews, _ in store.profiles()}
+    if source not in counts:
+        raise UserError(f"no profile '{source}'", "run 'dlcards users' to list them")
+    if source == target:
+        raise UserError("FROM and TO are the same profile", "name two profiles")
+    if target in counts and next(store.iter_rows(target), None) is not None:
+        # Copying into a profile with its own log would mix two histories of one card.
+        raise UserError(
+            f"profile '{target}' already has progress",
+            f"copy into a new profile ('dlcards users delete {target}' first, if you mean it)",
+        )
+    added = store.copy_profile(source, target, ctx.now())
+    typer.echo(
+        f"Copied {added} row(s) of profile '{source}' to '{target}'; "
+        f"study as it with 'dlcards --user {target}'."
+    )
 
 
 # --- backup ------------------------------------------------------------------------------
@@ -271,7 +326,10 @@ def backup_list(cli: typer.Context) -> None:
 def backup_restore(
     cli: typer.Context,
     name: Annotated[
-        str, typer.Argument(help="A backup name from 'dlcards backup list'.", show_default=False)
+        str,
+        typer.Argument(
+            metavar="BACKUP", help="A backup name from 'dlcards backup list'.", show_default=False
+        ),
     ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
@@ -304,10 +362,13 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_command)
     app.command("export")(export_command)
     progress = typer.Typer(
-        help="Move your review log between machines.", no_args_is_help=True, rich_markup_mode=None
+        help="Move your review log between machines, or copy it to another profile.",
+        no_args_is_help=True,
+        rich_markup_mode=None,
     )
     progress.command("export")(progress_export)
     progress.command("import")(progress_import)
+    progress.command("copy")(progress_copy)
     app.add_typer(progress, name="progress")
     backup = typer.Typer(
         help="Backups of your progress (one a day, the last 7 kept).",

@@ -33,7 +33,10 @@ def users_list(cli: typer.Context) -> None:
 
 
 NameArg = Annotated[
-    str, typer.Argument(help="A profile name: a–z, 0–9, '_', '-' (1–32).", show_default=False)
+    str,
+    typer.Argument(
+        metavar="NAME", help="A profile name: a–z, 0–9, '_', '-' (1–32).", show_default=False
+    ),
 ]
 
 
@@ -42,9 +45,7 @@ def _existing(ctx: AppContext, name: str) -> str:
     from dlcards.errors import UserError
 
     check_profile_name(name)
-    # A command that changes profiles stores the one in use too (reading does not).
-    ctx.store.ensure_profile(ctx.profile, ctx.now())
-    if not ctx.store.has_profile(name):
+    if not ctx.database.has_profile(name):
         raise UserError(f"no profile '{name}'", "run 'dlcards users' to list them")
     return name
 
@@ -54,9 +55,7 @@ def _fresh(ctx: AppContext, name: str) -> str:
     from dlcards.errors import UserError
 
     check_profile_name(name)
-    # A command that changes profiles stores the one in use too (reading does not).
-    ctx.store.ensure_profile(ctx.profile, ctx.now())
-    if ctx.store.has_profile(name):
+    if ctx.database.has_profile(name):
         raise UserError(f"profile '{name}' already exists", "choose another name")
     return name
 
@@ -64,7 +63,7 @@ def _fresh(ctx: AppContext, name: str) -> str:
 def users_add(cli: typer.Context, name: NameArg) -> None:
     """Create a profile (its progress starts empty)."""
     ctx = app_context(cli)
-    ctx.store.ensure_profile(_fresh(ctx, name), ctx.now())
+    ctx.database.ensure_profile(_fresh(ctx, name), ctx.now())
     typer.echo(f"Added profile {name}; study as it with 'dlcards --user {name}'.")
 
 
@@ -73,7 +72,7 @@ def users_rename(cli: typer.Context, old: NameArg, new: NameArg) -> None:
     from dlcards import config
 
     ctx = app_context(cli)
-    ctx.store.rename_profile(_existing(ctx, old), _fresh(ctx, new))
+    ctx.database.rename_profile(_existing(ctx, old), _fresh(ctx, new))
     note = ""
     named = ctx.settings.user == old
     # The profile a plain 'dlcards' opens (config.toml's user, or the login name's):
@@ -90,7 +89,7 @@ def users_rename(cli: typer.Context, old: NameArg, new: NameArg) -> None:
 def users_delete(
     cli: typer.Context,
     name: NameArg,
-    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete a profile and all its progress (a backup of the database is made first)."""
     from dlcards import backup
@@ -98,7 +97,7 @@ def users_delete(
 
     ctx = app_context(cli)
     _existing(ctx, name)
-    reviews = next((n for p, n, _ in ctx.store.profiles() if p == name), 0)
+    reviews = next((n for p, n, _ in ctx.database.profiles() if p == name), 0)
     if not yes:
         question = f"Delete profile '{name}' and its {reviews} reviews?"
         try:
@@ -117,7 +116,7 @@ def users_delete(
             "the progress database could not be backed up",
             "nothing was deleted; check the home folder",
         )
-    rows = ctx.store.delete_profile(name)
+    rows = ctx.database.delete_profile(name)
     typer.echo(
         f"Deleted profile {name} ({rows} log rows). A copy of the database was saved first: {saved}"
     )

@@ -27,7 +27,7 @@ from dlcards.problems.base import Mistakes, Picker, Problem
 from dlcards.problems.core import Grid
 from dlcards.problems.fmt import dot_text, grid, num, nums, signed
 from dlcards.problems.kinds import Array, Kind
-from dlcards.wording import plural
+from dlcards.wording import article, plural
 
 
 def _conv(
@@ -184,9 +184,10 @@ class Conv2d(Problem):
             )
         where = "the padded input" if p else "x"
         taps = (
-            f"the kernel taps, {d} apart, over a {d * (kh - 1) + 1}×{d * (kw - 1) + 1} area"
+            f"the kernel taps, {d} apart, over {article(d * (kh - 1) + 1)} "
+            f"{d * (kh - 1) + 1}×{d * (kw - 1) + 1} area"
             if d > 1
-            else f"a {kh}×{kw} window"
+            else f"{article(kh)} {kh}×{kw} window"
         )
         steps.append(
             f"Top-left output: {taps} at the top-left of {where}, times the kernel "

@@ -21,6 +21,7 @@ from dlcards import answers as A
 from dlcards.answers import AnswerError
 from dlcards.problems.core import Grid, Status
 from dlcards.problems.fmt import grid, num
+from dlcards.wording import article
 
 Compared = tuple[Status, str]
 
@@ -209,7 +210,7 @@ class Array(Kind):
             )
         else:
             self.hint = (
-                f"a {shape[0]}×{shape[1]} matrix, rows separated by ;"
+                f"{article(shape[0])} {shape[0]}×{shape[1]} matrix, rows separated by ;"
                 if reveal
                 else "a matrix, rows separated by ; (e.g. 1 2; 3 4)"
             )
@@ -228,7 +229,7 @@ class Array(Kind):
                 return np.array(flat)
             raise AnswerError(
                 f"expected {self.shape[0]} numbers in one row, "
-                f"got a {len(rows)}×{len(rows[0])} matrix"
+                f"got {article(len(rows))} {len(rows)}×{len(rows[0])} matrix"
             )
         r, c = self.shape
         if (len(rows) == 1 or all(len(row) == 1 for row in rows)) and (r == 1 or c == 1):
@@ -236,7 +237,7 @@ class Array(Kind):
             return np.array(flat).reshape(r, c) if len(flat) == r * c else np.array([flat])
         if len(rows) == 1 and r > 1 and len(flat) == r * c:
             raise AnswerError(
-                f"expected a {r}×{c} matrix: separate its {r} rows with ; "
+                f"expected {article(r)} {r}×{c} matrix: separate its {r} rows with ; "
                 f"(got one row of {len(flat)} numbers)"
             )
         return np.array(rows)

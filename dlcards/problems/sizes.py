@@ -23,6 +23,7 @@ from dlcards import kernels as K
 from dlcards.problems.base import Mistakes, Picker, Problem
 from dlcards.problems.core import Grid
 from dlcards.problems.kinds import Kind, Scalar, Shape
+from dlcards.wording import article
 
 
 def _sides(params: dict[str, Any]) -> list[int]:
@@ -111,7 +112,8 @@ class ConvOutputSize(Problem):
             )
         else:
             text = (
-                f"A convolution ({self._layer_text(params)}) is applied to a {h}×{w} input. "
+                f"A convolution ({self._layer_text(params)}) is applied to "
+                f"{article(h)} {h}×{w} input. "
                 "What is the spatial size of the output (height × width)?"
             )
         return text, [], []

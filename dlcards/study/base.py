@@ -25,6 +25,8 @@ from dlcards.study.protocol import Action, LeechOutcome
 if TYPE_CHECKING:
     import numpy as np
 
+    from dlcards.problems import Instance
+
 Clock = Callable[[], datetime]
 
 
@@ -112,15 +114,23 @@ class SessionBase:
         self._forget(ref)
         self.notices.append(unusable_notice(*ref.key, exc))
 
-    def _show_again(self, ref: CardRef, drill: bool, action: Action) -> QueueItem | None:
-        """Show the card an undo brought back, as the card on screen."""
-        self.last_undone = action
+    def _show_again(self, ref: CardRef, drill: bool, done: Done) -> QueueItem | None:
+        """Show the card an undo brought back, as the card on screen.
+
+        A compute card comes back with the very problem it showed (the instance
+        stored with its row): drawing a new one would let a failed problem be
+        re-rolled by undoing its grade.
+        """
+        self.last_undone = done.action
         try:
-            self._current = self._make_item(ref, drill)
+            item = self._make_item(ref, drill)
         except UnusableCard as exc:  # its deck was edited since: the undo stands
             self._set_aside(ref, exc)
             return self.next_card()
-        return self._current
+        if item.card == done.item.card:  # an edited card shows its new text instead
+            item.instance = _shown_instance(done) or item.instance
+        self._current = item
+        return item
 
     # --- acting on the current card ----------------------------------------------------
 
@@ -176,3 +186,15 @@ class SessionBase:
 
     def time_left(self) -> float | None:
         return None
+
+
+def _shown_instance(done: Done) -> Instance | None:
+    """The instance the undone action's card showed: the one logged with its grade."""
+    if done.row is not None and done.row.instance:
+        from dlcards.problems import Instance
+
+        try:
+            return Instance.from_json(done.row.instance)
+        except ValueError:  # not ours to fail on: the in-memory one is the same problem
+            pass
+    return done.item.instance

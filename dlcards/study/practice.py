@@ -260,7 +260,7 @@ class PracticeSession(SessionBase):
             self._order.insert(self._position, item.ref)
             self._position += 1
         # Shown now, as the card on screen (which the UI shows without asking next_card).
-        return self._show_again(item.ref, False, done.action)
+        return self._show_again(item.ref, False, done)
 
     def skip(self, item: QueueItem) -> None:
         """Leave the card out of the rest of this practice (the schedule has no say here)."""

@@ -141,7 +141,12 @@ class StudySession(SessionBase):
         fresh = self.store.state(self.profile, *ref.key)
         if fresh is None:
             return False
+        known = self._states.get(ref.key)
         self._states[ref.key] = fresh
+        if known is not None and fresh.reviews == known.reviews:
+            # Not graded since: it is in the queue for a reason of the queue's own (an
+            # interview date shows it before its due date), which stands.
+            return False
         due = fresh.sm2.due
         return due is not None and due > self.today
 
@@ -247,7 +252,7 @@ class StudySession(SessionBase):
         # The undone card is shown now, first in its list; the card that was on screen
         # (if any) is still first in its own, so it comes right after.
         (self._drills if drill else self._queue).insert(0, ref)
-        return self._show_again(ref, drill, done.action)
+        return self._show_again(ref, drill, done)
 
     def _cancel_grade(self, row: Row) -> None:
         """Cancel the grade ``row`` and restore its card's state."""

@@ -91,18 +91,16 @@ class DlcardsApp(DeckEditing):
         # After each review session, with the profile: the CLI syncs (sync_dir); a
         # returned line is a warning to show.
         self._after_session = after_session
-        self.crash: Exception | None = None  # an unexpected error that ended the app
         self._practice_options = practice or PracticeOptions()
         for theme in themes.THEMES.values():
             self.register_theme(theme)
         self.theme = themes.theme_for_setting(settings.theme, set(self.available_themes))
 
-    def _handle_exception(self, error: Exception) -> None:
-        # Textual would print a full traceback with locals on exit; the CLI instead
-        # writes it to <home>/logs/ and prints one line (--debug shows it).
-        self.crash = error
-        super()._handle_exception(error)
-        self._exit_renderables.clear()
+    def unhandled_error(self) -> Exception | None:
+        """The unexpected error that ended the app, if one did (``launch`` raises it)."""
+        # Textual keeps the first unhandled error (under Pilot it re-raises it); read,
+        # never overridden, so Textual still ends the app and restores the terminal.
+        return self._exception
 
     # --- the day and the session -------------------------------------------------------
 
@@ -232,10 +230,14 @@ class DlcardsApp(DeckEditing):
         if message.finished:
             from dlcards.tui.screens.summary import SummaryScreen
 
-            next_due = session.next_due()
+            # What is left today is what Home counts (every deck: say, another deck's
+            # re-drills), so that the two screens agree.
+            everything = self.new_session()
+            left = everything.remaining() or 0
+            next_due = everything.next_due()
             when = days_until(next_due, session.today) if next_due else None
             self.go_home()
-            self.push_screen(SummaryScreen(summary, self.profile, next_due=when))
+            self.push_screen(SummaryScreen(summary, self.profile, next_due=when, left_today=left))
             return
         self.go_home()
         if summary.grades:

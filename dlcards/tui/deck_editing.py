@@ -77,7 +77,7 @@ class DeckEditing(App[None]):
             return False
         return True
 
-    def reload_collection(self, edited: Path | None = None) -> Collection | None:
+    def reload_collection(self, edited: Path | None = None) -> Collection:
         """Load the decks again; a deck the edit broke is reported with its first error."""
         if self._reload is not None:
             collection = self._reload()

@@ -57,11 +57,12 @@ class StatsData:
     today: date
     scope: str  # "All decks" or the deck's name
     summary: dict
-    per_day: dict[date, int]
+    per_day: dict[date, int]  # reviews (re-drills apart, in redrills)
     forecast: list[int]
     states: dict[str, int]
     hardest: list[tuple[str, str, CardState]]  # (title, deck name, state)
     decks: list[DeckLine] = field(default_factory=list)
+    redrills: int = 0  # re-drills over the heatmap's weeks, named apart from reviews
 
 
 def gather(
@@ -82,6 +83,7 @@ def gather(
     refs = collection.all_refs(deck_ids or None)
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=HEATMAP_WEEKS - 1)
     per_day = core.reviews_per_day(store, profile, first, today, deck_ids)
+    drills = core.reviews_per_day(store, profile, first, today, deck_ids, redrills=True)
     # Deck text is text: control characters made visible here, markup never parsed below.
     names = {d.id: safe_text(d.name) for d in collection.decks}
     hardest = [
@@ -120,6 +122,7 @@ def gather(
         core.state_counts(states, refs),
         hardest,
         decks,
+        sum(drills.values()),
     )
 
 
@@ -179,8 +182,13 @@ def _heat_level(count: int, peak: int) -> int:
     return min(4, 1 + (4 * (count - 1)) // max(peak, 1))
 
 
-def heatmap(per_day: dict[date, int], today: date, weeks: int = HEATMAP_WEEKS) -> Text:
-    """A calendar of the last ``weeks`` weeks: a column per week (Monday first), a cell per day."""
+def heatmap(
+    per_day: dict[date, int], today: date, weeks: int = HEATMAP_WEEKS, redrills: int = 0
+) -> Text:
+    """A calendar of the last ``weeks`` weeks: a column per week (Monday first), a cell per day.
+
+    Cells count reviews (DESIGN §7); ``redrills`` in those weeks are named apart after them.
+    """
     start = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
     peak = max(per_day.values(), default=0)
     label_width = 4
@@ -223,6 +231,8 @@ def heatmap(per_day: dict[date, int], today: date, weeks: int = HEATMAP_WEEKS) -
     )
     if peak:
         text.append(f", best {peak}", style="dim")
+    if redrills:
+        text.append(f" (and {plural(redrills, 're-drill')})", style="dim")
     return text
 
 
@@ -343,7 +353,10 @@ def render_stats(data: StatsData) -> Group:
             (data.today.isoformat(), "dim"),
         ),
         panel(tiles(data), "Today"),
-        panel(heatmap(data.per_day, data.today), f"Reviews, last {HEATMAP_WEEKS} weeks"),
+        panel(
+            heatmap(data.per_day, data.today, redrills=data.redrills),
+            f"Reviews, last {HEATMAP_WEEKS} weeks",
+        ),
         panel(forecast_chart(data.forecast), f"Due, next {FORECAST_DAYS} days"),
         panel(state_bar(data.states), "Cards by state"),
     ]

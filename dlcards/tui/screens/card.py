@@ -139,8 +139,8 @@ class CardScreen(Screen[None]):
                 "State",
                 Text(
                     f"{'mature' if sm2.interval >= 21 else 'learning'} · EF {sm2.easiness:.2f} · "
-                    f"interval {sm2.interval} d · due {due} · {state.lapses} lapses · "
-                    f"{state.reviews} reviews"
+                    f"interval {sm2.interval} d · due {due} · {plural(state.lapses, 'lapse')} · "
+                    f"{plural(state.reviews, 'review')}"
                 ),
             )
         suspended = app.store.suspended(app.profile).get(ref.key)

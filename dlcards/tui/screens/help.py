@@ -21,6 +21,7 @@ HOME_KEYS = [
     ("s", "statistics"),
     ("p", "profiles: switch, create (type a name), rename (F2)"),
     ("t", "dark / light theme"),
+    ("r", "reload the decks from their files (after fixing one)"),
     ("?", "this help"),
     ("q", "quit"),
 ]

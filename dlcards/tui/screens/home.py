@@ -43,6 +43,7 @@ class HomeScreen(Screen[None]):
         Binding("s", "app.stats", "Stats"),
         Binding("p", "app.profiles", "Profile"),
         Binding("t", "app.toggle_theme", "Theme", show=False),
+        Binding("r", "reload_decks", "Reload decks", show=False),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -102,6 +103,21 @@ class HomeScreen(Screen[None]):
         self._show_detail()
         table.focus()
 
+    def action_reload_decks(self) -> None:
+        """Load the decks again from their files (after fixing one, say), without a restart."""
+        collection = self.dlcards_app.reload_collection()
+        self.refresh_data()
+        failed = len(broken_decks(collection.errors))
+        loaded = plural(len(collection.decks), "deck")
+        if failed:
+            self.notify(
+                f"{loaded} loaded; {plural(failed, 'deck')} still failed to load.",
+                title="Decks reloaded",
+                severity="warning",
+            )
+        else:
+            self.notify(f"{loaded} loaded.", title="Decks reloaded")
+
     def _show_errors(self, broken: list) -> None:
         widget = self.query_one("#load-errors", Static)
         widget.display = bool(broken)
@@ -111,7 +127,7 @@ class HomeScreen(Screen[None]):
         lines = [
             Text(
                 f"⚠ {plural(len(broken), 'deck')} failed to load "
-                "(fix the file, then restart; `dlcards validate` lists every problem):",
+                "(fix the file, then press r to reload; `dlcards validate` lists every problem):",
                 style=f"bold {error}",
             )
         ]

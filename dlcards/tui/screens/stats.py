@@ -90,7 +90,9 @@ class StatsScreen(Screen[None]):
         app = self.dlcards_app
         data = view.gather(app.store, app.collection, app.profile, app.today(), deck_ids)
         self.query_one("#stats-tiles", Static).update(view.tiles(data))
-        self.query_one("#stats-heatmap", Static).update(view.heatmap(data.per_day, data.today))
+        self.query_one("#stats-heatmap", Static).update(
+            view.heatmap(data.per_day, data.today, redrills=data.redrills)
+        )
         self.query_one("#stats-forecast", Static).update(view.forecast_chart(data.forecast))
         self.query_one("#stats-states", Static).update(view.state_bar(data.states))
         decks = self.query_one("#stats-decks", Static)

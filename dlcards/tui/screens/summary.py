@@ -13,6 +13,7 @@ from textual.widgets import Static
 from dlcards.study.session import SessionSummary
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.title_bar import TitleBar
+from dlcards.wording import plural
 
 
 def duration_text(seconds: float) -> str:
@@ -42,12 +43,14 @@ class SummaryScreen(Screen[None]):
         *,
         next_due: str | None = None,
         finished: bool = True,
+        left_today: int = 0,
     ) -> None:
         super().__init__(id="summary")
         self.summary = summary
         self.profile = profile
         self.next_due = next_due
         self.finished = finished
+        self.left_today = left_today  # cards of any deck still to study today, as Home counts
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Summary", self.profile)
@@ -85,7 +88,11 @@ class SummaryScreen(Screen[None]):
 
     def _footnote(self) -> Text:
         text = Text(style="dim")
-        if self.next_due:
+        if self.left_today:
+            text.append(
+                f"{plural(self.left_today, 'card')} still to study today: Home lists them.\n"
+            )
+        elif self.next_due:
             text.append(f"Nothing left for today. Next review: {self.next_due}.\n")
         text.append("Every grade is saved.  Enter: Home  ·  s: Stats")
         return text

@@ -23,6 +23,7 @@ from dlcards.tui.widgets.answer_box import AnswerBox
 from dlcards.tui.widgets.divider import Divider
 from dlcards.tui.widgets.source_line import SourceLine
 from dlcards.views.grids import grid_table, grids_row
+from dlcards.wording import unicode_minus
 
 if TYPE_CHECKING:
     from dlcards.problems import Grid, Instance, Problem, Verdict
@@ -175,7 +176,7 @@ class ComputeCardView(Vertical):
             grids.append(Grid("expected", expected.rows))
             parts.append(grids_row(grids))
         else:
-            parts.append(Text.assemble(("Expected: ", "bold"), verdict.expected))
+            parts.append(Text.assemble(("Expected: ", "bold"), unicode_minus(verdict.expected)))
         if verdict.mistake:
             warning = variables.get("warning", "yellow")
             parts.append(
