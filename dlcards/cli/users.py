@@ -45,6 +45,10 @@ def _existing(ctx: AppContext, name: str) -> str:
     from dlcards.errors import UserError
 
     check_profile_name(name)
+    if name == ctx.profile:
+        # The profile in use exists for the user (`users` lists it) even before its
+        # first grade stores its row: renaming or deleting it stores it first.
+        ctx.database.ensure_profile(name, ctx.now())
     if not ctx.database.has_profile(name):
         raise UserError(f"no profile '{name}'", "run 'dlcards users' to list them")
     return name
