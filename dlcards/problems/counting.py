@@ -24,7 +24,8 @@ import numpy as np
 from dlcards import kernels as K
 from dlcards.problems.base import Mistakes, Picker, Problem
 from dlcards.problems.core import Grid
-from dlcards.problems.kinds import Kind, Scalar, Shape, Tuple
+from dlcards.problems.kinds import Kind, Scalar, Shape
+from dlcards.problems.kinds_tuple import Tuple
 from dlcards.wording import plural
 
 

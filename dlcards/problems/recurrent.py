@@ -23,7 +23,8 @@ from dlcards import kernels as K
 from dlcards.problems.base import Mistakes, Picker, Problem
 from dlcards.problems.core import Grid
 from dlcards.problems.fmt import num, paren, vec
-from dlcards.problems.kinds import Kind, Scalar, Tol, Tuple
+from dlcards.problems.kinds import Kind, Scalar, Tol
+from dlcards.problems.kinds_tuple import Tuple
 
 TOL = Tol(abs=5e-3)
 GATE_NAMES = ("i", "f", "g", "o")

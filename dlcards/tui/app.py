@@ -199,6 +199,8 @@ class DlcardsApp(DeckEditing):
         first = session.next_card()
         self.tell_notices(session)
         if first is None:
+            from dlcards.tui.empty_states import nothing_due
+
             self.notify(nothing_due(session, self.home), title="Nothing to study")
             return False
         if self._before_session is not None:
@@ -384,23 +386,6 @@ class DlcardsApp(DeckEditing):
         )
         yield SystemCommand("Help", "Keys, grades and how to type answers", self.action_help)
         yield SystemCommand("Quit", "Quit dlcards (every grade is already saved)", self.exit)
-
-
-def nothing_due(session: StudySession, home: config.Home | None) -> str:
-    """Why there is nothing to study, and what to do (DESIGN: empty states say what to do)."""
-    if not session.refs:
-        where = f"{home.decks_dir}/" if home else "<home>/decks/"
-        return f"No cards match. Add .toml decks to {where} or use --deck-path."
-    parts = ["Nothing due today."]
-    next_due = session.next_due()
-    if next_due is not None:
-        parts.append(f"Next review: {days_until(next_due, session.today)}.")
-    if session.unseen_left():
-        parts.append(f"Today's {session.settings.new_per_day} new cards are done.")
-    buried = session.buried_count()
-    if buried:
-        parts.append(f"{plural(buried, 'card')} buried until tomorrow.")
-    return " ".join(parts)
 
 
 # The name the CLI and the tests build the app by (DESIGN §2: the ``make_app`` factory).
