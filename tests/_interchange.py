@@ -142,23 +142,25 @@ def v18_package(path: Path, notes: list[Note], **kwargs: Any) -> Path:
     return path
 
 
+# The tables of a schema-11 (legacy) collection that the readers use.
+LEGACY_SCHEMA = """
+CREATE TABLE col (id integer primary key, crt integer, mod integer, scm integer,
+  ver integer, dty integer, usn integer, ls integer, conf text, models text,
+  decks text, dconf text, tags text);
+CREATE TABLE notes (id integer primary key, guid text, mid integer, mod integer,
+  usn integer, tags text, flds text, sfld integer, csum integer, flags integer,
+  data text);
+CREATE TABLE cards (id integer primary key, nid integer, did integer, ord integer,
+  mod integer, usn integer, type integer, queue integer, due integer, ivl integer,
+  factor integer, reps integer, lapses integer, left integer, odue integer,
+  odid integer, flags integer, data text);
+"""
+
+
 def legacy_database(notes: list[Note]) -> bytes:
     """A schema-11 collection (models and decks as JSON in ``col``)."""
     conn = sqlite3.connect(":memory:")
-    conn.executescript(
-        """
-        CREATE TABLE col (id integer primary key, crt integer, mod integer, scm integer,
-          ver integer, dty integer, usn integer, ls integer, conf text, models text,
-          decks text, dconf text, tags text);
-        CREATE TABLE notes (id integer primary key, guid text, mid integer, mod integer,
-          usn integer, tags text, flds text, sfld integer, csum integer, flags integer,
-          data text);
-        CREATE TABLE cards (id integer primary key, nid integer, did integer, ord integer,
-          mod integer, usn integer, type integer, queue integer, due integer, ivl integer,
-          factor integer, reps integer, lapses integer, left integer, odue integer,
-          odid integer, flags integer, data text);
-        """
-    )
+    conn.executescript(LEGACY_SCHEMA)
     models = {
         str(ntid): {
             "name": name,

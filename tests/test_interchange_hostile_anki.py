@@ -20,7 +20,7 @@ from dlcards.interchange.importer import import_deck
 from dlcards.mathtext import readable
 from dlcards.media import inside, safe_name
 
-from ._interchange import deck_cards, snapshot
+from ._interchange import LEGACY_SCHEMA, deck_cards, snapshot
 
 
 def package(
@@ -36,20 +36,7 @@ def package(
 ) -> Path:
     """A legacy package (models as JSON, as a crafted file may hold anything)."""
     conn = sqlite3.connect(":memory:")
-    conn.executescript(
-        """
-        CREATE TABLE col (id integer primary key, crt integer, mod integer, scm integer,
-          ver integer, dty integer, usn integer, ls integer, conf text, models text,
-          decks text, dconf text, tags text);
-        CREATE TABLE notes (id integer primary key, guid text, mid integer, mod integer,
-          usn integer, tags text, flds text, sfld integer, csum integer, flags integer,
-          data text);
-        CREATE TABLE cards (id integer primary key, nid integer, did integer, ord integer,
-          mod integer, usn integer, type integer, queue integer, due integer, ivl integer,
-          factor integer, reps integer, lapses integer, left integer, odue integer,
-          odid integer, flags integer, data text);
-        """
-    )
+    conn.executescript(LEGACY_SCHEMA)
     model = {
         "name": name,
         "type": kind,

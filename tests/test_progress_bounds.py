@@ -13,24 +13,11 @@ from dlcards.errors import UserError
 from dlcards.interchange.progress import import_progress
 from dlcards.store import Store
 
+from .hostile_corpus_text import GOOD_ROW
+
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-GOOD: dict[str, Any] = {
-    "id": "r-good",
-    "deck_id": "dl",
-    "card_id": "c1",
-    "ts": "2026-03-01T09:00:00.000000Z",
-    "study_day": "2026-03-01",
-    "kind": "review",
-    "grade": 4,
-    "duration_ms": 900,
-    "instance": None,
-    "answer": None,
-    "cancels": None,
-    "repetitions": 1,
-    "easiness": 250,
-    "interval": 1,
-    "due": "2026-03-02",
-}
+# The well-formed row the hostile corpus starts from; only the id differs.
+GOOD: dict[str, Any] = {**GOOD_ROW, "id": "r-good"}
 POISONED = [
     ({"ts": "9999-12-31T23:59:59.999999Z"}, "'ts'"),
     ({"study_day": "9999-12-31"}, "'study_day'"),
