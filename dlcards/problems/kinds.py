@@ -50,8 +50,24 @@ class Tol:
             return A.format_number(value, sig=math.ceil(-math.log10(self.rel)) + 2)
         # Exact answers are usually integers; other values (a mistake's answer, a deck's
         # decimals) keep enough digits to parse back within the tiny exact slack.
-        decimals = math.ceil(-math.log10(self.abs)) + 1 if self.abs else 10
-        return A.format_number(value, decimals)
+        return A.format_number(value, self.decimals())
+
+    def decimals(self) -> int:
+        """Places after the point that this absolute tolerance asks for (10 when exact).
+
+        Rounding to them errs by at most half of 10**-places, which is within ``abs``;
+        prompts say "Give N decimals" with this N, and the expected answer is shown so
+        (issue 13: "Give 3 decimals" beside 0.2689).
+        """
+        if not self.abs:
+            return 10
+        # round() first: log10(1e-3) may come out a hair off -3 and ceil would add a place.
+        return max(0, math.ceil(round(-math.log10(self.abs), 9)))
+
+    def finer(self) -> Tol:
+        """Ten times tighter: a mistake's answer keeps one more place, so that once typed
+        it is not taken for a neighbouring mistake less than 1.5 tolerances away."""
+        return Tol(self.abs / 10, self.rel / 10)
 
 
 EXACT = Tol()
@@ -173,7 +189,7 @@ class Scalar(Kind):
         return Scalar(self._loose(self.tol, other), self.words).compare(got, other)[0] == "correct"
 
     def format_mistake(self, value: float | str) -> str:
-        return Scalar(self._loose(self.tol, value), self.words).format(value)
+        return Scalar(self._loose(self.tol, value).finer(), self.words).format(value)
 
     def show(self, value: float | str) -> str:
         return value if isinstance(value, str) else f"= {num(float(value), 6)}"
@@ -277,7 +293,8 @@ class Array(Kind):
         return loose.compare(got, other)[0] == "correct"
 
     def format_mistake(self, value: np.ndarray | str) -> str:
-        return Array(self.shape, self._loose(self.tol, value), words=self.words).format(value)
+        loose = self._loose(self.tol, value).finer()
+        return Array(self.shape, loose, words=self.words).format(value)
 
     def show(self, value: np.ndarray | str) -> Grid | str:
         return value if isinstance(value, str) else grid("your answer", value, 6)
