@@ -61,12 +61,62 @@ async def test_box_and_preview_stay_visible_while_typing(
         assert screen.item is not None and screen.item.ref.card_id == "pool-7x7"
         scroll = screen.query_one("#card-scroll", VerticalScroll)
         box = screen.query_one(AnswerBox)
-        assert box.has_focus
         await pilot.pause()
-        assert inside(box, scroll), "the focused answer box is below the fold"
+        if box.has_focus:
+            assert inside(box, scroll), "the focused answer box is below the fold"
+        else:  # too tall to show whole: it opens at its question (see test_tall_card_…)
+            assert scroll.scroll_y == 0 and inside(screen.query_one(".front"), scroll)
         await pilot.press(*"6 6 8; 9 8 8; 9 8 8")
         await pilot.pause()
         assert box.value == "6 6 8; 9 8 8; 9 8 8"
         assert inside(box, scroll)
         preview = screen.query_one(".preview")
         assert preview.region.height > 0 and inside(preview, scroll), "the preview is hidden"
+
+
+async def _tall_card_open(pilot: object, screen: ReviewScreen) -> None:
+    await pilot.press("space", "4")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    assert screen.item is not None and screen.item.ref.card_id == "pool-7x7"
+
+
+@pytest.mark.parametrize("size", [(60, 16), (80, 24)])
+async def test_tall_card_opens_at_its_question_and_enter_or_a_digit_starts_the_answer(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    for key in ("enter", "6"):
+        world = make_world(tmp_path / key, decks="none")
+        write_deck(world.deck_dir, "tall", TALL, name="Tall")
+        app = world.app(start="review")
+        async with app.run_test(size=size) as pilot:
+            screen = app.screen
+            assert isinstance(screen, ReviewScreen)
+            await _tall_card_open(pilot, screen)
+            scroll = screen.query_one("#card-scroll", VerticalScroll)
+            box = screen.query_one(AnswerBox)
+            # The question is what you see first, not the box below the grid.
+            assert scroll.scroll_y == 0
+            assert inside(screen.query_one(".front"), scroll)
+            assert not box.has_focus and not inside(box, scroll)
+            # Reading it: the arrows scroll the card (the box does not swallow them).
+            await pilot.press("down")
+            await pilot.pause()
+            assert scroll.scroll_y > 0
+            await pilot.press(key)
+            await pilot.pause()
+            assert box.has_focus and inside(box, scroll)
+            assert box.value == ("" if key == "enter" else "6")
+
+
+async def test_a_card_that_fits_focuses_its_box_at_once(tmp_path: Path) -> None:
+    world = make_world(tmp_path, decks="none")
+    write_deck(world.deck_dir, "tall", TALL, name="Tall")
+    app = world.app(start="review")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await _tall_card_open(pilot, screen)
+        scroll = screen.query_one("#card-scroll", VerticalScroll)
+        assert screen.query_one(AnswerBox).has_focus and scroll.scroll_y == 0
+        assert inside(screen.query_one(".front"), scroll)

@@ -8,7 +8,7 @@ piece in its own panel). Nothing here imports textual; the numbers come from
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -26,6 +26,7 @@ from dlcards.textsafe import safe_text
 from dlcards.wording import plural
 
 HEATMAP_WEEKS = 26
+HEAT_LABEL_WIDTH = 4  # "Mon " before each heatmap row
 FORECAST_DAYS = 30
 HARDEST = 10
 
@@ -63,6 +64,7 @@ class StatsData:
     hardest: list[tuple[str, str, CardState]]  # (title, deck name, state)
     decks: list[DeckLine] = field(default_factory=list)
     redrills: int = 0  # re-drills over the heatmap's weeks, named apart from reviews
+    redrill_days: dict[date, int] = field(default_factory=dict)  # the same, per day
 
 
 def gather(
@@ -123,6 +125,7 @@ def gather(
         hardest,
         decks,
         sum(drills.values()),
+        drills,
     )
 
 
@@ -182,16 +185,32 @@ def _heat_level(count: int, peak: int) -> int:
     return min(4, 1 + (4 * (count - 1)) // max(peak, 1))
 
 
+def heatmap_weeks(width: int) -> int:
+    """How many weeks of :func:`heatmap` fit in ``width`` cells (at most HEATMAP_WEEKS).
+
+    A narrow terminal gets fewer weeks rather than a calendar whose rows wrap (at 60
+    columns the 26 weeks wrapped and shifted every row, known issue 10).
+    """
+    return max(4, min(HEATMAP_WEEKS, (width - HEAT_LABEL_WIDTH + 1) // 2))
+
+
 def heatmap(
-    per_day: dict[date, int], today: date, weeks: int = HEATMAP_WEEKS, redrills: int = 0
+    per_day: dict[date, int],
+    today: date,
+    weeks: int = HEATMAP_WEEKS,
+    redrills: int | Mapping[date, int] = 0,
 ) -> Text:
     """A calendar of the last ``weeks`` weeks: a column per week (Monday first), a cell per day.
 
-    Cells count reviews (DESIGN §7); ``redrills`` in those weeks are named apart after them.
+    Cells count reviews (DESIGN §7); ``redrills`` in those weeks (a count, or counts per
+    day) are named apart after them. The totals under it count the weeks shown only.
     """
     start = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    per_day = {day: n for day, n in per_day.items() if start <= day <= today}
+    if isinstance(redrills, Mapping):
+        redrills = sum(n for day, n in redrills.items() if start <= day <= today)
     peak = max(per_day.values(), default=0)
-    label_width = 4
+    label_width = HEAT_LABEL_WIDTH
     months = [" "] * (weeks * 2)
     free_from = 0
     for week in range(weeks):
@@ -225,14 +244,15 @@ def heatmap(
     for style in HEAT_STYLES:
         text.append(EMPTY_CELL + " ", style=style)
     text.append("more", style="dim")
-    text.append(
-        f"   {plural(total, 'review')} on {plural(active, 'day')}",
-        style="dim",
-    )
+    caption = f"{plural(total, 'review')} on {plural(active, 'day')}"
     if peak:
-        text.append(f", best {peak}", style="dim")
+        caption += f", best {peak}"
     if redrills:
-        text.append(f" (and {plural(redrills, 're-drill')})", style="dim")
+        caption += f" (and {plural(redrills, 're-drill')})"
+    # Beside the legend when the calendar is that wide, else on a line of its own.
+    legend = label_width + len("less ") + 2 * len(HEAT_STYLES) + len("more")
+    fits = legend + 3 + len(caption) <= label_width + 2 * weeks - 1
+    text.append(("   " if fits else "\n" + " " * label_width) + caption, style="dim")
     return text
 
 

@@ -72,11 +72,9 @@ class HomeScreen(Screen[None]):
             yield DeckTable(id="decks")
             yield Static(id="deck-detail")
             yield Static(id="load-errors")
-        # Home has the most keys: below 100 columns they only fit close together.
-        yield KeyFooter(compact=self.app.size.width < 100)
-
-    def on_resize(self) -> None:
-        self.query_one(KeyFooter).compact = self.size.width < 100
+        # Home has the most keys: the footer packs them close together (or drops a few,
+        # which Help lists) when they do not fit.
+        yield KeyFooter()
 
     def on_screen_resume(self) -> None:
         # Opening straight into Review (``dlcards study``) pushes Review at once:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal, cast
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -161,13 +162,10 @@ class ReviewScreen(MediaKeys, Screen[None]):
                 title="Leech",
                 severity="warning",
             )
+        scroll.focus()
         if isinstance(view, ComputeCardView):
-            view.focus_box()
-            # Focus scrolls to the box with the layout of the card before this one;
-            # once the new card is laid out, scroll again (issue 13: no typing blind).
-            self.call_after_refresh(view.keep_in_view)
-        else:
-            scroll.focus()
+            # Once laid out: the question from its top, the box focused if it is in view.
+            self.call_after_refresh(view.open_at_question, scroll)
         self.refresh_bindings()
 
     def _update_bar(self) -> None:
@@ -204,6 +202,13 @@ class ReviewScreen(MediaKeys, Screen[None]):
         self.refresh_bindings()
 
     # --- which keys act now ------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        # A tall compute card opens at its question: an answer's first key goes to the box.
+        if self.phase == "typing" and isinstance(self.view, ComputeCardView):
+            if self.view.take_key(event.character):
+                event.stop()
+                event.prevent_default()
 
     def _typing(self) -> bool:
         return isinstance(self.focused, AnswerBox)

@@ -37,6 +37,7 @@ class StatsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="stats")
         self._tab_decks: dict[str, str] = {}
+        self._data: view.StatsData | None = None
 
     @property
     def dlcards_app(self) -> DlcardsApp:
@@ -63,7 +64,6 @@ class StatsScreen(Screen[None]):
     def on_mount(self) -> None:
         titles = {
             "#stats-tiles": "Today",
-            "#stats-heatmap": f"Reviews · last {view.HEATMAP_WEEKS} weeks",
             "#stats-forecast": f"Due · next {view.FORECAST_DAYS} days",
             "#stats-states": "Cards by state",
             "#stats-decks": "Decks",
@@ -90,9 +90,8 @@ class StatsScreen(Screen[None]):
         app = self.dlcards_app
         data = view.gather(app.store, app.collection, app.profile, app.today(), deck_ids)
         self.query_one("#stats-tiles", Static).update(view.tiles(data))
-        self.query_one("#stats-heatmap", Static).update(
-            view.heatmap(data.per_day, data.today, redrills=data.redrills)
-        )
+        self._data = data
+        self._draw_heatmap()
         self.query_one("#stats-forecast", Static).update(view.forecast_chart(data.forecast))
         self.query_one("#stats-states", Static).update(view.state_bar(data.states))
         decks = self.query_one("#stats-decks", Static)
@@ -106,3 +105,18 @@ class StatsScreen(Screen[None]):
         self.query_one(
             TitleBar
         ).info = f"{app.profile} · {data.scope} · {scheduler} · {data.today.isoformat()}"
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._draw_heatmap)
+
+    def _draw_heatmap(self) -> None:
+        """As many weeks as the panel has room for, so that no row wraps."""
+        if self._data is None:
+            return
+        panel = self.query_one("#stats-heatmap", Static)
+        # Before the first layout the panel has no size: body, border and padding take 9.
+        width = panel.content_size.width or self.app.size.width - 9
+        weeks = view.heatmap_weeks(width)
+        panel.border_title = f"Reviews · last {weeks} weeks"
+        data = self._data
+        panel.update(view.heatmap(data.per_day, data.today, weeks, data.redrill_days))

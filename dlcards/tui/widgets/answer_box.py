@@ -18,6 +18,11 @@ class AnswerBox(Input):
     class Left(Message):
         """The user pressed Escape in the box: focus goes back to the card."""
 
+    def __init__(self, *, placeholder: str = "", id: str | None = None) -> None:
+        # Not select-all on focus: the first key of an answer can arrive with the focus
+        # (ComputeCardView.take_key), and the next key must not replace it.
+        super().__init__(placeholder=placeholder, id=id, select_on_focus=False)
+
     def on_mount(self) -> None:
         # A blinking cursor would make every screenshot of a test differ.
         if self.app.is_headless:

@@ -13,7 +13,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Markdown, Static
 
@@ -27,6 +27,9 @@ from dlcards.wording import unicode_minus
 
 if TYPE_CHECKING:
     from dlcards.problems import Grid, Instance, Problem, Verdict
+
+# Keys that start an answer when the box is out of view; letters stay the screen's keys.
+ANSWER_START = frozenset("0123456789-−+.([")
 
 STATUS = {
     "correct": ("✓", "success"),
@@ -200,3 +203,28 @@ class ComputeCardView(Vertical):
         box = self.query_one(AnswerBox)
         if not box.disabled:
             box.focus()
+
+    def open_at_question(self, scroll: VerticalScroll) -> None:
+        """Show the card from the top of its question (call once it is laid out).
+
+        The box takes focus only if it is in view from there: a tall card at 60×16 must
+        not open scrolled down to its box with the question above the fold (issue 13).
+        Otherwise the card scrolls, and Enter or the first key of an answer
+        (:meth:`take_key`) moves into the box, which then stays in view while typing.
+        """
+        scroll.scroll_home(animate=False)
+        # Where the answer area ends in the card's own coordinates (not the screen's,
+        # which move with the scroll).
+        bottom = self.virtual_region.y + self.query_one(".answer").virtual_region.bottom
+        if bottom <= scroll.content_region.height:
+            self.focus_box()
+            self.keep_in_view()
+
+    def take_key(self, character: str | None) -> bool:
+        """Begin the answer with ``character`` if it can start one (a digit, a sign…)."""
+        box = self.query_one(AnswerBox)
+        if not character or character not in ANSWER_START or box.disabled or box.has_focus:
+            return False
+        box.focus()
+        box.insert_text_at_cursor(character)
+        return True
