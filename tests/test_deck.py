@@ -240,15 +240,17 @@ def test_discovery_order_and_overrides(tmp_path: Path) -> None:
     write_deck(extra, "gamma", 1, filename="b.toml")
     write_deck(extra, "beta", 1, filename="a.toml")
     (extra / "nested").mkdir()
-    write_deck(extra / "nested", "hidden", 1)
+    write_deck(extra / "nested", "nested", 1)  # found too: a folder is searched recursively
     single = write_deck(tmp_path / "single", "delta", 1)
     collection = load_collection(home_decks, [extra, single])
     ids = [d.id for d in collection.decks]
     shipped = [d.id for d in collection.decks if d.shipped]
-    assert ids == [*shipped, "alpha", "deep-learning-interview", "beta", "gamma", "delta"]
+    assert ids == [
+        *shipped,
+        *("alpha", "deep-learning-interview", "beta", "gamma", "nested", "delta"),
+    ]
     mine = collection.deck("deep-learning-interview")
     assert mine is not None and mine.name == "Mine" and mine.overrides_shipped
-    assert "hidden" not in ids
 
 
 def test_two_user_decks_with_one_id_name_both_files(tmp_path: Path) -> None:
