@@ -18,6 +18,7 @@ from dlcards.study.items import QueueItem
 from dlcards.study.protocol import Session, undone_text
 from dlcards.study.session import StudySession
 from dlcards.textsafe import safe_text
+from dlcards.typed_answer import is_right
 from dlcards.wording import plural, unicode_minus
 
 HELP = """\
@@ -186,7 +187,7 @@ class PlainSession(Generic[S]):
             # ignoring case and spacing at the ends.
             self.say(readable(card.front))
             typed = self.ask("Type the answer (q quit, u undo, b bury, s suspend, ? help): ")
-            right = " ".join(typed.split()).casefold() == " ".join(card.answer.split()).casefold()
+            right = is_right(typed, card.answer)
             self.say(("✓ Right." if right else "✗ Wrong.") + f" Answer: {card.answer}")
             self.say(readable(card.back))
             self._cite(card)

@@ -21,6 +21,7 @@ from dlcards.cards import BasicCard, ChoiceCard, ComputeCard
 from dlcards.study.items import QueueItem
 from dlcards.study.protocol import Session, undone_text
 from dlcards.tui.screens.review_media import MediaKeys
+from dlcards.tui.screens.review_notices import notify_leech
 from dlcards.tui.widgets.answer_box import AnswerBox
 from dlcards.tui.widgets.basic_card import BasicCardView
 from dlcards.tui.widgets.choice_card import ChoiceCardView
@@ -29,13 +30,14 @@ from dlcards.tui.widgets.grade_bar import GradeBar, GradeKey
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.session_bar import SessionBar
 from dlcards.tui.widgets.title_bar import TitleBar
+from dlcards.tui.widgets.typed_card import TypedCardView
 from dlcards.wording import clock_text
 
 if TYPE_CHECKING:
     from dlcards.tui.app import DlcardsApp
 
-# front: a basic card's question; choosing: options being toggled; typing: a compute
-# answer not yet checked; back: answer shown, waiting for a grade.
+# front: a basic card's question; choosing: options being toggled; typing: a compute or
+# typed ({{type:F}}) answer not yet checked; back: answer shown, waiting for a grade.
 Phase = Literal["front", "choosing", "typing", "back"]
 
 
@@ -115,10 +117,10 @@ class ReviewScreen(MediaKeys, Screen[None]):
     # --- showing a card ------------------------------------------------------------
 
     @property
-    def view(self) -> BasicCardView | ChoiceCardView | ComputeCardView:
+    def view(self) -> BasicCardView | ChoiceCardView | ComputeCardView | TypedCardView:
         view = self.query_one(".card-view")
-        # One of the three views is mounted per card; a test would see anything else.
-        assert isinstance(view, BasicCardView | ChoiceCardView | ComputeCardView)
+        # One of the four views is mounted per card; a test would see anything else.
+        assert isinstance(view, BasicCardView | ChoiceCardView | ComputeCardView | TypedCardView)
         return view
 
     async def show_item(self, item: QueueItem, *, revealed: bool = False) -> None:
@@ -130,7 +132,7 @@ class ReviewScreen(MediaKeys, Screen[None]):
         scroll = self.query_one("#card-scroll", VerticalScroll)
         await scroll.remove_children()
         card = item.card
-        view: BasicCardView | ChoiceCardView | ComputeCardView
+        view: BasicCardView | ChoiceCardView | ComputeCardView | TypedCardView
         if isinstance(card, ChoiceCard):
             view, self.phase = ChoiceCardView(card, interview=self.interview), "choosing"
         elif isinstance(card, ComputeCard):
@@ -145,6 +147,8 @@ class ReviewScreen(MediaKeys, Screen[None]):
 
             view = ComputeCardView(card, item.instance, problem, seconds, interview=self.interview)
             self.phase = "typing"
+        elif card.answer and not revealed:  # a typed-answer card ({{type:F}} from Anki)
+            view, self.phase = TypedCardView(card), "typing"
         else:
             assert isinstance(card, BasicCard)
             view = BasicCardView(card, revealed=revealed)
@@ -163,7 +167,7 @@ class ReviewScreen(MediaKeys, Screen[None]):
                 severity="warning",
             )
         scroll.focus()
-        if isinstance(view, ComputeCardView):
+        if isinstance(view, ComputeCardView | TypedCardView):
             # Once laid out: the question from its top, the box focused if it is in view.
             self.call_after_refresh(view.open_at_question, scroll)
         self.refresh_bindings()
@@ -205,7 +209,7 @@ class ReviewScreen(MediaKeys, Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         # A tall compute card opens at its question: an answer's first key goes to the box.
-        if self.phase == "typing" and isinstance(self.view, ComputeCardView):
+        if self.phase == "typing" and isinstance(self.view, ComputeCardView | TypedCardView):
             if self.view.take_key(event.character):
                 event.stop()
                 event.prevent_default()
@@ -263,7 +267,7 @@ class ReviewScreen(MediaKeys, Screen[None]):
 
     def action_focus_box(self) -> None:
         view = self.view
-        if isinstance(view, ComputeCardView):
+        if isinstance(view, ComputeCardView | TypedCardView):
             view.focus_box()
 
     def on_answer_box_left(self, message: AnswerBox.Left) -> None:
@@ -272,8 +276,14 @@ class ReviewScreen(MediaKeys, Screen[None]):
 
     def on_compute_card_view_checked(self, message: ComputeCardView.Checked) -> None:
         message.stop()
-        self.suggested = message.verdict.suggested_grade
-        self.answer = message.answer
+        self._checked(message.verdict.suggested_grade, message.answer)
+
+    def on_typed_card_view_checked(self, message: TypedCardView.Checked) -> None:
+        message.stop()
+        self._checked(message.suggested, message.answer)
+
+    def _checked(self, suggested: int, answer: str) -> None:
+        self.suggested, self.answer = suggested, answer
         self._to_back()
         self.call_after_refresh(self._scroll_to_check)
 
@@ -304,23 +314,7 @@ class ReviewScreen(MediaKeys, Screen[None]):
         assert self.item is not None
         item = self.item
         self.session.grade(item, quality, answer=self.answer)
-        if self.session.last_leech == "suspended":
-            self.notify(
-                f"“{item.ref.card_id}” is a leech and was suspended "
-                '(leech_action = "suspend"). Rewrite it, then unsuspend it from '
-                "the card browser (/ on Home).",
-                title="Leech suspended",
-                severity="warning",
-                timeout=10,
-            )
-        elif self.session.last_leech == "tagged":
-            self.notify(
-                f"“{item.ref.card_id}” is now a leech: it keeps being forgotten. "
-                "Consider rewriting or suspending it.",
-                title="Leech",
-                severity="warning",
-                timeout=8,
-            )
+        notify_leech(self, self.session.last_leech, item)
         await self._advance()
 
     async def _advance(self) -> None:

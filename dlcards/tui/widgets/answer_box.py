@@ -1,10 +1,18 @@
-"""The compute card's single-line answer box: only Enter and Escape act while it has focus."""
+"""The single-line answer box of compute and typed-answer cards, and how a card opens to it.
+
+Only Enter and Escape act while the box has focus.
+"""
 
 from __future__ import annotations
 
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input
+
+# Keys that start an answer when the box is out of view; letters stay the screen's keys.
+ANSWER_START = frozenset("0123456789-−+.([")
 
 
 class AnswerBox(Input):
@@ -30,3 +38,40 @@ class AnswerBox(Input):
 
     def action_leave(self) -> None:
         self.post_message(self.Left())
+
+
+class AnswerArea(Widget):
+    """A card with an answer box in a ``.answer`` container, opened at its question."""
+
+    def keep_in_view(self) -> None:
+        self.query_one(AnswerBox).scroll_visible(animate=False)
+
+    def focus_box(self) -> None:
+        box = self.query_one(AnswerBox)
+        if not box.disabled:
+            box.focus()
+
+    def open_at_question(self, scroll: VerticalScroll) -> None:
+        """Show the card from the top of its question (call once it is laid out).
+
+        The box takes focus only if it is in view from there: a tall card at 60×16 must
+        not open scrolled down to its box with the question above the fold (issue 13).
+        Otherwise the card scrolls, and Enter or the first key of an answer
+        (:meth:`take_key`) moves into the box, which then stays in view while typing.
+        """
+        scroll.scroll_home(animate=False)
+        # Where the answer area ends in the card's own coordinates (not the screen's,
+        # which move with the scroll).
+        bottom = self.virtual_region.y + self.query_one(".answer").virtual_region.bottom
+        if bottom <= scroll.content_region.height:
+            self.focus_box()
+            self.keep_in_view()
+
+    def take_key(self, character: str | None) -> bool:
+        """Begin the answer with ``character`` if it can start one (a digit, a sign…)."""
+        box = self.query_one(AnswerBox)
+        if not character or character not in ANSWER_START or box.disabled or box.has_focus:
+            return False
+        box.focus()
+        box.insert_text_at_cursor(character)
+        return True

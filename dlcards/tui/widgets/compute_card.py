@@ -13,13 +13,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Markdown, Static
 
 from dlcards.cards import ComputeCard
 from dlcards.mathtext import shown
-from dlcards.tui.widgets.answer_box import AnswerBox
+from dlcards.tui.widgets.answer_box import AnswerArea, AnswerBox
 from dlcards.tui.widgets.divider import Divider
 from dlcards.tui.widgets.source_line import SourceLine
 from dlcards.views.grids import grid_table, grids_row
@@ -27,9 +27,6 @@ from dlcards.wording import unicode_minus
 
 if TYPE_CHECKING:
     from dlcards.problems import Grid, Instance, Problem, Verdict
-
-# Keys that start an answer when the box is out of view; letters stay the screen's keys.
-ANSWER_START = frozenset("0123456789-−+.([")
 
 STATUS = {
     "correct": ("✓", "success"),
@@ -39,7 +36,7 @@ STATUS = {
 }
 
 
-class ComputeCardView(Vertical):
+class ComputeCardView(AnswerArea, Vertical):
     """Posts ``Checked`` once an answer parses and is checked; a parse error stays inline."""
 
     DEFAULT_CSS = """
@@ -198,33 +195,3 @@ class ComputeCardView(Vertical):
                 Group(Text("Worked solution", style="bold"), table)
             )
         self.query_one(".back").display = True
-
-    def focus_box(self) -> None:
-        box = self.query_one(AnswerBox)
-        if not box.disabled:
-            box.focus()
-
-    def open_at_question(self, scroll: VerticalScroll) -> None:
-        """Show the card from the top of its question (call once it is laid out).
-
-        The box takes focus only if it is in view from there: a tall card at 60×16 must
-        not open scrolled down to its box with the question above the fold (issue 13).
-        Otherwise the card scrolls, and Enter or the first key of an answer
-        (:meth:`take_key`) moves into the box, which then stays in view while typing.
-        """
-        scroll.scroll_home(animate=False)
-        # Where the answer area ends in the card's own coordinates (not the screen's,
-        # which move with the scroll).
-        bottom = self.virtual_region.y + self.query_one(".answer").virtual_region.bottom
-        if bottom <= scroll.content_region.height:
-            self.focus_box()
-            self.keep_in_view()
-
-    def take_key(self, character: str | None) -> bool:
-        """Begin the answer with ``character`` if it can start one (a digit, a sign…)."""
-        box = self.query_one(AnswerBox)
-        if not character or character not in ANSWER_START or box.disabled or box.has_focus:
-            return False
-        box.focus()
-        box.insert_text_at_cursor(character)
-        return True
