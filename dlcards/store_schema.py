@@ -111,7 +111,9 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     ``immutable=1`` (WAL needs a -shm file beside the database, which cannot be made
     there; with no -wal left, as dlcards leaves it on close, the file is the whole
     database)."""
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
+    conn = sqlite3.connect(
+        f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+    )
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
@@ -120,7 +122,9 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
         wal = path.with_name(path.name + "-wal")
         if classify(exc) != "read-only" or (wal.exists() and wal.stat().st_size):
             raise
-    return sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True, isolation_level=None)
+    return sqlite3.connect(
+        f"{path.as_uri()}?immutable=1", uri=True, isolation_level=None, check_same_thread=False
+    )
 
 
 class Database:
@@ -140,7 +144,7 @@ class Database:
     def open(cls, path: Path | None) -> Self:
         """Open (creating or migrating) the database at ``path``; None gives an in-memory one."""
         if path is None:
-            conn = sqlite3.connect(":memory:", isolation_level=None)
+            conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
             store = cls(conn, None)
             store._migrate()
             return store
@@ -153,7 +157,12 @@ class Database:
             # SQLite gives the -wal and -shm files the database file's permissions.
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         try:
-            conn = sqlite3.connect(path, timeout=_BUSY_MS / 1000, isolation_level=None)
+            # check_same_thread=False (every connection here): the TUI runs a write that
+            # may wait for another process's lock in a worker thread, so that its screen
+            # can say so (tui/store_wait.py); one thread at a time uses the connection.
+            conn = sqlite3.connect(
+                path, timeout=_BUSY_MS / 1000, isolation_level=None, check_same_thread=False
+            )
             store = cls(conn, path)
             store._wait_for(lambda: conn.execute("PRAGMA journal_mode=WAL"))
             conn.execute("PRAGMA synchronous=FULL")

@@ -22,6 +22,7 @@ from dlcards.study.items import QueueItem
 from dlcards.study.protocol import Session, undone_text
 from dlcards.tui.screens.review_media import MediaKeys
 from dlcards.tui.screens.review_notices import notify_leech
+from dlcards.tui.store_wait import write
 from dlcards.tui.widgets.answer_box import AnswerBox
 from dlcards.tui.widgets.basic_card import BasicCardView
 from dlcards.tui.widgets.choice_card import ChoiceCardView
@@ -313,7 +314,10 @@ class ReviewScreen(MediaKeys, Screen[None]):
         """Record the grade (committed when this returns), then show the next card."""
         assert self.item is not None
         item = self.item
-        self.session.grade(item, quality, answer=self.answer)
+        answer, session = self.answer, self.session
+        await write(
+            self, self.dlcards_app.store, lambda: session.grade(item, quality, answer=answer)
+        )
         notify_leech(self, self.session.last_leech, item)
         await self._advance()
 
@@ -328,7 +332,7 @@ class ReviewScreen(MediaKeys, Screen[None]):
     # --- undo, bury, edit, leave ------------------------------------------------------------
 
     async def action_undo(self) -> None:
-        item = self.session.undo()
+        item = await write(self, self.dlcards_app.store, self.session.undo)
         if item is None:
             self.notify("Nothing to undo in this session yet.")
             return
@@ -341,7 +345,8 @@ class ReviewScreen(MediaKeys, Screen[None]):
     async def action_bury(self) -> None:
         if self.item is None:
             return
-        self.session.put_aside(self.item)
+        aside = self.item
+        await write(self, self.dlcards_app.store, lambda: self.session.put_aside(aside))
         if self.practice:
             self.notify(f"Skipped “{self.item.ref.card_id}” for this practice.")
         else:
@@ -354,7 +359,8 @@ class ReviewScreen(MediaKeys, Screen[None]):
     async def action_suspend(self) -> None:
         if self.item is None:
             return
-        self.session.suspend(self.item)
+        held = self.item
+        await write(self, self.dlcards_app.store, lambda: self.session.suspend(held))
         self.notify(
             f"Suspended “{self.item.ref.card_id}”: it is not shown again until you "
             "unsuspend it in the card browser (/ on Home).",

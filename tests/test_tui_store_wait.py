@@ -1,0 +1,84 @@
+"""Issue 11: while another process holds the database's write lock, the TUI says so on
+screen (the CLI's stderr line is hidden by a full-screen app), never crashes, and clears
+the line once the grade is written. A real SQLite file, a real second connection."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from dlcards.store import Store
+from dlcards.tui.screens.review import ReviewScreen
+from dlcards.tui.store_wait import WaitLine
+
+from .test_tui_fixtures import make_world
+
+
+async def test_a_grade_waits_for_the_lock_with_a_visible_line_then_goes_through(
+    tmp_path: Path,
+) -> None:
+    world = make_world(tmp_path, decks="basics")
+    path = tmp_path / "home" / "progress.sqlite3"
+    world.store = Store.open(path)
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    app = world.app(start="review")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.item is not None
+        first = screen.item.ref.card_id
+        await pilot.press("space")
+        await pilot.pause()
+        other.execute("BEGIN IMMEDIATE")  # another "process" is writing
+        seen: list[tuple[str, int, str]] = []
+
+        def line_on_screen() -> tuple[str, int, str] | None:  # run on the app's loop
+            lines = list(screen.query(WaitLine))
+            if not lines:
+                return None
+            assert screen.item is not None
+            return str(lines[0].render()), lines[0].region.height, screen.item.ref.card_id
+
+        release_lock = threading.Lock()
+
+        def release() -> None:
+            with release_lock:
+                if other.in_transaction:
+                    other.execute("COMMIT")
+
+        def release_when_shown() -> None:
+            # Pilot's press returns only once the grade is written, so the watching is
+            # done from here: until the line is on screen, then the lock is let go.
+            try:
+                for _ in range(100):
+                    shown = app.call_from_thread(line_on_screen)
+                    if shown:
+                        seen.append(shown)
+                        break
+                    time.sleep(0.05)
+            finally:
+                release()
+
+        # Without the fix the app's thread itself blocks on the lock and can show
+        # nothing: this lets go after a while, so the test fails instead of hanging.
+        safety = threading.Timer(8.0, release)
+        safety.start()
+        watcher = threading.Thread(target=release_when_shown)
+        watcher.start()
+        await pilot.press("4")
+        while watcher.is_alive():  # not join(): its call_from_thread needs this loop
+            await pilot.pause(0.05)
+        safety.cancel()
+        await pilot.pause()
+        assert seen, "no line on screen while waiting"
+        text, height, card_then = seen[0]
+        assert "Waiting for another dlcards process" in text and str(path) in text
+        assert height > 0 and card_then == first  # shown, and the grade not yet written
+        assert not list(screen.query(WaitLine)), "the line stays after the write"
+        assert screen.item is not None and screen.item.ref.card_id != first  # moved on
+    rows = world.store.conn.execute(
+        "SELECT card_id, grade FROM reviews WHERE kind = 'review'"
+    ).fetchall()
+    assert [tuple(r) for r in rows] == [(first, 4)]
+    other.close()
