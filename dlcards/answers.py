@@ -205,7 +205,9 @@ def parse_array(text: str) -> list[list[float]]:
     lengths = [len(r) for r in rows]
     if len(set(lengths)) > 1:
         shown = ", ".join(str(n) for n in lengths[:8])
-        raise AnswerError(f"rows have different lengths ({shown}); every row needs as many entries")
+        raise AnswerError(
+            f"rows have different lengths ({shown}); give every row as many numbers as the first"
+        )
     if len(rows) * lengths[0] > MAX_VALUES:
         raise AnswerError(f"too many values (at most {MAX_VALUES})")
     return rows

@@ -332,3 +332,22 @@ async def test_summary_and_home_agree_on_what_is_left_today(tmp_path: Path) -> N
         await pilot.press("enter")
         assert isinstance(app.screen, HomeScreen)
         assert "1 card to study now" in text_of(app.screen.query_one("#today", Static))
+
+
+async def test_an_unreadable_answer_is_explained_once(tmp_path: Path) -> None:
+    # Known issue 4: the live preview and the Enter error said the same thing twice.
+    world = make_world(tmp_path, decks="compute")
+    app = world.app(start="review")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.press(*"4 5; 6", "enter")
+        await pilot.pause()
+        preview = text_of(screen.query_one(".preview", Static))
+        error = text_of(screen.query_one(".answer-error", Static))
+        shown = preview + error
+        assert shown.count("rows have different lengths") == 1, shown
+        assert "as many numbers as the first" in error
+        await pilot.press("backspace")  # typing again: the preview speaks, the error goes
+        await pilot.pause()
+        assert not text_of(screen.query_one(".answer-error", Static)).strip()
+        assert "your answer (1×2)" in text_of(screen.query_one(".preview", Static))

@@ -141,6 +141,8 @@ class ComputeCardView(AnswerArea, Vertical):
             verdict = self.problem.check(self.instance, answer, self._seconds())
         except AnswerError as exc:
             error = self.app.theme_variables.get("error", "red")
+            # The preview says the same: the message is shown once, on this line.
+            self.query_one(".preview", Static).update("")
             self.query_one(".answer-error", Static).update(
                 Text.assemble(
                     ("✗ ", f"bold {error}"),
