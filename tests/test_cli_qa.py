@@ -1,0 +1,21 @@
+"""The CLI findings of the new-user pass (docs/known-issues.md), each as a user meets it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .conftest import run_cli, write_deck
+
+
+def test_a_missing_deck_path_entry_names_where_it_came_from(home: Path, tmp_path: Path) -> None:
+    """Issue 37: a bad DLCARDS_DECK_PATH entry was blamed on --deck-path."""
+    write_deck(tmp_path / "decks", "mine")
+    missing_env, missing_flag = tmp_path / "from-env", tmp_path / "from-flag"
+    env_path = f"{tmp_path / 'decks'}:{missing_env}"
+    result = run_cli(home, "--deck-path", str(missing_flag), "decks", DLCARDS_DECK_PATH=env_path)
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [
+        f"dlcards: {missing_env}: no such deck file or folder — check DLCARDS_DECK_PATH",
+        f"dlcards: {missing_flag}: no such deck file or folder — check --deck-path",
+    ]
+    assert "mine" in result.stdout
