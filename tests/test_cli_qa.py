@@ -19,3 +19,35 @@ def test_a_missing_deck_path_entry_names_where_it_came_from(home: Path, tmp_path
         f"dlcards: {missing_flag}: no such deck file or folder — check --deck-path",
     ]
     assert "mine" in result.stdout
+
+
+def test_validate_shows_the_warnings_of_a_deck_that_also_has_errors(
+    home: Path, tmp_path: Path
+) -> None:
+    """Issue 21: a deck with an error showed "0 warning(s)" and hid its missing-id warning."""
+    deck = write_deck(
+        tmp_path / "decks",
+        "mixed",
+        [
+            """
+            [[cards]]
+            id = "pick"
+            type = "choice"
+            front = "Which?"
+            choices = ["a", "b"]
+            correct = [5]
+            """,
+            """
+            [[cards]]
+            front = "No id here?"
+            back = "Yes."
+            """,
+        ],
+    )
+    result = run_cli(home, "validate", str(deck))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert any("card 'pick'" in line and "warning" not in line for line in lines)
+    warnings = [line for line in lines if ": warning: " in line]
+    assert len(warnings) == 1 and "no id" in warnings[0]
+    assert lines[-1].endswith("1 error(s), 1 warning(s).")
