@@ -51,3 +51,17 @@ def test_validate_shows_the_warnings_of_a_deck_that_also_has_errors(
     warnings = [line for line in lines if ": warning: " in line]
     assert len(warnings) == 1 and "no id" in warnings[0]
     assert lines[-1].endswith("1 error(s), 1 warning(s).")
+
+
+def test_plain_stats_for_one_deck_says_which_deck(home: Path, tmp_path: Path) -> None:
+    """Issue 28: `stats --deck X` printed the same line as the all-decks one."""
+    decks = tmp_path / "decks"
+    write_deck(decks, "one")
+    write_deck(decks, "two")
+    path = ("--deck-path", str(decks))
+    everything = run_cli(home, *path, "stats").stdout
+    one = run_cli(home, *path, "stats", "--deck", "one").stdout
+    both = run_cli(home, *path, "stats", "--deck", "one", "--deck", "two").stdout
+    assert everything.startswith("Profile ") and "deck" not in everything.split(":")[0]
+    assert one.split(":")[0].endswith(", deck one")
+    assert both.split(":")[0].endswith(", decks one, two")
