@@ -65,3 +65,41 @@ def test_plain_stats_for_one_deck_says_which_deck(home: Path, tmp_path: Path) ->
     assert everything.startswith("Profile ") and "deck" not in everything.split(":")[0]
     assert one.split(":")[0].endswith(", deck one")
     assert both.split(":")[0].endswith(", decks one, two")
+
+
+def test_deleting_the_profile_in_use_is_refused_and_nothing_comes_back(
+    home: Path, tmp_path: Path
+) -> None:
+    """Issue 23: deleting config.toml's profile "worked", and the next command listed it again."""
+    decks = ("--deck-path", str(write_deck(tmp_path / "decks", "iv").parent))
+    home.mkdir(parents=True)
+    (home / "config.toml").write_text('user = "ann"\n', "utf-8")
+    run_cli(home, *decks, "study", "--deck", "iv", input="\n4\nq\n")
+    refused = run_cli(home, *decks, "users", "delete", "ann", "--yes")
+    assert (refused.returncode, refused.stderr) == (
+        1,
+        "dlcards: profile 'ann' is the one in use, so any command would open it again at once"
+        " — to delete it, use another: dlcards --user OTHER users delete ann\n",
+    )
+    assert run_cli(home, *decks, "users").stdout.startswith("* ann  (1 review,")
+    # From another profile it goes, and config.toml follows, so it does not come back empty.
+    deleted = run_cli(home, *decks, "--user", "bob", "users", "delete", "ann", "--yes")
+    assert deleted.returncode == 0, deleted.stderr
+    assert deleted.stdout.startswith("Deleted profile ann and its 1 review. ")
+    assert 'config.toml now has user = "bob"' in deleted.stdout
+    listed = run_cli(home, *decks, "users").stdout
+    assert "ann" not in listed and listed.startswith("* bob")
+
+
+def test_the_delete_question_and_its_result_count_the_same_thing(
+    home: Path, tmp_path: Path
+) -> None:
+    """Issue 23: the question spoke of "its 0 reviews", the result of "(0 log rows)"."""
+    decks = ("--deck-path", str(write_deck(tmp_path / "decks", "iv").parent))
+    # Two grades and an undo: three log rows, one review that counts.
+    run_cli(home, *decks, "--user", "ann", "study", "--deck", "iv", input="\n4\nu\n\n5\nq\n")
+    asked = run_cli(home, *decks, "--user", "bob", "users", "delete", "ann", input="n\n")
+    assert "Delete profile 'ann' and its 1 review?" in asked.stdout
+    done = run_cli(home, *decks, "--user", "bob", "users", "delete", "ann", input="y\n")
+    assert "Deleted profile ann and its 1 review." in done.stdout
+    assert "log rows" not in asked.stdout + done.stdout
