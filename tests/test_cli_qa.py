@@ -103,3 +103,50 @@ def test_the_delete_question_and_its_result_count_the_same_thing(
     done = run_cli(home, *decks, "--user", "bob", "users", "delete", "ann", input="y\n")
     assert "Deleted profile ann and its 1 review." in done.stdout
     assert "log rows" not in asked.stdout + done.stdout
+
+
+def test_export_to_a_folder_says_it_is_a_folder(home: Path, tmp_path: Path) -> None:
+    """Issue 39: `export -o FOLDER` blamed the extension of the folder's name."""
+    decks = ("--deck-path", str(write_deck(tmp_path / "decks", "mine").parent))
+    folder = tmp_path / "ex"
+    folder.mkdir()
+    result = run_cli(home, *decks, "export", "mine", "-o", str(folder))
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"dlcards: {folder} is a folder — give a file name in it, e.g. {folder / 'mine.toml'}\n",
+    )
+    assert list(folder.iterdir()) == []
+
+
+def test_import_refuses_a_deck_name_that_deck_discovery_never_loads(
+    home: Path, tmp_path: Path
+) -> None:
+    """Issue 39: `import … -o out.txt` wrote a TOML deck that no *.toml search finds."""
+    source = tmp_path / "cards.csv"
+    source.write_text("front,back\nNew?,Yes\n", "utf-8")
+    out = tmp_path / "out.txt"
+    result = run_cli(home, "import", str(source), "-o", str(out))
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"dlcards: {out}: a deck not named .toml is never loaded — name it out.toml\n",
+    )
+    assert not out.exists()
+    written = run_cli(home, "import", str(source), "-o", str(tmp_path / "out.toml"))
+    assert written.returncode == 0, written.stderr
+
+
+def test_export_refuses_a_format_its_file_name_contradicts(home: Path, tmp_path: Path) -> None:
+    """Issue 40: `-o weird.toml --format apkg` wrote an Anki package under a .toml name."""
+    decks = ("--deck-path", str(write_deck(tmp_path / "decks", "mine").parent))
+    out = tmp_path / "weird.toml"
+    result = run_cli(home, *decks, "export", "mine", "-o", str(out), "--format", "apkg")
+    assert (result.returncode, result.stderr) == (
+        1,
+        "dlcards: --format apkg writes an Anki package, but weird.toml is named as a TOML "
+        "deck — name it weird.apkg\n",
+    )
+    assert not out.exists()
+    # A name that says nothing else, or another Anki text name, is still the user's choice.
+    for name, fmt in (("deck.txt", "csv"), ("deck.csv", "tsv"), ("deck.apkg", "apkg")):
+        done = run_cli(home, *decks, "export", "mine", "-o", str(tmp_path / name), "--format", fmt)
+        assert done.returncode == 0, (name, done.stderr)
