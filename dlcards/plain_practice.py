@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dlcards.plain import PlainSession
+from dlcards.plain_text import wrapped
 from dlcards.study.items import QueueItem
 from dlcards.study.practice import PracticeSession, minimal_hint
 from dlcards.wording import clock_text
@@ -52,8 +53,10 @@ class PlainPractice(PlainSession[PracticeSession]):
         summary = self.session.summary()
         accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "—"
         self.say(
-            f"Practice over: {summary.right} of {summary.answered} right ({accuracy}) in "
-            f"{clock_text(summary.seconds)}. The schedule is unchanged."
+            wrapped(
+                f"Practice over: {summary.right} of {summary.answered} right ({accuracy}); "
+                f"time {clock_text(summary.seconds)}. The schedule is unchanged."
+            )
         )
         if summary.topics:
             self.say("By topic (weakest first):")
