@@ -150,3 +150,14 @@ def test_with_no_decks_the_real_folder_is_named(tmp_path: Path) -> None:
     folder = tmp_path / "home" / "decks"
     reason = no_cards_reason(Collection([], []), (), (), folder)
     assert f"Put .toml decks in {folder}/ or pass --deck-path." in reason
+
+
+def test_practice_names_the_tag_that_matches_nothing(home: Path, tmp_path: Path) -> None:
+    """Issue 38, in practice: "no deck matches" when the decks matched and the tag did not."""
+    decks = ("--deck-path", str(write_deck(tmp_path / "decks", "t", 2, tags=["cnn"]).parent))
+    out = " ".join(run_cli(home, *decks, "practice", "--tag", "nope", now=NOW).stdout.split())
+    assert out.startswith("No cards to practise: the tag 'nope' matches no card. Check --tag;")
+    only = run_cli(home, *decks, "practice", "--deck", "t", "--compute-only", now=NOW).stdout
+    assert " ".join(only.split()).startswith(
+        "No cards to practise: no card chosen is a compute card"
+    )
