@@ -209,7 +209,8 @@ class PlainSession(Generic[S]):
         intervals = self.session.intervals(item)
         if intervals is not None:
             parts = [f"{q} → {plural(d, 'day')}" for q, d in intervals.items()]
-            self.say(wrapped("Next review after grade " + " · ".join(parts)))
+            # One line whatever its length: a script reads a grade's interval off it.
+            self.say("Next review after grade " + " · ".join(parts))
         else:
             self.say(self._unscheduled_note())
         prompt = f"Grade 0-5 [{suggested}]: " if suggested is not None else "Grade 0-5: "
