@@ -8,7 +8,8 @@ piece in its own panel). Nothing here imports textual; the numbers come from
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -23,16 +24,24 @@ from dlcards.collection import CardRef, Collection
 from dlcards.log import CardState
 from dlcards.store import Store
 from dlcards.textsafe import safe_text
+
+# The calendar lives in views/heatmap.py; the Stats screen reaches it through here.
+from dlcards.views.heatmap import HEATMAP_WEEKS, heatmap
+from dlcards.views.heatmap import heatmap_weeks as heatmap_weeks
 from dlcards.wording import plural
 
-HEATMAP_WEEKS = 26
-HEAT_LABEL_WIDTH = 4  # "Mon " before each heatmap row
 FORECAST_DAYS = 30
 HARDEST = 10
+# The panels' titles, one wording for ``dlcards stats`` and the TUI's Stats screen.
+TITLES = {
+    "tiles": "Today",
+    "heatmap": f"Reviews · last {HEATMAP_WEEKS} weeks",
+    "forecast": f"Due · next {FORECAST_DAYS} days",
+    "states": "Cards by state",
+    "decks": "Decks",
+    "hardest": f"Hardest {HARDEST} cards · lowest EF, most lapses",
+}
 
-# Greens of increasing intensity that read on dark and light backgrounds alike.
-HEAT_STYLES = ("grey50", "#2f7d46", "#3aa75a", "#4fd06f", "#8af5a0")
-EMPTY_CELL = "■"
 STATE_STYLES = {"new": "#5a9bd5", "learning": "#e5a33b", "mature": "#4fb96a"}
 _BLOCKS = " ▁▂▃▄▅▆▇█"
 
@@ -86,8 +95,7 @@ def gather(
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=HEATMAP_WEEKS - 1)
     per_day = core.reviews_per_day(store, profile, first, today, deck_ids)
     drills = core.reviews_per_day(store, profile, first, today, deck_ids, redrills=True)
-    # Deck text is text: control characters made visible here, markup never parsed below.
-    names = {d.id: safe_text(d.name) for d in collection.decks}
+    names = deck_labels(collection)
     hardest = [
         (safe_text(card_title(collection, ref)), names.get(ref.deck_id, ref.deck_id), state)
         for ref, state in core.hardest(states, refs, HARDEST)
@@ -101,7 +109,7 @@ def gather(
             by_state = core.state_counts(states, count.deck.cards)
             decks.append(
                 DeckLine(
-                    safe_text(count.deck.name),
+                    names.get(count.deck.id, count.deck.id),
                     count.cards,
                     by_state["new"],
                     by_state["learning"],
@@ -127,6 +135,20 @@ def gather(
         sum(drills.values()),
         drills,
     )
+
+
+def deck_labels(collection: Collection) -> dict[str, str]:
+    """Each deck's name by id; with the id after it when another deck has the same name.
+
+    An import under a new ``--deck-id`` keeps the name, and rows named alike cannot be
+    told apart. Deck text is text: control characters made visible here, markup never
+    parsed where it is shown.
+    """
+    taken = Counter(d.name for d in collection.decks)
+    return {
+        d.id: safe_text(d.name if taken[d.name] == 1 else f"{d.name} ({d.id})")
+        for d in collection.decks
+    }
 
 
 _MARKUP = re.compile(r"[*_`#>]+")
@@ -177,83 +199,6 @@ def tiles(data: StatsData) -> Table:
             *(Text.assemble((value, "bold"), "\n", (label, "dim")) for value, label in row)
         )
     return grid
-
-
-def _heat_level(count: int, peak: int) -> int:
-    if count <= 0 or peak <= 0:
-        return 0
-    return min(4, 1 + (4 * (count - 1)) // max(peak, 1))
-
-
-def heatmap_weeks(width: int) -> int:
-    """How many weeks of :func:`heatmap` fit in ``width`` cells (at most HEATMAP_WEEKS).
-
-    A narrow terminal gets fewer weeks rather than a calendar whose rows wrap (at 60
-    columns the 26 weeks wrapped and shifted every row, known issue 10).
-    """
-    return max(4, min(HEATMAP_WEEKS, (width - HEAT_LABEL_WIDTH + 1) // 2))
-
-
-def heatmap(
-    per_day: dict[date, int],
-    today: date,
-    weeks: int = HEATMAP_WEEKS,
-    redrills: int | Mapping[date, int] = 0,
-) -> Text:
-    """A calendar of the last ``weeks`` weeks: a column per week (Monday first), a cell per day.
-
-    Cells count reviews (DESIGN §7); ``redrills`` in those weeks (a count, or counts per
-    day) are named apart after them. The totals under it count the weeks shown only.
-    """
-    start = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
-    per_day = {day: n for day, n in per_day.items() if start <= day <= today}
-    if isinstance(redrills, Mapping):
-        redrills = sum(n for day, n in redrills.items() if start <= day <= today)
-    peak = max(per_day.values(), default=0)
-    label_width = HEAT_LABEL_WIDTH
-    months = [" "] * (weeks * 2)
-    free_from = 0
-    for week in range(weeks):
-        monday = start + timedelta(weeks=week)
-        previous = monday - timedelta(weeks=1)
-        # A month's name goes over the first week that starts in it, if it has room.
-        if (week == 0 or monday.month != previous.month) and week * 2 >= free_from:
-            name = monday.strftime("%b")
-            if week * 2 + len(name) <= len(months):
-                months[week * 2 : week * 2 + len(name)] = list(name)
-                free_from = week * 2 + len(name) + 1
-    text = Text()
-    text.append(" " * label_width + "".join(months).rstrip() + "\n", style="dim")
-    names = ("Mon", "", "Wed", "", "Fri", "", "Sun")
-    for weekday in range(7):
-        text.append(f"{names[weekday]:<{label_width}}", style="dim")
-        for week in range(weeks):
-            day = start + timedelta(weeks=week, days=weekday)
-            if day > today:
-                text.append("  ")
-                continue
-            level = _heat_level(per_day.get(day, 0), peak)
-            style = HEAT_STYLES[level] + (" bold" if day == today else "")
-            text.append(EMPTY_CELL, style=style)
-            text.append(" ")
-        text.rstrip()
-        text.append("\n")
-    total = sum(per_day.values())
-    active = sum(1 for v in per_day.values() if v)
-    text.append(" " * label_width + "less ", style="dim")
-    for style in HEAT_STYLES:
-        text.append(EMPTY_CELL + " ", style=style)
-    text.append("more", style="dim")
-    caption = f"{plural(total, 'review')} on {plural(active, 'day')}"
-    if peak:
-        caption += f", best {peak}"
-    if redrills:
-        caption += f" (and {plural(redrills, 're-drill')})"
-    # Beside the legend when the calendar is that wide, else on a line of its own.
-    legend = label_width + len("less ") + 2 * len(HEAT_STYLES) + len("more")
-    fits = legend + 3 + len(caption) <= label_width + 2 * weeks - 1
-    text.append(("   " if fits else "\n" + " " * label_width) + caption, style="dim")
-    return text
 
 
 def forecast_chart(counts: Sequence[int], height: int = 6) -> Text:
@@ -372,20 +317,20 @@ def render_stats(data: StatsData) -> Group:
             f"{SCHEDULER_NAMES.get(data.summary.get('scheduler', 'sm2'), 'SM-2')} · ",
             (data.today.isoformat(), "dim"),
         ),
-        panel(tiles(data), "Today"),
+        panel(tiles(data), TITLES["tiles"]),
         panel(
             heatmap(data.per_day, data.today, redrills=data.redrills),
-            f"Reviews, last {HEATMAP_WEEKS} weeks",
+            TITLES["heatmap"],
         ),
-        panel(forecast_chart(data.forecast), f"Due, next {FORECAST_DAYS} days"),
-        panel(state_bar(data.states), "Cards by state"),
+        panel(forecast_chart(data.forecast), TITLES["forecast"]),
+        panel(state_bar(data.states), TITLES["states"]),
     ]
     if len(data.decks) > 1:
-        parts.append(panel(decks_table(data.decks), "Decks"))
+        parts.append(panel(decks_table(data.decks), TITLES["decks"]))
     parts.append(
         panel(
             hardest_table(data.hardest, show_deck=len(data.decks) != 1),
-            f"Hardest {HARDEST} cards (lowest EF, most lapses)",
+            TITLES["hardest"],
         )
     )
     return Group(*parts)
