@@ -227,3 +227,33 @@ async def test_r_renames_a_profile_keeping_its_progress(tmp_path: Path) -> None:
     assert [r.id for r in world.store.rows("ali")] == [r.id for r in rows]
     assert world.store.suspended("ali").keys() == {("neural", "vanishing")}
     assert world.store.rows("alice") == []
+
+
+async def test_leaving_a_checked_answer_before_grading_says_it_is_not_counted(
+    tmp_path: Path,
+) -> None:
+    # Known issue 25: Esc after the check but before the grade dropped the answer silently.
+    world = make_world(tmp_path)
+    app = world.app()
+    told: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, **options: object) -> None:
+        told.append(message)
+        notify(message, **options)  # type: ignore[arg-type]
+
+    app.notify = recording  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c", "3")  # compute drill, endless
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        card = screen.item.ref.card_id
+        if card == "pool":
+            await pilot.press(*POOL_ANSWER)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.phase == "back" and screen.suggested is not None
+        await pilot.press("escape")
+        await pilot.pause()
+        assert f"Left before grading “{card}”: that answer was not counted." in told
+    assert world.store.rows("alice") == []

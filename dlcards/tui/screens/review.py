@@ -383,4 +383,8 @@ class ReviewScreen(MediaKeys, Screen[None]):
         await self.show_item(item, revealed=keep_back)
 
     def action_leave(self) -> None:
+        if self.phase == "back" and self.suggested is not None and self.item is not None:
+            # A checked answer not yet graded is not counted: say so (known issue 25).
+            card = self.item.ref.card_id
+            self.notify(f"Left before grading “{card}”: that answer was not counted.")
         self.post_message(self.Ended(self.session, finished=False))
