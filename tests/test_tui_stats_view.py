@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from dlcards.views import heatmap as heatmap_module
 from dlcards.views import stats_view as view
 
 from .conftest import REPO, cli_env, run_cli, write_deck
@@ -45,7 +46,7 @@ def test_heatmap_has_a_column_per_week_and_stops_today() -> None:
 
 
 def test_heat_levels_grow_with_the_count() -> None:
-    levels = [view._heat_level(count, 8) for count in (0, 1, 2, 4, 8)]  # noqa: SLF001
+    levels = [heatmap_module._heat_level(count, 8) for count in (0, 1, 2, 4, 8)]  # noqa: SLF001
     assert levels == sorted(levels) and levels[0] == 0 and levels[-1] == 4
 
 
