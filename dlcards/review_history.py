@@ -21,8 +21,10 @@ MIN_OPTIMIZER_REVIEWS = 512
 OPTIMIZER_REVIEWS_PER_CARD = 64
 
 
-def histories(rows: Iterable[Row]) -> list[History]:
-    """Every card's review histories, a reset starting a new one; rows in (ts, id) order."""
+def split_histories(
+    rows: Iterable[Row],
+) -> tuple[list[History], dict[tuple[str, str], History]]:
+    """The histories a reset ended, and each card's current one by (deck id, card id)."""
     ordered = sorted(rows, key=lambda r: (r.ts, r.id))
     cancelled = {r.cancels for r in ordered if r.kind == "undo" and r.cancels}
     current: dict[tuple[str, str], History] = {}
@@ -36,7 +38,13 @@ def histories(rows: Iterable[Row]) -> list[History]:
                 done.append(current.pop(key))
         elif row.kind == "review" and row.grade is not None:
             current.setdefault(key, []).append((date.fromisoformat(row.study_day), row.grade))
-    return done + [h for h in current.values() if h]
+    return done, current
+
+
+def histories(rows: Iterable[Row]) -> list[History]:
+    """Every card's review histories, a reset starting a new one; rows in (ts, id) order."""
+    done, current = split_histories(rows)
+    return done + list(current.values())
 
 
 def counted_reviews(cards: Iterable[History], per_card: int | None = None) -> int:

@@ -109,12 +109,20 @@ def scheduler_compare(
 
     from dlcards.fsrs_scheduler import FsrsScheduler
     from dlcards.scheduler_compare import TooFewReviews, as_json, compare
+    from dlcards.stats import deck_counts_by_due
 
     ctx = app_context(cli)
     settings = ctx.settings
     fsrs = FsrsScheduler(settings.desired_retention, settings.fsrs_parameters)
+    store, profile, today = ctx.store, ctx.profile, ctx.today()
+    suspended = store.suspended(profile)
+    # The workload forecast starts the cards not seen yet at the profile's new_per_day.
+    counts = deck_counts_by_due(ctx.collection, store.due_dates(profile), today, suspended)
+    new_cards = sum(deck.new for deck in counts)
     try:
-        result = compare(ctx.store.rows(ctx.profile), fsrs, ctx.today())
+        result = compare(
+            store.rows(profile), fsrs, today, new_cards, settings.new_per_day, suspended
+        )
     except TooFewReviews as exc:
         if json_out:
             data = {"profile": ctx.profile, "reviews": exc.tests, "more_needed": exc.more_needed}
