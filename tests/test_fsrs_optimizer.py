@@ -27,6 +27,7 @@ States = dict[tuple[str, str], tuple[int, str]]  # (interval, due) per card
 
 def record_log(home: Path, rows: list[LogRow]) -> None:
     """The log through the real store, each card's reviews at noon of their study day."""
+    home.mkdir(parents=True, exist_ok=True)  # Store.open makes one missing folder, not two
     store = Store.open(home / "progress.sqlite3")
     for i, (number, day, grade) in enumerate(rows):
         now = datetime.combine(day, time(12), tzinfo=UTC) + timedelta(seconds=i % 3600)
