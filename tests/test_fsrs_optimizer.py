@@ -16,6 +16,7 @@ import fsrs
 import pytest
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
+from dlcards.config import Home, load_settings
 from dlcards.store import Store
 from tests.conftest import run_cli
 from tests.fsrs_synthetic import TRUE_PARAMETERS, LogRow, day_level, draw_log, log_loss, moment
@@ -108,6 +109,10 @@ def test_fitted_parameters_schedule_the_profile_from_then_on(fitted: Fitted) -> 
     assert fitted.fsrs_fitted != fitted.fsrs_default  # the intervals changed
     shown = run_cli(fitted.home, "--user", "ann", "scheduler").stdout
     assert shown.strip() == "ann: FSRS (desired retention 0.90, fitted parameters)"
+    # Per profile: another one keeps the defaults.
+    settings = load_settings(Home(fitted.home))
+    assert settings.for_profile("ann").fsrs_parameters == parameters
+    assert settings.for_profile("bob").fsrs_parameters is None
 
 
 def test_switching_to_sm2_and_back_keeps_sm2_and_the_fitted_parameters(fitted: Fitted) -> None:
