@@ -188,8 +188,7 @@ def import_deck(
         or merged.data.get("notetypes") != existing.get("notetypes")
     )
     if changed:  # an unchanged deck is neither rendered nor written (a fast re-import)
-        raw = deckfile.render(merged.data, target)
-        deckfile.write(target, raw, private=target.parent == decks_dir)
+        deckfile.write_deck(target, merged.data, private=target.parent == decks_dir)
     if times_db is not None:
         when = now if now is not None else datetime.now(UTC)
         import_after.stamp_times(times_db, deck_id, merged.data["cards"], gathered.modified, when)
