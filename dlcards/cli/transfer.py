@@ -120,6 +120,10 @@ def import_command(
     ctx.home.ensure()
 
     def locate(wanted: str) -> tuple[Path, bool] | None:
+        from dlcards.collection import may_hold_deck
+
+        if not may_hold_deck(ctx.home.decks_dir, ctx.deck_paths, wanted):
+            return None
         deck = ctx.collection.deck(wanted)
         return (deck.path, deck.shipped) if deck is not None else None
 
