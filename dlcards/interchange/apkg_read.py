@@ -19,6 +19,7 @@ import json
 import sqlite3
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,7 +72,9 @@ def _broken(path: Path, detail: str) -> UserError:
     )
 
 
-def read_package(path: Path) -> PackageSource:
+def read_package(
+    path: Path, progress: Callable[[str, int, int], None] | None = None
+) -> PackageSource:
     archive = open_zip(path)
     with archive, limits.scratch_folder() as tmp:
         names = set(archive.namelist())
@@ -81,7 +84,7 @@ def read_package(path: Path) -> PackageSource:
         database = Path(tmp) / "collection.sqlite3"
         extract_member(path, archive, member, database, Budget(path), zstd=member.endswith("b"))
         try:
-            source = _read_collection(path, database)
+            source = _read_collection(path, database, progress)
         except sqlite3.DatabaseError as exc:
             raise _broken(path, f"{member}: {exc}") from exc
         except RecursionError as exc:
@@ -133,7 +136,9 @@ def _guard(conn: sqlite3.Connection, database: Path) -> None:
     conn.set_progress_handler(tick, every)
 
 
-def _read_collection(source: Path, database: Path) -> PackageSource:
+def _read_collection(
+    source: Path, database: Path, progress: Callable[[str, int, int], None] | None = None
+) -> PackageSource:
     uri = database.as_uri() + "?mode=ro&immutable=1"
     conn = sqlite3.connect(uri, uri=True)
     _guard(conn, database)
@@ -166,6 +171,8 @@ def _read_collection(source: Path, database: Path) -> PackageSource:
         for index, (nid, guid, mid, mod, tags, flds) in enumerate(
             conn.execute("SELECT id, guid, mid, mod, tags, flds FROM notes ORDER BY id"), start=1
         ):
+            if progress is not None and index % 1000 == 0:
+                progress("reading", index, count)
             if index > limits.MAX_NOTES:  # count(*) of a crafted table can differ
                 raise limits.refuse_cap(source, f"over the cap of {limits.MAX_NOTES:,} notes")
             notetype = notetypes.get(mid) or _Notetype("", False, [])

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,13 @@ def _blocks(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         yield "\n[[cards]]\n" + _pairs(card, "cards"), {"cards": [card]}
 
 
-def write_deck(target: Path, data: dict[str, Any], *, private: bool) -> None:
+def write_deck(
+    target: Path,
+    data: dict[str, Any],
+    *,
+    private: bool,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> None:
     """Write the deck to ``target`` atomically, each block checked (see the module)."""
     from dlcards.fileutil import atomic_writer
 
@@ -61,9 +67,12 @@ def write_deck(target: Path, data: dict[str, Any], *, private: bool) -> None:
             dangling_ok=False,
             todo="point the link at an existing file or remove it; nothing was written",
         ) as handle:
-            for text, expected in _blocks(data):
+            total = len(data.get("cards", []))
+            for done, (text, expected) in enumerate(_blocks(data)):
                 _check(text, expected)
                 handle.write(text.encode("utf-8"))
+                if progress is not None and done % 500 == 0:
+                    progress("writing", done, total)
     except OSError as exc:
         raise UserError(
             f"{target}: cannot be written ({exc.strerror})", "check the folder; nothing was changed"

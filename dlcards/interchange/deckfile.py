@@ -10,6 +10,7 @@ writes: a bad result never reaches the disk.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,7 @@ def merge(
     *,
     rename: str | None = None,
     notetypes: list[dict[str, Any]] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> MergeResult:
     """The deck data after importing ``incoming`` into ``existing`` (or a new ``header`` deck)."""
     from dlcards.deck import content_id
@@ -113,7 +115,9 @@ def merge(
             by_guid.setdefault(guid, index)
     result = MergeResult(data)
     claimed: dict[int, str] = {}
-    for item in incoming:
+    for done, item in enumerate(incoming, start=1):
+        if progress is not None and done % 200 == 0:
+            progress("converting", done, len(incoming))
         card = item.card
         # the existing card this one updates, by id then guid; None: a new card
         match = by_id.get(card["id"])

@@ -21,7 +21,8 @@ from dlcards.interchange.notes import Incoming, RawNote, convert_note, valid_id
 from dlcards.textsafe import strip_controls
 
 FORMATS = ("auto", "apkg", "anki-text", "csv", "tsv", "toml")
-Progress = Callable[[int, int], None]
+# progress(phase, done, total): "reading", "converting", "writing"; total 0: not known.
+Progress = Callable[[str, int, int], None]
 MARKER = re.compile(r"<!--\s*dlcards\s+(\{[^<>]{0,20000}?\})\s*-->")
 _EXTENSIONS = {
     ".apkg": "apkg",
@@ -137,6 +138,8 @@ def import_deck(
         known = import_marks.recall(times_db, key)
         if known is not None:
             return import_after.unchanged_report(known, fmt)
+    if progress is not None:
+        progress("reading", 0, 0)
     if fmt == "toml":
         gathered = _from_toml(source)
     else:
@@ -179,6 +182,7 @@ def import_deck(
         deck_id,
         rename=name if base is not None else None,
         notetypes=gathered.notetypes,
+        progress=progress,
     )
     changed = (
         existing is None
@@ -188,7 +192,9 @@ def import_deck(
         or merged.data.get("notetypes") != existing.get("notetypes")
     )
     if changed:  # an unchanged deck is neither rendered nor written (a fast re-import)
-        deckfile.write_deck(target, merged.data, private=target.parent == decks_dir)
+        deckfile.write_deck(
+            target, merged.data, private=target.parent == decks_dir, progress=progress
+        )
     if times_db is not None:
         when = now if now is not None else datetime.now(UTC)
         import_after.stamp_times(times_db, deck_id, merged.data["cards"], gathered.modified, when)
@@ -256,7 +262,7 @@ def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
         from dlcards.interchange.apkg_read import read_package
         from dlcards.interchange.html2md import convert
 
-        package = read_package(source)
+        package = read_package(source, progress)
         notes, deck_names = package.notes, package.deck_names
         notetypes = package.notetypes
         gathered.media_map = import_after.media_map_of(source)
@@ -319,7 +325,7 @@ def _from_notes(source: Path, fmt: str, progress: Progress | None) -> _Gathered:
         gathered.incoming.extend(converted.cards)
         media_cards += bool(refs or converted.media)
         if progress is not None and (done % 200 == 0 or done == total):
-            progress(done, total)
+            progress("reading", done, total)
     deck_tags = set(gathered.header.get("tags", []))
     if deck_tags:
         # An export by dlcards puts the deck's tags on every note: they go back to the deck.
