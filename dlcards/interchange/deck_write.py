@@ -14,6 +14,8 @@ differently is parsed again by tomllib, and only tomllib's disagreement refuses 
 from __future__ import annotations
 
 import functools
+import shutil
+import tempfile
 import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -46,14 +48,39 @@ def _blocks(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         yield "\n[[cards]]\n" + _pairs(card, "cards"), {"cards": [card]}
 
 
+class Spool:
+    """New cards of an import as checked ``[[cards]]`` blocks in an unnamed temporary
+    file (gone when closed, whatever happens), with each card's content hash."""
+
+    def __init__(self, *, hashes: bool) -> None:
+        self.file = tempfile.TemporaryFile()
+        self.count = 0
+        self.hashes: dict[str, str] | None = {} if hashes else None
+
+    def add(self, card: dict[str, Any]) -> None:
+        text = "\n[[cards]]\n" + _pairs(card, "cards")
+        _check(text, {"cards": [card]})
+        self.file.write(text.encode("utf-8"))
+        self.count += 1
+        if self.hashes is not None:
+            from dlcards.content_times import card_hash
+
+            self.hashes[card["id"]] = card_hash(card)
+
+    def close(self) -> None:
+        self.file.close()
+
+
 def write_deck(
     target: Path,
     data: dict[str, Any],
     *,
     private: bool,
     progress: Callable[[str, int, int], None] | None = None,
+    spool: Spool | None = None,
 ) -> None:
-    """Write the deck to ``target`` atomically, each block checked (see the module)."""
+    """Write the deck to ``target`` atomically, each block checked (see the module); the
+    spooled cards, already checked, go after the deck's own."""
     from dlcards.fileutil import atomic_writer
 
     # An existing deck keeps its permissions; a new one in <home> is private like the
@@ -73,6 +100,9 @@ def write_deck(
                 handle.write(text.encode("utf-8"))
                 if progress is not None and done % 500 == 0:
                     progress("writing", done, total)
+            if spool is not None and spool.count:
+                spool.file.seek(0)
+                shutil.copyfileobj(spool.file, handle, 1 << 20)
     except OSError as exc:
         raise UserError(
             f"{target}: cannot be written ({exc.strerror})", "check the folder; nothing was changed"

@@ -10,14 +10,14 @@ writes: a bad result never reaches the disk.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dlcards.errors import UserError
 from dlcards.interchange.anki_cards import same_anki_note as _same_anki_note
-from dlcards.interchange.deck_write import dump_deck, write_deck
+from dlcards.interchange.deck_write import Spool, dump_deck, write_deck
 from dlcards.interchange.notes import Incoming
 
 _CONTENT_KEYS = ("type", "front", "back", "choices", "correct", "answer", "anki")
@@ -83,8 +83,14 @@ def merge(
     rename: str | None = None,
     notetypes: list[dict[str, Any]] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    spool: Spool | None = None,
 ) -> MergeResult:
-    """The deck data after importing ``incoming`` into ``existing`` (or a new ``header`` deck)."""
+    """The deck data after importing ``incoming`` into ``existing`` (or a new ``header`` deck).
+
+    With a ``spool``, new cards go there as they are made rather than into the data,
+    and ``incoming`` is consumed as it is merged (emptied, front to back): memory then
+    holds the deck as it was and the notes not merged yet, never every new card.
+    """
     from dlcards.deck import content_id
 
     if existing is None:
@@ -115,9 +121,10 @@ def merge(
             by_guid.setdefault(guid, index)
     result = MergeResult(data)
     claimed: dict[int, str] = {}
-    for done, item in enumerate(incoming, start=1):
+    total = len(incoming)
+    for done, item in enumerate(_consumed(incoming) if spool else list(incoming), start=1):
         if progress is not None and done % 200 == 0:
-            progress("converting", done, len(incoming))
+            progress("converting", done, total)
         card = item.card
         # the existing card this one updates, by id then guid; None: a new card
         match = by_id.get(card["id"])
@@ -143,6 +150,12 @@ def merge(
         if problem:
             result.skipped.append((item.where, problem))
             continue
+        if match is None and spool is not None:
+            spool.add(_ordered(_drop_derived_guid(card, deck_id)))
+            match = by_id[card["id"]] = -spool.count  # claimed below, never read back
+            claimed[match] = item.where
+            result.imported += 1
+            continue
         if match is None:
             match = len(cards)
             cards.append(_ordered(_drop_derived_guid(card, deck_id)))
@@ -165,6 +178,13 @@ def merge(
             cards[match] = new
             result.updated += 1
     return result
+
+
+def _consumed(items: list[Incoming]) -> Iterator[Incoming]:
+    """The items in order, each dropped from the list as it is handed out."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 def _invalid(card: dict[str, Any]) -> str | None:
@@ -273,4 +293,4 @@ def has_comments(text: str) -> bool:
     return any(m.group() == "#" for m in _STRINGS_OR_COMMENT.finditer(text))
 
 
-__all__ = ["MergeResult", "dump_deck", "load_existing", "merge", "write_deck"]
+__all__ = ["MergeResult", "Spool", "dump_deck", "load_existing", "merge", "write_deck"]

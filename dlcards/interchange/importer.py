@@ -175,36 +175,48 @@ def import_deck(
         existing if existing is not None or overrides is None else deckfile.load_existing(overrides)
     )
     header = {"id": deck_id, "name": name or gathered.name or source.stem, **gathered.header}
-    merged = deckfile.merge(
-        base,
-        header,
-        gathered.incoming,
-        deck_id,
-        rename=name if base is not None else None,
-        notetypes=gathered.notetypes,
-        progress=progress,
-    )
-    changed = (
-        existing is None
-        or merged.imported
-        or merged.updated
-        or merged.data["deck"] != existing["deck"]
-        or merged.data.get("notetypes") != existing.get("notetypes")
-    )
-    if changed:  # an unchanged deck is neither rendered nor written (a fast re-import)
-        deckfile.write_deck(
-            target, merged.data, private=target.parent == decks_dir, progress=progress
+    notes = len(gathered.incoming) + len(gathered.skipped)
+    spool = deckfile.Spool(hashes=times_db is not None)
+    try:
+        merged = deckfile.merge(
+            base,
+            header,
+            gathered.incoming,  # consumed: each note is let go once merged
+            deck_id,
+            rename=name if base is not None else None,
+            notetypes=gathered.notetypes,
+            progress=progress,
+            spool=spool,
         )
+        changed = (
+            existing is None
+            or merged.imported
+            or merged.updated
+            or merged.data["deck"] != existing["deck"]
+            or merged.data.get("notetypes") != existing.get("notetypes")
+        )
+        if changed:  # an unchanged deck is neither rendered nor written (a fast re-import)
+            deckfile.write_deck(
+                target,
+                merged.data,
+                private=target.parent == decks_dir,
+                progress=progress,
+                spool=spool,
+            )
+    finally:
+        spool.close()
     if times_db is not None:
         when = now if now is not None else datetime.now(UTC)
-        import_after.stamp_times(times_db, deck_id, merged.data["cards"], gathered.modified, when)
+        import_after.stamp_times(
+            times_db, deck_id, merged.data["cards"], gathered.modified, when, spool.hashes
+        )
     report = ImportReport(
         target=target,
         deck_id=deck_id,
         deck_name=merged.data["deck"]["name"],
         created=existing is None,
         fmt=fmt,
-        notes=len(gathered.incoming) + len(gathered.skipped),
+        notes=notes,
         imported=merged.imported,
         updated=merged.updated,
         unchanged=merged.unchanged,
