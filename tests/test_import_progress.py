@@ -35,7 +35,7 @@ def test_the_core_reports_reading_converting_and_writing_in_order(tmp_path: Path
         done = [d for p, d, _ in calls if p == phase]
         assert done == sorted(done)
         assert all(d <= t for p, d, t in calls if p == phase and t)
-    assert ("reading", 1500, 1500) in calls  # every row read
+    assert ("converting", 1500, 1500) in calls  # every row converted
 
 
 def _bar_output(after: float, terminal: bool, steps: list[tuple[str, int, int]]) -> str:

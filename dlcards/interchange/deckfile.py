@@ -10,7 +10,7 @@ writes: a bad result never reaches the disk.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,19 +77,18 @@ def load_existing(path: Path) -> dict[str, Any] | None:
 def merge(
     existing: dict[str, Any] | None,
     header: dict[str, Any],
-    incoming: list[Incoming],
+    incoming: Iterable[Incoming],
     deck_id: str,
     *,
     rename: str | None = None,
     notetypes: list[dict[str, Any]] | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
     spool: Spool | None = None,
 ) -> MergeResult:
     """The deck data after importing ``incoming`` into ``existing`` (or a new ``header`` deck).
 
-    With a ``spool``, new cards go there as they are made rather than into the data,
-    and ``incoming`` is consumed as it is merged (emptied, front to back): memory then
-    holds the deck as it was and the notes not merged yet, never every new card.
+    ``incoming`` may be a stream, read once; ``notetypes`` are read after it (a stream
+    fills them in). With a ``spool``, new cards go there as they are made rather than
+    into the data: memory holds the deck as it was, never every new card.
     """
     from dlcards.deck import content_id
 
@@ -102,12 +101,6 @@ def merge(
     data["deck"]["id"] = deck_id
     if existing is not None and existing.get("notetypes"):
         data["notetypes"] = list(existing["notetypes"])
-    if notetypes:
-        kept = {n["id"]: n for n in data.get("notetypes", [])}  # Anki's copy wins
-        kept.update({n["id"]: n for n in notetypes})
-        data["notetypes"] = [kept[i] for i in sorted(kept)]
-    if data.get("notetypes") or any("anki" in item.card for item in incoming):
-        data["deck"]["format"] = 2
     cards: list[dict[str, Any]] = data["cards"]
     by_id: dict[str, int] = {}
     by_guid: dict[str, int] = {}
@@ -121,11 +114,10 @@ def merge(
             by_guid.setdefault(guid, index)
     result = MergeResult(data)
     claimed: dict[int, str] = {}
-    total = len(incoming)
-    for done, item in enumerate(_consumed(incoming) if spool else list(incoming), start=1):
-        if progress is not None and done % 200 == 0:
-            progress("converting", done, total)
+    anki = False
+    for item in incoming:
         card = item.card
+        anki = anki or "anki" in card
         # the existing card this one updates, by id then guid; None: a new card
         match = by_id.get(card["id"])
         if match is None and card.get("guid"):
@@ -177,14 +169,13 @@ def merge(
         else:
             cards[match] = new
             result.updated += 1
+    if notetypes:
+        kept = {n["id"]: n for n in data.get("notetypes", [])}  # Anki's copy wins
+        kept.update({n["id"]: n for n in notetypes})
+        data["notetypes"] = [kept[i] for i in sorted(kept)]
+    if data.get("notetypes") or anki:
+        data["deck"]["format"] = 2
     return result
-
-
-def _consumed(items: list[Incoming]) -> Iterator[Incoming]:
-    """The items in order, each dropped from the list as it is handed out."""
-    items.reverse()
-    while items:
-        yield items.pop()
 
 
 def _invalid(card: dict[str, Any]) -> str | None:
