@@ -93,3 +93,34 @@ def test_an_id_no_deck_file_spells_skips_loading_the_decks(tmp_path: Path) -> No
     assert not may_hold_deck(None, [tmp_path], "bench")
     (tmp_path / "y.toml").write_text('[deck]\nid = "b\\u0065nch"\nname = "n"\n', "utf-8")
     assert may_hold_deck(None, [tmp_path], "bench")  # an escape: load and see
+
+
+def test_a_package_over_a_cap_is_refused_before_any_note_is_converted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dlcards.interchange import limits
+
+    from ._interchange import Note, v18_package
+
+    monkeypatch.setattr(limits, "MAX_FIELD_BYTES", 2000)
+    notes = [Note([f"Q{i}", f"A{i}"], f"g{i}") for i in range(300)]
+    notes.append(Note(["last", "x" * 3000], "glast"))  # the last note read is over the cap
+    source = v18_package(tmp_path / "big.apkg", notes)
+    calls: list[tuple[str, int, int]] = []
+    with pytest.raises(UserError, match="cap"):
+        import_deck(source, decks_dir=tmp_path / "decks", progress=lambda *c: calls.append(c))
+    assert [c for c in calls if c[0] != "reading"] == []  # nothing converted first
+    assert not (tmp_path / "decks").exists() or not any((tmp_path / "decks").iterdir())
+
+
+def test_a_package_is_read_note_by_note_as_it_is_merged(tmp_path: Path) -> None:
+    from dlcards.interchange.apkg_read import open_package
+
+    from ._interchange import Note, v18_package
+
+    source = v18_package(tmp_path / "p.apkg", [Note([f"Q{i}", "A"], f"g{i}") for i in range(5)])
+    with open_package(source) as package:
+        assert package.count == 5 and not isinstance(package.notes, list)
+        first = next(iter(package.notes))
+        assert first.fields == ["Q0", "A"]
+        assert sum(1 for _ in package.notes) == 4  # the rest, read once
