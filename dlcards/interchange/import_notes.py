@@ -72,7 +72,7 @@ def gather(source: Path, fmt: str, progress: Progress | None, stack: ExitStack) 
 
         text = read_text(source, fmt)
         notes, deck_names = text.notes, Counter(text.deck_names)
-        total, gathered.remarks = len(text.notes), text.warnings
+        total, gathered.remarks = text.count, text.warnings
         if text.deck_id and valid_id(text.deck_id):
             gathered.deck_id = text.deck_id
         if text.deck_tags:
