@@ -216,7 +216,7 @@ def _line(key: str, value: Any) -> str:
     if isinstance(value, bool | int | float):
         return _scalar_line(key, value)
     if isinstance(value, list) and all(_plain(v) for v in value):
-        items = [_literal(v) for v in value]
+        items = [_string(v) if isinstance(v, str) else _literal(v) for v in value]
         one_line = f"{_literal_key(key)} = [{', '.join(items)}]\n"
         if len(one_line) <= 100:
             return one_line
@@ -235,10 +235,10 @@ def _plain(value: Any) -> bool:
 
 
 def _literal(value: Any) -> str:
+    if isinstance(value, str):
+        return _string(value)
     if isinstance(value, list):
         return "[" + ", ".join(_literal(v) for v in value) + "]"
-    if isinstance(value, str) and len(value) > 40:
-        return _string(value)
     return _scalar(value)
 
 
