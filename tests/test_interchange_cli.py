@@ -7,7 +7,6 @@ import io
 import itertools
 import json
 import sqlite3
-import sys
 import zipfile
 from pathlib import Path
 
