@@ -25,6 +25,9 @@ from dlcards.store_errors import classify, problem_error, restore_advice
 
 # How long one wait for the write lock lasts before the user is told and it goes on.
 _BUSY_MS = 1000
+# How long a read-only open waits for a lock another program holds before it is "busy"
+# (sqlite3's default, named so that tests can shorten it).
+_READ_BUSY_S = 5.0
 
 
 def _say_waiting(path: Path | None) -> None:
@@ -40,7 +43,12 @@ def _writable(path: Path) -> bool:
     folder = path.parent
     if path.exists():
         return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
-    return os.access(folder if folder.exists() else folder.parent, os.W_OK)
+    # The nearest folder that exists decides: open() creates the ones missing below it.
+    # (Looking one level up only took a home two levels deep for read-only, and its
+    # writes went to an in-memory database.)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return os.access(folder, os.W_OK)
 
 
 APPLICATION_ID = 0x444C4344  # "DLCD"
@@ -112,7 +120,11 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     there; with no -wal left, as dlcards leaves it on close, the file is the whole
     database)."""
     conn = sqlite3.connect(
-        f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+        f"{path.as_uri()}?mode=ro",
+        uri=True,
+        isolation_level=None,
+        timeout=_READ_BUSY_S,
+        check_same_thread=False,
     )
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
