@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from dlcards.cards import Card, card_from_dict, card_to_dict
 from dlcards.deck_cache import CachedDeck, DeckCache, FileStamp, SearchRow, file_digest
+from dlcards.deck_files import tomls_in as tomls_in  # also validate DIR
 from dlcards.errors import DeckError
 from dlcards.textsafe import safe_card, safe_text
 from dlcards.tomlpos import deck_key_line
@@ -84,40 +85,6 @@ def shipped_decks_dir() -> Path:
     package = Path(__file__).resolve().parent
     bundled = package / "_shipped_decks"
     return bundled if bundled.is_dir() else package.parent / "decks"
-
-
-# A [deck] table, or deck = {…}: what makes a .toml a deck (deck.py requires one).
-_DECK_TABLE = re.compile(rb"^[ \t]*(\[[ \t]*deck[ \t]*\]|deck[ \t]*=)", re.MULTILINE)
-
-
-def tomls_in(folder: Path) -> list[Path]:
-    """The deck files under a folder, recursively, sorted by path (DESIGN §3).
-
-    As discovery, --deck-path and ``validate DIR`` find them. Hidden folders and
-    symlinked folders are not entered (no ``.git``, no loops). A ``.toml`` directly in
-    the folder is a deck, and an error if it is not one; deeper, a file with no
-    ``[deck]`` table (a ``pyproject.toml``, a tool's settings) is not a deck and is passed
-    over, so that a folder of notes never turns into errors the user did not cause.
-    """
-    found = [p for p in folder.glob("*.toml") if p.is_file()]
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        if Path(root) != folder:
-            found += [
-                Path(root, name)
-                for name in files
-                if name.endswith(".toml")
-                and not name.startswith(".")
-                and _has_deck_table(Path(root, name))
-            ]
-    return sorted(found)
-
-
-def _has_deck_table(path: Path) -> bool:
-    try:
-        return _DECK_TABLE.search(path.read_bytes()) is not None
-    except OSError:
-        return True  # unreadable: loading it reports the reason
 
 
 def discover(
