@@ -21,8 +21,8 @@ from dlcards.errors import UserError
 from dlcards.store import Store
 from dlcards.study.protocol import Session
 from dlcards.study.session import StudySession
-from dlcards.tui import themes
 from dlcards.tui.deck_editing import DeckEditing
+from dlcards.tui.themes import ThemedApp
 from dlcards.wording import plural
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 Start = Literal["home", "review", "practice"]
 
 
-class DlcardsApp(DeckEditing):
+class DlcardsApp(ThemedApp, DeckEditing):
     """The app. ``start="review"`` opens Review on the chosen decks/tags/limit;
     ``start="practice"`` a practice session with the ``practice`` options.
 
@@ -93,9 +93,7 @@ class DlcardsApp(DeckEditing):
         # returned line is a warning to show.
         self._after_session = after_session
         self._practice_options = practice
-        for theme in themes.THEMES.values():
-            self.register_theme(theme)
-        self.theme = themes.theme_for_setting(settings.theme, set(self.available_themes))
+        self.start_with_theme(settings.theme)
 
     def unhandled_error(self) -> Exception | None:
         """The unexpected error that ended the app, if one did (``launch`` raises it)."""
@@ -377,38 +375,10 @@ class DlcardsApp(DeckEditing):
         never as markup). Screens' ``notify`` calls arrive here too."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
-    def action_toggle_theme(self) -> None:
-        dark = self.current_theme.dark
-        self.theme = (themes.LIGHT if dark else themes.DARK).name
-        value = themes.setting_for_theme(self.theme)
-        self.settings = dataclasses.replace(self.settings, theme=value)
-        if self.home is not None:
-            try:
-                config.save_setting(self.home, "theme", value)
-            except (OSError, UserError) as exc:
-                self.notify(f"Could not save the theme: {exc}", severity="warning")
-
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield SystemCommand(
-            "Study all due", "Review everything due in every deck", self.action_study_all
-        )
-        yield SystemCommand(
-            "Stats", "Heatmap, forecast, retention, hardest cards", self.action_stats
-        )
-        yield SystemCommand(
-            "Practice", "Weakest cards first, compute drills, interview mode", self.action_practice
-        )
-        yield SystemCommand(
-            "Browse cards", "Search every card; its history; suspend, reset", self.action_browse
-        )
-        yield SystemCommand(
-            "Switch profile", "Study as someone else, or start a new profile", self.action_profiles
-        )
-        yield SystemCommand(
-            "Toggle theme", "Dark or light (saved in config.toml)", self.action_toggle_theme
-        )
-        yield SystemCommand("Help", "Keys, grades and how to type answers", self.action_help)
-        yield SystemCommand("Quit", "Quit dlcards (every grade is already saved)", self.exit)
+        from dlcards.tui.palette import system_commands
+
+        return system_commands(self)
 
 
 def _home_screen_class() -> type[HomeScreen]:
