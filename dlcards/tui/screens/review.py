@@ -243,12 +243,12 @@ class ReviewScreen(MediaKeys, Screen[None]):
 
     # --- answering ---------------------------------------------------------------------
 
-    def action_reveal(self) -> None:
+    async def action_reveal(self) -> None:
         from dlcards.tui.widgets.basic_card import BasicCardView  # loaded: the phase is front
 
         view = self.view
         if isinstance(view, BasicCardView):
-            view.reveal()
+            await view.reveal()
             self._to_back()
 
     def action_check_choice(self) -> None:
