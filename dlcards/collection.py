@@ -100,15 +100,17 @@ def discover(
         sources += [DeckSource(p, False) for p in tomls_in(home_decks)]
     problems: list[str] = []
     env = os.environ.get("DLCARDS_DECK_PATH", "")
-    extra = [p for p in env.split(os.pathsep) if p] + [os.fspath(p) for p in deck_paths]
-    for entry in extra:
+    # Each entry with where it was given, so a missing one is blamed on the right place.
+    extra = [(p, "DLCARDS_DECK_PATH") for p in env.split(os.pathsep) if p]
+    extra += [(os.fspath(p), "--deck-path") for p in deck_paths]
+    for entry, given_in in extra:
         path = Path(entry).expanduser()
         if path.is_dir():
             sources += [DeckSource(p, False) for p in tomls_in(path)]
         elif path.is_file():
             sources.append(DeckSource(path, False))
         else:
-            problems.append(f"{path}: no such deck file or folder — check --deck-path")
+            problems.append(f"{path}: no such deck file or folder — check {given_in}")
     seen: set[Path] = set()
     unique = []
     for source in sources:

@@ -79,7 +79,7 @@ def run_study(
         tags=tag or (),
         limit=limit,
     )
-    code = PlainStudy(session, sys.stdin, sys.stdout).run()
+    code = PlainStudy(session, sys.stdin, sys.stdout, ctx.home.decks_dir).run()
     _auto_sync(ctx)
     return code
 

@@ -122,6 +122,11 @@ def import_deck(
     records when each card's content changed: for a note from Anki, Anki's own time.
     The images and sounds the notes use go to ``media_root/<deck id>/``.
     """
+    if out is not None and not out.is_dir() and out.suffix.lower() != ".toml":
+        # Deck folders are searched for *.toml: a deck under any other name is never loaded.
+        raise UserError(
+            f"{out}: a deck not named .toml is never loaded", f"name it {out.stem}.toml"
+        )
     fmt = detect_format(source, fmt)
     if deck_id is not None and not valid_id(deck_id):
         raise UserError(
