@@ -230,10 +230,13 @@ class LogStore(Database):
         return self._read_state(profile, deck_id, card_id)
 
     def card_rows(self, profile: str, deck_id: str, card_id: str) -> list[Row]:
-        return self._rows(
-            "WHERE profile = ? AND deck_id = ? AND card_id = ? ORDER BY ts, id",
-            (profile, deck_id, card_id),
+        rows = self._rows(
+            "WHERE profile = ? AND deck_id = ? AND card_id = ?", (profile, deck_id, card_id)
         )
+        # Sorted here, like day_rows: with ORDER BY ts, id the planner walked the
+        # (profile, ts, id) index through the profile's whole log for one card's few
+        # rows, on every FSRS key press and for every card an import replays.
+        return sorted(rows, key=lambda r: (r.ts, r.id))
 
     def rows(self, profile: str) -> list[Row]:
         return self._rows("WHERE profile = ? ORDER BY ts, id", (profile,))

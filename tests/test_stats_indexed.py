@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlcards.collection import load_collection
+from dlcards.collection import Collection, load_collection
 from dlcards.stats import RETENTION_DAYS, summary
 from dlcards.store import Store
 
@@ -27,6 +28,15 @@ EVENTS = st.lists(
     ),
     max_size=40,
 )
+
+
+@pytest.fixture(scope="module")
+def collection(tmp_path_factory: pytest.TempPathFactory) -> Collection:
+    """Decks aa and bb of two cards each: read-only, so loaded once for every example."""
+    folder: Path = tmp_path_factory.mktemp("decks")
+    write_deck(folder, "aa", 2)
+    write_deck(folder, "bb", 2)
+    return load_collection(None, [folder])
 
 
 def expected(store: Store, deck_ids: list[str]) -> tuple[float | None, int]:
@@ -56,12 +66,8 @@ def expected(store: Store, deck_ids: list[str]) -> tuple[float | None, int]:
 @settings(max_examples=examples(300, 60), deadline=None)
 @given(events=EVENTS, deck_ids=st.sampled_from([[], ["aa"], ["bb"]]))
 def test_retention_and_streak_match_their_definitions(
-    tmp_path_factory, events: list[tuple[int, int, int, str]], deck_ids: list[str]
+    collection: Collection, events: list[tuple[int, int, int, str]], deck_ids: list[str]
 ) -> None:
-    folder: Path = tmp_path_factory.mktemp("decks")
-    write_deck(folder, "aa", 2)
-    write_deck(folder, "bb", 2)
-    collection = load_collection(None, [folder])
     store = Store.open(None)
     last: list[str] = []
     for n, (back, card, grade, kind) in enumerate(sorted(events, key=lambda e: -e[0])):
@@ -92,14 +98,10 @@ def test_retention_and_streak_match_their_definitions(
     ahead=st.integers(0, 20),
 )
 def test_deck_counts_from_due_dates_equal_those_from_states(
-    tmp_path_factory, events: list[tuple[int, int, str, int]], ahead: int
+    collection: Collection, events: list[tuple[int, int, str, int]], ahead: int
 ) -> None:
     from dlcards.stats import deck_counts, deck_counts_by_due
 
-    folder: Path = tmp_path_factory.mktemp("decks")
-    write_deck(folder, "aa", 2)
-    write_deck(folder, "bb", 2)
-    collection = load_collection(None, [folder])
     store = Store.open(None)
     for n, (back, card, action, grade) in enumerate(sorted(events, key=lambda e: -e[0])):
         day = TODAY - timedelta(days=back)
