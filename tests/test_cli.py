@@ -61,12 +61,12 @@ def test_studying_from_the_parse_cache_needs_no_pydantic(home: Path) -> None:
     assert result.stdout.strip() == "False"
 
 
-def test_cli_import_loads_neither_textual_nor_numpy() -> None:
+def test_cli_import_loads_neither_textual_nor_numpy_nor_typer() -> None:
     code = "import sys, dlcards.cli; print(sorted({m.split('.')[0] for m in sys.modules}))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     loaded = result.stdout
     assert result.returncode == 0, result.stderr
-    for heavy in ("textual", "numpy", "pydantic"):
+    for heavy in ("textual", "numpy", "pydantic", "typer"):
         assert f"'{heavy}'" not in loaded
 
 

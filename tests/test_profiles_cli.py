@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import dlcards.cli.shared
+import dlcards.cli.state
 from dlcards.log import replay
 from dlcards.store import Store
 
@@ -44,7 +44,7 @@ def test_a_mistyped_user_is_refused_off_a_terminal(home: Path, studied: list[str
 def test_a_new_user_on_a_terminal_is_asked_first(
     home: Path, studied: list[str], monkeypatch: pytest.MonkeyPatch, answer: str, created: bool
 ) -> None:
-    monkeypatch.setattr(dlcards.cli.shared, "on_terminal", lambda: True)
+    monkeypatch.setattr(dlcards.cli.state, "on_terminal", lambda: True)
     result = run_cli(home, "--user", "bob", "users", input=answer, now=NOW)
     assert "No profile 'bob' here (profiles: ann). Create it? [y/N]" in result.stdout
     assert result.returncode == (0 if created else 1)

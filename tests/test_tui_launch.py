@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from textual.app import App
 
-import dlcards.cli.study
+import dlcards.cli.sessions
 from dlcards.tui.app import DlcardsApp
 from dlcards.tui.screens.home import HomeScreen
 from dlcards.tui.screens.review import ReviewScreen
@@ -30,7 +30,7 @@ def test_a_crash_in_any_tui_entry_point_is_one_line_and_a_log(
     home: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], screen: type
 ) -> None:
     # The TUI, as on a terminal, but headless so it runs inside the test.
-    monkeypatch.setattr(dlcards.cli.study, "on_terminal", lambda: True)
+    monkeypatch.setattr(dlcards.cli.sessions, "on_terminal", lambda: True)
     monkeypatch.setattr(
         DlcardsApp, "run", lambda self, **kw: App.run(self, headless=True, size=(80, 24))
     )

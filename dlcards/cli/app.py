@@ -1,4 +1,7 @@
-"""The ``dlcards`` command (DESIGN §7): the Typer app, its global options, and ``main``.
+"""The ``dlcards`` command (DESIGN §7): the Typer app, its global options, and its ``main``.
+
+The console entry point is ``dlcards.cli.main`` (``dlcards.cli.entry``): it starts the
+TUI without Typer when it can (``dlcards.cli.fast``) and calls ``main`` here otherwise.
 
 Each command lives in a module of this package and only parses, calls the core,
 prints and exits. Importing the package loads neither textual nor numpy (nor
@@ -8,17 +11,14 @@ stays fast.
 
 from __future__ import annotations
 
-import sqlite3
-import sys
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
 from dlcards import __version__
-from dlcards.cli import cards, decks, goal, scheduler, study, sync, transfer, users
+from dlcards.cli import cards, decks, goal, scheduler, sessions, study, sync, transfer, users
+from dlcards.cli.guard import run_guarded
 from dlcards.cli.shared import CliState, cli_state
-from dlcards.errors import UserError
-from dlcards.textsafe import one_line
 
 app = typer.Typer(
     name="dlcards",
@@ -81,7 +81,10 @@ def _root(
     # The store and the deck cache close when this invocation ends, however it ends.
     ctx.call_on_close(state.close)
     if ctx.invoked_subcommand is None:
-        study.run_study(ctx, deck=None, tag=None, limit=None, plain=False, home_screen=True)
+        code = sessions.run_study(
+            state, deck=None, tag=None, limit=None, plain=False, home_screen=True
+        )
+        raise typer.Exit(code)
 
 
 # In this order in --help.
@@ -97,72 +100,8 @@ goal.register(app)
 sync.register(app)
 
 
-def _log_crash(state: CliState, exc: BaseException) -> str | None:
-    """Write the traceback under ``<home>/logs/`` and return the file's path."""
-    import os
-    import traceback
-    from datetime import datetime
-
-    try:
-        logs = state.app_context().home.logs_dir
-        logs.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path = logs / f"crash-{datetime.now():%Y%m%d-%H%M%S}.log"
-        # 0600 like every file under <home> (DESIGN §5): a traceback may show card text.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write("".join(traceback.format_exception(exc)))
-        return str(path)
-    except Exception:
-        return None
-
-
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: one-line errors, tracebacks to a log file."""
+    """The Typer app under the entry point's error handling (``dlcards.cli.guard``)."""
     # This invocation's state, handed to Typer as the root context's obj.
     state = CliState()
-    try:
-        app(args=argv, prog_name="dlcards", obj=state)
-    except UserError as exc:
-        typer.echo(f"dlcards: {one_line(str(exc))}", err=True)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except (sqlite3.Error, OSError) as exc:
-        problem = _database_problem(state, exc)
-        if problem is None:
-            _unexpected(state, exc)
-        typer.echo(f"dlcards: {problem}", err=True)
-        sys.exit(1)
-    except Exception as exc:
-        _unexpected(state, exc)
-    finally:
-        state.close()
-
-
-def _database_problem(state: CliState, exc: BaseException) -> UserError | None:
-    """The progress database's situation (locked, full, read-only, damaged) as one
-    line, or None for an error that is none of these."""
-    from dlcards.store_errors import classify, problem_error
-
-    if isinstance(exc, OSError):
-        if classify(exc) != "full":
-            return None  # a file of the user's: not the database's situation
-        return UserError(f"the disk is full ({exc})", "free some space and run this again")
-    if classify(exc) == "other":
-        return None
-    try:
-        database = state.app_context().home.database
-    except Exception:
-        return None
-    return problem_error(database, exc)
-
-
-def _unexpected(state: CliState, exc: BaseException) -> NoReturn:
-    if state.debug:
-        raise exc
-    where = _log_crash(state, exc)
-    hint = f"details in {where}" if where else "run again with --debug for details"
-    # MemoryError and others may carry no message: name the type then.
-    what = one_line(str(exc)) or type(exc).__name__
-    typer.echo(f"dlcards: unexpected error: {what} — {hint}", err=True)
-    sys.exit(1)
+    run_guarded(state, lambda: app(args=argv, prog_name="dlcards", obj=state))

@@ -1,70 +1,35 @@
-"""What every CLI command shares: the invocation's state, deck checks, option types, tables.
+"""What every Typer command shares: the invocation's state, option types, tables.
 
-The state lives in the root Typer context's ``obj``, one per invocation, never in a
-module-level cache: the tests run many invocations in one process (Typer's
-``CliRunner``) and each must start afresh, as a new ``dlcards`` process would.
+The state (``dlcards.cli.state.CliState``) lives in the root Typer context's ``obj``,
+one per invocation; the helpers that need no Typer live in ``dlcards.cli.state`` and
+are re-exported here for the commands.
 
 Only typer and the standard library are imported here, so ``dlcards --help`` stays fast.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dlcards.textsafe import one_line
+from dlcards.cli.state import CliState, on_terminal, report_deck_errors, require_decks
 
 if TYPE_CHECKING:
     from dlcards.context import AppContext
 
-
-@dataclass
-class CliState:
-    """The global options of one invocation, and the context built from them on first use."""
-
-    home: str | None = None
-    user: str | None = None
-    deck_paths: list[str] = field(default_factory=list)
-    debug: bool = False
-    context: AppContext | None = None
-
-    def app_context(self) -> AppContext:
-        if self.context is None:
-            from dlcards.config import resolve_home
-            from dlcards.context import AppContext
-
-            self.context = AppContext(
-                resolve_home(self.home),
-                self.user,
-                self.deck_paths,
-                self.debug,
-                confirm_new_profile=_ask_new_profile if on_terminal() else None,
-            )
-        return self.context
-
-    def close(self) -> None:
-        if self.context is not None:
-            try:
-                # The session's end: the daily backup's check, told once if it failed.
-                if message := self.context.after_session():
-                    typer.echo(f"dlcards: {message}", err=True)
-            finally:
-                self.context.close()
-                self.context = None
-
-
-def _ask_new_profile(name: str, others: list[str]) -> bool:
-    """On a terminal, ``--user NAME`` for a new profile asks first (a typo is likely)."""
-    question = f"No profile '{name}' here (profiles: {', '.join(others)}). Create it?"
-    try:
-        return typer.confirm(question, default=False)
-    except typer.Abort:  # end of input: a no
-        typer.echo()
-        return False
+__all__ = [
+    "CliState",
+    "DeckOption",
+    "TagOption",
+    "aligned_lines",
+    "app_context",
+    "cli_state",
+    "on_terminal",
+    "report_deck_errors",
+    "require_decks",
+]
 
 
 def cli_state(cli: typer.Context) -> CliState:
@@ -78,35 +43,6 @@ def cli_state(cli: typer.Context) -> CliState:
 def app_context(cli: typer.Context) -> AppContext:
     """The command's context, built once per invocation from the global options."""
     return cli_state(cli).app_context()
-
-
-def report_deck_errors(errors: list[str]) -> None:
-    """One stderr line per deck that failed to load: its first error (DESIGN §7)."""
-    from dlcards.collection import errors_by_file
-
-    for path, messages in errors_by_file(errors).items():
-        first = messages[0].splitlines()[0] if messages[0] else path
-        more = len(messages) - 1
-        if more:
-            first += f" (and {more} more: 'dlcards validate {path}' lists them)"
-        typer.echo(f"dlcards: {one_line(first)}", err=True)
-
-
-def require_decks(ctx: AppContext, ids: list[str] | None) -> list[str]:
-    """Check ``--deck`` ids against the loaded decks."""
-    from dlcards.errors import UserError
-
-    ids = list(ids or [])
-    known = {d.id for d in ctx.collection.decks}
-    for deck_id in ids:
-        if deck_id not in known:
-            raise UserError(f"no deck with id '{deck_id}'", "run 'dlcards decks' to list them")
-    return ids
-
-
-def on_terminal() -> bool:
-    """Whether both stdin and stdout are a terminal: the TUI, else line mode (DESIGN §7)."""
-    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def aligned_lines(rows: Sequence[Sequence[str]], right: Collection[int] = ()) -> list[str]:

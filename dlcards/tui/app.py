@@ -19,22 +19,23 @@ from dlcards import config
 from dlcards.collection import Collection, load_collection
 from dlcards.errors import UserError
 from dlcards.store import Store
-from dlcards.study.practice import PracticeOptions, PracticeSession
 from dlcards.study.protocol import Session
 from dlcards.study.session import StudySession
-from dlcards.tui import themes
 from dlcards.tui.deck_editing import DeckEditing
-from dlcards.tui.screens.home import HomeScreen, days_until
-from dlcards.tui.screens.review import ReviewScreen
+from dlcards.tui.themes import ThemedApp
 from dlcards.wording import plural
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from dlcards.study.practice import PracticeOptions, PracticeSession
+    from dlcards.tui.screens.home import HomeScreen
+    from dlcards.tui.screens.review import ReviewScreen
+
 Start = Literal["home", "review", "practice"]
 
 
-class DlcardsApp(DeckEditing):
+class DlcardsApp(ThemedApp, DeckEditing):
     """The app. ``start="review"`` opens Review on the chosen decks/tags/limit;
     ``start="practice"`` a practice session with the ``practice`` options.
 
@@ -91,10 +92,8 @@ class DlcardsApp(DeckEditing):
         # After each review session, with the profile: the CLI syncs (sync_dir); a
         # returned line is a warning to show.
         self._after_session = after_session
-        self._practice_options = practice or PracticeOptions()
-        for theme in themes.THEMES.values():
-            self.register_theme(theme)
-        self.theme = themes.theme_for_setting(settings.theme, set(self.available_themes))
+        self._practice_options = practice
+        self.start_with_theme(settings.theme)
 
     def unhandled_error(self) -> Exception | None:
         """The unexpected error that ended the app, if one did (``launch`` raises it)."""
@@ -125,15 +124,26 @@ class DlcardsApp(DeckEditing):
 
     def on_mount(self) -> None:
         # ``dlcards study`` opens Review alone (Home is built when it is first needed),
-        # so the first card is painted as early as possible.
+        # so the first card is painted as early as possible. For the same reason each
+        # screen's module is imported when the screen is first shown, not with the app:
+        # Home's table and stats are not needed for a review, nor Review's card views
+        # (Markdown, ~50 ms) for Home.
         if self._start == "practice":
-            if not self.start_practice(self._practice_options):
-                self.push_screen(HomeScreen())
+            from dlcards.study.practice import PracticeOptions
+
+            if not self.start_practice(self._practice_options or PracticeOptions()):
+                self.push_screen(_home_screen())
             return
         if self._start != "review" or not self.start_review(*self._start_args):
-            self.push_screen(HomeScreen())
+            self.push_screen(_home_screen())
+
+    def in_review(self) -> bool:
+        """Whether Review is the screen shown (by its id: its module may not be loaded)."""
+        return self.screen.id == "review"
 
     def new_practice(self, options: PracticeOptions) -> PracticeSession:
+        from dlcards.study.practice import PracticeSession
+
         return PracticeSession(
             self.store,
             self.collection,
@@ -161,6 +171,8 @@ class DlcardsApp(DeckEditing):
             self._before_session()  # the daily backup, before the first practice row
         if len(self.screen_stack) > 1:
             self.go_home()
+        from dlcards.tui.screens.review import ReviewScreen
+
         self.push_screen(ReviewScreen(session))
         return True
 
@@ -168,11 +180,11 @@ class DlcardsApp(DeckEditing):
         """Home's c: choose what to practise, then start."""
         from dlcards.tui.screens.practice_setup import PracticeSetupScreen
 
-        if isinstance(self.screen, ReviewScreen):
+        if self.in_review():
             self.notify("Leave the review first (Esc) to practise.")
             return
         home = self.screen
-        deck_id = home.highlighted_deck() if isinstance(home, HomeScreen) else None
+        deck_id = home.highlighted_deck() if isinstance(home, _home_screen_class()) else None
         deck = self.collection.deck(deck_id) if deck_id else None
 
         def chosen(options: PracticeOptions | None) -> None:
@@ -185,7 +197,7 @@ class DlcardsApp(DeckEditing):
         """Home's /: every card, searchable, with its history."""
         from dlcards.tui.screens.browser import BrowserScreen
 
-        if isinstance(self.screen, ReviewScreen):
+        if self.in_review():
             self.notify("Leave the review first (Esc) to browse the cards.")
             return
         if not isinstance(self.screen, BrowserScreen):
@@ -207,6 +219,8 @@ class DlcardsApp(DeckEditing):
             self._before_session()  # the daily backup, before the first grade
         if len(self.screen_stack) > 1:
             self.go_home()
+        from dlcards.tui.screens.review import ReviewScreen
+
         self.push_screen(ReviewScreen(session))
         return True
 
@@ -215,7 +229,10 @@ class DlcardsApp(DeckEditing):
 
     def on_review_screen_ended(self, message: ReviewScreen.Ended) -> None:
         session = message.session
-        if isinstance(session, PracticeSession):
+        if session.practice:
+            from dlcards.study.practice import PracticeSession
+
+            assert isinstance(session, PracticeSession)  # the app's only practice
             from dlcards.tui.screens.practice_summary import PracticeSummaryScreen
 
             practice = session.summary()
@@ -237,6 +254,8 @@ class DlcardsApp(DeckEditing):
             everything = self.new_session()
             left = everything.remaining() or 0
             next_due = everything.next_due()
+            from dlcards.tui.screens.home import days_until
+
             when = days_until(next_due, session.today) if next_due else None
             self.go_home()
             self.push_screen(SummaryScreen(summary, self.profile, next_due=when, left_today=left))
@@ -258,15 +277,16 @@ class DlcardsApp(DeckEditing):
 
     def go_home(self) -> None:
         """Close every screen above Home (Home refreshes its counts when it shows again)."""
-        if not any(isinstance(s, HomeScreen) for s in self.screen_stack):
+        home_screen = _home_screen_class()
+        if not any(isinstance(s, home_screen) for s in self.screen_stack):
             while len(self.screen_stack) > 2:
                 self.pop_screen()
             if len(self.screen_stack) > 1:
-                self.switch_screen(HomeScreen())
+                self.switch_screen(home_screen())
             else:
-                self.push_screen(HomeScreen())
+                self.push_screen(home_screen())
             return
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, home_screen):
             self.pop_screen()
 
     def action_go_home(self) -> None:
@@ -276,7 +296,7 @@ class DlcardsApp(DeckEditing):
         self.start_review()
 
     def action_stats(self) -> None:
-        if isinstance(self.screen, ReviewScreen):
+        if self.in_review():
             self.notify("Leave the review first (Esc): stats are on Home.")
             return
         from dlcards.tui.screens.stats import StatsScreen
@@ -291,7 +311,7 @@ class DlcardsApp(DeckEditing):
             self.push_screen(HelpScreen())
 
     def action_profiles(self) -> None:
-        if isinstance(self.screen, ReviewScreen):
+        if self.in_review():
             self.notify("Leave the review first (Esc) to switch profile.")
             return
 
@@ -316,7 +336,8 @@ class DlcardsApp(DeckEditing):
             self.settings = dataclasses.replace(self.settings, user=new)
         if self.profile == old:
             self.profile = new
-            home = next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
+            home_screen = _home_screen_class()
+            home = next((s for s in self.screen_stack if isinstance(s, home_screen)), None)
             if home is not None:
                 home.refresh_data()
 
@@ -328,7 +349,7 @@ class DlcardsApp(DeckEditing):
         self.settings = self.settings.for_profile(name)
         self.go_home()
         home = self.screen
-        if isinstance(home, HomeScreen):
+        if isinstance(home, _home_screen_class()):
             home.refresh_data()
         note = ""
         if self.home is not None and self.settings.user != name:
@@ -354,38 +375,20 @@ class DlcardsApp(DeckEditing):
         never as markup). Screens' ``notify`` calls arrive here too."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
-    def action_toggle_theme(self) -> None:
-        dark = self.current_theme.dark
-        self.theme = (themes.LIGHT if dark else themes.DARK).name
-        value = themes.setting_for_theme(self.theme)
-        self.settings = dataclasses.replace(self.settings, theme=value)
-        if self.home is not None:
-            try:
-                config.save_setting(self.home, "theme", value)
-            except (OSError, UserError) as exc:
-                self.notify(f"Could not save the theme: {exc}", severity="warning")
-
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield SystemCommand(
-            "Study all due", "Review everything due in every deck", self.action_study_all
-        )
-        yield SystemCommand(
-            "Stats", "Heatmap, forecast, retention, hardest cards", self.action_stats
-        )
-        yield SystemCommand(
-            "Practice", "Weakest cards first, compute drills, interview mode", self.action_practice
-        )
-        yield SystemCommand(
-            "Browse cards", "Search every card; its history; suspend, reset", self.action_browse
-        )
-        yield SystemCommand(
-            "Switch profile", "Study as someone else, or start a new profile", self.action_profiles
-        )
-        yield SystemCommand(
-            "Toggle theme", "Dark or light (saved in config.toml)", self.action_toggle_theme
-        )
-        yield SystemCommand("Help", "Keys, grades and how to type answers", self.action_help)
-        yield SystemCommand("Quit", "Quit dlcards (every grade is already saved)", self.exit)
+        from dlcards.tui.palette import system_commands
+
+        return system_commands(self)
+
+
+def _home_screen_class() -> type[HomeScreen]:
+    from dlcards.tui.screens.home import HomeScreen
+
+    return HomeScreen
+
+
+def _home_screen() -> HomeScreen:
+    return _home_screen_class()()
 
 
 # The name the CLI and the tests build the app by (DESIGN §2: the ``make_app`` factory).

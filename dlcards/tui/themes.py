@@ -1,8 +1,14 @@
-"""The two dlcards themes and how config.toml's ``theme`` names them."""
+"""The two dlcards themes, how config.toml's ``theme`` names them, and the app's theme key."""
 
 from __future__ import annotations
 
+import dataclasses
+
+from textual.app import App
 from textual.theme import Theme
+
+from dlcards import config
+from dlcards.errors import UserError
 
 DARK = Theme(
     name="dlcards-dark",
@@ -60,3 +66,36 @@ def setting_for_theme(name: str) -> str:
         if theme.name == name:
             return key
     return name
+
+
+class ThemedApp(App[None]):
+    """A mixin of ``DlcardsApp``: its theme at start (config.toml) and the theme key."""
+
+    settings: config.Settings
+    home: config.Home | None
+
+    def start_with_theme(self, setting: str) -> None:
+        """Start in the theme config.toml's ``theme`` names, as Textual's theme watcher
+        switches to one, minus the full CSS reparse it queues (~25 ms before the first
+        paint, issue 13): nothing is parsed yet, so the first parse takes its variables."""
+        for theme in THEMES.values():
+            self.register_theme(theme)
+        name = theme_for_setting(setting, set(self.available_themes))
+        self.set_reactive(ThemedApp.theme, name)
+        dark = self.current_theme.dark
+        classes = {c: False for c in self.classes if c.startswith("-theme-")}
+        classes.update({f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark})
+        self.update_classes(classes, update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)
+        self.stylesheet.set_variables(self.get_css_variables())
+
+    def action_toggle_theme(self) -> None:
+        dark = self.current_theme.dark
+        self.theme = (LIGHT if dark else DARK).name
+        value = setting_for_theme(self.theme)
+        self.settings = dataclasses.replace(self.settings, theme=value)
+        if self.home is not None:
+            try:
+                config.save_setting(self.home, "theme", value)
+            except (OSError, UserError) as exc:
+                self.notify(f"Could not save the theme: {exc}", severity="warning")

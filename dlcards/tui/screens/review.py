@@ -8,7 +8,8 @@ it before this screen asks for the next card, so leaving (or a crash) never lose
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, cast
+from functools import partial
+from typing import TYPE_CHECKING, Literal, TypeAlias, cast
 
 from textual import events
 from textual.app import ComposeResult
@@ -21,21 +22,23 @@ from dlcards.cards import BasicCard, ChoiceCard, ComputeCard
 from dlcards.study.items import QueueItem
 from dlcards.study.protocol import Session, undone_text
 from dlcards.tui.screens.review_media import MediaKeys
-from dlcards.tui.screens.review_notices import notify_leech
+from dlcards.tui.screens.review_notices import notify_leech, notify_left_ungraded
 from dlcards.tui.store_wait import write
-from dlcards.tui.widgets.answer_box import AnswerBox
-from dlcards.tui.widgets.basic_card import BasicCardView
-from dlcards.tui.widgets.choice_card import ChoiceCardView
-from dlcards.tui.widgets.compute_card import ComputeCardView
+from dlcards.tui.widgets.answer_box import AnswerArea, AnswerBox
 from dlcards.tui.widgets.grade_bar import GradeBar, GradeKey
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.session_bar import SessionBar
 from dlcards.tui.widgets.title_bar import TitleBar
-from dlcards.tui.widgets.typed_card import TypedCardView
 from dlcards.wording import clock_text
 
 if TYPE_CHECKING:
     from dlcards.tui.app import DlcardsApp
+    from dlcards.tui.widgets.basic_card import BasicCardView
+    from dlcards.tui.widgets.choice_card import ChoiceCardView
+    from dlcards.tui.widgets.compute_card import ComputeCardView
+    from dlcards.tui.widgets.typed_card import TypedCardView
+
+    CardView: TypeAlias = BasicCardView | ChoiceCardView | ComputeCardView | TypedCardView
 
 # front: a basic card's question; choosing: options being toggled; typing: a compute or
 # typed ({{type:F}}) answer not yet checked; back: answer shown, waiting for a grade.
@@ -118,11 +121,10 @@ class ReviewScreen(MediaKeys, Screen[None]):
     # --- showing a card ------------------------------------------------------------
 
     @property
-    def view(self) -> BasicCardView | ChoiceCardView | ComputeCardView | TypedCardView:
-        view = self.query_one(".card-view")
-        # One of the four views is mounted per card; a test would see anything else.
-        assert isinstance(view, BasicCardView | ChoiceCardView | ComputeCardView | TypedCardView)
-        return view
+    def view(self) -> CardView:
+        # One of the four views is mounted per card (show_item), with this class. Each
+        # view's module loads when a card of its kind is first shown, not with Review.
+        return cast("CardView", self.query_one(".card-view"))
 
     async def show_item(self, item: QueueItem, *, revealed: bool = False) -> None:
         self.dlcards_app.tell_notices(self.session)
@@ -133,11 +135,14 @@ class ReviewScreen(MediaKeys, Screen[None]):
         scroll = self.query_one("#card-scroll", VerticalScroll)
         await scroll.remove_children()
         card = item.card
-        view: BasicCardView | ChoiceCardView | ComputeCardView | TypedCardView
+        view: CardView
         if isinstance(card, ChoiceCard):
+            from dlcards.tui.widgets.choice_card import ChoiceCardView
+
             view, self.phase = ChoiceCardView(card, interview=self.interview), "choosing"
         elif isinstance(card, ComputeCard):
             from dlcards.problems import get_problem
+            from dlcards.tui.widgets.compute_card import ComputeCardView
 
             assert item.instance is not None
             problem = get_problem(item.instance.problem)
@@ -149,8 +154,12 @@ class ReviewScreen(MediaKeys, Screen[None]):
             view = ComputeCardView(card, item.instance, problem, seconds, interview=self.interview)
             self.phase = "typing"
         elif card.answer and not revealed:  # a typed-answer card ({{type:F}} from Anki)
+            from dlcards.tui.widgets.typed_card import TypedCardView
+
             view, self.phase = TypedCardView(card), "typing"
         else:
+            from dlcards.tui.widgets.basic_card import BasicCardView
+
             assert isinstance(card, BasicCard)
             view = BasicCardView(card, revealed=revealed)
             self.phase = "back" if revealed else "front"
@@ -168,7 +177,7 @@ class ReviewScreen(MediaKeys, Screen[None]):
                 severity="warning",
             )
         scroll.focus()
-        if isinstance(view, ComputeCardView | TypedCardView):
+        if isinstance(view, AnswerArea):  # a compute or typed-answer card
             # Once laid out: the question from its top, the box focused if it is in view.
             self.call_after_refresh(view.open_at_question, scroll)
         self.refresh_bindings()
@@ -210,7 +219,7 @@ class ReviewScreen(MediaKeys, Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         # A tall compute card opens at its question: an answer's first key goes to the box.
-        if self.phase == "typing" and isinstance(self.view, ComputeCardView | TypedCardView):
+        if self.phase == "typing" and isinstance(self.view, AnswerArea):
             if self.view.take_key(event.character):
                 event.stop()
                 event.prevent_default()
@@ -246,13 +255,17 @@ class ReviewScreen(MediaKeys, Screen[None]):
 
     # --- answering ---------------------------------------------------------------------
 
-    def action_reveal(self) -> None:
+    async def action_reveal(self) -> None:
+        from dlcards.tui.widgets.basic_card import BasicCardView  # loaded: the phase is front
+
         view = self.view
         if isinstance(view, BasicCardView):
-            view.reveal()
+            await view.reveal()
             self._to_back()
 
     def action_check_choice(self) -> None:
+        from dlcards.tui.widgets.choice_card import ChoiceCardView  # loaded: choosing
+
         view = self.view
         if not isinstance(view, ChoiceCardView):
             return
@@ -268,7 +281,7 @@ class ReviewScreen(MediaKeys, Screen[None]):
 
     def action_focus_box(self) -> None:
         view = self.view
-        if isinstance(view, ComputeCardView | TypedCardView):
+        if isinstance(view, AnswerArea):  # a compute or typed-answer card
             view.focus_box()
 
     def on_answer_box_left(self, message: AnswerBox.Left) -> None:
@@ -295,6 +308,8 @@ class ReviewScreen(MediaKeys, Screen[None]):
 
     async def action_digit(self, digit: int) -> None:
         if self.phase == "choosing":
+            from dlcards.tui.widgets.choice_card import ChoiceCardView  # loaded: choosing
+
             view = self.view
             if isinstance(view, ChoiceCardView):
                 view.toggle(digit - 1)
@@ -314,10 +329,8 @@ class ReviewScreen(MediaKeys, Screen[None]):
         """Record the grade (committed when this returns), then show the next card."""
         assert self.item is not None
         item = self.item
-        answer, session = self.answer, self.session
-        await write(
-            self, self.dlcards_app.store, lambda: session.grade(item, quality, answer=answer)
-        )
+        grading = partial(self.session.grade, item, quality, answer=self.answer)
+        await write(self, self.dlcards_app.store, grading)
         notify_leech(self, self.session.last_leech, item)
         await self._advance()
 
@@ -345,8 +358,7 @@ class ReviewScreen(MediaKeys, Screen[None]):
     async def action_bury(self) -> None:
         if self.item is None:
             return
-        aside = self.item
-        await write(self, self.dlcards_app.store, lambda: self.session.put_aside(aside))
+        await write(self, self.dlcards_app.store, partial(self.session.put_aside, self.item))
         if self.practice:
             self.notify(f"Skipped “{self.item.ref.card_id}” for this practice.")
         else:
@@ -359,8 +371,7 @@ class ReviewScreen(MediaKeys, Screen[None]):
     async def action_suspend(self) -> None:
         if self.item is None:
             return
-        held = self.item
-        await write(self, self.dlcards_app.store, lambda: self.session.suspend(held))
+        await write(self, self.dlcards_app.store, partial(self.session.suspend, self.item))
         self.notify(
             f"Suspended “{self.item.ref.card_id}”: it is not shown again until you "
             "unsuspend it in the card browser (/ on Home).",
@@ -384,7 +395,5 @@ class ReviewScreen(MediaKeys, Screen[None]):
 
     def action_leave(self) -> None:
         if self.phase == "back" and self.suggested is not None and self.item is not None:
-            # A checked answer not yet graded is not counted: say so (known issue 25).
-            card = self.item.ref.card_id
-            self.notify(f"Left before grading “{card}”: that answer was not counted.")
+            notify_left_ungraded(self, self.item)
         self.post_message(self.Ended(self.session, finished=False))

@@ -1,4 +1,4 @@
-"""The review's notifications after a grade: a leech suspended or tagged."""
+"""The review's notifications: a leech suspended or tagged, an answer left ungraded."""
 
 from __future__ import annotations
 
@@ -26,3 +26,10 @@ def notify_leech(screen: Any, last_leech: str | None, item: QueueItem) -> None:
             severity="warning",
             timeout=8,
         )
+
+
+def notify_left_ungraded(screen: Any, item: QueueItem) -> None:
+    """Leaving after the check, before the grade: that answer is not counted (known
+    issue 25: it was dropped without a word)."""
+    card = item.ref.card_id
+    screen.notify(f"Left before grading “{card}”: that answer was not counted.")

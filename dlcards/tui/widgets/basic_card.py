@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Markdown
 
 from dlcards.cards import BasicCard
@@ -13,6 +14,13 @@ from dlcards.tui.widgets.source_line import SourceLine
 
 
 class BasicCardView(Vertical):
+    """The front at once; the hidden back is built right after the front is painted.
+
+    Building the back (its Markdown parsed and laid out) before the first paint made
+    every new card wait for an answer nobody sees yet (issue 13 and 18: the first card
+    and grade → next card). Space before it is built builds it then.
+    """
+
     DEFAULT_CSS = """
     BasicCardView { height: auto; }
     """
@@ -21,16 +29,38 @@ class BasicCardView(Vertical):
         super().__init__(classes="card-view")
         self.card = card
         self.revealed = revealed
+        self._back_built = False
 
     def compose(self) -> ComposeResult:
         yield Markdown(shown(self.card.front), classes="front")
         back = Vertical(classes="back")
         back.display = self.revealed
-        with back:
-            yield Divider("answer")
-            yield Markdown(shown(self.card.back) or "*(no back)*")
-            yield SourceLine(self.card)
+        if self.revealed:
+            self._back_built = True
+            with back:
+                yield from self._back_parts()
+        else:
+            yield back
 
-    def reveal(self) -> None:
+    def on_mount(self) -> None:
+        if not self._back_built:
+            self.call_after_refresh(self.build_back)
+
+    def _back_parts(self) -> list[Widget]:
+        return [
+            Divider("answer"),
+            Markdown(shown(self.card.back) or "*(no back)*"),
+            SourceLine(self.card),
+        ]
+
+    async def build_back(self) -> None:
+        """Mount the answer's widgets (still hidden unless revealed), once."""
+        if self._back_built or not self.is_attached:
+            return
+        self._back_built = True
+        await self.query_one(".back").mount_all(self._back_parts())
+
+    async def reveal(self) -> None:
         self.revealed = True
+        await self.build_back()
         self.query_one(".back").display = True

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Markdown, Static
 
 from dlcards.cards import ComputeCard
@@ -66,6 +67,7 @@ class ComputeCardView(AnswerArea, Vertical):
         self.rendered = problem.render(instance)
         self._seconds = seconds  # since the card was shown: a fast right answer suggests 5
         self.verdict: Verdict | None = None
+        self._back_built = False
 
     def compose(self) -> ComposeResult:
         rendered = self.rendered
@@ -91,15 +93,31 @@ class ComputeCardView(AnswerArea, Vertical):
             )
             yield Static(classes="preview")
             yield Static(classes="answer-error")
+        # The check's widgets (and the back's Markdown) are built once the card is
+        # painted, not before: nobody sees them until an answer is checked (issue 13).
         result = Vertical(classes="back")
         result.display = False
-        with result:
-            yield Divider("check")
-            yield Static(classes="verdict")
-            yield Static(classes="solution")
-            if self.card.back.strip():
-                yield Markdown(shown(self.card.back))
-            yield SourceLine(self.card)
+        yield result
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.build_back)
+
+    def build_back(self) -> None:
+        """Add the check's widgets to the hidden back, once (show_verdict's first need)."""
+        if self._back_built or not self.is_attached:
+            return
+        self._back_built = True
+        parts: list[Widget] = [
+            Divider("check"),
+            Static(classes="verdict"),
+            Static(classes="solution"),
+        ]
+        if self.card.back.strip():
+            parts.append(Markdown(shown(self.card.back)))
+        parts.append(SourceLine(self.card))
+        # Not awaited: the widgets are in the DOM at once (show_verdict updates them
+        # right after), and mount in the next turn of the message loop.
+        self.query_one(".back").mount_all(parts)
 
     # --- typing -----------------------------------------------------------------
 
@@ -160,6 +178,7 @@ class ComputeCardView(AnswerArea, Vertical):
         from dlcards.problems import Grid
 
         self.verdict = verdict
+        self.build_back()
         box = self.query_one(AnswerBox)
         box.disabled = True
         self.query_one(".answer-error", Static).update("")
