@@ -54,6 +54,9 @@ class Deck:
     warnings: list[str] = field(default_factory=list)
     overrides_shipped: bool = False
     tags: tuple[str, ...] = ()  # the deck's own tags (every card has them too)
+    # The card ids alone, read from the cached index without a CardRef each: counting
+    # a deck's new and due cards needs no more (None: taken from ``cards``).
+    _ids: Callable[[], list[str]] | None = field(default=None, repr=False)
     _by_id: dict[str, CardRef] | None = field(default=None, init=False, repr=False)
 
     @property
@@ -66,6 +69,13 @@ class Deck:
     def cards_loaded(self) -> bool:
         """Whether ``cards`` is at hand (else reading it decodes the cache's index)."""
         return not callable(self._cards)
+
+    def card_ids(self) -> list[str]:
+        """The cards' ids in deck order; from the cache's index when ``cards`` is not
+        decoded yet (100k CardRefs cost a second; their ids alone, one split)."""
+        if self._ids is None or self.cards_loaded:
+            return [ref.card_id for ref in self.cards]
+        return self._ids()
 
     def ref(self, card_id: str) -> CardRef | None:
         if self._by_id is None:
@@ -225,6 +235,22 @@ def _refs_to_columns(refs: list[CardRef]) -> dict:
     }
 
 
+# How json.dumps writes the index (deck_cache.store): its first key is "ids".
+_IDS_PREFIX = '{"ids": '
+
+
+def _ids_from_json(refs_json: str | None) -> list[str]:
+    """The "ids" column of a cached index, decoding only that column when it leads
+    (the others hold a number per card that counting does not need)."""
+    if not refs_json:
+        return []
+    if refs_json.startswith(_IDS_PREFIX):
+        ids, _ = json.JSONDecoder().raw_decode(refs_json, len(_IDS_PREFIX))
+    else:
+        ids = json.loads(refs_json).get("ids")
+    return ids.split("\n") if isinstance(ids, str) and ids else []
+
+
 def _refs_from_columns(deck_id: str, columns: dict) -> list[CardRef]:
     ids = columns["ids"].split("\n") if columns.get("ids") else []
     tagsets = [tuple(t) for t in columns["tagsets"]]
@@ -277,6 +303,7 @@ def load_deck(source: DeckSource, cache: DeckCache | None) -> Deck:
             decode,
             cached.warnings,
             tags=tuple(map(safe_text, header.get("tags") or ())),
+            _ids=lambda: _ids_from_json(refs_json),
         )
     assert raw is not None
     digest = file_digest(raw)

@@ -230,10 +230,14 @@ class LogStore(Database):
         return self._read_state(profile, deck_id, card_id)
 
     def card_rows(self, profile: str, deck_id: str, card_id: str) -> list[Row]:
-        return self._rows(
-            "WHERE profile = ? AND deck_id = ? AND card_id = ? ORDER BY ts, id",
-            (profile, deck_id, card_id),
+        """The card's rows in replay order. Sorted here: with ORDER BY ts, id the planner
+        walks the (profile, ts, id) index through the whole log for every card (an
+        import replaying 50,000 cards read the log 50,000 times) instead of the card's
+        own few rows."""
+        rows = self._rows(
+            "WHERE profile = ? AND deck_id = ? AND card_id = ?", (profile, deck_id, card_id)
         )
+        return sorted(rows, key=lambda r: (r.ts, r.id))
 
     def rows(self, profile: str) -> list[Row]:
         return self._rows("WHERE profile = ? ORDER BY ts, id", (profile,))
