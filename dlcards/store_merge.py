@@ -7,6 +7,7 @@ merged log, streamed, for logs of millions of rows.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass, replace
@@ -21,12 +22,26 @@ if TYPE_CHECKING:
 
 # The fields of a row given to Store.merge_rows, in order: a Row's, without the profile.
 MERGE_FIELDS = tuple(name for name in ROW_FIELDS if name != "profile")
-# Rows per write transaction, and cards per state-replay transaction: each a few
-# milliseconds to tens of milliseconds, well under the ~100 ms another process may wait.
+# Rows per write transaction, and cards per state-replay transaction, to start with:
+# each batch then grows or shrinks so that a transaction holds the write lock about
+# HOLD_TARGET seconds, well under the ~100 ms another process may wait (issue 11),
+# and a million rows take a few hundred commits, not thousands.
 MERGE_BATCH = 500
 REPLAY_BATCH = 200
+HOLD_TARGET = 0.04
+_MAX_BATCH = 20_000
 # meta key (+ profile) set while an import's rows are in but its states not replayed.
 _STALE = "stale_states:"
+
+
+def _next_size(size: int, seconds: float) -> int:
+    """The next batch's size, after a batch of ``size`` held the lock ``seconds``:
+    doubled while well under HOLD_TARGET, halved above it."""
+    if seconds < HOLD_TARGET / 2:
+        return min(_MAX_BATCH, size * 2)
+    if seconds > HOLD_TARGET:
+        return max(50, size // 2)
+    return size
 
 
 class _Step:
@@ -104,22 +119,35 @@ class LogMerge(LogStore):
         counts = {"read": 0, "added": 0, "present": 0, "other": 0, "differing": 0, "look_first": 0}
         touched: set[tuple[str, str]] = set()
         cache_size = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        synchronous = self.conn.execute("PRAGMA synchronous").fetchone()[0]
         # Row ids are random UUIDs: with SQLite's 2 MB default cache, a million
         # inserts into the id index mostly wait on the disk.
         self.conn.execute("PRAGMA cache_size = -262144")
+        with self.transaction():
+            self.ensure_profile(profile, now)
+        # The batches' commits are not synced one by one (an fsync each was most of the
+        # time): in WAL mode a commit that is lost to a power cut takes only the commits
+        # after it, the rows are added again by importing the file again, and the last
+        # commit below, synced, makes every batch durable.
+        self.conn.execute("PRAGMA synchronous = NORMAL")
         try:
-            with self.transaction():
-                self.ensure_profile(profile, now)
             batch: list[Sequence[Any]] = []
+            size = MERGE_BATCH
             for row in rows:
                 batch.append(row)
-                if len(batch) >= MERGE_BATCH:
+                if len(batch) >= size:
+                    started = time.perf_counter()
                     self._merge_committed(profile, batch, counts, touched)
+                    size = _next_size(size, time.perf_counter() - started)
                     batch = []
             self._merge_committed(profile, batch, counts, touched)
             self._replay_cards(profile, touched)
         finally:
             self.conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
+            self.conn.execute(f"PRAGMA synchronous = {int(synchronous)}")
+        if touched:
+            with self.transaction():
+                self.conn.execute("DELETE FROM meta WHERE key = ?", (_STALE + profile,))
         return MergeCounts(
             counts["read"], counts["added"], counts["present"], counts["other"], counts["differing"]
         )
@@ -147,12 +175,13 @@ class LogMerge(LogStore):
         by another process is in it."""
         fsrs = self.fsrs_for(profile)
         ordered = sorted(cards)
-        for start in range(0, len(ordered), REPLAY_BATCH):
+        start, size = 0, REPLAY_BATCH
+        while start < len(ordered):
+            started = time.perf_counter()
             with self.transaction():
-                self._replay_chunk(profile, ordered[start : start + REPLAY_BATCH], fsrs)
-        if cards:
-            with self.transaction():
-                self.conn.execute("DELETE FROM meta WHERE key = ?", (_STALE + profile,))
+                self._replay_chunk(profile, ordered[start : start + size], fsrs)
+            start += size
+            size = _next_size(size, time.perf_counter() - started)
 
     def _replay_chunk(
         self, profile: str, chunk: list[tuple[str, str]], fsrs: FsrsScheduler | None
