@@ -24,12 +24,11 @@ REVIEW_ROWS = f"(kind = 'review' AND {_NOT_UNDONE})"
 DRILL_ROWS = f"(kind = 'drill' AND {_NOT_UNDONE})"
 
 
-# A due date as dlcards writes it (YYYY-MM-DD, a day the calendar has, from year 1):
-# such dates compare as text as they do as dates.
-_CANONICAL_DUE = (
-    "(typeof(due) = 'text' AND due GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' "
-    "AND due >= '0001-01-01' AND date(due, '+0 days') IS due)"
-)
+# A due date as dlcards writes it: YYYY-MM-DD, a day the calendar has, from year 1.
+# SQLite's date() writes only that form, and rolls an impossible day (2026-02-30) over
+# to the next month, so only such a date is the same value after it. Such dates
+# compare as text as they do as dates.
+_CANONICAL_DUE = "(date(due, '+0 days') IS due AND due >= '0001-01-01')"
 
 
 class ReviewedIds(NamedTuple):
@@ -115,17 +114,16 @@ class Store(LogMerge):
         ``today`` — one grouped query whose ids SQLite joins into one string per deck,
         so a 100k-card collection costs no Python object per card.
 
-        Due exactly as ``state_from_row`` reads it. SQLite decides for due dates as
-        dlcards writes them (``date(due, '+0 days')`` rolls 2026-02-30 over to
-        March, so an impossible day is not the same text); a deck with any other
-        due text (only a damaged cache has one) or a stored card id holding a
-        newline (no deck's id can) is read row by row, through ``safe_day``.
+        Due exactly as ``state_from_row`` reads it: when every due date of a deck
+        is one as dlcards writes them (``_CANONICAL_DUE``), comparing the text
+        is exact; a deck with any other due value (only a damaged cache has one)
+        or a stored card id holding a newline (no deck's id can) is read row by
+        row instead, through ``safe_day``.
         """
         result: dict[str, ReviewedIds] = {}
         for deck_id, joined, due_joined, unusual in self.conn.execute(
             "SELECT deck_id, group_concat(card_id, char(10)), "
-            f"group_concat(CASE WHEN {_CANONICAL_DUE} AND due <= :today THEN card_id END, "
-            "char(10)), "
+            "group_concat(CASE WHEN due <> '' AND due <= :today THEN card_id END, char(10)), "
             f"max(instr(card_id, char(10)) > 0 OR (due IS NOT '' AND NOT {_CANONICAL_DUE})) "
             "FROM card_state WHERE profile = :profile GROUP BY deck_id",
             {"profile": profile, "today": today.isoformat()},
