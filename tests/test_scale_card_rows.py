@@ -81,3 +81,31 @@ def test_an_import_replays_each_card_as_replay_does_undo_and_reset_included(
     assert target.states("me") == expected == source.states("me")
     source.close()
     target.close()
+
+
+def test_an_import_into_an_fsrs_profile_caches_the_states_its_grades_would(
+    tmp_path: Path,
+) -> None:
+    """A profile on FSRS: the states an import leaves in the cache are FSRS's replay of
+    the log, as every grade and ``rebuild_states`` write them (they were SM-2's)."""
+    from dlcards.fsrs_scheduler import FsrsScheduler
+    from dlcards.interchange.progress import export_progress, import_progress
+
+    scheduler = FsrsScheduler()
+    source = Store.open(tmp_path / "a.sqlite3")
+    source.use_schedulers(lambda profile: scheduler)
+    for n in range(12):
+        day = DAY + timedelta(days=3 * n)
+        moment = NOW + timedelta(days=3 * n)
+        source.record("me", "dl", f"c{n % 3}", "review", 3 + n % 3, moment, day)
+    out = tmp_path / "log.jsonl"
+    export_progress(source, "me", out)
+    target = Store.open(tmp_path / "b.sqlite3")
+    target.use_schedulers(lambda profile: scheduler)
+    import_progress(target, "me", out, NOW)
+    imported = {k: s.sm2 for k, s in target.states("me").items()}
+    assert imported == {k: s.sm2 for k, s in source.states("me").items()}
+    assert imported == {k: s.sm2 for k, s in replay(target.rows("me"), scheduler).items()}
+    assert imported != {k: s.sm2 for k, s in replay(target.rows("me")).items()}  # not SM-2's
+    source.close()
+    target.close()
