@@ -34,13 +34,14 @@ _MAX_BATCH = 20_000
 _STALE = "stale_states:"
 
 
-def _next_size(size: int, seconds: float) -> int:
+def _next_size(size: int, seconds: float, smallest: int) -> int:
     """The next batch's size, after a batch of ``size`` held the lock ``seconds``:
-    doubled while well under HOLD_TARGET, halved above it."""
+    doubled while well under HOLD_TARGET, halved above it, never below ``smallest``
+    (a busy machine slows every batch: smaller ones would only add commits)."""
     if seconds < HOLD_TARGET / 2:
         return min(_MAX_BATCH, size * 2)
     if seconds > HOLD_TARGET:
-        return max(50, size // 2)
+        return max(smallest, size // 2)
     return size
 
 
@@ -138,7 +139,7 @@ class LogMerge(LogStore):
                 if len(batch) >= size:
                     started = time.perf_counter()
                     self._merge_committed(profile, batch, counts, touched)
-                    size = _next_size(size, time.perf_counter() - started)
+                    size = _next_size(size, time.perf_counter() - started, MERGE_BATCH)
                     batch = []
             self._merge_committed(profile, batch, counts, touched)
             self._replay_cards(profile, touched)
@@ -181,7 +182,7 @@ class LogMerge(LogStore):
             with self.transaction():
                 self._replay_chunk(profile, ordered[start : start + size], fsrs)
             start += size
-            size = _next_size(size, time.perf_counter() - started)
+            size = _next_size(size, time.perf_counter() - started, REPLAY_BATCH)
 
     def _replay_chunk(
         self, profile: str, chunk: list[tuple[str, str]], fsrs: FsrsScheduler | None
