@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -144,6 +145,7 @@ def run(name: str, folder: Path) -> dict[str, object]:
     if not path.exists():
         build(path)
     decks = folder / f"decks-{name}"
+    shutil.rmtree(decks, ignore_errors=True)  # a new deck each run, also with --keep
     result = subprocess.run(
         [sys.executable, "-c", _CHILD, str(path), str(decks)],
         capture_output=True,

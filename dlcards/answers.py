@@ -122,11 +122,34 @@ def parse_number(text: str) -> float:
         raise AnswerError("type a number")
     inner = _strip_brackets(_times_ten(_SPACED_SLASH_RE.sub("/", text)))
     tokens = _split_items(inner)
-    if len(tokens) > 1:
-        raise AnswerError(f"expected a single number, got {len(tokens)} values")
     if not tokens:
         raise AnswerError("type a number")
+    if len(tokens) > 1 or not (_NUMBER_RE.fullmatch(inner) or _FRACTION_RE.fullmatch(inner)):
+        _explain_not_a_number(inner, tokens)
     return _number_token(tokens[0])
+
+
+# "3,000,000" and "3 000 000": one number written in groups of three digits.
+_THOUSANDS_RE = re.compile(r"[+-]?[0-9]{1,3}(?:[, ][0-9]{3})+(?:\.[0-9]*)?")
+# "10 GiB", "3e21 FLOPs", "10GiB": a number with a unit after it.
+# (Letters only: "0x1F" is hexadecimal, and "1e" a number cut short, not units.)
+_WITH_UNIT_RE = re.compile(rf"(?!0[xXbBoO])({_NUMBER})\s*([^\W\d_]+(?:/[^\W\d_]+)?)")
+_EXPONENT_RE = re.compile(r"[eE]")
+
+
+def _explain_not_a_number(inner: str, tokens: list[str]) -> None:
+    """AnswerError saying what is wrong when ``inner`` is one number written with extras."""
+    if _THOUSANDS_RE.fullmatch(inner):
+        bare = re.sub("[, ]", "", inner)
+        raise AnswerError(f"write it with no thousands separators: {bare}")
+    unit = _WITH_UNIT_RE.fullmatch(inner)
+    if unit and not _EXPONENT_RE.fullmatch(unit[2]):
+        raise AnswerError(
+            f"leave out the unit '{unit[2]}': type only the number, "
+            "in the unit the question asks for"
+        )
+    if len(tokens) > 1:
+        raise AnswerError(f"expected a single number, got {len(tokens)} values")
 
 
 def _split_items(text: str) -> list[str]:

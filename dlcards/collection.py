@@ -110,15 +110,17 @@ def discover(
         sources += [DeckSource(p, False) for p in tomls_in(home_decks)]
     problems: list[str] = []
     env = os.environ.get("DLCARDS_DECK_PATH", "")
-    extra = [p for p in env.split(os.pathsep) if p] + [os.fspath(p) for p in deck_paths]
-    for entry in extra:
+    # Each entry with where it was given, so a missing one is blamed on the right place.
+    extra = [(p, "DLCARDS_DECK_PATH") for p in env.split(os.pathsep) if p]
+    extra += [(os.fspath(p), "--deck-path") for p in deck_paths]
+    for entry, given_in in extra:
         path = Path(entry).expanduser()
         if path.is_dir():
             sources += [DeckSource(p, False) for p in tomls_in(path)]
         elif path.is_file():
             sources.append(DeckSource(path, False))
         else:
-            problems.append(f"{path}: no such deck file or folder — check --deck-path")
+            problems.append(f"{path}: no such deck file or folder — check {given_in}")
     seen: set[Path] = set()
     unique = []
     for source in sources:
@@ -127,6 +129,30 @@ def discover(
             seen.add(resolved)
             unique.append(DeckSource(resolved, source.shipped))
     return unique, problems
+
+
+def may_hold_deck(
+    home_decks: Path | None, deck_paths: Sequence[str | os.PathLike[str]], deck_id: str
+) -> bool:
+    """Whether some deck file could have the id ``deck_id``. One with no ``id = "…"`` of
+    that value (in any quoting; a multi-line string counts as a maybe) and no \\u escape
+    (the only other way TOML can spell it) cannot. An import into a new id then skips
+    loading every deck: half a second on a cold parse cache."""
+    if '"' in deck_id or "'" in deck_id or "\\" in deck_id:
+        return True
+    spelled = re.compile(
+        rb"""id["']?[ \t]*=[ \t]*(?:\"\"\"|'''|"|')(?:"""
+        + re.escape(deck_id.encode("utf-8"))
+        + rb"""["']|[\r\n\\])"""
+    )
+    for source in discover(home_decks, deck_paths)[0]:
+        try:
+            raw = source.path.read_bytes()
+        except OSError:
+            return True  # loading reports it
+        if b"\\u" in raw or b"\\U" in raw or spelled.search(raw):
+            return True
+    return False
 
 
 @dataclass

@@ -266,7 +266,7 @@ def _parse_deck(path: Path, raw: bytes) -> tuple[ParsedDeck, dict[str, Any]]:
     cards, lines, warnings = _parse_cards(data, positions, where, errors)
     notetypes = parse_notetypes(data, cards, where, errors, _pydantic_message)
     if errors or header is None:
-        raise DeckError(errors)
+        raise DeckError(errors, warnings)
     return ParsedDeck(header, cards, lines, warnings, notetypes), data
 
 

@@ -16,8 +16,13 @@ class UserError(Exception):
 
 
 class DeckError(Exception):
-    """A deck that cannot be loaded; ``messages`` are located ``path:line: …`` lines."""
+    """A deck that cannot be loaded; ``messages`` are located ``path:line: …`` lines.
 
-    def __init__(self, messages: list[str]) -> None:
+    ``warnings`` are what the parse also found short of an error (``dlcards validate``
+    shows them too, so that fixing the errors does not bring up new problems).
+    """
+
+    def __init__(self, messages: list[str], warnings: list[str] | None = None) -> None:
         super().__init__(messages[0] if messages else "invalid deck")
         self.messages = messages
+        self.warnings = warnings or []

@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from dlcards.errors import UserError
 
@@ -49,6 +50,21 @@ def atomic_write_bytes(
     A symbolic link is written through (its target replaced, the link kept). ``mode``
     None: an existing file keeps its mode, a new one gets the umask's.
     """
+    with atomic_writer(path, mode, dangling_ok=dangling_ok, todo=todo) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def atomic_writer(
+    path: Path,
+    mode: int | None = 0o600,
+    *,
+    dangling_ok: bool = True,
+    todo: str | None = None,
+) -> Iterator[BinaryIO]:
+    """:func:`atomic_write_bytes` for a file written piece by piece: the pieces go to a
+    temporary file beside ``path``, renamed over it only when the block ends without an
+    exception (an exception removes it: ``path`` is untouched)."""
     path = write_target(path, dangling_ok=dangling_ok, todo=todo)
     if mode is None:
         mode = path.stat().st_mode & 0o777 if path.exists() else _new_file_mode()
@@ -56,7 +72,7 @@ def atomic_write_bytes(
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, mode)

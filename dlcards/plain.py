@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 from typing import Any, Generic, TextIO, TypeVar
 
 from dlcards.cards import BasicCard, Card, ChoiceCard, ComputeCard, source_line
+from dlcards.plain_text import WIDTH, hanging, wrapped
 from dlcards.scheduler import GRADE_LABELS
+from dlcards.study.empty import new_cards_note, no_cards_reason
 from dlcards.study.items import QueueItem
 from dlcards.study.protocol import Session, undone_text
 from dlcards.study.session import StudySession
 from dlcards.textsafe import safe_text
-from dlcards.wording import plural, unicode_minus
+from dlcards.wording import clock_text, plural, unicode_minus
 
 HELP = """\
 Keys, typed at any prompt and then Enter:
@@ -44,7 +47,7 @@ class _Command(Exception):
         self.key = key
 
 
-def readable(markdown: str, width: int = 88) -> str:
+def readable(markdown: str, width: int = WIDTH) -> str:
     """Card Markdown as plain text a person (or a screen reader) reads as meant.
 
     ``**bold**`` loses its stars, ``z\\_i`` its backslash, a trailing ``\\`` becomes
@@ -56,6 +59,8 @@ def readable(markdown: str, width: int = 88) -> str:
     from rich.console import Console
     from rich.markdown import Markdown
 
+    from dlcards.mathtext import shown
+
     out = io.StringIO()
     console = Console(
         file=out,
@@ -66,8 +71,6 @@ def readable(markdown: str, width: int = 88) -> str:
         highlight=False,
         markup=False,
     )
-    from dlcards.mathtext import shown
-
     # MathJax first (issue 12): \(x_i^2\) reads xᵢ², escaped so Markdown keeps it.
     console.print(Markdown(shown(markdown), hyperlinks=False))
     text = "\n".join(line.rstrip() for line in out.getvalue().splitlines())
@@ -206,6 +209,7 @@ class PlainSession(Generic[S]):
         intervals = self.session.intervals(item)
         if intervals is not None:
             parts = [f"{q} → {plural(d, 'day')}" for q, d in intervals.items()]
+            # One line whatever its length: a script reads a grade's interval off it.
             self.say("Next review after grade " + " · ".join(parts))
         else:
             self.say(self._unscheduled_note())
@@ -219,9 +223,11 @@ class PlainSession(Generic[S]):
                 quality = int(line)
                 break
             self.say(
-                "Type one digit from 0 to 5 ("
-                + ", ".join(f"{q} {label}" for q, label in GRADE_LABELS.items())
-                + ")."
+                wrapped(
+                    "Type one digit from 0 to 5 ("
+                    + ", ".join(f"{q} {label}" for q, label in GRADE_LABELS.items())
+                    + ")."
+                )
             )
         self.session.grade(item, quality, answer=answer)
         self.say(f"Saved: {quality} ({GRADE_LABELS[quality]}).")
@@ -243,7 +249,8 @@ class PlainSession(Generic[S]):
     def _choice(self, item: QueueItem, card: ChoiceCard) -> None:
         self.say(readable(card.front))
         for number, choice in enumerate(card.choices, start=1):
-            self.say(f"  {number}. {readable(choice)}")
+            label = f"  {number}. "
+            self.say(hanging(label, readable(choice, width=WIDTH - len(label))))
         count = len(card.choices)
         while True:
             line = self.ask(f"Your choice (numbers 1-{count}, separated by commas or spaces): ")
@@ -267,7 +274,7 @@ class PlainSession(Generic[S]):
         if card.front.strip():
             self.say(readable(card.front))
         rendered = problem.render(item.instance)
-        self.say(self._prompt_text(rendered))
+        self.say(wrapped(self._prompt_text(rendered)))
         started = time.monotonic()
         while True:
             # The rendered text already ends with how to type the answer.
@@ -276,18 +283,18 @@ class PlainSession(Generic[S]):
                 verdict = problem.check(item.instance, line, time.monotonic() - started)
                 break
             except AnswerError as exc:
-                self.say(str(exc))
+                self.say(wrapped(str(exc)))
         marks = {"correct": "✓", "close": "≈", "wrong": "✗", "blank": "·"}
-        self.say(f"{marks.get(verdict.status, '')} {verdict.message}".strip())
+        self.say(wrapped(f"{marks.get(verdict.status, '')} {verdict.message}".strip()))
         self.say(f"Expected: {unicode_minus(verdict.expected)}")
         # DESIGN §7's order: verdict, expected answer, worked solution, mistake note.
         steps = problem.explain(item.instance)
         if steps:
             self.say("Solution:")
             for number, step in enumerate(steps, start=1):
-                self.say(f"  {number}. {step}")
+                self.say(hanging(f"  {number}. ", step))
         if verdict.mistake:
-            self.say(f"Mistake: {verdict.mistake}")
+            self.say(hanging("Mistake: ", verdict.mistake))
         if card.back.strip():
             self.say(readable(card.back))
         self._cite(card)
@@ -295,7 +302,9 @@ class PlainSession(Generic[S]):
 
     def _cite(self, card: Card) -> None:
         if card.source:
-            self.say(source_line(card.source))
+            line = source_line(card.source)
+            label = line[: line.index(": ") + 2]  # "Source: " or "Sources: "
+            self.say(hanging(label, line[len(label) :]))
 
     def _prompt_text(self, rendered: Any) -> str:
         return rendered.to_text()
@@ -310,7 +319,17 @@ class PlainSession(Generic[S]):
 
 
 class PlainStudy(PlainSession[StudySession]):
-    """A study session in line mode."""
+    """A study session in line mode; ``decks_dir`` is where an empty state says decks go."""
+
+    def __init__(
+        self,
+        session: StudySession,
+        stdin: TextIO,
+        stdout: TextIO,
+        decks_dir: Path | None = None,
+    ) -> None:
+        super().__init__(session, stdin, stdout)
+        self.decks_dir = decks_dir
 
     def _buried_text(self, item: QueueItem) -> str:
         return f"Buried {item.ref.card_id} until tomorrow."
@@ -324,33 +343,33 @@ class PlainStudy(PlainSession[StudySession]):
     def _nothing_due(self) -> str:
         session = self.session
         if not session.refs:
-            return (
-                "No cards to study: no deck matches. Put .toml decks in <home>/decks/, "
-                "pass --deck-path, or check --deck and --tag."
+            reason = no_cards_reason(
+                session.collection, session.deck_ids, session.tags, self.decks_dir
             )
+            return wrapped(f"No cards to study: {reason}")
         parts = ["Nothing due today."]
         next_due = session.next_due()
         if next_due is not None:
             parts.append(f"Next review: {next_due.isoformat()}.")
-        if session.unseen_left():
-            parts.append(
-                f"Today's {session.settings.new_per_day} new cards are done; "
-                "raise new_per_day in config.toml for more."
-            )
+        unseen = session.unseen_left()
+        if unseen:
+            parts.append(new_cards_note(session.settings.new_per_day, unseen))
         buried = session.buried_count()
         if buried:
             parts.append(f"{plural(buried, 'card')} buried until tomorrow.")
-        return " ".join(parts)
+        return wrapped(" ".join(parts))
 
     def _summary(self) -> None:
         summary = self.session.summary()
-        minutes, seconds = divmod(int(summary.seconds), 60)
         accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "—"
+        # The time as plain practice and the clocks write it (wording.clock_text).
         self.say(
-            f"Session over: {plural(summary.reviewed, 'card')}, {summary.passed} of "
-            f"{plural(summary.grades, 'grade')} right ({accuracy}), "
-            f"{plural(summary.drills, 're-drill')}, {minutes}m {seconds:02d}s. "
-            f"Due tomorrow: {summary.due_tomorrow}."
+            wrapped(
+                f"Session over: {plural(summary.reviewed, 'card')}, {summary.passed} of "
+                f"{plural(summary.grades, 'grade')} right ({accuracy}), "
+                f"{plural(summary.drills, 're-drill')}; time {clock_text(summary.seconds)}. "
+                f"Due tomorrow: {summary.due_tomorrow}."
+            )
         )
 
 

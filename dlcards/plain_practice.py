@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from dlcards.plain import PlainSession
+from dlcards.plain_text import wrapped
+from dlcards.study.empty import no_cards_reason
 from dlcards.study.items import QueueItem
 from dlcards.study.practice import PracticeSession, minimal_hint
+from dlcards.study.queue import select_refs
 from dlcards.wording import clock_text
 
 
@@ -41,10 +44,18 @@ class PlainPractice(PlainSession[PracticeSession]):
         super()._grade(item, suggested, answer)
 
     def _nothing_due(self) -> str:
-        if not self.session.refs:
-            return (
-                "No cards to practise: no deck matches (or every match is suspended). "
-                "Check --deck, --tag and --compute-only."
+        session = self.session
+        if not session.refs:
+            if not select_refs(session.collection, session.deck_ids, session.tags):
+                # The decks or tags select nothing: say which (the tag matching no card).
+                reason = no_cards_reason(session.collection, session.deck_ids, session.tags, None)
+                return wrapped(f"No cards to practise: {reason}")
+            if session.compute_only:
+                why = "no card chosen is a compute card (suspended ones are left out)"
+                return wrapped(f"No cards to practise: {why}. Check --deck and --tag.")
+            return wrapped(
+                "No cards to practise: every card chosen is suspended; "
+                "'dlcards cards unsuspend DECK:CARD' brings one back."
             )
         return "Nothing to practise."
 
@@ -52,8 +63,10 @@ class PlainPractice(PlainSession[PracticeSession]):
         summary = self.session.summary()
         accuracy = f"{summary.accuracy:.0%}" if summary.accuracy is not None else "—"
         self.say(
-            f"Practice over: {summary.right} of {summary.answered} right ({accuracy}) in "
-            f"{clock_text(summary.seconds)}. The schedule is unchanged."
+            wrapped(
+                f"Practice over: {summary.right} of {summary.answered} right ({accuracy}); "
+                f"time {clock_text(summary.seconds)}. The schedule is unchanged."
+            )
         )
         if summary.topics:
             self.say("By topic (weakest first):")

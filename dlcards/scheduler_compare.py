@@ -5,27 +5,45 @@ test: each scheduler predicts the recall probability from what it knew before it
 and the grade says whether the card was recalled (q ≥ 3). SM-2 makes no prediction
 of its own; it is read as aiming at 90 % recall at its interval: R = 0.9^(t/I).
 
-The workload is each scheduler's reviews per day over the next 30 days, from the
-states its replay gives today, every review assumed passed with a 4 (Good).
+The workload is each scheduler's expected reviews a day over the next 30 days, from
+the states its replay gives today: each review recalled with the probability that
+scheduler's own model predicts, failed cards rescheduled by it, new cards started at
+the profile's new_per_day (``workload_forecast``). Cards a reset made new again and
+suspended cards are not studied and bring none. The workload had every review
+passed is kept beside it.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from dlcards.fsrs_scheduler import FsrsScheduler, Memory
 from dlcards.log import Row
-from dlcards.review_history import History, histories
+from dlcards.review_history import split_histories
 from dlcards.scheduler import PASSING_QUALITY, State, new_state, review
+from dlcards.workload_forecast import (
+    HORIZON,
+    LAPSE_GRADE,
+    PASS_GRADE,
+    Forecast,
+    fsrs_forecast,
+    sm2_forecast,
+    whole_days,
+)
 
 MIN_TESTS = 100  # fewer and the numbers are mostly noise
-WORKLOAD_DAYS = 30
+WORKLOAD_DAYS = HORIZON
 BINS = 10  # predicted recall cut in tenths for RMSE and the calibration chart
 SM2_TARGET = 0.9
 SM2_READING = "SM-2 read as aiming at 90% recall at its interval: R = 0.9^(t/I)"
+WORKLOAD_MODEL = (
+    "expected reviews a day: each review recalled with the probability its scheduler "
+    f"predicts (then graded {PASS_GRADE}, else {LAPSE_GRADE}), failed cards rescheduled by it, "
+    "new cards at new_per_day; same-day re-drills not counted"
+)
 
 
 @dataclass(frozen=True)
@@ -42,7 +60,9 @@ class Fit:
     rmse_bins: float
     auc: float | None  # None when every test was recalled, or none was
     calibration: list[Bin]
-    workload: list[int]  # reviews due on each of the next 30 days, today first
+    workload: list[int]  # expected reviews on each of the next 30 days, today first, rounded
+    expected: list[float] = field(default_factory=list)  # the same, unrounded
+    all_pass: list[int] = field(default_factory=list)  # had every review passed
 
 
 @dataclass(frozen=True)
@@ -50,6 +70,8 @@ class Comparison:
     tests: int
     sm2: Fit
     fsrs: Fit
+    new_per_day: int = 0
+    new_cards: int = 0  # never seen, to be started at new_per_day
 
 
 def log_loss(predictions: Sequence[float], recalled: Sequence[bool]) -> float:
@@ -101,53 +123,37 @@ def auc(predictions: Sequence[float], recalled: Sequence[bool]) -> float | None:
     return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
 
 
-def _fit(predictions: list[float], recalled: list[bool], workload: list[int]) -> Fit:
+def _fit(predictions: list[float], recalled: list[bool], forecast: Forecast) -> Fit:
     bins = calibration(predictions, recalled)
     return Fit(
         log_loss(predictions, recalled),
         rmse_bins(bins),
         auc(predictions, recalled),
         bins,
-        workload,
+        whole_days(forecast.expected),
+        forecast.expected,
+        [round(n) for n in forecast.all_pass],
     )
 
 
-def _sm2_workload(states: Iterable[State], today: date) -> list[int]:
-    days = [0] * WORKLOAD_DAYS
-    end = today + timedelta(WORKLOAD_DAYS)
-    for state in states:
-        due = state.due
-        while due is not None and due < end:
-            day = max(due, today)
-            days[(day - today).days] += 1
-            state = review(state, 4, day)
-            due = state.due
-    return days
-
-
-def _fsrs_workload(
-    cards: Iterable[tuple[Memory, date]], fsrs: FsrsScheduler, today: date
-) -> list[int]:
-    days = [0] * WORKLOAD_DAYS
-    end = today + timedelta(WORKLOAD_DAYS)
-    for memory, due in cards:
-        while due < end:
-            day = max(due, today)
-            days[(day - today).days] += 1
-            memory, interval = fsrs.review(memory, 4, day)
-            due = day + timedelta(interval)
-    return days
-
-
-def compare(rows: Iterable[Row], fsrs: FsrsScheduler, today: date) -> Comparison:
-    """Replay every card's history through both schedulers and score their predictions."""
+def compare(
+    rows: Iterable[Row],
+    fsrs: FsrsScheduler,
+    today: date,
+    new_cards: int = 0,
+    new_per_day: int = 0,
+    suspended: Collection[tuple[str, str]] = frozenset(),
+) -> Comparison:
+    """Replay every card's history through both schedulers and score their predictions;
+    forecast each one's next 30 days from the current histories (see the docstring)."""
     sm2_p: list[float] = []
     fsrs_p: list[float] = []
     recalled: list[bool] = []
     sm2_now: list[State] = []
     fsrs_now: list[tuple[Memory, date]] = []
-    cards: list[History] = histories(rows)
-    for history in cards:
+    ended, current = split_histories(rows)
+    studied = [(key not in suspended, h) for key, h in current.items()]
+    for now, history in [(False, h) for h in ended] + studied:
         sm2 = new_state()
         memory: Memory | None = None
         previous: date | None = None
@@ -162,15 +168,17 @@ def compare(rows: Iterable[Row], fsrs: FsrsScheduler, today: date) -> Comparison
             memory, interval = fsrs.review(memory, grade, day)
             due = day + timedelta(interval)
             previous = day
-        sm2_now.append(sm2)
-        if memory is not None:
+        if now and memory is not None:
+            sm2_now.append(sm2)
             fsrs_now.append((memory, due))
     if len(recalled) < MIN_TESTS:
         raise TooFewReviews(len(recalled))
     return Comparison(
         len(recalled),
-        _fit(sm2_p, recalled, _sm2_workload(sm2_now, today)),
-        _fit(fsrs_p, recalled, _fsrs_workload(fsrs_now, fsrs, today)),
+        _fit(sm2_p, recalled, sm2_forecast(sm2_now, today, new_cards, new_per_day)),
+        _fit(fsrs_p, recalled, fsrs_forecast(fsrs, fsrs_now, today, new_cards, new_per_day)),
+        new_per_day,
+        new_cards,
     )
 
 
@@ -191,6 +199,9 @@ def as_json(comparison: Comparison, profile: str, active: str) -> dict[str, obje
             "auc": None if f.auc is None else round(f.auc, 6),
             "workload_30d": sum(f.workload),
             "workload": f.workload,
+            "workload_expected": [round(n, 3) for n in f.expected],
+            "workload_all_pass_30d": sum(f.all_pass),
+            "workload_all_pass": f.all_pass,
             "calibration": [
                 {
                     "from": b.low,
@@ -207,6 +218,9 @@ def as_json(comparison: Comparison, profile: str, active: str) -> dict[str, obje
         "active": active,
         "reviews": comparison.tests,
         "sm2_prediction": SM2_READING,
+        "workload_model": WORKLOAD_MODEL,
+        "new_per_day": comparison.new_per_day,
+        "new_cards": comparison.new_cards,
         "sm2": fit(comparison.sm2),
         "fsrs": fit(comparison.fsrs),
     }

@@ -40,7 +40,12 @@ def _writable(path: Path) -> bool:
     folder = path.parent
     if path.exists():
         return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
-    return os.access(folder if folder.exists() else folder.parent, os.W_OK)
+    # The nearest folder that exists decides: open() creates the ones missing below it.
+    # (Looking one level up only took a home two levels deep for read-only, and its
+    # writes went to an in-memory database.)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return os.access(folder, os.W_OK)
 
 
 APPLICATION_ID = 0x444C4344  # "DLCD"

@@ -88,6 +88,7 @@ def validate_files(paths: Iterable[Path], shipped: Iterable[Path] = ()) -> Valid
             parsed = parse_deck(path, path.read_bytes())
         except DeckError as exc:
             report.errors.extend(exc.messages)
+            report.warnings.extend(exc.warnings)
             continue
         except OSError as exc:
             report.errors.append(f"{path}: cannot read: {exc.strerror or exc}")

@@ -258,7 +258,7 @@ def test_users_bare_lists_and_add_creates(home: Path, deck: list[str]) -> None:
     assert cli(home, deck, "users", "add", "bob").returncode == 0
     assert cli(home, deck, "--user", "bob", "users", "add", "zed").returncode == 0
     listed = cli(home, deck, "--user", "ann", "users").stdout.splitlines()
-    assert listed[0] == "* ann  (1 reviews, last studied 2026-03-02)"
+    assert listed[0] == "* ann  (1 review, last studied 2026-03-02)"
     assert [line.split()[0] for line in listed[1:]] == ["bob", "zed"]
     again = cli(home, deck, "users", "add", "zed")
     assert (again.returncode, again.stderr) == (
@@ -299,7 +299,7 @@ def test_renaming_the_config_profile_follows_in_config(home: Path, deck: list[st
     cli(home, deck, "study", "--deck", "iv", input="\n4\nq\n")
     result = cli(home, deck, "users", "rename", "ann", "anna")
     assert "config.toml" in result.stdout
-    assert cli(home, deck, "users").stdout.splitlines()[0].startswith("* anna  (1 reviews")
+    assert cli(home, deck, "users").stdout.splitlines()[0].startswith("* anna  (1 review,")
     assert "new_per_day = 5" in (home / "config.toml").read_text("utf-8")
 
 

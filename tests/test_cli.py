@@ -182,7 +182,7 @@ def test_profiles_keep_separate_progress(home: Path, tmp_path: Path) -> None:
     assert (ann["user"], ann["reviews_total"]) == ("ann", 1)
     assert (bob["user"], bob["reviews_total"]) == ("bob", 0)
     users = run_cli(home, "--user", "bob", "users").stdout.splitlines()
-    assert users == ["  ann  (1 reviews, last studied 2026-03-01)", "* bob  (0 reviews)"]
+    assert users == ["  ann  (1 review, last studied 2026-03-01)", "* bob  (0 reviews)"]
 
 
 def test_profile_from_config(home: Path) -> None:

@@ -155,3 +155,16 @@ def test_a_package_import_sweeps_and_leaves_no_scratch(
     package = legacy_package(tmp_path / "p.apkg", [Note(["Q", "A"], "g1")])
     import_deck(package, decks_dir=tmp_path / "decks", deck_id="p")
     assert list(scratch.iterdir()) == []
+
+
+def test_a_database_folders_deep_that_do_not_exist_yet_is_created_and_kept(
+    tmp_path: Path,
+) -> None:
+    # Store.open looked only one folder up: two missing levels read as "read-only",
+    # and the grade went to an in-memory database that vanished on close.
+    path = tmp_path / "a" / "b" / "progress.sqlite3"
+    store = Store.open(path)
+    store.record("me", "dl", "c1", "review", 4, NOW, NOW.date())
+    store.close()
+    reopened = Store.open(path)
+    assert [r.grade for r in reopened.rows("me")] == [4]

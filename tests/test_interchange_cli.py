@@ -7,7 +7,6 @@ import io
 import itertools
 import json
 import sqlite3
-import sys
 import zipfile
 from pathlib import Path
 
@@ -179,35 +178,6 @@ def test_imported_deck_is_studied_like_any_other(tmp_path: Path) -> None:
     card = deck_cards(home / "decks" / "words.toml")[0]
     result = run_cli(home, "study", "--plain", "--deck", "words", input="\n5\nq\n", now=NOW)
     assert result.returncode == 0 and "hola" in result.stdout and card["front"] == "hola"
-
-
-def test_the_core_reports_progress_and_the_cli_draws_it_on_a_terminal(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from dlcards.cli import transfer as cli_transfer
-    from dlcards.interchange.importer import import_deck
-
-    path = tmp_path / "many.tsv"
-    path.write_text("".join(f"question {i}\tanswer {i}\n" for i in range(1500)), "utf-8")
-    calls: list[tuple[int, int]] = []
-    import_deck(path, decks_dir=tmp_path / "decks", progress=lambda d, t: calls.append((d, t)))
-    assert calls[-1] == (1500, 1500) and {t for _, t in calls} == {1500}
-    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
-    # Not a terminal, or done within a second: no bar. A terminal and a job running
-    # past a second (here: a zero threshold): a rich bar on stderr.
-    with cli_transfer._progress_bar("Importing") as update:
-        update(1500, 1500)
-    assert capsys.readouterr().err == ""
-    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    monkeypatch.setattr(cli_transfer, "PROGRESS_BAR_AFTER", 3600.0)
-    with cli_transfer._progress_bar("Importing") as update:
-        update(1500, 1500)
-    assert capsys.readouterr().err == ""
-    monkeypatch.setattr(cli_transfer, "PROGRESS_BAR_AFTER", 0.0)
-    with cli_transfer._progress_bar("Importing") as update:
-        update(100, 1500)
-        update(1500, 1500)
-    assert "Importing" in capsys.readouterr().err
 
 
 def test_importing_into_a_shipped_deck_keeps_its_cards(tmp_path: Path) -> None:

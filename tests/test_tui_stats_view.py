@@ -75,8 +75,8 @@ def test_gather_agrees_with_stats_json(tmp_path: Path) -> None:
     page = plain(view.render_stats(data), width=100)
     for heading in (
         "Today",
-        "Reviews, last 26 weeks",
-        "Due, next 30 days",
+        "Reviews · last 26 weeks",
+        "Due · next 30 days",
         "Cards by state",
         "Decks",
         "Hardest 10 cards",
@@ -113,7 +113,7 @@ def test_stats_on_a_terminal_draws_and_in_a_pipe_keeps_one_line(tmp_path: Path) 
     os.close(fd)
     text = out.decode("utf-8", "replace")
     assert os.waitstatus_to_exitcode(status) == 0, text
-    assert "Reviews, last 26 weeks" in text and "Hardest 10 cards" in text
+    assert "Reviews · last 26 weeks" in text and "Hardest 10 cards" in text
 
 
 def test_a_grid_label_stays_on_one_line() -> None:

@@ -6,9 +6,12 @@ fit in a few lines, and the command stays fast.
 
 from __future__ import annotations
 
+import textwrap
+
 from dlcards.scheduler_compare import SM2_READING, WORKLOAD_DAYS, Comparison, Fit
 
 BAR_WIDTH = 20
+WRAP = 88
 SPARKS = " ▁▂▃▄▅▆▇█"
 
 
@@ -28,9 +31,21 @@ def summary_lines(result: Comparison, retention: float) -> list[str]:
         f"{sum(sm2.workload):>9} reviews",
         f"{'FSRS':6}{fsrs.log_loss:>10.4f}{fsrs.rmse_bins:>13.4f}{_auc(fsrs):>8}"
         f"{sum(fsrs.workload):>9} reviews",
-        f"(FSRS at desired retention {retention:.2f}; workloads assume every review "
-        "is passed with a 4.)",
+        *textwrap.wrap(
+            f"Workload: expected reviews over the next {WORKLOAD_DAYS} days, simulated day "
+            "by day: each review is recalled with the probability its scheduler predicts "
+            f"(SM-2: 0.9^(t/I); FSRS: its own, at desired retention {retention:.2f}), a "
+            f"failed card comes back when its scheduler says, {_new_cards(result)}. Had "
+            f"every review passed: SM-2 {sum(sm2.all_pass)}, FSRS {sum(fsrs.all_pass)}.",
+            WRAP,
+        ),
     ]
+
+
+def _new_cards(result: Comparison) -> str:
+    if not result.new_cards or not result.new_per_day:
+        return "no new cards start"
+    return f"{result.new_per_day} new cards start a day ({result.new_cards} not seen yet)"
 
 
 def _bar(value: float) -> str:

@@ -57,12 +57,17 @@ def scheduler_optimize(cli: typer.Context) -> None:
     """Fit FSRS's parameters to this profile's own reviews (needs dlcards[optimizer])."""
     from dlcards import config
     from dlcards.errors import UserError
-    from dlcards.review_history import MIN_OPTIMIZER_REVIEWS, counted_reviews, histories
+    from dlcards.review_history import (
+        MIN_OPTIMIZER_REVIEWS,
+        OPTIMIZER_REVIEWS_PER_CARD,
+        counted_reviews,
+        histories,
+    )
 
     ctx = app_context(cli)
     profile = ctx.profile
     cards = histories(ctx.store.rows(profile))
-    counted = counted_reviews(cards)
+    counted = counted_reviews(cards, OPTIMIZER_REVIEWS_PER_CARD)
     if counted < MIN_OPTIMIZER_REVIEWS:
         raise UserError(
             f"{profile} has {counted} reviews FSRS can learn from, "
@@ -82,7 +87,9 @@ def scheduler_optimize(cli: typer.Context) -> None:
         ) from None
     from dlcards.review_history import fit_parameters
 
-    parameters = fit_parameters(cards)
+    # Minutes on a large log (about 10 ms a review on one core): say so before starting.
+    typer.echo(f"Fitting FSRS to {counted} reviews of {profile} (this can take minutes)…")
+    parameters = fit_parameters(cards, progress=sys.stderr.isatty())
     config.save_profile_setting(ctx.home, profile, "fsrs_parameters", parameters)
     ctx.forget_settings()
     if ctx.settings.scheduler == "fsrs":
@@ -102,12 +109,20 @@ def scheduler_compare(
 
     from dlcards.fsrs_scheduler import FsrsScheduler
     from dlcards.scheduler_compare import TooFewReviews, as_json, compare
+    from dlcards.stats import deck_counts_by_due
 
     ctx = app_context(cli)
     settings = ctx.settings
     fsrs = FsrsScheduler(settings.desired_retention, settings.fsrs_parameters)
+    store, profile, today = ctx.store, ctx.profile, ctx.today()
+    suspended = store.suspended(profile)
+    # The workload forecast starts the cards not seen yet at the profile's new_per_day.
+    counts = deck_counts_by_due(ctx.collection, store.due_dates(profile), today, suspended)
+    new_cards = sum(deck.new for deck in counts)
     try:
-        result = compare(ctx.store.rows(ctx.profile), fsrs, ctx.today())
+        result = compare(
+            store.rows(profile), fsrs, today, new_cards, settings.new_per_day, suspended
+        )
     except TooFewReviews as exc:
         if json_out:
             data = {"profile": ctx.profile, "reviews": exc.tests, "more_needed": exc.more_needed}

@@ -106,7 +106,7 @@ def run_study(
         tags=tag or (),
         limit=limit,
     )
-    code = PlainStudy(session, sys.stdin, sys.stdout).run()
+    code = PlainStudy(session, sys.stdin, sys.stdout, ctx.home.decks_dir).run()
     _auto_sync(ctx)
     raise typer.Exit(code)
 
@@ -212,11 +212,15 @@ def stats(
         view = gather(ctx.store, ctx.collection, ctx.profile, ctx.today(), deck_ids, data)
         Console().print(render_stats(view))
         return
+    from dlcards.textsafe import one_line
     from dlcards.wording import plural
 
     retention = f"{data['retention']:.0%}" if data["retention"] is not None else "—"
+    # With --deck the numbers are that deck's: the line says so, or it reads as all decks'.
+    scope = f", {'deck' if len(deck_ids) == 1 else 'decks'} {one_line(', '.join(deck_ids))}"
     typer.echo(
-        f"Profile {data['user']} ({'FSRS' if data['scheduler'] == 'fsrs' else 'SM-2'}): "
+        f"Profile {data['user']} ({'FSRS' if data['scheduler'] == 'fsrs' else 'SM-2'})"
+        f"{scope if deck_ids else ''}: "
         f"{data['reviews_today']} reviews today, "
         f"{data['reviews_total']} in all (and {plural(data['redrills_total'], 're-drill')}), "
         f"{data['cards_seen']} cards seen, "

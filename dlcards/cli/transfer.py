@@ -6,12 +6,9 @@ inside the commands, so ``dlcards --help`` stays fast.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -33,37 +30,6 @@ class ExportFormat(StrEnum):
     tsv = "tsv"
     csv = "csv"
     apkg = "apkg"
-
-
-PROGRESS_BAR_AFTER = 1.0  # seconds: a job done sooner never shows a bar
-
-
-@contextmanager
-def _progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A ``progress(done, total)`` callback drawing a rich bar on a terminal, for big jobs."""
-    import time
-
-    state: dict[str, Any] = {"start": time.monotonic()}
-
-    def update(done: int, total: int) -> None:
-        if not sys.stderr.isatty():
-            return
-        if "bar" not in state and time.monotonic() - state["start"] < PROGRESS_BAR_AFTER:
-            return
-        if "bar" not in state:
-            from rich.console import Console
-            from rich.progress import Progress
-
-            bar = Progress(console=Console(stderr=True), transient=True)
-            bar.start()
-            state["bar"], state["task"] = bar, bar.add_task(label, total=total)
-        state["bar"].update(state["task"], completed=done)
-
-    try:
-        yield update
-    finally:
-        if "bar" in state:
-            state["bar"].stop()
 
 
 def _grouped(skipped: list[tuple[str, str]], limit: int = 3) -> list[str]:
@@ -120,10 +86,16 @@ def import_command(
     ctx.home.ensure()
 
     def locate(wanted: str) -> tuple[Path, bool] | None:
+        from dlcards.collection import may_hold_deck
+
+        if not may_hold_deck(ctx.home.decks_dir, ctx.deck_paths, wanted):
+            return None
         deck = ctx.collection.deck(wanted)
         return (deck.path, deck.shipped) if deck is not None else None
 
-    with _progress_bar("Importing") as progress:
+    from dlcards.cli.progress_bar import progress_bar
+
+    with progress_bar("Importing") as progress:
         report = import_deck(
             file,
             decks_dir=ctx.home.decks_dir,

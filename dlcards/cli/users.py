@@ -26,10 +26,12 @@ def users_list(cli: typer.Context) -> None:
     if current not in {p[0] for p in profiles}:
         # The profile in use is stored with its first grade (reading never writes).
         profiles = sorted([*profiles, (current, 0, None)])
+    from dlcards.wording import plural
+
     for name, reviews, last_day in profiles:
         mark = "*" if name == current else " "
         last = f", last studied {last_day}" if last_day else ""
-        typer.echo(f"{mark} {name}  ({reviews} reviews{last})")
+        typer.echo(f"{mark} {name}  ({plural(reviews, 'review')}{last})")
 
 
 NameArg = Annotated[
@@ -96,14 +98,22 @@ def users_delete(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete a profile and all its progress (a backup of the database is made first)."""
-    from dlcards import backup
+    from dlcards import backup, config
     from dlcards.errors import UserError
+    from dlcards.wording import plural
 
     ctx = app_context(cli)
+    config.check_profile_name(name)
+    if name == ctx.profile:
+        # Deleted, it would come back empty at once: every command opens the profile in use.
+        raise UserError(
+            f"profile '{name}' is the one in use, so any command would open it again at once",
+            f"to delete it, use another: dlcards --user OTHER users delete {name}",
+        )
     _existing(ctx, name)
-    reviews = next((n for p, n, _ in ctx.database.profiles() if p == name), 0)
+    reviews = plural(next((n for p, n, _ in ctx.database.profiles() if p == name), 0), "review")
     if not yes:
-        question = f"Delete profile '{name}' and its {reviews} reviews?"
+        question = f"Delete profile '{name}' and its {reviews}?"
         try:
             confirmed = typer.confirm(question, default=False)
         except typer.Abort:  # end of input: a no
@@ -120,15 +130,14 @@ def users_delete(
             "the progress database could not be backed up",
             "nothing was deleted; check the home folder",
         )
-    rows = ctx.database.delete_profile(name)
+    ctx.database.delete_profile(name)
     typer.echo(
-        f"Deleted profile {name} ({rows} log rows). A copy of the database was saved first: {saved}"
+        f"Deleted profile {name} and its {reviews}. A copy of the database was saved first: {saved}"
     )
-    if ctx.settings.user == name:
-        typer.echo(
-            "config.toml still names it as your profile: set user there, or it starts "
-            "afresh next time."
-        )
+    # The profile a plain 'dlcards' opens: point config.toml at the one in use, or the
+    # next start would bring the deleted one back, empty.
+    if config.follow_rename(ctx.home, ctx.settings, name, ctx.profile):
+        typer.echo(f'config.toml now has user = "{ctx.profile}", so dlcards opens it from now on.')
 
 
 def register(app: typer.Typer) -> None:

@@ -19,6 +19,8 @@ import json
 import sqlite3
 import time
 from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,11 +60,12 @@ class _Notetype:
 
 @dataclass
 class PackageSource:
-    notes: list[RawNote]
-    deck_names: list[str] = field(default_factory=list)  # one per note
+    notes: Iterable[RawNote]  # read from the collection as they are consumed
+    deck_names: Counter[str] = field(default_factory=Counter)  # deck name → notes in it
     description: str = ""  # HTML of the deck most notes are in
     member: str = ""
     notetypes: dict[int, _Notetype] = field(default_factory=dict)
+    count: int = 0  # notes, as the collection counts them
 
 
 def _broken(path: Path, detail: str) -> UserError:
@@ -71,7 +74,10 @@ def _broken(path: Path, detail: str) -> UserError:
     )
 
 
-def read_package(path: Path) -> PackageSource:
+@contextmanager
+def open_package(path: Path) -> Iterator[PackageSource]:
+    """The package's collection, open for the block: its notes are read as they are
+    consumed (a 100,000-note package never sits in memory at once)."""
     archive = open_zip(path)
     with archive, limits.scratch_folder() as tmp:
         names = set(archive.namelist())
@@ -80,18 +86,30 @@ def read_package(path: Path) -> PackageSource:
             raise _broken(path, "no Anki collection inside")
         database = Path(tmp) / "collection.sqlite3"
         extract_member(path, archive, member, database, Budget(path), zstd=member.endswith("b"))
+        uri = database.as_uri() + "?mode=ro&immutable=1"
+        conn = sqlite3.connect(uri, uri=True)
         try:
-            source = _read_collection(path, database)
-        except sqlite3.DatabaseError as exc:
-            raise _broken(path, f"{member}: {exc}") from exc
-        except RecursionError as exc:
-            raise _broken(path, f"{member}: its JSON is nested too deeply") from exc
-        except MemoryError as exc:
-            raise _broken(path, f"{member}: too large to read") from exc
-        except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
-            raise _broken(path, f"{member}: unexpected content: {exc}") from exc
-    source.member = member
-    return source
+            with _translated(path, member):
+                source = _read_collection(path, database, conn, member)
+            source.member = member
+            yield source
+        finally:
+            conn.close()
+
+
+@contextmanager
+def _translated(path: Path, member: str) -> Iterator[None]:
+    """What reading a crafted collection raises, as the one line that refuses it."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        raise _broken(path, f"{member}: {exc}") from exc
+    except RecursionError as exc:
+        raise _broken(path, f"{member}: its JSON is nested too deeply") from exc
+    except MemoryError as exc:
+        raise _broken(path, f"{member}: too large to read") from exc
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
+        raise _broken(path, f"{member}: unexpected content: {exc}") from exc
 
 
 def _unicase(a: str, b: str) -> int:
@@ -115,67 +133,84 @@ def _blob(value: object, what: str) -> bytes:
     raise ValueError(f"{what} is not a blob (it holds {type(value).__name__} data)")
 
 
-def _guard(conn: sqlite3.Connection, database: Path) -> None:
+def _guard(conn: sqlite3.Connection, database: Path) -> dict[str, float]:
     """Stop any query after a number of steps in proportion to the file, or a minute.
 
     A real collection is read in a few steps a byte; a crafted one (a recursive view
-    standing in for a table) would run for ever.
+    standing in for a table) would run for ever. The minute counts reading only: the
+    notes are read while they are converted, and the reader moves ``deadline`` on by
+    the time it spent away.
     """
     size = database.stat().st_size
-    budget = {"steps": limits.SQL_STEPS_FLOOR + limits.SQL_STEPS_PER_BYTE * size}
-    deadline = time.monotonic() + QUERY_SECONDS
+    budget = {
+        "steps": limits.SQL_STEPS_FLOOR + limits.SQL_STEPS_PER_BYTE * size,
+        "deadline": time.monotonic() + QUERY_SECONDS,
+    }
     every = 10_000
 
     def tick() -> int:
         budget["steps"] -= every
-        return int(budget["steps"] < 0 or time.monotonic() > deadline)
+        return int(budget["steps"] < 0 or time.monotonic() > budget["deadline"])
 
     conn.set_progress_handler(tick, every)
+    return budget
 
 
-def _read_collection(source: Path, database: Path) -> PackageSource:
-    uri = database.as_uri() + "?mode=ro&immutable=1"
-    conn = sqlite3.connect(uri, uri=True)
-    _guard(conn, database)
-    try:
-        conn.create_collation("unicase", _unicase)
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not {"notes", "cards", "col"} <= tables:
-            raise sqlite3.DatabaseError("not an Anki collection (no notes table)")
-        count = conn.execute("SELECT count(*) FROM notes").fetchone()[0]
-        if count > limits.MAX_NOTES:
-            raise limits.refuse_cap(
-                source, f"{count:,} notes, over the cap of {limits.MAX_NOTES:,} a package"
-            )
-        if "notetypes" in tables:
-            notetypes = _notetypes_v18(conn)
-            decks, descriptions = _decks_v18(conn)
-        else:
-            notetypes, decks, descriptions = _legacy(conn)
-        first_deck: dict[int, int] = {}
-        ords: dict[int, list[int]] = {}
-        for nid, did, ord_ in conn.execute(
-            "SELECT nid, CASE WHEN odid != 0 THEN odid ELSE did END, ord FROM cards "
-            "ORDER BY nid, ord"
-        ):
-            first_deck.setdefault(nid, did)
-            ords.setdefault(nid, []).append(_int(ord_))
-        notes: list[RawNote] = []
-        deck_names: list[str] = []
-        deck_ids: Counter[int] = Counter()
-        for index, (nid, guid, mid, mod, tags, flds) in enumerate(
-            conn.execute("SELECT id, guid, mid, mod, tags, flds FROM notes ORDER BY id"), start=1
-        ):
-            if index > limits.MAX_NOTES:  # count(*) of a crafted table can differ
-                raise limits.refuse_cap(source, f"over the cap of {limits.MAX_NOTES:,} notes")
-            notetype = notetypes.get(mid) or _Notetype("", False, [])
-            did = first_deck.get(nid, 0)
-            deck_ids[did] += 1
-            deck_names.append(decks.get(did, ""))
-            text = _text(flds)
-            limits.check_field(source, f"note {index}", text)
-            notes.append(
-                RawNote(
+def _read_collection(
+    source: Path,
+    database: Path,
+    conn: sqlite3.Connection,
+    member: str,
+) -> PackageSource:
+    budget = _guard(conn, database)
+    conn.create_collation("unicase", _unicase)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not {"notes", "cards", "col"} <= tables:
+        raise sqlite3.DatabaseError("not an Anki collection (no notes table)")
+    count = conn.execute("SELECT count(*) FROM notes").fetchone()[0]
+    if count > limits.MAX_NOTES:
+        raise limits.refuse_cap(
+            source, f"{count:,} notes, over the cap of {limits.MAX_NOTES:,} a package"
+        )
+    if "notetypes" in tables:
+        notetypes = _notetypes_v18(conn)
+        decks, descriptions = _decks_v18(conn)
+    else:
+        notetypes, decks, descriptions = _legacy(conn)
+    first_deck: dict[int, int] = {}
+    ords: dict[int, list[int]] = {}
+    for nid, did, ord_ in conn.execute(
+        "SELECT nid, CASE WHEN odid != 0 THEN odid ELSE did END, ord FROM cards ORDER BY nid, ord"
+    ):
+        first_deck.setdefault(nid, did)
+        ords.setdefault(nid, []).append(_int(ord_))
+    deck_ids: Counter[int] = Counter()
+    # Every cap is checked before the first note is converted: a refusal comes at once.
+    sizes = "SELECT id, length(CAST(flds AS BLOB)) > ? FROM notes ORDER BY id"
+    for index, (nid, big) in enumerate(conn.execute(sizes, (limits.MAX_FIELD_BYTES,)), 1):
+        if index > limits.MAX_NOTES:  # count(*) of a crafted table can differ
+            raise limits.refuse_cap(source, f"over the cap of {limits.MAX_NOTES:,} notes")
+        if big:
+            row = conn.execute("SELECT flds FROM notes WHERE id = ?", (nid,)).fetchone()
+            limits.check_field(source, f"note {index}", _text(row[0]) if row else "")
+        deck_ids[first_deck.get(nid, 0)] += 1
+    names: Counter[str] = Counter()
+    for did, in_deck in deck_ids.items():
+        names[decks.get(did, "")] += in_deck
+    main = deck_ids.most_common(1)[0][0] if deck_ids else 0
+
+    def notes() -> Iterator[RawNote]:
+        rows = conn.execute("SELECT id, guid, mid, mod, tags, flds FROM notes ORDER BY id")
+        with _translated(source, member):
+            for index, (nid, guid, mid, mod, tags, flds) in enumerate(rows, start=1):
+                if index > limits.MAX_NOTES:
+                    raise limits.refuse_cap(source, f"over the cap of {limits.MAX_NOTES:,} notes")
+                notetype = notetypes.get(mid) or _Notetype("", False, [])
+                did = first_deck.get(nid, 0)
+                text = _text(flds)
+                limits.check_field(source, f"note {index}", text)
+                away = time.monotonic()
+                yield RawNote(
                     where=f"note {index}",
                     fields=text.split("\x1f"),
                     field_names=notetype.fields,
@@ -185,14 +220,14 @@ def _read_collection(source: Path, database: Path) -> PackageSource:
                     cloze=notetype.cloze,
                     notetype_id=_int(mid) if notetype.templates else None,
                     modified=_int(mod),
-                    ords=ords.get(nid, []),
+                    ords=ords.pop(nid, []),
                     deck=decks.get(did, ""),
                 )
-            )
-    finally:
-        conn.close()
-    main = deck_ids.most_common(1)[0][0] if deck_ids else 0
-    return PackageSource(notes, deck_names, descriptions.get(main, ""), notetypes=notetypes)
+                budget["deadline"] += time.monotonic() - away
+
+    return PackageSource(
+        notes(), names, descriptions.get(main, ""), notetypes=notetypes, count=count
+    )
 
 
 def _bounded(conn: sqlite3.Connection, sql: str) -> list[tuple[object, ...]]:

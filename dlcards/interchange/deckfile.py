@@ -3,22 +3,22 @@
 Cards are matched first by id, then by Anki guid (a card that never had one
 matches the guid its export would get, ``genanki.guid_for(deck id, card id)``),
 so importing a file again updates its cards and keeps every other card of the
-deck. The deck is rewritten with tomli-w and parsed back with the deck parser
-before it replaces the old file: a bad result never reaches the disk.
+deck. The deck is rewritten by :mod:`deck_write`, which checks every block it
+writes: a bad result never reaches the disk.
 """
 
 from __future__ import annotations
 
-import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dlcards.errors import UserError
 from dlcards.interchange.anki_cards import same_anki_note as _same_anki_note
+from dlcards.interchange.deck_write import Spool, dump_deck, write_deck
 from dlcards.interchange.notes import Incoming
-from dlcards.interchange.toml_strings import basic_string as _string
 
 _CONTENT_KEYS = ("type", "front", "back", "choices", "correct", "answer", "anki")
 _KEY_ORDER = (
@@ -77,13 +77,19 @@ def load_existing(path: Path) -> dict[str, Any] | None:
 def merge(
     existing: dict[str, Any] | None,
     header: dict[str, Any],
-    incoming: list[Incoming],
+    incoming: Iterable[Incoming],
     deck_id: str,
     *,
     rename: str | None = None,
     notetypes: list[dict[str, Any]] | None = None,
+    spool: Spool | None = None,
 ) -> MergeResult:
-    """The deck data after importing ``incoming`` into ``existing`` (or a new ``header`` deck)."""
+    """The deck data after importing ``incoming`` into ``existing`` (or a new ``header`` deck).
+
+    ``incoming`` may be a stream, read once; ``notetypes`` are read after it (a stream
+    fills them in). With a ``spool``, new cards go there as they are made rather than
+    into the data: memory holds the deck as it was, never every new card.
+    """
     from dlcards.deck import content_id
 
     if existing is None:
@@ -95,12 +101,6 @@ def merge(
     data["deck"]["id"] = deck_id
     if existing is not None and existing.get("notetypes"):
         data["notetypes"] = list(existing["notetypes"])
-    if notetypes:
-        kept = {n["id"]: n for n in data.get("notetypes", [])}  # Anki's copy wins
-        kept.update({n["id"]: n for n in notetypes})
-        data["notetypes"] = [kept[i] for i in sorted(kept)]
-    if data.get("notetypes") or any("anki" in item.card for item in incoming):
-        data["deck"]["format"] = 2
     cards: list[dict[str, Any]] = data["cards"]
     by_id: dict[str, int] = {}
     by_guid: dict[str, int] = {}
@@ -114,8 +114,10 @@ def merge(
             by_guid.setdefault(guid, index)
     result = MergeResult(data)
     claimed: dict[int, str] = {}
+    anki = False
     for item in incoming:
         card = item.card
+        anki = anki or "anki" in card
         # the existing card this one updates, by id then guid; None: a new card
         match = by_id.get(card["id"])
         if match is None and card.get("guid"):
@@ -140,6 +142,12 @@ def merge(
         if problem:
             result.skipped.append((item.where, problem))
             continue
+        if match is None and spool is not None:
+            spool.add(_ordered(_drop_derived_guid(card, deck_id)))
+            match = by_id[card["id"]] = -spool.count  # claimed below, never read back
+            claimed[match] = item.where
+            result.imported += 1
+            continue
         if match is None:
             match = len(cards)
             cards.append(_ordered(_drop_derived_guid(card, deck_id)))
@@ -156,9 +164,17 @@ def merge(
         new = _updated(old, item, deck_id)
         if new == old:
             result.unchanged += 1
+        elif problem := _invalid(new):
+            result.skipped.append((item.where, problem))
         else:
             cards[match] = new
             result.updated += 1
+    if notetypes:
+        kept = {n["id"]: n for n in data.get("notetypes", [])}  # Anki's copy wins
+        kept.update({n["id"]: n for n in notetypes})
+        data["notetypes"] = [kept[i] for i in sorted(kept)]
+    if data.get("notetypes") or anki:
+        data["deck"]["format"] = 2
     return result
 
 
@@ -268,133 +284,4 @@ def has_comments(text: str) -> bool:
     return any(m.group() == "#" for m in _STRINGS_OR_COMMENT.finditer(text))
 
 
-def dump_deck(data: dict[str, Any]) -> str:
-    """``[deck]`` then one ``[[cards]]`` block per card, as a person writes a deck.
-
-    tomli-w alone writes short cards as one inline array and puts ``[deck]`` after
-    it; here tomli-w formats the values and this function lays out the blocks.
-    """
-    chunks = ["[deck]\n" + _pairs(data["deck"], "deck")]
-    if data.get("notetypes"):
-        import tomli_w
-
-        chunks.append(
-            "\n" + tomli_w.dumps({"notetypes": data["notetypes"]}, multiline_strings=True)
-        )
-    for card in data.get("cards", []):
-        chunks.append("\n[[cards]]\n" + _pairs(card, "cards"))
-    return "".join(chunks)
-
-
-def _pairs(table: dict[str, Any], name: str) -> str:
-    """``key = value`` lines; runs of scalars go to tomli-w in one call (it is the slow part)."""
-    import tomli_w
-
-    lines: list[str] = []
-    sections: list[str] = []
-    run: dict[str, Any] = {}
-    for key, value in table.items():
-        if isinstance(value, str) and not run and "\n" not in value:
-            lines.append(f"{_literal_key(key)} = {_string(value)}\n")
-            continue
-        if not isinstance(value, list | dict):
-            run[key] = value
-            continue
-        if run:
-            lines.append(tomli_w.dumps(run, multiline_strings=True))
-            run = {}
-        if isinstance(value, list):
-            lines.append(_line(key, value))
-        elif all(_plain(v) for v in value.values()) and len(_inline(value)) <= 100:
-            lines.append(f"{_literal_key(key)} = {_inline(value)}\n")
-        elif all(_plain(v) for v in value.values()):
-            # [cards.params] after a [[cards]] header belongs to that card.
-            sections.append(
-                f"[{name}.{_literal_key(key)}]\n" + "".join(_line(k, v) for k, v in value.items())
-            )
-        else:
-            sections.append(tomli_w.dumps({name: {key: value}}, multiline_strings=True))
-    if run:
-        lines.append(tomli_w.dumps(run, multiline_strings=True))
-    return "".join(lines + sections)
-
-
-def _line(key: str, value: Any) -> str:
-    """``key = value``; a list of plain values on one line when it fits, as people write tags."""
-    import tomli_w
-
-    if isinstance(value, list) and all(_plain(v) for v in value):
-        items = [_literal(v) for v in value]
-        one_line = f"{_literal_key(key)} = [{', '.join(items)}]\n"
-        if len(one_line) <= 100:
-            return one_line
-        return f"{_literal_key(key)} = [\n" + "".join(f"    {i},\n" for i in items) + "]\n"
-    return str(tomli_w.dumps({key: value}, multiline_strings=True))
-
-
-def _inline(table: dict[str, Any]) -> str:
-    return "{ " + ", ".join(f"{_literal_key(k)} = {_literal(v)}" for k, v in table.items()) + " }"
-
-
-def _plain(value: Any) -> bool:
-    if isinstance(value, list):
-        return all(_plain(v) for v in value)
-    return isinstance(value, str | int | float | bool)
-
-
-def _literal(value: Any) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(_literal(v) for v in value) + "]"
-    if isinstance(value, str) and len(value) > 40:
-        return _string(value)
-    return _scalar(value)
-
-
-@functools.lru_cache(maxsize=4096, typed=True)
-def _scalar(value: str | int | float | bool) -> str:
-    # Tags and small numbers repeat from card to card: format each once.
-    import tomli_w
-
-    return str(tomli_w.dumps({"v": value})).split(" = ", 1)[1].rstrip("\n")
-
-
-@functools.lru_cache(maxsize=256)
-def _literal_key(key: str) -> str:
-    import tomli_w
-
-    return str(tomli_w.dumps({key: 0})).rsplit(" = ", 1)[0]
-
-
-def render(data: dict[str, Any], target: Path) -> bytes:
-    """The deck as TOML bytes, parsed back by the deck parser before anything is written."""
-    from dlcards.deck import DeckError, parse_deck
-
-    raw = dump_deck(data).encode("utf-8")
-    try:
-        parse_deck(target, raw)
-    except DeckError as exc:
-        raise UserError(
-            f"the imported deck would not be valid: {exc.messages[0]}",
-            "report this; nothing was changed",
-        ) from exc
-    return raw
-
-
-def write(target: Path, raw: bytes, *, private: bool) -> None:
-    from dlcards.fileutil import atomic_write_bytes
-
-    # An existing deck keeps its permissions; a new one in <home> is private like the
-    # rest; elsewhere (-o) a new file gets the umask's mode (None).
-    mode = target.stat().st_mode & 0o777 if target.exists() else 0o600 if private else None
-    try:
-        atomic_write_bytes(
-            target,
-            raw,
-            mode=mode,
-            dangling_ok=False,
-            todo="point the link at an existing file or remove it; nothing was written",
-        )
-    except OSError as exc:
-        raise UserError(
-            f"{target}: cannot be written ({exc.strerror})", "check the folder; nothing was changed"
-        ) from exc
+__all__ = ["MergeResult", "Spool", "dump_deck", "load_existing", "merge", "write_deck"]

@@ -30,14 +30,29 @@ class ExportReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
+_WHAT = {
+    "toml": "a TOML deck",
+    "tsv": "an Anki text file",
+    "csv": "an Anki text file",
+    "apkg": "an Anki package",
+}
+
+
 def export_format(out: Path, fmt: str | None) -> str:
+    found = _BY_SUFFIX.get(out.suffix.lower())
     if fmt:
         if fmt not in EXPORT_FORMATS:
             raise UserError(
                 f"unknown export format {fmt!r}", f"use one of: {', '.join(EXPORT_FORMATS)}"
             )
+        # An Anki package named .toml breaks the deck folder that holds it, and a TOML deck
+        # named .apkg cannot be imported: the name must say what is in the file.
+        if found is not None and _WHAT[found] != _WHAT[fmt]:
+            raise UserError(
+                f"--format {fmt} writes {_WHAT[fmt]}, but {out.name} is named as {_WHAT[found]}",
+                f"name it {out.stem}.{fmt}",
+            )
         return fmt
-    found = _BY_SUFFIX.get(out.suffix.lower())
     if found is None:
         raise UserError(
             f"cannot tell the format of {out.name} from its extension",
@@ -67,9 +82,10 @@ def export_deck(
     from dlcards.deck import DeckError, parse_deck
     from dlcards.fileutil import atomic_write_bytes
 
-    fmt = export_format(out, fmt)
     if out.is_dir():
-        raise UserError(f"{out} is a folder", "give a file name")
+        example = out / f"{deck_path.stem}.{fmt or 'toml'}"
+        raise UserError(f"{out} is a folder", f"give a file name in it, e.g. {example}")
+    fmt = export_format(out, fmt)
     if out.exists() and not force:
         raise UserError(f"{out} already exists", "pass --force to overwrite it")
     if instances < 0:

@@ -101,8 +101,12 @@ def stamp_times(
     cards: list[dict[str, Any]],
     known: dict[str, int],
     now: datetime,
+    spooled: dict[str, str] | None = None,
 ) -> None:
+    """Record when each card's content changed: ``cards`` as tables, ``spooled`` as the
+    hashes of the new cards written straight to the deck file."""
     from dlcards.content_times import card_hash, stamp
 
     hashes = {c["id"]: card_hash(c) for c in cards if isinstance(c.get("id"), str)}
+    hashes.update(spooled or {})
     stamp(conn, deck_id, hashes, now, known=known)

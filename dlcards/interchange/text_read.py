@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,7 +45,8 @@ _META_NAMES = {
 
 @dataclass
 class TextSource:
-    notes: list[RawNote]
+    notes: Iterable[RawNote]  # made from the rows as they are consumed
+    count: int = 0  # rows that give a note
     deck_names: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     deck_id: str | None = None  # from a dlcards export's "#dlcards deck:" line
@@ -135,24 +136,40 @@ def read_text(path: Path, fmt: str) -> TextSource:
             if plain_table
             else any(_HTML_GUESS.search(value) for _, row in rows[:200] for value in row)
         )
-    too_wide = False
-    for line, row in rows:
-        if not any(v.strip() for v in row):
-            continue
-        note, extra = _note(path, line, row, header, roles, labels, plain_table and not labels)
-        too_wide = too_wide or extra
-        source.notes.append(note)
-        deck = roles.get("deck")
+    deck = roles.get("deck")
+    for _, row in rows:
         if deck and deck <= len(row) and row[deck - 1].strip():
             source.deck_names.append(row[deck - 1].strip())
     if header.deck:
         source.deck_names.append(header.deck)
+    rows = [(line, row) for line, row in rows if any(v.strip() for v in row)]
+    source.count = len(rows)
+    source.notes = _notes(path, rows, header, roles, labels, plain_table, source.warnings)
+    return source
+
+
+def _notes(
+    path: Path,
+    rows: list[tuple[int, list[str]]],
+    header: _Header,
+    roles: dict[str, int],
+    labels: list[str],
+    plain_table: bool,
+    warnings: list[str],
+) -> Iterator[RawNote]:
+    """The rows' notes in order, each row let go once its note is made."""
+    too_wide = False
+    rows.reverse()
+    while rows:
+        line, row = rows.pop()
+        note, extra = _note(path, line, row, header, roles, labels, plain_table and not labels)
+        too_wide = too_wide or extra
+        yield note
     if too_wide:
-        source.warnings.append(
+        warnings.append(
             "columns after the third were ignored (a plain table without a "
             "header row is read as front, back, tags)"
         )
-    return source
 
 
 def _parse_header(text: str) -> tuple[_Header, int]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import re
+from json.encoder import encode_basestring
 
 import tomli_w
 
@@ -14,7 +14,7 @@ def basic_string(value: str) -> str:
     tomli-w on the long HTML fields an Anki import holds."""
     if _SURROGATE.search(value):
         return str(tomli_w.dumps({"v": value})).split(" = ", 1)[1].rstrip("\n")
-    text = json.dumps(value, ensure_ascii=False)
+    text = encode_basestring(value)  # json.dumps(value, ensure_ascii=False), without its set-up
     return text.replace("\x7f", "\\u007f") if "\x7f" in text else text
 
 

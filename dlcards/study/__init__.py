@@ -7,6 +7,7 @@
 - ``session``: ``StudySession``, the day's queue, grading, re-drills and bury
 - ``practice``: ``PracticeSession``, cards regardless of their schedule
 - ``compute``: which instance a compute card shows
+- ``empty``: what to say when a session has nothing to show, and what to do
 
 Import names from the module that defines them; this package re-exports nothing.
 """

@@ -79,6 +79,16 @@ class SessionBase:
         self.notices: list[str] = []  # cards set aside as unusable: for the UI to say, then clear
         self._current: QueueItem | None = None
 
+    @property
+    def deck_ids(self) -> tuple[str, ...]:
+        """The decks the session was asked for (every deck when empty)."""
+        return self._deck_ids
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """The tags a card needs, all of them, to be in the session."""
+        return self._tags
+
     # --- hooks -------------------------------------------------------------------------
 
     def _next_ref(self) -> tuple[CardRef, bool] | None:

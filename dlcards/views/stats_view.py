@@ -8,6 +8,7 @@ piece in its own panel). Nothing here imports textual; the numbers come from
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -28,6 +29,15 @@ from dlcards.wording import plural
 HEATMAP_WEEKS = 26
 FORECAST_DAYS = 30
 HARDEST = 10
+# The panels' titles, one wording for ``dlcards stats`` and the TUI's Stats screen.
+TITLES = {
+    "tiles": "Today",
+    "heatmap": f"Reviews · last {HEATMAP_WEEKS} weeks",
+    "forecast": f"Due · next {FORECAST_DAYS} days",
+    "states": "Cards by state",
+    "decks": "Decks",
+    "hardest": f"Hardest {HARDEST} cards · lowest EF, most lapses",
+}
 
 # Greens of increasing intensity that read on dark and light backgrounds alike.
 HEAT_STYLES = ("grey50", "#2f7d46", "#3aa75a", "#4fd06f", "#8af5a0")
@@ -84,8 +94,7 @@ def gather(
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=HEATMAP_WEEKS - 1)
     per_day = core.reviews_per_day(store, profile, first, today, deck_ids)
     drills = core.reviews_per_day(store, profile, first, today, deck_ids, redrills=True)
-    # Deck text is text: control characters made visible here, markup never parsed below.
-    names = {d.id: safe_text(d.name) for d in collection.decks}
+    names = deck_labels(collection)
     hardest = [
         (safe_text(card_title(collection, ref)), names.get(ref.deck_id, ref.deck_id), state)
         for ref, state in core.hardest(states, refs, HARDEST)
@@ -99,7 +108,7 @@ def gather(
             by_state = core.state_counts(states, count.deck.cards)
             decks.append(
                 DeckLine(
-                    safe_text(count.deck.name),
+                    names.get(count.deck.id, count.deck.id),
                     count.cards,
                     by_state["new"],
                     by_state["learning"],
@@ -124,6 +133,20 @@ def gather(
         decks,
         sum(drills.values()),
     )
+
+
+def deck_labels(collection: Collection) -> dict[str, str]:
+    """Each deck's name by id; with the id after it when another deck has the same name.
+
+    An import under a new ``--deck-id`` keeps the name, and rows named alike cannot be
+    told apart. Deck text is text: control characters made visible here, markup never
+    parsed where it is shown.
+    """
+    taken = Counter(d.name for d in collection.decks)
+    return {
+        d.id: safe_text(d.name if taken[d.name] == 1 else f"{d.name} ({d.id})")
+        for d in collection.decks
+    }
 
 
 _MARKUP = re.compile(r"[*_`#>]+")
@@ -352,20 +375,20 @@ def render_stats(data: StatsData) -> Group:
             f"{SCHEDULER_NAMES.get(data.summary.get('scheduler', 'sm2'), 'SM-2')} · ",
             (data.today.isoformat(), "dim"),
         ),
-        panel(tiles(data), "Today"),
+        panel(tiles(data), TITLES["tiles"]),
         panel(
             heatmap(data.per_day, data.today, redrills=data.redrills),
-            f"Reviews, last {HEATMAP_WEEKS} weeks",
+            TITLES["heatmap"],
         ),
-        panel(forecast_chart(data.forecast), f"Due, next {FORECAST_DAYS} days"),
-        panel(state_bar(data.states), "Cards by state"),
+        panel(forecast_chart(data.forecast), TITLES["forecast"]),
+        panel(state_bar(data.states), TITLES["states"]),
     ]
     if len(data.decks) > 1:
-        parts.append(panel(decks_table(data.decks), "Decks"))
+        parts.append(panel(decks_table(data.decks), TITLES["decks"]))
     parts.append(
         panel(
             hardest_table(data.hardest, show_deck=len(data.decks) != 1),
-            f"Hardest {HARDEST} cards (lowest EF, most lapses)",
+            TITLES["hardest"],
         )
     )
     return Group(*parts)

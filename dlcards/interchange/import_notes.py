@@ -1,0 +1,177 @@
+"""The notes of an Anki package or a text file, as a stream of cards to merge.
+
+What the deck needs before its cards (id, name, description, tags) is read first;
+the cards then come one note at a time while the merge consumes them, so a
+100,000-note package is never held whole: a note is read, converted, merged,
+written to the spool and let go. What only the whole file tells (the skipped notes,
+the note types used, the media) fills in as the stream is consumed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dlcards.errors import UserError
+from dlcards.interchange.notes import ID_FIELD, Incoming, RawNote, convert_note, valid_id
+from dlcards.textsafe import strip_controls
+
+Progress = Callable[[str, int, int], None]
+MARKER = re.compile(r"<!--\s*dlcards\s+(\{[^<>]{0,20000}?\})\s*-->")
+
+
+@dataclass
+class Gathered:
+    """What an import file gives: ``stream`` the cards; the rest known before it or
+    (skipped, modified, media, notetypes, unsupported, produced) filled as it is read."""
+
+    stream: Iterator[Incoming]
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    deck_id: str | None = None
+    name: str | None = None
+    header: dict[str, Any] = field(default_factory=dict)
+    media: int = 0
+    remarks: list[str] = field(default_factory=list)
+    notetypes: list[dict[str, Any]] = field(default_factory=list)
+    modified: dict[str, int] = field(default_factory=dict)  # card id → Anki note mtime
+    media_names: list[str] = field(default_factory=list)  # files the notes refer to
+    unsupported: set[str] = field(default_factory=set)  # template features not rendered
+    media_map: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    produced: int = 0  # cards the stream has given so far
+
+
+def gather(source: Path, fmt: str, progress: Progress | None, stack: ExitStack) -> Gathered:
+    """The notes of ``source`` (any format but TOML); an open package stays open on
+    ``stack`` while the stream is read."""
+    notes: Iterable[RawNote]
+    notetypes: dict[int, Any] = {}
+    gathered = Gathered(iter(()))
+    if fmt == "apkg":
+        from dlcards.interchange import import_after
+        from dlcards.interchange.apkg_read import open_package
+        from dlcards.interchange.html2md import convert
+
+        package = stack.enter_context(open_package(source))
+        notes, deck_names, total = package.notes, package.deck_names, package.count
+        notetypes = package.notetypes
+        gathered.media_map = import_after.media_map_of(source)
+        marker = MARKER.search(package.description)
+        if marker:
+            _apply_marker(gathered, marker.group(1))
+        description = convert(MARKER.sub("", package.description)).markdown
+        if description:
+            gathered.header["description"] = description
+    else:
+        from dlcards.interchange.text_read import read_text
+
+        text = read_text(source, fmt)
+        notes, deck_names = text.notes, Counter(text.deck_names)
+        total, gathered.remarks = text.count, text.warnings
+        if text.deck_id and valid_id(text.deck_id):
+            gathered.deck_id = text.deck_id
+        if text.deck_tags:
+            gathered.header["tags"] = text.deck_tags
+    if not total:
+        raise UserError(f"{source}: no notes to import", "check the file; nothing was changed")
+    named = {n for n in deck_names if n}
+    if len(named) > 1:
+        gathered.remarks.append(
+            f"the file holds {len(named)} Anki decks; "
+            "their cards were imported into one dlcards deck"
+        )
+    common = Counter({n: c for n, c in deck_names.items() if n}).most_common(1)
+    if common and not gathered.name:
+        gathered.name = strip_controls(common[0][0].split("::")[-1]).strip() or None
+    gathered.stream = _cards(gathered, notes, notetypes, total, progress)
+    return gathered
+
+
+def _cards(
+    gathered: Gathered,
+    notes: Iterable[RawNote],
+    notetypes: dict[int, Any],
+    total: int,
+    progress: Progress | None,
+) -> Iterator[Incoming]:
+    from dlcards.interchange.anki_cards import convert_templated, usable
+    from dlcards.media import field_references
+
+    # An export by dlcards puts the deck's tags on every note: they go back to the deck.
+    deck_tags = set(gathered.header.get("tags", []))
+    used: set[int] = set()
+    for done, note in enumerate(notes, start=1):
+        notetype = notetypes.get(note.notetype_id) if note.notetype_id is not None else None
+        if notetype is not None and (ID_FIELD in note.field_names or not usable(notetype)):
+            notetype = None  # a note dlcards exported, or an odd type: read field by field
+        if notetype is not None:
+            converted = convert_templated(note, notetype, gathered.unsupported)
+            if converted.cards and notetype.id not in used:
+                used.add(notetype.id)
+                gathered.notetypes.append(notetype.as_table())
+            for item in converted.cards:
+                gathered.modified[item.card["id"]] = note.modified
+        else:
+            converted = convert_note(note)
+        if converted.skipped:
+            gathered.skipped.append((note.where, converted.skipped))
+        refs: list[str] = []
+        if converted.cards:
+            for value in note.fields:
+                if "<img" in value or "<IMG" in value or "[sound:" in value:
+                    refs.extend(field_references(value))
+        gathered.media_names.extend(refs)
+        gathered.media += bool(refs or converted.media)
+        if progress is not None and (done % 200 == 0 or done == total):
+            progress("converting", done, total)
+        for incoming in converted.cards:
+            drop_controls(incoming.card)
+            if incoming.fill is not None:  # rendered later: stripped then
+                incoming.fill = _stripping(incoming.fill, incoming.card)
+            if deck_tags and "tags" in incoming.card:
+                incoming.card["tags"] = [t for t in incoming.card["tags"] if t not in deck_tags]
+            gathered.produced += 1
+            yield incoming
+    gathered.notetypes.sort(key=lambda table: table["id"])
+
+
+def drop_controls(card: dict[str, Any]) -> None:
+    """Control characters (ESC sequences included) never enter a deck from a file."""
+    for key, value in card.items():
+        if key in ("front", "back", "source", "answer") and isinstance(value, str):
+            card[key] = strip_controls(value)
+        elif key in ("tags", "choices", "source") and isinstance(value, list):
+            card[key] = [strip_controls(v) if isinstance(v, str) else v for v in value]
+
+
+def _stripping(fill: Callable[[], str | None], card: dict[str, Any]) -> Callable[[], str | None]:
+    def run() -> str | None:
+        reason = fill()
+        drop_controls(card)
+        return reason
+
+    return run
+
+
+def _apply_marker(gathered: Gathered, text: str) -> None:
+    """Deck id and tags an export by dlcards left in the Anki deck's description."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):  # a crafted marker may nest thousands deep
+        return
+    if not isinstance(data, dict):
+        return
+    deck_id = data.get("deck")
+    if isinstance(deck_id, str) and valid_id(deck_id):
+        gathered.deck_id = deck_id
+    name = data.get("name")
+    if isinstance(name, str) and strip_controls(name).strip():
+        gathered.name = strip_controls(name)
+    tags = data.get("tags")
+    if isinstance(tags, list) and all(isinstance(t, str) for t in tags) and tags:
+        gathered.header["tags"] = tags
