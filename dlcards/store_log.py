@@ -230,13 +230,12 @@ class LogStore(Database):
         return self._read_state(profile, deck_id, card_id)
 
     def card_rows(self, profile: str, deck_id: str, card_id: str) -> list[Row]:
-        """The card's rows in replay order. Sorted here: with ORDER BY ts, id the planner
-        walks the (profile, ts, id) index through the whole log for every card (an
-        import replaying 50,000 cards read the log 50,000 times) instead of the card's
-        own few rows."""
         rows = self._rows(
             "WHERE profile = ? AND deck_id = ? AND card_id = ?", (profile, deck_id, card_id)
         )
+        # Sorted here, like day_rows: with ORDER BY ts, id the planner walked the
+        # (profile, ts, id) index through the profile's whole log for one card's few
+        # rows, on every FSRS key press and for every card an import replays.
         return sorted(rows, key=lambda r: (r.ts, r.id))
 
     def rows(self, profile: str) -> list[Row]:

@@ -25,6 +25,9 @@ from dlcards.store_errors import classify, problem_error, restore_advice
 
 # How long one wait for the write lock lasts before the user is told and it goes on.
 _BUSY_MS = 1000
+# How long a read-only open waits for a lock another program holds before it is "busy"
+# (sqlite3's default, named so that tests can shorten it).
+_READ_BUSY_S = 5.0
 
 
 def _say_waiting(path: Path | None) -> None:
@@ -116,7 +119,9 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     ``immutable=1`` (WAL needs a -shm file beside the database, which cannot be made
     there; with no -wal left, as dlcards leaves it on close, the file is the whole
     database)."""
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
+    conn = sqlite3.connect(
+        f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=_READ_BUSY_S
+    )
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn

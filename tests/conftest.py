@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import hashlib
 import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
+from dlcards import collection
 from dlcards.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -30,6 +34,36 @@ settings.load_profile(PROFILE)
 def examples(thorough: int, default: int = 100) -> int:
     """``max_examples`` for a costly property: ``thorough`` under that profile, else ``default``."""
     return thorough if PROFILE == "thorough" else default
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shipped_decks_parsed_once() -> Iterator[None]:
+    """Each test process parses each shipped deck once, not once per fresh home.
+
+    Every in-process command with a new home loaded the shipped decks into an empty
+    deck cache: 500-odd parses of the same bytes, a tenth of the suite's time. Only
+    the parse itself (``collection._parse``: TOML, then the pydantic models) is kept,
+    keyed by the file's bytes; everything after it (the cache, the search rows) still
+    runs for each home. Decks the tests write are parsed every time.
+    """
+    shipped = collection.shipped_decks_dir().resolve()
+    real_parse = collection._parse
+    parsed: dict[tuple[Path, bytes], Any] = {}
+
+    def parse_once(path: Path, raw: bytes) -> Any:
+        if path.parent != shipped:
+            return real_parse(path, raw)
+        key = (path, hashlib.blake2b(raw, digest_size=16).digest())
+        if key not in parsed:
+            parsed[key] = real_parse(path, raw)
+        deck = parsed[key]  # fresh lists: nothing a test does to one reaches the next
+        return dataclasses.replace(
+            deck, cards=list(deck.cards), lines=list(deck.lines), warnings=list(deck.warnings)
+        )
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(collection, "_parse", parse_once)
+        yield
 
 
 @pytest.fixture

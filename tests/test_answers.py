@@ -23,6 +23,8 @@ from dlcards.answers import (
     split_tuple,
 )
 
+from .conftest import examples
+
 # --- numbers -------------------------------------------------------------------
 
 
@@ -280,7 +282,7 @@ def test_any_formatted_shape_parses_back(dims: list[int]) -> None:
     assert parse_shape(format_shape(dims)) == tuple(dims)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400, 150), deadline=None)
 @given(st.text(max_size=60))
 def test_parsers_never_crash(text: str) -> None:
     # Arbitrary input either parses or raises AnswerError with a one-line message.

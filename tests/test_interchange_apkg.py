@@ -19,7 +19,7 @@ from dlcards.interchange.exporter import export_deck
 from dlcards.interchange.importer import import_deck
 
 from ._interchange import Note, deck_cards, deck_data, legacy_package, v18_package
-from .conftest import REPO, write_deck
+from .conftest import REPO, examples, write_deck
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -271,7 +271,7 @@ card_strategy = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200, 60), deadline=None)
 @given(st.lists(card_strategy, max_size=4), plain_text)
 def test_deck_layout_reads_back_as_written(cards: list[dict], name: str) -> None:
     data = {"deck": {"id": "d", "name": name or "n"}, "cards": cards}

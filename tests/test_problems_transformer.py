@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 from dlcards.answers import normalize
 from dlcards.problems import AnswerError, get_problem
 
+from .conftest import examples
+
 NEW = (
     "attention",
     "multi_head_shapes",
@@ -330,13 +332,16 @@ def test_no_typed_numbers_crash_the_checker(name: str, seed: int, values, sep: s
 # --- fixes from the blind review (review-compute-a) --------------------------------------
 
 REVIEW_SEEDS = 300
+# Seeds of the level-3 sampling test, whose generator draws until every step matters
+# (~10 ms a draw): without that check 84 of the first 100 seeds fail, seed 0 among them.
+SAMPLING_SEEDS = examples(REVIEW_SEEDS, 100)
 
 
 def test_sampling_level_3_needs_the_temperature_and_both_filters() -> None:
     """Leaving out T, top-k or top-p must give an answer the checker does not accept."""
     problem = get_problem("sampling_filter")
     temperatures = set()
-    for seed in range(REVIEW_SEEDS):
+    for seed in range(SAMPLING_SEEDS):
         inst = problem.make_instance(level=3, seed=seed)
         params = inst.params
         assert params["temperature"] != 1, inst

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlcards.collection import load_collection
+from dlcards.collection import Collection, load_collection
 from dlcards.stats import RETENTION_DAYS, summary
 from dlcards.store import Store
 
@@ -27,6 +28,29 @@ EVENTS = st.lists(
     ),
     max_size=40,
 )
+
+
+@pytest.fixture(scope="module")
+def collection(tmp_path_factory: pytest.TempPathFactory) -> Collection:
+    """Decks aa and bb of two cards each: read-only, so loaded once for every example."""
+    folder: Path = tmp_path_factory.mktemp("decks")
+    write_deck(folder, "aa", 2)
+    write_deck(folder, "bb", 2)
+    return load_collection(None, [folder])
+
+
+@pytest.fixture(scope="module")
+def cached_decks(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The same decks and a parse cache holding them, filled once: each example then
+    loads them from the cache, with every deck's card index still undecoded."""
+    from dlcards.deck_cache import DeckCache
+
+    folder: Path = tmp_path_factory.mktemp("cached")
+    write_deck(folder, "aa", 2)
+    write_deck(folder, "bb", 2)
+    cache_path = folder / "cache.sqlite3"
+    load_collection(None, [folder], DeckCache(cache_path))
+    return folder, cache_path
 
 
 def expected(store: Store, deck_ids: list[str]) -> tuple[float | None, int]:
@@ -56,12 +80,8 @@ def expected(store: Store, deck_ids: list[str]) -> tuple[float | None, int]:
 @settings(max_examples=examples(300, 60), deadline=None)
 @given(events=EVENTS, deck_ids=st.sampled_from([[], ["aa"], ["bb"]]))
 def test_retention_and_streak_match_their_definitions(
-    tmp_path_factory, events: list[tuple[int, int, int, str]], deck_ids: list[str]
+    collection: Collection, events: list[tuple[int, int, int, str]], deck_ids: list[str]
 ) -> None:
-    folder: Path = tmp_path_factory.mktemp("decks")
-    write_deck(folder, "aa", 2)
-    write_deck(folder, "bb", 2)
-    collection = load_collection(None, [folder])
     store = Store.open(None)
     last: list[str] = []
     for n, (back, card, grade, kind) in enumerate(sorted(events, key=lambda e: -e[0])):
@@ -98,7 +118,11 @@ COUNTED_CARDS = [*CARDS, ("aa", "c9"), ("zz", "c1")]
     deck_ids=st.sampled_from([[], ["aa"], ["bb"]]),
 )
 def test_deck_counts_from_ids_equal_those_from_states(
-    tmp_path_factory, events: list[tuple[int, int, str, int]], ahead: int, deck_ids: list[str]
+    tmp_path_factory: pytest.TempPathFactory,
+    cached_decks: tuple[Path, Path],
+    events: list[tuple[int, int, str, int]],
+    ahead: int,
+    deck_ids: list[str],
 ) -> None:
     """The grouped SQL of Store.reviewed_by_deck and the set arithmetic of
     deck_counts_from_ids give the counts deck_counts computes card by card from the
@@ -106,14 +130,10 @@ def test_deck_counts_from_ids_equal_those_from_states(
     from dlcards.deck_cache import DeckCache
     from dlcards.stats import deck_counts, deck_counts_from_ids
 
-    folder: Path = tmp_path_factory.mktemp("decks")
-    write_deck(folder, "aa", 2)
-    write_deck(folder, "bb", 2)
-    cache_path = folder / "cache.sqlite3"
-    load_collection(None, [folder], DeckCache(cache_path))  # fills the cache
+    folder, cache_path = cached_decks
     collection = load_collection(None, [folder], DeckCache(cache_path))
     assert not any(deck.cards_loaded for deck in collection.decks)  # ids from the cache
-    store = Store.open(folder / "progress.sqlite3")
+    store = Store.open(tmp_path_factory.mktemp("home") / "progress.sqlite3")
     for n, (back, card, action, grade) in enumerate(sorted(events, key=lambda e: -e[0])):
         day = TODAY - timedelta(days=back)
         moment = datetime(day.year, day.month, day.day, 9, tzinfo=UTC) + timedelta(minutes=n)

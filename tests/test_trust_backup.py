@@ -39,6 +39,21 @@ def _studied_home(home: Path, tmp_path: Path) -> list[str]:
     return args
 
 
+@pytest.fixture(scope="session")
+def studied_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """One studied home (and its deck) per worker: each test damages a copy of it."""
+    root = tmp_path_factory.mktemp("studied")
+    return root / "home", _studied_home(root / "home", root)
+
+
+@pytest.fixture
+def studied(home: Path, studied_template: tuple[Path, list[str]]) -> list[str]:
+    """``home`` as ``_studied_home`` leaves it (a copy of the template), and its CLI args."""
+    template, args = studied_template
+    shutil.copytree(template, home)
+    return args
+
+
 def _page_size(data: bytes) -> int:
     size = int.from_bytes(data[16:18], "big")
     return 65536 if size == 1 else size
@@ -132,9 +147,9 @@ VARIANTS = [
 
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_each_corruption_ends_in_the_restore_command(
-    home: Path, tmp_path: Path, variant: str
+    home: Path, studied: list[str], variant: str
 ) -> None:
-    args = _studied_home(home, tmp_path)
+    args = studied
     database = home / "progress.sqlite3"
     data = bytearray(database.read_bytes())
     _variants(database)[variant](data)
@@ -159,8 +174,10 @@ def test_each_corruption_ends_in_the_restore_command(
     store.close()
 
 
-def test_a_damaged_database_never_rotates_the_good_backup_away(home: Path, tmp_path: Path) -> None:
-    args = _studied_home(home, tmp_path)
+def test_a_damaged_database_never_rotates_the_good_backup_away(
+    home: Path, studied: list[str]
+) -> None:
+    args = studied
     database = home / "progress.sqlite3"
     data = bytearray(database.read_bytes())
     _index_byte(database)(data)
@@ -176,8 +193,8 @@ def test_a_damaged_database_never_rotates_the_good_backup_away(home: Path, tmp_p
     assert (home / "backups" / FIRST_BACKUP).exists()
 
 
-def test_backup_restore_refuses_a_backup_with_a_damaged_index(home: Path, tmp_path: Path) -> None:
-    _studied_home(home, tmp_path)
+@pytest.mark.usefixtures("studied")
+def test_backup_restore_refuses_a_backup_with_a_damaged_index(home: Path) -> None:
     backup = home / "backups" / FIRST_BACKUP
     data = bytearray(backup.read_bytes())
     _index_byte(backup)(data)
@@ -208,11 +225,13 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-def test_read_commands_work_on_a_read_only_file_system(home: Path, tmp_path: Path) -> None:
+def test_read_commands_work_on_a_read_only_file_system(
+    home: Path, tmp_path: Path, studied: list[str]
+) -> None:
     reason = _unshare_works()
     if reason:
         pytest.skip(reason)
-    args = _studied_home(home, tmp_path)
+    args = studied
     (home / "cache.sqlite3").unlink(missing_ok=True)  # the parse cache cannot be made there
     before = _snapshot(home)
     out = tmp_path / "out"
