@@ -11,13 +11,13 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from dlcards.cards import Card, card_from_dict, card_to_dict
 from dlcards.deck_cache import CachedDeck, DeckCache, FileStamp, SearchRow, file_digest
 from dlcards.deck_files import tomls_in as tomls_in  # also validate DIR
+from dlcards.deck_index import CardRef, ids_from_json, refs_from_columns, refs_to_columns
 from dlcards.errors import DeckError
 from dlcards.textsafe import safe_card, safe_text
 from dlcards.tomlpos import deck_key_line
@@ -25,20 +25,7 @@ from dlcards.tomlpos import deck_key_line
 if TYPE_CHECKING:
     from dlcards.deck import ParsedDeck
 
-
-class CardRef(NamedTuple):
-    """What the queue needs of a card, without its text (a tuple: 100k are made at start-up)."""
-
-    deck_id: str
-    card_id: str
-    ordinal: int
-    type: str
-    tags: tuple[str, ...]
-    line: int
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.deck_id, self.card_id)
+__all__ = ["CardRef", "Collection", "Deck", "DeckSource", "load_collection", "load_deck"]
 
 
 @dataclass
@@ -55,6 +42,9 @@ class Deck:
     warnings: list[str] = field(default_factory=list)
     overrides_shipped: bool = False
     tags: tuple[str, ...] = ()  # the deck's own tags (every card has them too)
+    # The card ids alone, read from the cached index without a CardRef each: counting
+    # a deck's new and due cards needs no more (None: taken from ``cards``).
+    _ids: Callable[[], list[str]] | None = field(default=None, repr=False)
     _by_id: dict[str, CardRef] | None = field(default=None, init=False, repr=False)
 
     @property
@@ -67,6 +57,13 @@ class Deck:
     def cards_loaded(self) -> bool:
         """Whether ``cards`` is at hand (else reading it decodes the cache's index)."""
         return not callable(self._cards)
+
+    def card_ids(self) -> list[str]:
+        """The cards' ids in deck order; from the cache's index when ``cards`` is not
+        decoded yet (100k CardRefs cost a second; their ids alone, one split)."""
+        if self._ids is None or self.cards_loaded:
+            return [ref.card_id for ref in self.cards]
+        return self._ids()
 
     def ref(self, card_id: str) -> CardRef | None:
         if self._by_id is None:
@@ -231,43 +228,6 @@ def _deck_from_parse(source: DeckSource, digest: str, parsed: ParsedDeck) -> Dec
     )
 
 
-_TYPE_CODES = {"basic": "b", "choice": "c", "compute": "m"}
-_TYPE_NAMES = {code: name for name, code in _TYPE_CODES.items()}
-
-
-def _refs_to_columns(refs: list[CardRef]) -> dict:
-    tagsets: dict[tuple[str, ...], int] = {}
-    return {
-        # ids never contain whitespace, so a newline separates them safely
-        "ids": "\n".join(r.card_id for r in refs),
-        "types": "".join(_TYPE_CODES[r.type] for r in refs),
-        "tags": [tagsets.setdefault(r.tags, len(tagsets)) for r in refs],
-        "tagsets": [list(t) for t in tagsets],
-        "lines": [r.line for r in refs],
-    }
-
-
-def _refs_from_columns(deck_id: str, columns: dict) -> list[CardRef]:
-    ids = columns["ids"].split("\n") if columns.get("ids") else []
-    tagsets = [tuple(t) for t in columns["tagsets"]]
-    types = [_TYPE_NAMES[c] for c in columns["types"]]
-    # CardRef._make is tuple.__new__: no Python-level call per card
-    return list(
-        map(
-            CardRef._make,
-            zip(
-                repeat(deck_id, len(ids)),
-                ids,
-                range(len(ids)),
-                types,
-                map(tagsets.__getitem__, columns["tags"]),
-                columns["lines"],
-                strict=True,
-            ),
-        )
-    )
-
-
 def load_deck(source: DeckSource, cache: DeckCache | None) -> Deck:
     """Load one deck through the cache; raise ``DeckError`` if it is invalid."""
     path = source.path
@@ -287,7 +247,7 @@ def load_deck(source: DeckSource, cache: DeckCache | None) -> Deck:
         deck_id, refs_json = header["id"], cached.refs_json
 
         def decode() -> list[CardRef]:
-            return _refs_from_columns(deck_id, json.loads(refs_json) if refs_json else {})
+            return refs_from_columns(deck_id, json.loads(refs_json) if refs_json else {})
 
         return Deck(
             deck_id,
@@ -299,6 +259,7 @@ def load_deck(source: DeckSource, cache: DeckCache | None) -> Deck:
             decode,
             cached.warnings,
             tags=tuple(map(safe_text, header.get("tags") or ())),
+            _ids=lambda: ids_from_json(refs_json),
         )
     assert raw is not None
     digest = file_digest(raw)
@@ -313,7 +274,7 @@ def load_deck(source: DeckSource, cache: DeckCache | None) -> Deck:
         entry = CachedDeck(
             digest,
             parsed.header.model_dump(mode="json"),
-            _refs_to_columns(deck.cards),
+            refs_to_columns(deck.cards),
             parsed.warnings,
             [],
         )

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import NamedTuple
 
-from dlcards.log import CardState, StateRow, replay, state_from_row
+from dlcards.log import CardState, StateRow, replay, safe_day, state_from_row
 from dlcards.store_merge import LogMerge
 
 # What every view calls "reviews" (DESIGN §7): graded rows of kind 'review' that no undo
@@ -21,6 +22,20 @@ from dlcards.store_merge import LogMerge
 _NOT_UNDONE = "id NOT IN (SELECT cancels FROM reviews WHERE cancels IS NOT NULL)"
 REVIEW_ROWS = f"(kind = 'review' AND {_NOT_UNDONE})"
 DRILL_ROWS = f"(kind = 'drill' AND {_NOT_UNDONE})"
+
+
+# A due date as dlcards writes it: YYYY-MM-DD, a day the calendar has, from year 1.
+# SQLite's date() writes only that form, and rolls an impossible day (2026-02-30) over
+# to the next month, so only such a date is the same value after it. Such dates
+# compare as text as they do as dates.
+_CANONICAL_DUE = "(date(due, '+0 days') IS due AND due >= '0001-01-01')"
+
+
+class ReviewedIds(NamedTuple):
+    """A deck's reviewed cards in the state cache, and which of them are due."""
+
+    reviewed: set[str]
+    due: set[str]
 
 
 class Store(LogMerge):
@@ -93,6 +108,44 @@ class Store(LogMerge):
                 cards = result[deck_id] = {}
             cards[card_id] = due
         return result
+
+    def reviewed_by_deck(self, profile: str, today: date) -> dict[str, ReviewedIds]:
+        """Per deck id: the ids of the profile's reviewed cards and of those due by
+        ``today`` — one grouped query whose ids SQLite joins into one string per deck,
+        so a 100k-card collection costs no Python object per card.
+
+        Due exactly as ``state_from_row`` reads it: when every due date of a deck
+        is one as dlcards writes them (``_CANONICAL_DUE``), comparing the text
+        is exact; a deck with any other due value (only a damaged cache has one)
+        or a stored card id holding a newline (no deck's id can) is read row by
+        row instead, through ``safe_day``.
+        """
+        result: dict[str, ReviewedIds] = {}
+        for deck_id, joined, due_joined, unusual in self.conn.execute(
+            "SELECT deck_id, group_concat(card_id, char(10)), "
+            "group_concat(CASE WHEN due <> '' AND due <= :today THEN card_id END, char(10)), "
+            f"max(instr(card_id, char(10)) > 0 OR (due IS NOT '' AND NOT {_CANONICAL_DUE})) "
+            "FROM card_state WHERE profile = :profile GROUP BY deck_id",
+            {"profile": profile, "today": today.isoformat()},
+        ):
+            if unusual or not isinstance(joined, str):
+                result[str(deck_id)] = self._reviewed_row_by_row(profile, deck_id, today)
+                continue
+            due = set(due_joined.split("\n")) if due_joined else set()
+            result[str(deck_id)] = ReviewedIds(set(joined.split("\n")), due)
+        return result
+
+    def _reviewed_row_by_row(self, profile: str, deck_id: object, today: date) -> ReviewedIds:
+        rows = self.conn.execute(
+            "SELECT card_id, due FROM card_state WHERE profile = ? AND deck_id = ?",
+            (profile, deck_id),
+        ).fetchall()
+        due = set()
+        for card_id, text in rows:
+            day = safe_day(text) if text else None
+            if day is not None and day <= today:
+                due.add(str(card_id))
+        return ReviewedIds({str(card_id) for card_id, _ in rows}, due)
 
     def states_for(
         self, profile: str, keys: Iterable[tuple[str, str]]

@@ -7,23 +7,42 @@ merged log, streamed, for logs of millions of rows.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass, replace
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from dlcards.log import SCHEDULING_KINDS, CardState, Row, apply_row, replay
+from dlcards.log import SCHEDULING_KINDS, CardState, Row, apply_row
 from dlcards.store_log import ROW_COLUMNS, ROW_FIELDS, ROW_MARKS, LogStore
+
+if TYPE_CHECKING:
+    from dlcards.fsrs_scheduler import FsrsScheduler
 
 # The fields of a row given to Store.merge_rows, in order: a Row's, without the profile.
 MERGE_FIELDS = tuple(name for name in ROW_FIELDS if name != "profile")
-# Rows per write transaction, and cards per state-replay transaction: each a few
-# milliseconds to tens of milliseconds, well under the ~100 ms another process may wait.
+# Rows per write transaction, and cards per state-replay transaction, to start with:
+# each batch then grows or shrinks so that a transaction holds the write lock about
+# HOLD_TARGET seconds, well under the ~100 ms another process may wait (issue 11),
+# and a million rows take a few hundred commits, not thousands.
 MERGE_BATCH = 500
 REPLAY_BATCH = 200
+HOLD_TARGET = 0.04
+_MAX_BATCH = 20_000
 # meta key (+ profile) set while an import's rows are in but its states not replayed.
 _STALE = "stale_states:"
+
+
+def _next_size(size: int, seconds: float, smallest: int) -> int:
+    """The next batch's size, after a batch of ``size`` held the lock ``seconds``:
+    doubled while well under HOLD_TARGET, halved above it, never below ``smallest``
+    (a busy machine slows every batch: smaller ones would only add commits)."""
+    if seconds < HOLD_TARGET / 2:
+        return min(_MAX_BATCH, size * 2)
+    if seconds > HOLD_TARGET:
+        return max(smallest, size // 2)
+    return size
 
 
 class _Step:
@@ -101,22 +120,40 @@ class LogMerge(LogStore):
         counts = {"read": 0, "added": 0, "present": 0, "other": 0, "differing": 0, "look_first": 0}
         touched: set[tuple[str, str]] = set()
         cache_size = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        synchronous = self.conn.execute("PRAGMA synchronous").fetchone()[0]
+        checkpoint = self.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         # Row ids are random UUIDs: with SQLite's 2 MB default cache, a million
         # inserts into the id index mostly wait on the disk.
         self.conn.execute("PRAGMA cache_size = -262144")
+        with self.transaction():
+            self.ensure_profile(profile, now)
+        # The batches' commits are not synced one by one (an fsync each was most of the
+        # time): in WAL mode a commit that is lost to a power cut takes only the commits
+        # after it, the rows are added again by importing the file again, and the last
+        # commit below, synced, makes every batch durable.
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        # Checkpoint every 40 MB of log rather than 4 MB: the index pages a batch
+        # dirties are written back (and synced) once for many batches.
+        self.conn.execute("PRAGMA wal_autocheckpoint = 10000")
         try:
-            with self.transaction():
-                self.ensure_profile(profile, now)
             batch: list[Sequence[Any]] = []
+            size = MERGE_BATCH
             for row in rows:
                 batch.append(row)
-                if len(batch) >= MERGE_BATCH:
+                if len(batch) >= size:
+                    started = time.perf_counter()
                     self._merge_committed(profile, batch, counts, touched)
+                    size = _next_size(size, time.perf_counter() - started, MERGE_BATCH)
                     batch = []
             self._merge_committed(profile, batch, counts, touched)
             self._replay_cards(profile, touched)
         finally:
             self.conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
+            self.conn.execute(f"PRAGMA synchronous = {int(synchronous)}")
+            self.conn.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
+        if touched:
+            with self.transaction():
+                self.conn.execute("DELETE FROM meta WHERE key = ?", (_STALE + profile,))
         return MergeCounts(
             counts["read"], counts["added"], counts["present"], counts["other"], counts["differing"]
         )
@@ -140,19 +177,68 @@ class LogMerge(LogStore):
 
     def _replay_cards(self, profile: str, cards: set[tuple[str, str]]) -> None:
         """Replay these cards' states from their logs, a few hundred cards a transaction:
-        each reads the card's log under the write lock, so a grade committed meanwhile
+        each reads the cards' logs under the write lock, so a grade committed meanwhile
         by another process is in it."""
+        fsrs = self.fsrs_for(profile)
         ordered = sorted(cards)
-        for start in range(0, len(ordered), REPLAY_BATCH):
+        start, size = 0, REPLAY_BATCH
+        while start < len(ordered):
+            started = time.perf_counter()
             with self.transaction():
-                for deck_id, card_id in ordered[start : start + REPLAY_BATCH]:
-                    rows = self.card_rows(profile, deck_id, card_id)
-                    self._write_state(
-                        profile, deck_id, card_id, replay(rows).get((deck_id, card_id))
-                    )
-        if cards:
-            with self.transaction():
-                self.conn.execute("DELETE FROM meta WHERE key = ?", (_STALE + profile,))
+                self._replay_chunk(profile, ordered[start : start + size], fsrs)
+            start += size
+            size = _next_size(size, time.perf_counter() - started, REPLAY_BATCH)
+
+    def _replay_chunk(
+        self, profile: str, chunk: list[tuple[str, str]], fsrs: FsrsScheduler | None
+    ) -> None:
+        """``replay`` of each card's own rows, for a chunk of cards in one query a deck
+        and two statements: a query, a Row and a statement per card made most of a
+        million-row import. Each card's rows in (ts, id) order, the rows its own undo
+        rows cancel skipped, as ``replay_log`` does; a card whose replay leaves no
+        review (never reviewed, or reset) has no state row."""
+        by_deck: dict[str, list[str]] = {}
+        for deck_id, card_id in chunk:
+            by_deck.setdefault(deck_id, []).append(card_id)
+        rows: list[tuple[Any, ...]] = []
+        for deck_id, card_ids in by_deck.items():
+            marks = ", ".join("?" * len(card_ids))
+            rows += self.conn.execute(
+                "SELECT deck_id, card_id, ts, id, study_day, kind, grade, cancels FROM reviews "
+                f"WHERE profile = ? AND deck_id = ? AND card_id IN ({marks})",
+                (profile, deck_id, *card_ids),
+            ).fetchall()
+        rows.sort(key=lambda r: (r[0], r[1], r[2], r[3]))
+        cancelled = {(r[0], r[1], r[7]) for r in rows if r[5] == "undo" and r[7]}
+        states: dict[tuple[str, str], CardState | None] = dict.fromkeys(chunk)
+        step = _Step()
+        for deck_id, card_id, _, row_id, day, kind, grade, _ in rows:
+            if (deck_id, card_id, row_id) in cancelled:
+                continue
+            key = (deck_id, card_id)
+            step.kind, step.grade, step.study_day = kind, grade, day
+            states[key] = apply_row(states.get(key), cast(Row, step), fsrs)
+        self.conn.executemany(
+            "DELETE FROM card_state WHERE profile = ? AND deck_id = ? AND card_id = ?",
+            [(profile, *key) for key, s in states.items() if s is None or not s.reviews],
+        )
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO card_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    profile,
+                    *key,
+                    s.sm2.repetitions,
+                    s.sm2.easiness_hundredths,
+                    s.sm2.interval,
+                    s.sm2.due.isoformat() if s.sm2.due else "",
+                    s.lapses,
+                    s.reviews,
+                )
+                for key, s in states.items()
+                if s is not None and s.reviews
+            ],
+        )
 
     def repair_stale_states(self) -> None:
         """Rebuild the states of profiles an import was killed in (their log is whole:

@@ -109,7 +109,7 @@ def scheduler_compare(
 
     from dlcards.fsrs_scheduler import FsrsScheduler
     from dlcards.scheduler_compare import TooFewReviews, as_json, compare
-    from dlcards.stats import deck_counts_by_due
+    from dlcards.stats import deck_counts_from_ids
 
     ctx = app_context(cli)
     settings = ctx.settings
@@ -117,7 +117,7 @@ def scheduler_compare(
     store, profile, today = ctx.store, ctx.profile, ctx.today()
     suspended = store.suspended(profile)
     # The workload forecast starts the cards not seen yet at the profile's new_per_day.
-    counts = deck_counts_by_due(ctx.collection, store.due_dates(profile), today, suspended)
+    counts = deck_counts_from_ids(ctx.collection, store.reviewed_by_deck(profile, today), suspended)
     new_cards = sum(deck.new for deck in counts)
     try:
         result = compare(

@@ -85,8 +85,11 @@ class HomeScreen(Screen[None]):
     def refresh_data(self) -> None:
         app = self.dlcards_app
         today = app.today()
-        states = app.store.states(app.profile)
-        counts = stats.deck_counts(app.collection, states, today, app.store.suspended(app.profile))
+        counts = stats.deck_counts_from_ids(
+            app.collection,
+            app.store.reviewed_by_deck(app.profile, today),
+            app.store.suspended(app.profile),
+        )
         summary = stats.summary(app.store, app.collection, app.profile, today)
         streak = summary["streak_days"]
         self.query_one(TitleBar).info = (

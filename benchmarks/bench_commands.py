@@ -1,0 +1,79 @@
+"""``dlcards decks`` and ``dlcards stats`` at 100k cards against the shipped decks (issue 18).
+
+    python benchmarks/bench_commands.py SYNTHETIC [--runs 7] [--root CHECKOUT]
+
+SYNTHETIC is a folder written by make_synthetic.py. Each round runs every command,
+whole process, piped (as a script reads it), once on a fresh home with the shipped
+decks and once on the synthetic collection, interleaved so that both see the same
+machine; ``dlcards --version`` is timed alongside as the fixed start-up cost. Prints
+each median and the ratio synthetic / shipped (target ≤ 1.5×). Round 0 fills the
+parse caches and is dropped. ``--root`` times another checkout (e.g. ``git archive
+main``) on the same collection, for a before/after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMANDS = {"decks": ["decks"], "stats": ["stats"], "stats --json": ["stats", "--json"]}
+
+
+def run_ms(argv: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL)
+    return (time.perf_counter() - started) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("synthetic", type=Path)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--root", type=Path, default=ROOT, help="the dlcards checkout to time")
+    args = parser.parse_args()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DLCARDS_")}
+    env["PYTHONPATH"] = str(args.root.resolve())
+    base = [sys.executable, "-m", "dlcards"]
+    synthetic = args.synthetic.resolve()
+    with tempfile.TemporaryDirectory() as tmp:
+        shipped_home = Path(tmp) / "home"
+        homes = {
+            "shipped": [*base, "--home", str(shipped_home), "--user", "bench"],
+            "100k": [
+                *base,
+                "--home",
+                str(synthetic / "home"),
+                "--deck-path",
+                str(synthetic / "decks"),
+            ],
+        }
+        times: dict[tuple[str, str], list[float]] = {}
+        for run in range(args.runs + 1):
+            ms = run_ms([*base, "--version"], env)
+            if run:
+                times.setdefault(("--version", ""), []).append(ms)
+            for name, words in COMMANDS.items():
+                for label, prefix in homes.items():
+                    ms = run_ms([*prefix, *words], env)
+                    if run:
+                        times.setdefault((name, label), []).append(ms)
+    version = statistics.median(times[("--version", "")])
+    print(f"dlcards --version: median {version:.0f} ms (n={args.runs})")
+    for name in COMMANDS:
+        shipped = statistics.median(times[(name, "shipped")])
+        big = statistics.median(times[(name, "100k")])
+        print(
+            f"dlcards {name:13} shipped {shipped:5.0f} ms, 100k {big:5.0f} ms: "
+            f"{big / shipped:.2f}× (target ≤ 1.5×)"
+        )
+
+
+if __name__ == "__main__":
+    main()
