@@ -40,6 +40,23 @@ def test_core_imports_no_ui_library() -> None:
     assert result.stdout.strip() == ""
 
 
+def test_every_top_level_module_has_a_place_in_the_layers() -> None:
+    # A module missing from the layers contract is checked by no layer rule at all:
+    # import-linter ignores it silently, so a new core module could import the TUI.
+    import re
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))
+    contract = config["tool"]["importlinter"]["contracts"][0]
+    placed = {n.strip() for layer in contract["layers"] for n in re.split(r"[|:]", layer)}
+    modules = {
+        p.stem if p.suffix == ".py" else p.name
+        for p in (REPO / "dlcards").iterdir()
+        if (p.suffix == ".py" and p.stem != "__init__") or (p / "__init__.py").exists()
+    }
+    assert sorted(modules - placed) == []
+
+
 def test_studying_from_the_parse_cache_needs_no_pydantic(home: Path) -> None:
     # Validation (pydantic, ~300 ms to import and build) runs when a deck is parsed;
     # starting a session on decks already in the cache must not pay for it.
