@@ -69,6 +69,21 @@ async def test_nothing_due_says_when_and_where_to_add_decks(tmp_path: Path) -> N
         assert isinstance(app.screen, HomeScreen)
 
 
+async def test_new_cards_off_says_so_and_points_to_practice_not_to_more_decks(
+    tmp_path: Path,
+) -> None:
+    # Known issue 36: "Today's 0 new cards are done" and "add .toml decks" while every
+    # card waited unseen.
+    world = make_world(tmp_path, decks="basics")
+    world.settings = Settings(new_per_day=0)
+    app = world.app()
+    async with app.run_test(size=SIZE):
+        text = shown(app.screen.query_one("#today", Static))
+        assert "New cards are off (new_per_day = 0 in config.toml)" in text
+        assert "3 cards not seen yet" in text and "dlcards practice" in text
+        assert "0 new cards" not in text and "add .toml decks" not in text
+
+
 async def test_a_deck_that_fails_to_load_is_shown_with_its_error(tmp_path: Path) -> None:
     world = make_world(tmp_path, decks="basics")
     (world.deck_dir / "broken.toml").write_text('[deck]\nid = "broken"\nname = 3\n', "utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dlcards import config
+from dlcards.study.empty import new_cards_note
 from dlcards.study.session import StudySession
 from dlcards.tui.screens.home import days_until
 from dlcards.wording import plural
@@ -17,8 +18,9 @@ def nothing_due(session: StudySession, home: config.Home | None) -> str:
     next_due = session.next_due()
     if next_due is not None:
         parts.append(f"Next review: {days_until(next_due, session.today)}.")
-    if session.unseen_left():
-        parts.append(f"Today's {session.settings.new_per_day} new cards are done.")
+    unseen = session.unseen_left()
+    if unseen:
+        parts.append(new_cards_note(session.settings.new_per_day, unseen))
     buried = session.buried_count()
     if buried:
         parts.append(f"{plural(buried, 'card')} buried until tomorrow.")

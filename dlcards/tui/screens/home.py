@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from dlcards import stats
+from dlcards.study.empty import new_cards_note
 from dlcards.tui.widgets.deck_table import DeckTable, broken_decks
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.title_bar import TitleBar
@@ -192,18 +193,17 @@ class HomeScreen(Screen[None]):
         today = session.today
         if next_due is not None:
             parts.append(Text(f"Next review: {days_until(next_due, today)}."))
-        if session.unseen_left():
+        unseen = session.unseen_left()
+        if unseen:
+            # Cards wait unseen: more decks are not what is missing (known issue 36).
+            parts.append(Text(new_cards_note(app.settings.new_per_day, unseen)))
+        else:
             parts.append(
                 Text(
-                    f"Today's {app.settings.new_per_day} new cards are done; raise new_per_day "
-                    "in config.toml for more."
+                    f"More cards: add .toml decks to {decks_dir}/ or use --deck-path PATH.",
+                    style="dim",
                 )
             )
-        parts.append(
-            Text(
-                f"More cards: add .toml decks to {decks_dir}/ or use --deck-path PATH.", style="dim"
-            )
-        )
         widget.update(Group(*parts))
 
     # --- the highlighted deck ------------------------------------------------------

@@ -12,9 +12,9 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from dlcards.study.practice import PracticeSummary
-from dlcards.tui.screens.summary import duration_text
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.title_bar import TitleBar
+from dlcards.wording import clock_text
 
 BAR = 12  # cells of a topic's accuracy bar
 
@@ -66,7 +66,7 @@ class PracticeSummaryScreen(Screen[None]):
             )
         table.add_row("Answered", Text(str(s.answered), style="bold"))
         table.add_row("Accuracy", accuracy)
-        table.add_row("Time spent", Text(duration_text(s.seconds), style="bold"))
+        table.add_row("Time spent", Text(clock_text(s.seconds), style="bold"))
         return table
 
     def _topics(self) -> Group:
@@ -92,7 +92,7 @@ class PracticeSummaryScreen(Screen[None]):
         table.add_column(no_wrap=True)
         for slow in self.summary.slowest:
             table.add_row(
-                duration_text(slow.seconds),
+                clock_text(slow.seconds),
                 f"{slow.ref.deck_id}:{slow.ref.card_id}",
                 Text(f"grade {slow.grade}", style="dim"),
             )

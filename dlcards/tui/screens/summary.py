@@ -13,18 +13,7 @@ from textual.widgets import Static
 from dlcards.study.session import SessionSummary
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.title_bar import TitleBar
-from dlcards.wording import plural
-
-
-def duration_text(seconds: float) -> str:
-    seconds = int(round(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours} h {minutes:02d} min"
-    if minutes:
-        return f"{minutes} min {secs:02d} s"
-    return f"{secs} s"
+from dlcards.wording import clock_text, plural
 
 
 class SummaryScreen(Screen[None]):
@@ -81,7 +70,7 @@ class SummaryScreen(Screen[None]):
             )
         table.add_row("Cards reviewed", Text(str(s.reviewed), style="bold"))
         table.add_row("Accuracy", accuracy)
-        table.add_row("Time spent", Text(duration_text(s.seconds), style="bold"))
+        table.add_row("Time spent", Text(clock_text(s.seconds), style="bold"))
         table.add_row("Re-drills", Text(str(s.drills), style="bold"))
         table.add_row("Due tomorrow", Text(str(s.due_tomorrow), style="bold"))
         return table
