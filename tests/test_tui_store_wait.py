@@ -7,13 +7,71 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+from textual.pilot import Pilot
+
 from dlcards.store import Store
+from dlcards.tui.app import DlcardsApp
+from dlcards.tui.screens.card import CardScreen
 from dlcards.tui.screens.review import ReviewScreen
 from dlcards.tui.store_wait import WaitLine
 
 from .test_tui_fixtures import make_world
+
+
+async def press_while_locked(
+    app: DlcardsApp,
+    pilot: Pilot[None],
+    other: sqlite3.Connection,
+    key: str,
+    probe: Callable[[], str],
+) -> list[tuple[str, int, str]]:
+    """Press ``key`` while ``other`` holds the write lock; let go once a WaitLine shows.
+    Gives what was seen then: the line's text, its height and ``probe()`` at that moment."""
+    screen = app.screen
+    other.execute("BEGIN IMMEDIATE")  # another "process" is writing
+    seen: list[tuple[str, int, str]] = []
+
+    def line_on_screen() -> tuple[str, int, str] | None:  # run on the app's loop
+        lines = list(screen.query(WaitLine))
+        if not lines:
+            return None
+        return str(lines[0].render()), lines[0].region.height, probe()
+
+    release_lock = threading.Lock()
+
+    def release() -> None:
+        with release_lock:
+            if other.in_transaction:
+                other.execute("COMMIT")
+
+    def release_when_shown() -> None:
+        # Pilot's press returns only once the write is done, so the watching is done
+        # from here: until the line is on screen, then the lock is let go.
+        try:
+            for _ in range(100):
+                shown = app.call_from_thread(line_on_screen)
+                if shown:
+                    seen.append(shown)
+                    break
+                time.sleep(0.05)
+        finally:
+            release()
+
+    # Without the fix the app's thread itself blocks on the lock and can show nothing:
+    # this lets go after a while, so the test fails instead of hanging.
+    safety = threading.Timer(8.0, release)
+    safety.start()
+    watcher = threading.Thread(target=release_when_shown)
+    watcher.start()
+    await pilot.press(key)
+    while watcher.is_alive():  # not join(): its call_from_thread needs this loop
+        await pilot.pause(0.05)
+    safety.cancel()
+    await pilot.pause()
+    return seen
 
 
 async def test_a_grade_waits_for_the_lock_with_a_visible_line_then_goes_through(
@@ -30,47 +88,7 @@ async def test_a_grade_waits_for_the_lock_with_a_visible_line_then_goes_through(
         first = screen.item.ref.card_id
         await pilot.press("space")
         await pilot.pause()
-        other.execute("BEGIN IMMEDIATE")  # another "process" is writing
-        seen: list[tuple[str, int, str]] = []
-
-        def line_on_screen() -> tuple[str, int, str] | None:  # run on the app's loop
-            lines = list(screen.query(WaitLine))
-            if not lines:
-                return None
-            assert screen.item is not None
-            return str(lines[0].render()), lines[0].region.height, screen.item.ref.card_id
-
-        release_lock = threading.Lock()
-
-        def release() -> None:
-            with release_lock:
-                if other.in_transaction:
-                    other.execute("COMMIT")
-
-        def release_when_shown() -> None:
-            # Pilot's press returns only once the grade is written, so the watching is
-            # done from here: until the line is on screen, then the lock is let go.
-            try:
-                for _ in range(100):
-                    shown = app.call_from_thread(line_on_screen)
-                    if shown:
-                        seen.append(shown)
-                        break
-                    time.sleep(0.05)
-            finally:
-                release()
-
-        # Without the fix the app's thread itself blocks on the lock and can show
-        # nothing: this lets go after a while, so the test fails instead of hanging.
-        safety = threading.Timer(8.0, release)
-        safety.start()
-        watcher = threading.Thread(target=release_when_shown)
-        watcher.start()
-        await pilot.press("4")
-        while watcher.is_alive():  # not join(): its call_from_thread needs this loop
-            await pilot.pause(0.05)
-        safety.cancel()
-        await pilot.pause()
+        seen = await press_while_locked(app, pilot, other, "4", lambda: screen.item.ref.card_id)  # type: ignore[union-attr]
         assert seen, "no line on screen while waiting"
         text, height, card_then = seen[0]
         assert "Waiting for another dlcards process" in text and str(path) in text
@@ -81,4 +99,24 @@ async def test_a_grade_waits_for_the_lock_with_a_visible_line_then_goes_through(
         "SELECT card_id, grade FROM reviews WHERE kind = 'review'"
     ).fetchall()
     assert [tuple(r) for r in rows] == [(first, 4)]
+    other.close()
+
+
+async def test_the_card_screens_writes_wait_with_the_same_line(tmp_path: Path) -> None:
+    # Suspend from the card browser wrote on the app's own thread: the screen froze,
+    # with no word of why, for as long as the other process held the lock.
+    world = make_world(tmp_path, decks="basics")
+    path = tmp_path / "home" / "progress.sqlite3"
+    world.store = Store.open(path)
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    app = world.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash", "enter")
+        screen = app.screen
+        assert isinstance(screen, CardScreen)
+        card = screen.ref.card_id
+        seen = await press_while_locked(app, pilot, other, "s", lambda: card)
+        assert seen and "Waiting for another dlcards process" in seen[0][0]
+        assert not list(screen.query(WaitLine)), "the line stays after the write"
+        assert world.store.is_suspended("alice", "neural", card)
     other.close()

@@ -8,6 +8,7 @@ typed and the instance (problem, level, seed, params) it answered.
 from __future__ import annotations
 
 from datetime import tzinfo
+from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from rich.console import Group
@@ -23,6 +24,7 @@ from dlcards.browse import describe_instance, live_rows
 from dlcards.cards import ComputeCard
 from dlcards.collection import CardRef
 from dlcards.log import is_leech, parse_ts
+from dlcards.tui.store_wait import write
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.title_bar import TitleBar
 from dlcards.views.inline import inline_markdown
@@ -197,26 +199,43 @@ class CardScreen(Screen[None]):
 
     # --- actions -------------------------------------------------------------------
 
-    def action_suspend(self) -> None:
+    # Each write goes through store_wait.write: if another dlcards process holds the
+    # database, the screen says so while it waits (issue 11 #5), as the review does.
+    async def action_suspend(self) -> None:
         app = self.dlcards_app
-        app.store.suspend(app.profile, *self.ref.key, app.clock(), app.today())
+        store = app.store
+        await write(
+            self,
+            store,
+            partial(store.suspend, app.profile, *self.ref.key, app.clock(), app.today()),
+        )
         self.notify(f"Suspended “{self.ref.card_id}”: not shown until unsuspended.")
         self.show()
 
-    def action_unsuspend(self) -> None:
+    async def action_unsuspend(self) -> None:
         app = self.dlcards_app
-        app.store.unsuspend(app.profile, *self.ref.key, app.clock(), app.today())
+        store = app.store
+        await write(
+            self,
+            store,
+            partial(store.unsuspend, app.profile, *self.ref.key, app.clock(), app.today()),
+        )
         self.notify(f"Unsuspended “{self.ref.card_id}”: back in reviews and practice.")
         self.show()
 
     def action_reset(self) -> None:
         from dlcards.tui.screens.confirm import ConfirmScreen
 
-        def answered(yes: bool | None) -> None:
+        async def answered(yes: bool | None) -> None:
             if not yes:
                 return
             app = self.dlcards_app
-            app.store.reset(app.profile, *self.ref.key, app.clock(), app.today())
+            store = app.store
+            await write(
+                self,
+                store,
+                partial(store.reset, app.profile, *self.ref.key, app.clock(), app.today()),
+            )
             self.notify(f"Reset “{self.ref.card_id}”: it is new again (its log is kept).")
             self.show()
 
@@ -229,9 +248,10 @@ class CardScreen(Screen[None]):
             answered,
         )
 
-    def action_bury(self) -> None:
+    async def action_bury(self) -> None:
         app = self.dlcards_app
-        app.store.bury(app.profile, *self.ref.key, app.today())
+        store = app.store
+        await write(self, store, partial(store.bury, app.profile, *self.ref.key, app.today()))
         self.notify(f"Buried “{self.ref.card_id}” until tomorrow.")
 
     def action_edit(self) -> None:
