@@ -45,6 +45,21 @@ def _next_size(size: int, seconds: float, smallest: int) -> int:
     return size
 
 
+def _state_row(profile: str, key: tuple[str, str], s: CardState) -> tuple[object, ...]:
+    """One card_state row (the table's column order) for a card's replayed state."""
+    due = s.sm2.due.isoformat() if s.sm2.due else ""
+    return (
+        profile,
+        *key,
+        s.sm2.repetitions,
+        s.sm2.easiness_hundredths,
+        s.sm2.interval,
+        due,
+        s.lapses,
+        s.reviews,
+    )
+
+
 class _Step:
     """What apply_row reads of a row; one, refilled for each of millions of rows."""
 
@@ -225,16 +240,7 @@ class LogMerge(LogStore):
         self.conn.executemany(
             "INSERT OR REPLACE INTO card_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (
-                    profile,
-                    *key,
-                    s.sm2.repetitions,
-                    s.sm2.easiness_hundredths,
-                    s.sm2.interval,
-                    s.sm2.due.isoformat() if s.sm2.due else "",
-                    s.lapses,
-                    s.reviews,
-                )
+                _state_row(profile, key, s)
                 for key, s in states.items()
                 if s is not None and s.reviews
             ],
@@ -353,19 +359,5 @@ class LogMerge(LogStore):
         self.conn.execute("DELETE FROM card_state WHERE profile = ?", (profile,))
         self.conn.executemany(
             "INSERT INTO card_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                (
-                    profile,
-                    deck_id,
-                    card_id,
-                    s.sm2.repetitions,
-                    s.sm2.easiness_hundredths,
-                    s.sm2.interval,
-                    s.sm2.due.isoformat() if s.sm2.due else "",
-                    s.lapses,
-                    s.reviews,
-                )
-                for (deck_id, card_id), s in states.items()
-                if s.reviews
-            ),
+            (_state_row(profile, key, s) for key, s in states.items() if s.reviews),
         )

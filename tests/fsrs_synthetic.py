@@ -23,6 +23,7 @@ TRUE_PARAMETERS: tuple[float, ...] = (
     *(w / 3 for w in DEFAULT_PARAMETERS[:4]),
     *DEFAULT_PARAMETERS[4:],
 )
+# Written out here, not imported from dlcards: grades 0–2 fail, 3 is Hard, 4 Good, 5 Easy.
 RATING = {
     0: fsrs.Rating.Again,
     1: fsrs.Rating.Again,

@@ -17,16 +17,8 @@ from dlcards.fsrs_scheduler import FsrsScheduler
 from dlcards.log import replay
 from dlcards.store import Store
 from tests.conftest import run_cli, write_deck
+from tests.fsrs_synthetic import RATING  # grades 0–2 fail, 3 Hard, 4 Good, 5 Easy: not dlcards'
 
-# Written out here, not imported: grades 0–2 fail, 3 is Hard, 4 Good, 5 Easy.
-RATING = {
-    0: fsrs.Rating.Again,
-    1: fsrs.Rating.Again,
-    2: fsrs.Rating.Again,
-    3: fsrs.Rating.Hard,
-    4: fsrs.Rating.Good,
-    5: fsrs.Rating.Easy,
-}
 START = date(2026, 3, 2)
 
 
