@@ -119,3 +119,39 @@ def test_an_import_in_a_terminal_draws_the_bar(tmp_path: Path) -> None:
     assert process.returncode == 0
     assert b"1500 imported" in stdout
     assert b"Importing:" in seen
+
+
+def test_progress_import_reports_reading_then_writing_every_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 11 #4: a progress import of a million rows ran minutes with nothing shown.
+    from datetime import UTC, date, datetime, timedelta
+
+    from dlcards.interchange import progress as progress_module
+    from dlcards.store import Store
+
+    monkeypatch.setattr(progress_module, "_REPORT_EVERY", 3)
+    source = Store.open(None)
+    start = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    for i in range(10):
+        moment = start + timedelta(minutes=i)
+        source.record("me", "dl", f"c{i}", "review", 4, moment, date(2026, 3, 1))
+    exported = tmp_path / "me.jsonl"
+    progress_module.export_progress(source, "me", exported)
+    calls: list[tuple[str, int, int]] = []
+    target = Store.open(tmp_path / "progress.sqlite3")
+    result = progress_module.import_progress(
+        target, "me", exported, start, progress=lambda *c: calls.append(c)
+    )
+    assert result.added == 10
+    assert [c for c in calls if c[0] == "reading"] == [
+        ("reading", 3, 0),
+        ("reading", 6, 0),
+        ("reading", 9, 0),
+    ]
+    assert [c for c in calls if c[0] == "writing"] == [
+        ("writing", 3, 10),
+        ("writing", 6, 10),
+        ("writing", 9, 10),
+    ]
+    assert calls.index(("writing", 3, 10)) > calls.index(("reading", 9, 0))

@@ -218,11 +218,15 @@ def progress_import(
     ],
 ) -> None:
     """Merge a review log into this profile (rows already here are skipped)."""
+    from dlcards.cli.progress_bar import progress_bar
     from dlcards.interchange.progress import import_progress
 
     ctx = app_context(cli)
     known = {(d.id, ref.card_id) for d in ctx.collection.decks for ref in d.cards}
-    result = import_progress(ctx.store, ctx.profile, file, ctx.now(), known=known)
+    with progress_bar("Importing progress") as progress:
+        result = import_progress(
+            ctx.store, ctx.profile, file, ctx.now(), known=known, progress=progress
+        )
     typer.echo(
         f"Merged {file} into profile '{ctx.profile}': {result.added} new row(s), "
         f"{result.present} already here."

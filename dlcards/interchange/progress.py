@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -82,6 +82,15 @@ def export_progress(store: Store, profile: str, out: Path, *, force: bool = Fals
     return count
 
 
+# Rows between two progress reports: a 1M-row file reports 250 times per pass, and
+# the counting costs nothing next to parsing a row.
+_REPORT_EVERY = 4096
+
+
+def _silent(phase: str, done: int, total: int) -> None:
+    return None
+
+
 def import_progress(
     store: Store,
     profile: str,
@@ -89,6 +98,7 @@ def import_progress(
     now: datetime,
     *,
     known: set[tuple[str, str]] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ProgressImport:
     """Merge the rows of ``source`` under ``profile``; on any bad line, nothing changes.
 
@@ -98,16 +108,21 @@ def import_progress(
     """
     with reading(source, "the .jsonl file"):
         handle = open(source, "rb")  # closed by the with below
+    report = progress or _silent
+    total = 0
     with handle:
-        for _ in read_rows(source, handle):
-            pass
+        for total, _ in enumerate(read_rows(source, handle), 1):
+            if total % _REPORT_EVERY == 0:
+                report("reading", total, 0)
     with reading(source, "the .jsonl file"):
         handle = open(source, "rb")  # closed by the with below
     result = ProgressImport()
     unknown: set[tuple[str, str]] = set()
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        for row in read_rows(source, handle):
+        for done, row in enumerate(read_rows(source, handle), 1):
+            if done % _REPORT_EVERY == 0:
+                report("writing", done, total)
             if known is not None and (row[1], row[2]) not in known:
                 result.unknown_rows += 1
                 unknown.add((row[1], row[2]))
