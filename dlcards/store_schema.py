@@ -252,7 +252,14 @@ class Database:
         self.conn.close()
 
     def ensure_profile(self, name: str, now: datetime) -> None:
-        self.conn.execute("INSERT OR IGNORE INTO profiles VALUES (?, ?)", (name, format_ts(now)))
+        insert = "INSERT OR IGNORE INTO profiles VALUES (?, ?)"
+        if self.conn.in_transaction:  # part of a grade's or a merge's transaction
+            self.conn.execute(insert, (name, format_ts(now)))
+            return
+        # On its own (`users add`, a profile chosen in the TUI) it waits for another
+        # process's lock like every write: a bare INSERT died after SQLite's 1 s timeout.
+        with self.transaction():
+            self.conn.execute(insert, (name, format_ts(now)))
 
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

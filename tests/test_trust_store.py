@@ -150,6 +150,29 @@ def test_a_writer_waits_for_the_lock_and_says_so_once(home: Path, tmp_path: Path
     store.close()
 
 
+@pytest.mark.usefixtures("short_lock_waits")
+def test_users_add_waits_for_the_lock_and_says_so(home: Path, tmp_path: Path) -> None:
+    # ensure_profile was a bare INSERT: past SQLite's busy timeout it died with
+    # "database is locked" instead of waiting like every other write.
+    args = _graded_home(home, tmp_path)
+    conn = sqlite3.connect(
+        home / "progress.sqlite3", isolation_level=None, timeout=0, check_same_thread=False
+    )
+    conn.execute("BEGIN IMMEDIATE")
+    timer = threading.Timer(0.5, lambda: conn.execute("ROLLBACK"))
+    timer.start()
+    try:
+        result = run_cli(home, *args, "users", "add", "dana", now=CLOCK)
+    finally:
+        timer.join()
+        conn.close()
+    assert result.returncode == 0, result.stderr
+    assert "waiting for another dlcards process" in result.stderr
+    store = Store.open(home / "progress.sqlite3")
+    assert "dana" in [name for name, _, _ in store.profiles()]
+    store.close()
+
+
 def _progress_file(path: Path, rows: int) -> int:
     """A progress file of ``rows`` reviews of cards other than the session's.
 

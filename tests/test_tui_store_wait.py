@@ -30,12 +30,11 @@ async def press_while_locked(
 ) -> list[tuple[str, int, str]]:
     """Press ``key`` while ``other`` holds the write lock; let go once a WaitLine shows.
     Gives what was seen then: the line's text, its height and ``probe()`` at that moment."""
-    screen = app.screen
     other.execute("BEGIN IMMEDIATE")  # another "process" is writing
     seen: list[tuple[str, int, str]] = []
 
     def line_on_screen() -> tuple[str, int, str] | None:  # run on the app's loop
-        lines = list(screen.query(WaitLine))
+        lines = list(app.screen.query(WaitLine))  # the screen shown when it waits
         if not lines:
             return None
         return str(lines[0].render()), lines[0].region.height, probe()
@@ -119,4 +118,20 @@ async def test_the_card_screens_writes_wait_with_the_same_line(tmp_path: Path) -
         assert seen and "Waiting for another dlcards process" in seen[0][0]
         assert not list(screen.query(WaitLine)), "the line stays after the write"
         assert world.store.is_suspended("alice", "neural", card)
+    other.close()
+
+
+async def test_switching_to_a_new_profile_waits_with_the_same_line(tmp_path: Path) -> None:
+    world = make_world(tmp_path, decks="basics")
+    path = tmp_path / "home" / "progress.sqlite3"
+    world.store = Store.open(path)
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    app = world.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p", "tab", *"carol")
+        seen = await press_while_locked(app, pilot, other, "enter", lambda: app.profile)
+        assert seen and "Waiting for another dlcards process" in seen[0][0]
+        assert seen[0][2] == "alice"  # still the old profile while it waits
+        assert app.profile == "carol" and not list(app.screen.query(WaitLine))
+    assert "carol" in [name for name, _, _ in world.store.profiles()]
     other.close()

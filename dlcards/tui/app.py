@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 from textual.app import SystemCommand
@@ -317,9 +318,9 @@ class DlcardsApp(ThemedApp, DeckEditing):
 
         from dlcards.tui.screens.profiles import ProfileScreen
 
-        def switch(name: str | None) -> None:
+        async def switch(name: str | None) -> None:
             if name and name != self.profile:
-                self.switch_profile(name)
+                await self.switch_profile(name)
 
         self.push_screen(ProfileScreen(self.store.profiles(), self.profile), switch)
 
@@ -341,9 +342,13 @@ class DlcardsApp(ThemedApp, DeckEditing):
             if home is not None:
                 home.refresh_data()
 
-    def switch_profile(self, name: str) -> None:
+    async def switch_profile(self, name: str) -> None:
+        from dlcards.tui.store_wait import write
+
         config.check_profile_name(name)
-        self.store.ensure_profile(name, self.clock())
+        # Through store_wait: a new profile's row waits for another process's lock with
+        # the line on screen, as a grade does, instead of freezing the app unexplained.
+        await write(self.screen, self.store, partial(self.store.ensure_profile, name, self.clock()))
         self.profile = name
         # The profile's own [profiles.NAME] settings (new_per_day, a goal, …).
         self.settings = self.settings.for_profile(name)
