@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TextIO, TypeVar
 
 from dlcards.cards import BasicCard, Card, ChoiceCard, ComputeCard, source_line
 from dlcards.plain_text import WIDTH, hanging, wrapped
 from dlcards.scheduler import GRADE_LABELS
-from dlcards.study.empty import new_cards_note, no_cards_reason
+from dlcards.study.empty import no_cards_reason, nothing_due_parts
 from dlcards.study.items import QueueItem
 from dlcards.study.protocol import Session, undone_text
 from dlcards.study.session import StudySession
@@ -348,17 +349,7 @@ class PlainStudy(PlainSession[StudySession]):
                 session.collection, session.deck_ids, session.tags, self.decks_dir
             )
             return wrapped(f"No cards to study: {reason}")
-        parts = ["Nothing due today."]
-        next_due = session.next_due()
-        if next_due is not None:
-            parts.append(f"Next review: {next_due.isoformat()}.")
-        unseen = session.unseen_left()
-        if unseen:
-            parts.append(new_cards_note(session.settings.new_per_day, unseen))
-        buried = session.buried_count()
-        if buried:
-            parts.append(f"{plural(buried, 'card')} buried until tomorrow.")
-        return wrapped(" ".join(parts))
+        return wrapped(" ".join(nothing_due_parts(session, date.isoformat)))
 
     def _summary(self) -> None:
         summary = self.session.summary()

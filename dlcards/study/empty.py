@@ -7,11 +7,16 @@ can use them too. The sentences carry deck text (ids, tags): a front end makes t
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dlcards.collection import Collection
 from dlcards.wording import plural
+
+if TYPE_CHECKING:
+    from dlcards.study.session import StudySession
 
 SHOWN_TAGS = 8  # tags named when --tag matched nothing: enough to spot a typo
 
@@ -56,3 +61,20 @@ def new_cards_note(new_per_day: int, unseen: int) -> str:
         f"Today's new cards are done ({new_per_day} a day; {waiting}): raise new_per_day "
         "in config.toml for more, or practise without the schedule ('dlcards practice')."
     )
+
+
+def nothing_due_parts(session: StudySession, next_review: Callable[[date], str]) -> list[str]:
+    """The sentences of "nothing due" for a session that has cards: when the next review
+    is (``next_review`` words the day as the front end shows dates), why unseen cards
+    wait, and how many are buried."""
+    parts = ["Nothing due today."]
+    next_due = session.next_due()
+    if next_due is not None:
+        parts.append(f"Next review: {next_review(next_due)}.")
+    unseen = session.unseen_left()
+    if unseen:
+        parts.append(new_cards_note(session.settings.new_per_day, unseen))
+    buried = session.buried_count()
+    if buried:
+        parts.append(f"{plural(buried, 'card')} buried until tomorrow.")
+    return parts
