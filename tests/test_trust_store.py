@@ -11,6 +11,8 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -127,21 +129,28 @@ def short_lock_waits(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store_schema, "_READ_BUSY_S", 0.1)
 
 
-@pytest.mark.usefixtures("short_lock_waits")
-def test_a_writer_waits_for_the_lock_and_says_so_once(home: Path, tmp_path: Path) -> None:
-    args = _graded_home(home, tmp_path)
+@contextmanager
+def _locked_for(home: Path, seconds: float) -> Iterator[None]:
+    """Another "process" holds the home's write lock from now until ``seconds`` pass."""
     conn = sqlite3.connect(
         home / "progress.sqlite3", isolation_level=None, timeout=0, check_same_thread=False
     )
     conn.execute("BEGIN IMMEDIATE")
-    # Released after several of the store's waits: "says so once" is said once over them.
-    timer = threading.Timer(0.5, lambda: conn.execute("ROLLBACK"))
+    timer = threading.Timer(seconds, lambda: conn.execute("ROLLBACK"))
     timer.start()
     try:
-        result = run_cli(home, *args, "study", "--deck", "t", "--plain", now=CLOCK, input="\n5\n")
+        yield
     finally:
         timer.join()
         conn.close()
+
+
+@pytest.mark.usefixtures("short_lock_waits")
+def test_a_writer_waits_for_the_lock_and_says_so_once(home: Path, tmp_path: Path) -> None:
+    args = _graded_home(home, tmp_path)
+    # Released after several of the store's waits: "says so once" is said once over them.
+    with _locked_for(home, 0.5):
+        result = run_cli(home, *args, "study", "--deck", "t", "--plain", now=CLOCK, input="\n5\n")
     assert result.returncode == 0, result.stderr
     waiting = [line for line in result.stderr.splitlines() if "waiting" in line]
     assert len(waiting) == 1 and "another dlcards process" in waiting[0]
@@ -155,17 +164,8 @@ def test_users_add_waits_for_the_lock_and_says_so(home: Path, tmp_path: Path) ->
     # ensure_profile was a bare INSERT: past SQLite's busy timeout it died with
     # "database is locked" instead of waiting like every other write.
     args = _graded_home(home, tmp_path)
-    conn = sqlite3.connect(
-        home / "progress.sqlite3", isolation_level=None, timeout=0, check_same_thread=False
-    )
-    conn.execute("BEGIN IMMEDIATE")
-    timer = threading.Timer(0.5, lambda: conn.execute("ROLLBACK"))
-    timer.start()
-    try:
+    with _locked_for(home, 0.5):
         result = run_cli(home, *args, "users", "add", "dana", now=CLOCK)
-    finally:
-        timer.join()
-        conn.close()
     assert result.returncode == 0, result.stderr
     assert "waiting for another dlcards process" in result.stderr
     store = Store.open(home / "progress.sqlite3")

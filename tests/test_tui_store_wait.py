@@ -18,7 +18,18 @@ from dlcards.tui.screens.card import CardScreen
 from dlcards.tui.screens.review import ReviewScreen
 from dlcards.tui.store_wait import WaitLine
 
-from .test_tui_fixtures import make_world
+from .test_tui_fixtures import World, make_world
+
+
+def _world_on_a_file(tmp_path: Path) -> tuple[World, sqlite3.Connection]:
+    """The basics deck with its store on a real SQLite file, and a second connection to
+    it: the other "process" that will hold the write lock."""
+    world = make_world(tmp_path, decks="basics")
+    world.store = Store.open(tmp_path / "home" / "progress.sqlite3")
+    other = sqlite3.connect(
+        tmp_path / "home" / "progress.sqlite3", isolation_level=None, check_same_thread=False
+    )
+    return world, other
 
 
 async def press_while_locked(
@@ -76,10 +87,7 @@ async def press_while_locked(
 async def test_a_grade_waits_for_the_lock_with_a_visible_line_then_goes_through(
     tmp_path: Path,
 ) -> None:
-    world = make_world(tmp_path, decks="basics")
-    path = tmp_path / "home" / "progress.sqlite3"
-    world.store = Store.open(path)
-    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    world, other = _world_on_a_file(tmp_path)
     app = world.app(start="review")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
@@ -90,7 +98,10 @@ async def test_a_grade_waits_for_the_lock_with_a_visible_line_then_goes_through(
         seen = await press_while_locked(app, pilot, other, "4", lambda: screen.item.ref.card_id)  # type: ignore[union-attr]
         assert seen, "no line on screen while waiting"
         text, height, card_then = seen[0]
-        assert "Waiting for another dlcards process" in text and str(path) in text
+        assert (
+            "Waiting for another dlcards process" in text
+            and str(tmp_path / "home" / "progress.sqlite3") in text
+        )
         assert height > 0 and card_then == first  # shown, and the grade not yet written
         assert not list(screen.query(WaitLine)), "the line stays after the write"
         assert screen.item is not None and screen.item.ref.card_id != first  # moved on
@@ -104,10 +115,7 @@ async def test_a_grade_waits_for_the_lock_with_a_visible_line_then_goes_through(
 async def test_the_card_screens_writes_wait_with_the_same_line(tmp_path: Path) -> None:
     # Suspend from the card browser wrote on the app's own thread: the screen froze,
     # with no word of why, for as long as the other process held the lock.
-    world = make_world(tmp_path, decks="basics")
-    path = tmp_path / "home" / "progress.sqlite3"
-    world.store = Store.open(path)
-    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    world, other = _world_on_a_file(tmp_path)
     app = world.app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("slash", "enter")
@@ -122,10 +130,7 @@ async def test_the_card_screens_writes_wait_with_the_same_line(tmp_path: Path) -
 
 
 async def test_switching_to_a_new_profile_waits_with_the_same_line(tmp_path: Path) -> None:
-    world = make_world(tmp_path, decks="basics")
-    path = tmp_path / "home" / "progress.sqlite3"
-    world.store = Store.open(path)
-    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    world, other = _world_on_a_file(tmp_path)
     app = world.app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("p", "tab", *"carol")
