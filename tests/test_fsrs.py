@@ -7,6 +7,7 @@ import sys
 import tomllib
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import fsrs
 import pytest
@@ -106,7 +107,7 @@ def test_fsrs_preview_matches_what_each_grade_gives() -> None:
 # --- the CLI: switching, stats, optimize ----------------------------------------------
 
 
-def _study(home: Path, deck: Path, day: str, grades: str) -> None:
+def _study(home: Path, deck: Path, day: str, grades: str) -> CompletedProcess[str]:
     result = run_cli(
         home,
         "--user",
@@ -120,6 +121,7 @@ def _study(home: Path, deck: Path, day: str, grades: str) -> None:
         now=f"{day}T10:00:00+00:00",
     )
     assert result.returncode == 0, result.stderr
+    return result
 
 
 def _states(home: Path) -> dict[tuple[str, str], tuple[int, int, int, str]]:
@@ -174,18 +176,7 @@ def test_grading_under_fsrs_shows_and_records_fsrs_intervals(home: Path, tmp_pat
     first = py_fsrs_intervals([(date(2026, 3, 2), g) for g in range(6)][4:5])[0]
     assert _states(home)[("s", "c1")][2] == first
     later = date(2026, 3, 2) + timedelta(first)
-    result = run_cli(
-        home,
-        "--user",
-        "ann",
-        "--deck-path",
-        str(deck),
-        "study",
-        "--deck",
-        "s",
-        input="\n3\nq\n",
-        now=f"{later.isoformat()}T10:00:00+00:00",
-    )
+    result = _study(home, deck, later.isoformat(), "\n3\nq\n")
     want = {g: py_fsrs_intervals([(date(2026, 3, 2), 4), (later, g)])[-1] for g in range(6)}
     shown = next(line for line in result.stdout.splitlines() if "Next review after" in line)
     for grade, days in want.items():
