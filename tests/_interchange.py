@@ -218,3 +218,16 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
     }
+
+
+def import_apkg(col: Any, path: Path, **options: Any) -> Any:
+    """Import ``path`` into the real Anki collection ``col``, as Anki's import dialog
+    does: its default options (update notes if newer) unless ``options`` says otherwise;
+    gives Anki's import log."""
+    from anki.collection import ImportAnkiPackageRequest
+    from anki.import_export_pb2 import ImportAnkiPackageOptions
+
+    request = ImportAnkiPackageRequest(
+        package_path=str(path), options=ImportAnkiPackageOptions(**options)
+    )
+    return col.import_anki_package(request).log

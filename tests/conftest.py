@@ -102,6 +102,18 @@ def write_deck(
     return path
 
 
+@pytest.fixture(name="collection")  # `collection` is also dlcards.collection here
+def anki_collection(tmp_path: Path) -> Iterator[Any]:
+    """A new, empty collection of the real Anki engine (the interop tests' oracle); the
+    tests that use it skip when ``anki`` is not installed."""
+    from anki.collection import Collection
+
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    yield col
+    col.close()
+
+
 @pytest.fixture
 def deck_writer() -> Callable[..., Path]:
     return write_deck

@@ -16,7 +16,7 @@ import pytest
 from dlcards.interchange.exporter import export_deck
 from dlcards.interchange.importer import import_deck
 
-from ._interchange import deck_cards, deck_data
+from ._interchange import deck_cards, deck_data, import_apkg
 from .conftest import write_deck
 
 anki = pytest.importorskip("anki")
@@ -46,25 +46,6 @@ DECK = [
     problem = "conv_output_size"
     front = "Output size?"''',
 ]
-
-
-@pytest.fixture
-def collection(tmp_path: Path) -> Any:
-    from anki.collection import Collection
-
-    (tmp_path / "anki").mkdir()
-    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
-    yield col
-    col.close()
-
-
-def import_apkg(col: Any, path: Path) -> Any:
-    from anki.collection import ImportAnkiPackageRequest
-    from anki.import_export_pb2 import ImportAnkiPackageOptions
-
-    # Default options, as the import dialog offers them (update notes if newer).
-    request = ImportAnkiPackageRequest(package_path=str(path), options=ImportAnkiPackageOptions())
-    return col.import_anki_package(request).log
 
 
 def import_text(col: Any, path: Path) -> Any:

@@ -13,31 +13,13 @@ import pytest
 from dlcards.interchange.exporter import export_deck
 from dlcards.problems import PROBLEM_NAMES
 
+from ._interchange import import_apkg
 from .conftest import write_deck
 
 anki = pytest.importorskip("anki")
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 WIDTH = 60  # monospace characters across a phone-width card: a <pre> line must fit
-
-
-@pytest.fixture
-def collection(tmp_path: Path) -> Any:
-    from anki.collection import Collection
-
-    (tmp_path / "anki").mkdir()
-    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
-    yield col
-    col.close()
-
-
-def import_apkg(col: Any, path: Path) -> None:
-    from anki.collection import ImportAnkiPackageRequest
-    from anki.import_export_pb2 import ImportAnkiPackageOptions
-
-    col.import_anki_package(
-        ImportAnkiPackageRequest(package_path=str(path), options=ImportAnkiPackageOptions())
-    )
 
 
 def all_notes(col: Any) -> list[Any]:

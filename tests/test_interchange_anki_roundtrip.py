@@ -18,20 +18,10 @@ from dlcards.interchange.exporter import export_deck
 from dlcards.interchange.importer import import_deck
 from dlcards.store import Store
 
-from ._interchange import deck_cards, deck_data
+from ._interchange import deck_cards, deck_data, import_apkg
 from .conftest import write_deck
 
 anki = pytest.importorskip("anki")
-
-
-@pytest.fixture
-def collection(tmp_path: Path) -> Any:
-    from anki.collection import Collection
-
-    (tmp_path / "anki").mkdir()
-    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
-    yield col
-    col.close()
 
 
 @pytest.fixture
@@ -39,16 +29,6 @@ def store(tmp_path: Path) -> Any:
     opened = Store.open(tmp_path / "home" / "progress.sqlite3")
     yield opened
     opened.close()
-
-
-def import_apkg(col: Any, path: Path, **options: Any) -> Any:
-    from anki.collection import ImportAnkiPackageRequest
-    from anki.import_export_pb2 import ImportAnkiPackageOptions
-
-    request = ImportAnkiPackageRequest(
-        package_path=str(path), options=ImportAnkiPackageOptions(**options)
-    )
-    return col.import_anki_package(request).log
 
 
 def export_apkg(col: Any, path: Path) -> Path:
