@@ -63,7 +63,7 @@ def test_user_copy_never_overwrites(tmp_path: Path) -> None:
 
 def screen_text(app) -> str:  # noqa: ANN001
     console = Console(width=200, record=True, file=io.StringIO())
-    for markdown in app.screen.query("Markdown"):
+    for markdown in app.screen.query("Markdown, FaceText"):  # a face is either
         console.print(markdown.source)
     return console.export_text()
 

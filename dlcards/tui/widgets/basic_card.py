@@ -1,14 +1,14 @@
-"""A question/answer card: the front as Markdown, the back revealed under a divider."""
+"""A question/answer card: the front (``card_markdown``), the back revealed under a divider."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Markdown
 
 from dlcards.cards import BasicCard
 from dlcards.mathtext import shown
+from dlcards.tui.widgets.card_text import card_markdown
 from dlcards.tui.widgets.divider import Divider
 from dlcards.tui.widgets.source_line import SourceLine
 
@@ -32,7 +32,7 @@ class BasicCardView(Vertical):
         self._back_built = False
 
     def compose(self) -> ComposeResult:
-        yield Markdown(shown(self.card.front), classes="front")
+        yield card_markdown(shown(self.card.front), classes="front")
         back = Vertical(classes="back")
         back.display = self.revealed
         if self.revealed:
@@ -49,7 +49,7 @@ class BasicCardView(Vertical):
     def _back_parts(self) -> list[Widget]:
         return [
             Divider("answer"),
-            Markdown(shown(self.card.back) or "*(no back)*"),
+            card_markdown(shown(self.card.back) or "*(no back)*"),
             SourceLine(self.card),
         ]
 

@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from dlcards.cards import ChoiceCard
 from dlcards.mathtext import shown
+from dlcards.tui.widgets.card_text import card_markdown
 from dlcards.tui.widgets.divider import Divider
 from dlcards.tui.widgets.source_line import SourceLine
 from dlcards.views.inline import inline_markdown
@@ -98,7 +99,7 @@ class ChoiceCardView(Vertical):
         self.submitted = False
 
     def compose(self) -> ComposeResult:
-        yield Markdown(shown(self.card.front), classes="front")
+        yield card_markdown(shown(self.card.front), classes="front")
         with Vertical(classes="options"):
             for index, text in enumerate(self.card.choices):
                 yield ChoiceOption(index, shown(text))
@@ -114,7 +115,7 @@ class ChoiceCardView(Vertical):
             yield Static(classes="verdict")
             if self.card.back.strip():
                 yield Divider("explanation")
-                yield Markdown(shown(self.card.back))
+                yield card_markdown(shown(self.card.back))
             yield SourceLine(self.card)
 
     def toggle(self, index: int) -> None:

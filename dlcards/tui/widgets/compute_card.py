@@ -16,11 +16,12 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Markdown, Static
+from textual.widgets import Input, Static
 
 from dlcards.cards import ComputeCard
 from dlcards.mathtext import shown
 from dlcards.tui.widgets.answer_box import AnswerArea, AnswerBox
+from dlcards.tui.widgets.card_text import card_markdown
 from dlcards.tui.widgets.divider import Divider
 from dlcards.tui.widgets.source_line import SourceLine
 from dlcards.views.grids import grid_table, grids_row
@@ -72,7 +73,7 @@ class ComputeCardView(AnswerArea, Vertical):
     def compose(self) -> ComposeResult:
         rendered = self.rendered
         if self.card.front.strip():
-            yield Markdown(shown(self.card.front), classes="front")
+            yield card_markdown(shown(self.card.front), classes="front")
         yield Static(Text(rendered.text), classes="prompt")
         if rendered.grids:
             yield Static(grids_row(rendered.grids), classes="grids")
@@ -113,7 +114,7 @@ class ComputeCardView(AnswerArea, Vertical):
             Static(classes="solution"),
         ]
         if self.card.back.strip():
-            parts.append(Markdown(shown(self.card.back)))
+            parts.append(card_markdown(shown(self.card.back)))
         parts.append(SourceLine(self.card))
         # Not awaited: the widgets are in the DOM at once (show_verdict updates them
         # right after), and mount in the next turn of the message loop.

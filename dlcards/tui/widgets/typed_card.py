@@ -12,11 +12,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, Markdown, Static
+from textual.widgets import Input, Static
 
 from dlcards.cards import BasicCard
 from dlcards.mathtext import shown
 from dlcards.tui.widgets.answer_box import AnswerArea, AnswerBox
+from dlcards.tui.widgets.card_text import card_markdown
 from dlcards.tui.widgets.divider import Divider
 from dlcards.tui.widgets.source_line import SourceLine
 from dlcards.typed_answer import Piece, compare, is_right
@@ -41,7 +42,7 @@ class TypedCardView(AnswerArea, Vertical):
         self.checked = False
 
     def compose(self) -> ComposeResult:
-        yield Markdown(shown(self.card.front), classes="front")
+        yield card_markdown(shown(self.card.front), classes="front")
         with Vertical(classes="answer"):
             yield Static(
                 Text.assemble(
@@ -56,7 +57,7 @@ class TypedCardView(AnswerArea, Vertical):
             yield Divider("answer")
             yield Static(classes="verdict")
             if self.card.back.strip():
-                yield Markdown(shown(self.card.back))
+                yield card_markdown(shown(self.card.back))
             yield SourceLine(self.card)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
