@@ -8,12 +8,13 @@ from textual.widget import Widget
 
 from dlcards.cards import BasicCard
 from dlcards.mathtext import shown
+from dlcards.tui.widgets.after_paint import AfterFirstPaint
 from dlcards.tui.widgets.card_text import card_markdown
 from dlcards.tui.widgets.divider import Divider
 from dlcards.tui.widgets.source_line import SourceLine
 
 
-class BasicCardView(Vertical):
+class BasicCardView(AfterFirstPaint, Vertical):
     """The front at once; the hidden back is built right after the front is painted.
 
     Building the back (its Markdown parsed and laid out) before the first paint made
@@ -42,9 +43,8 @@ class BasicCardView(Vertical):
         else:
             yield back
 
-    def on_mount(self) -> None:
-        if not self._back_built:
-            self.call_after_refresh(self.build_back)
+    async def after_first_paint(self) -> None:
+        await self.build_back()
 
     def _back_parts(self) -> list[Widget]:
         return [

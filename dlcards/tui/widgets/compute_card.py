@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 
 from dlcards.cards import ComputeCard
 from dlcards.mathtext import shown
+from dlcards.tui.widgets.after_paint import AfterFirstPaint
 from dlcards.tui.widgets.answer_box import AnswerArea, AnswerBox
 from dlcards.tui.widgets.card_text import card_markdown
 from dlcards.tui.widgets.divider import Divider
@@ -38,7 +39,7 @@ STATUS = {
 }
 
 
-class ComputeCardView(AnswerArea, Vertical):
+class ComputeCardView(AfterFirstPaint, AnswerArea, Vertical):
     """Posts ``Checked`` once an answer parses and is checked; a parse error stays inline."""
 
     DEFAULT_CSS = """
@@ -100,8 +101,8 @@ class ComputeCardView(AnswerArea, Vertical):
         result.display = False
         yield result
 
-    def on_mount(self) -> None:
-        self.call_after_refresh(self.build_back)
+    async def after_first_paint(self) -> None:
+        self.build_back()
 
     def build_back(self) -> None:
         """Add the check's widgets to the hidden back, once (show_verdict's first need)."""
