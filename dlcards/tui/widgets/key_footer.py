@@ -66,6 +66,14 @@ class KeyFooter(Footer):
         droppable = [key for key in keys if key.action not in ALWAYS_SHOWN]
         while _width(keys, compact) > room and droppable:
             keys.remove(droppable.pop())
+        for key in keys:
+            # Each key's "-compact" class, set on mount by its watcher and then by the
+            # footer's data binding, restyled the key each time (~13 restyles before the
+            # first paint): set before mount, those changes are none. The palette key is
+            # not bound to the footer and keeps its own (compact) value, as in Footer.
+            if not key.has_class("-command-palette"):
+                key.set_reactive(FooterKey.compact, compact)
+            key.set_class(key.compact, "-compact", update=False)
         yield from keys
 
     def on_resize(self) -> None:
