@@ -5,8 +5,9 @@ after the card is on screen. ``call_after_refresh`` from ``on_mount`` is not lat
 enough for a session's first card: Textual starts the app inside a batch update,
 during which such callbacks run at once, before anything is painted; ``on_show``
 comes before the paint too. ``render_lines`` is where the compositor draws this
-widget into a frame, and Textual writes that frame out in the same call, so work
-posted from there runs after the frame is on its way to the terminal.
+widget into a frame, and Textual writes that frame out in the same call (unless in
+a batch update); ``call_after_refresh`` from there, outside a batch, waits until the
+screen has nothing left to lay out or paint.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ class AfterFirstPaint(Widget):
         # drops it): only a frame drawn outside one is a paint.
         if not self._first_painted and not getattr(self.app, "_batch_count", 0):
             self._first_painted = True
-            self.call_later(self.after_first_paint)
+            # And once the screen has nothing left to lay out or paint (the rest of
+            # the first screen, such as the session bar, may come a frame later).
+            self.call_after_refresh(self.after_first_paint)
         return super().render_lines(crop)
 
     async def after_first_paint(self) -> None:
