@@ -98,6 +98,10 @@ class ReviewScreen(MediaKeys, Screen[None]):
         yield bar
         yield KeyFooter()
 
+    def on_after_first_paint_painted(self) -> None:
+        # The card is on screen: now build the grade keys, hidden until an answer.
+        self.query_one(GradeBar).build()
+
     async def on_mount(self) -> None:
         item = self.session.next_card()
         if item is not None:

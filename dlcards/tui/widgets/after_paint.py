@@ -13,12 +13,17 @@ screen has nothing left to lay out or paint.
 from __future__ import annotations
 
 from textual.geometry import Region
+from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
 
 class AfterFirstPaint(Widget):
-    """Calls ``after_first_paint`` once, after the first frame this widget is drawn in."""
+    """Calls ``after_first_paint`` once, after the first frame this widget is drawn in,
+    and posts ``Painted`` then (the screen builds its own hidden parts on it)."""
+
+    class Painted(Message):
+        """The widget has been painted for the first time."""
 
     _first_painted = False
 
@@ -29,8 +34,12 @@ class AfterFirstPaint(Widget):
             self._first_painted = True
             # And once the screen has nothing left to lay out or paint (the rest of
             # the first screen, such as the session bar, may come a frame later).
-            self.call_after_refresh(self.after_first_paint)
+            self.call_after_refresh(self._first_painted_now)
         return super().render_lines(crop)
+
+    async def _first_painted_now(self) -> None:
+        self.post_message(self.Painted())
+        await self.after_first_paint()
 
     async def after_first_paint(self) -> None:
         """Override: the work to do once the widget is on screen."""

@@ -55,10 +55,13 @@ class BasicCardView(AfterFirstPaint, Vertical):
 
     async def build_back(self) -> None:
         """Mount the answer's widgets (still hidden unless revealed), once."""
-        if self._back_built or not self.is_attached:
+        # The card may be on its way out (graded, suspended) when the paint comes: its
+        # children are removed first.
+        back = self.query(".back")
+        if self._back_built or not self.is_attached or not back:
             return
         self._back_built = True
-        await self.query_one(".back").mount_all(self._back_parts())
+        await back.first().mount_all(self._back_parts())
 
     async def reveal(self) -> None:
         self.revealed = True

@@ -32,14 +32,14 @@ if TYPE_CHECKING:
 # A face is plain when none of these occur. Characters markdown-it's inline rules act
 # on (escapes, code, emphasis, strikethrough, links, images, autolinks, HTML,
 # entities, tables); a line that may open a block (heading, quote, list, rule,
-# setext underline, fence, indented code, HTML); a "." before a letter or a ":" before
-# a non-space, which linkify may read as a link ("example.com", "https://…"); a
-# hard break (two spaces at a line's end); whitespace other than spaces and newlines
-# (markdown-it and Textual treat it unlike ``str.split``).
+# setext underline, fence, indented code, HTML); a "." before a letter, a ":" before a
+# non-space or a "//", which linkify may read as a link ("example.com", "https://…",
+# "//1.1."); a hard break (two spaces at a line's end); whitespace other than spaces
+# and newlines (markdown-it and Textual treat it unlike ``str.split``).
 _NOT_PLAIN = re.compile(
     r"[\\`*_\[\]<>&~|@\x00]"
     r"|\.[^\W\d_]"
-    r"|:\S"
+    r"|:\S|//"
     r"|^ *(?:[#>+\-=]|\d+[.)])"
     r"|^ {4}"
     r"|  \n"

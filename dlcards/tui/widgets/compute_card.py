@@ -106,7 +106,8 @@ class ComputeCardView(AfterFirstPaint, AnswerArea, Vertical):
 
     def build_back(self) -> None:
         """Add the check's widgets to the hidden back, once (show_verdict's first need)."""
-        if self._back_built or not self.is_attached:
+        back = self.query(".back")  # none left when the card is on its way out
+        if self._back_built or not self.is_attached or not back:
             return
         self._back_built = True
         parts: list[Widget] = [
@@ -119,7 +120,7 @@ class ComputeCardView(AfterFirstPaint, AnswerArea, Vertical):
         parts.append(SourceLine(self.card))
         # Not awaited: the widgets are in the DOM at once (show_verdict updates them
         # right after), and mount in the next turn of the message loop.
-        self.query_one(".back").mount_all(parts)
+        back.first().mount_all(parts)
 
     # --- typing -----------------------------------------------------------------
 

@@ -74,10 +74,20 @@ class GradeBar(Widget):
     """
 
     def compose(self) -> ComposeResult:
-        yield Static(id="grade-note")
-        with Grid():
-            for grade in range(6):
-                yield GradeKey(grade)
+        # Empty at first: the bar is hidden until a card is answered, and its eight
+        # widgets were styled and laid out before a session's first card was painted
+        # (issue 13). ``build`` adds them, after that paint or at the first ``show``.
+        return iter(())
+
+    def build(self) -> None:
+        """Add the note and the six keys, once (they are in the DOM at once)."""
+        if self.children or not self.is_attached:
+            return
+        grid = Grid()
+        self.mount(Static(id="grade-note"), grid)
+        # Mounted one level at a time: a Grid's constructor children join the DOM only
+        # when it composes, and ``show`` sets the keys right after this returns.
+        grid.mount(*(GradeKey(grade) for grade in range(6)))
 
     def on_mount(self) -> None:
         self._arrange()
@@ -91,6 +101,7 @@ class GradeBar(Widget):
     def show(
         self, intervals: dict[int, int] | None, suggested: int | None, practice: bool = False
     ) -> None:
+        self.build()
         note = self.query_one("#grade-note", Static)
         if intervals is None and practice:
             text = "Practice: the schedule is unchanged, whatever the grade."
