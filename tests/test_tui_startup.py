@@ -62,3 +62,21 @@ def test_each_screen_loads_with_its_first_use() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_plain_first_card_and_home_import_no_markdown_parser_nor_the_sync() -> None:
+    # Issue 13: a face of plain sentences is drawn without markdown-it or Textual's
+    # Markdown widget (~50 ms), and Home's "Synced:" line without the sync's reader.
+    code = (
+        "import sys\n"
+        "import dlcards.tui.widgets.basic_card, dlcards.tui.widgets.compute_card\n"
+        "import dlcards.tui.screens.home\n"
+        "from dlcards.tui.widgets.card_text import card_markdown\n"
+        "from dlcards.interchange.sync_status import describe_synced\n"
+        "print(type(card_markdown('What is deep learning?', classes='front')).__name__)\n"
+        "print(sorted(m for m in ('markdown_it', 'textual.widgets._markdown', 'pygments',"
+        " 'dlcards.interchange.sync') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["FaceText", "[]"]

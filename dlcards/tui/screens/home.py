@@ -150,7 +150,7 @@ class HomeScreen(Screen[None]):
 
     def _show_sync(self) -> None:
         """When this machine and each other one last synced (dlcards sync), if ever."""
-        from dlcards.interchange.sync import describe_synced
+        from dlcards.interchange.sync_status import describe_synced
 
         app = self.dlcards_app
         line = describe_synced(app.store, app.profile, app.clock())
