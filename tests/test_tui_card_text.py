@@ -135,6 +135,7 @@ async def test_the_first_cards_back_is_built_after_its_first_frame(
     # the hidden back (Markdown to parse and lay out) was built in there, before the
     # first card was painted. It must wait for a frame that is written.
     from dlcards.tui.widgets.basic_card import BasicCardView
+    from dlcards.tui.widgets.grade_bar import GradeBar, GradeKey
 
     built_in_batch: list[int] = []
     build = BasicCardView.build_back
@@ -144,6 +145,14 @@ async def test_the_first_cards_back_is_built_after_its_first_frame(
         await build(self)
 
     monkeypatch.setattr(BasicCardView, "build_back", recording)
+    keys_built_in_batch: list[int] = []
+    build_keys = GradeBar.build
+
+    def recording_keys(self: GradeBar) -> None:
+        keys_built_in_batch.append(self.app._batch_count)
+        build_keys(self)
+
+    monkeypatch.setattr(GradeBar, "build", recording_keys)
     world = make_world(tmp_path, decks="basics")
     app = world.app(start="review")
     async with app.run_test(size=SIZE) as pilot:
@@ -152,5 +161,8 @@ async def test_the_first_cards_back_is_built_after_its_first_frame(
         back = view.query_one(".back")
         assert built_in_batch and built_in_batch[0] == 0
         assert len(back.children) == 3 and not back.display  # built, still hidden
+        # The grade keys (hidden until an answer) too, after that frame.
+        assert keys_built_in_batch and keys_built_in_batch[0] == 0
+        assert len(app.screen.query(GradeKey)) == 6
         await pilot.press("space")
         assert back.display

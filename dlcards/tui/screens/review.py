@@ -25,7 +25,7 @@ from dlcards.tui.screens.review_media import MediaKeys
 from dlcards.tui.screens.review_notices import notify_leech, notify_left_ungraded
 from dlcards.tui.store_wait import write
 from dlcards.tui.widgets.answer_box import AnswerArea, AnswerBox
-from dlcards.tui.widgets.grade_bar import GradeBar, GradeKey
+from dlcards.tui.widgets.grade_bar import GradeBar, GradeBarAfterPaint, GradeKey
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.session_bar import SessionBar
 from dlcards.tui.widgets.title_bar import TitleBar
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 Phase = Literal["front", "choosing", "typing", "back"]
 
 
-class ReviewScreen(MediaKeys, Screen[None]):
+class ReviewScreen(MediaKeys, GradeBarAfterPaint, Screen[None]):
     BINDINGS = [
         Binding("space", "reveal", "Show answer"),
         Binding("enter", "reveal", "Show answer", show=False),
@@ -97,10 +97,6 @@ class ReviewScreen(MediaKeys, Screen[None]):
         bar.display = False
         yield bar
         yield KeyFooter()
-
-    def on_after_first_paint_painted(self) -> None:
-        # The card is on screen: now build the grade keys, hidden until an answer.
-        self.query_one(GradeBar).build()
 
     async def on_mount(self) -> None:
         item = self.session.next_card()

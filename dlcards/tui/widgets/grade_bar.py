@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.table import Table
 from rich.text import Text
 from textual import events
@@ -125,3 +127,13 @@ class GradeBar(Widget):
             key.suggested = key.grade == suggested
             key.interval = interval_text(intervals[key.grade]) if intervals else ""
             key.refresh()
+
+
+class GradeBarAfterPaint:
+    """Mixed into ReviewScreen: the grade bar's keys are built once a card is painted
+    (``AfterFirstPaint.Painted`` from the card view), not before the first card."""
+
+    query_one: Any  # the screen's (an annotation only: nothing here shadows it)
+
+    def on_after_first_paint_painted(self) -> None:
+        self.query_one(GradeBar).build()
