@@ -216,4 +216,4 @@ def _slow(text: str) -> str:
 def _fast(text: str) -> str | None:
     from dlcards.interchange.html_fast import fast
 
-    return fast(text, _converter())
+    return fast(text)

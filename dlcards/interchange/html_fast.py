@@ -3,20 +3,34 @@
 BeautifulSoup costs about 1 ms a field. For the HTML Anki's editor writes — text,
 entities, ``<b> <i> <u> <code> <span> <br> <div> <p>``, links and lists — a
 strict tokenizer builds the tree html.parser and BeautifulSoup would, and
-markdownify's own conversion functions (lists mirrored here, as they walk the
-tree) run over it with its whitespace rules. Anything outside that subset returns
-None and goes to markdownify itself. tests/test_interchange_html.py checks the
-two agree on generated HTML.
+markdownify's conversions for those tags (mirrored here, with its whitespace
+rules and its options as :mod:`html2md` sets them) run over it. Anything outside
+that subset returns None and goes to markdownify itself.
+tests/test_interchange_html.py checks the two agree on generated HTML.
 
-Why not html-to-markdown (Rust core), measured 2026-12-07 with version 3.21.2 and
-markdownify's settings (escape_misc off): on the 20,000 fields of
-benchmarks/bench_anki_ratio.py it gave the same Markdown, but its public
-``convert()`` rebuilds its options on every call and took 6.5 s against 3.5 s for
-this path (1.9–2.2 s only through its extension's private entry point with the
-options built once); on this module's generated corpus it agreed with markdownify on
-817 of 1,500 documents: it turns ``&nbsp;`` into a plain space that then collapses,
-keeps a space before a line break, and writes an empty list item as ``1.``.
-Neither the same output nor faster through its public API: this path stays.
+The tree is plain lists (``[name, children, attrs]``, a string for text) and the
+conversions are inlined, and markdownify (with BeautifulSoup and soupsieve, about
+0.2 s to import) is not imported for a field this path converts: measured
+2026-12-08 on the 20,000 fields of benchmarks/bench_anki_ratio.py, the previous
+version of this module (nodes as objects, markdownify's own functions called per
+node) took 0.95 s of CPU and this one NEW_S.
+
+Why not a library, measured 2026-12-07/08:
+
+- html-to-markdown 3.21.2 (Rust core), with markdownify's settings (escape_misc off):
+  on the 20,000 fields it gave the same Markdown, but its public ``convert()``
+  rebuilds its options on every call and took 6.5 s against 3.5 s for the
+  previous version of this path (1.9–2.2 s only through its extension's private
+  entry point with the options built once); on this module's generated corpus it
+  agreed with markdownify on 817 of 1,500 documents: it turns ``&nbsp;`` into a
+  plain space that then collapses, keeps a space before a line break, and writes
+  an empty list item as ``1.``.
+- selectolax 1.0.2 (lexbor, C): parsing the 20,000 fields alone took 0.17 s and a
+  bare walk of its nodes from Python 0.29 s, against 0.34 s for the previous
+  version's whole tokenizer and tree; it parses as HTML5 does (``<div>`` inside
+  ``<b>`` stays, ``</p>`` alone makes a paragraph), not as html.parser and
+  BeautifulSoup, so the subset would still need this tokenizer to tell which
+  fields it may take: no gain left to pay for a second tree.
 """
 
 from __future__ import annotations
@@ -25,28 +39,21 @@ import html
 import re
 from typing import Any
 
-# should_remove_whitespace_inside/outside in markdownify
 _BLOCK = frozenset({"div", "p", "ul", "ol", "li"})
 _NOFORMAT = frozenset({"code", "kbd", "samp"})
-_INLINE = frozenset(
-    {
-        "b",
-        "strong",
-        "i",
-        "em",
-        "code",
-        "kbd",
-        "samp",
-        "sub",
-        "sup",
-        "del",
-        "s",
-        "span",
-        "u",
-        "font",
-        "a",
-    }
-)
+# markdownify's abstract_inline_conversion marks (strong_em_symbol "*"; sub_symbol and
+# sup_symbol "", as html2md's converter leaves them).
+_MARKS = {
+    "b": "**",
+    "strong": "**",
+    "i": "*",
+    "em": "*",
+    "del": "~~",
+    "s": "~~",
+    "sub": "",
+    "sup": "",
+}
+_INLINE = frozenset({*_MARKS, "code", "kbd", "samp", "span", "u", "font", "a"})
 # Where each block may sit; elsewhere html.parser and BeautifulSoup reshape the tree
 # in ways not mirrored here.
 _BLOCK_PARENTS = {
@@ -71,36 +78,36 @@ _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp": "\
 _EXTRACT_NEWLINES = re.compile(r"^(\n*)((?:.*[^\n])?)(\n*)$", flags=re.DOTALL)
 _NEWLINE_SPACE = re.compile(r"[\t \r\n]*[\r\n][\t \r\n]*")
 _SPACES = re.compile(r"[\t ]+")
-_LINE = re.compile(r"^(.*)", flags=re.MULTILINE)
+_BACKTICKS = re.compile(r"`+")
+_START = re.compile(r"[0-9]{1,9}")
+
+# A node: [name, children, attrs] for an element, a str for text.
+_Node = list[Any]
 
 
-class _Node:
-    __slots__ = ("name", "text", "attrs", "parent", "children", "prev", "next")
-
-    def __init__(self, name: str | None, text: str = "", attrs: dict[str, str] | None = None):
-        self.name = name  # None for a string
-        self.text = text
-        self.attrs = attrs or {}
-        self.parent: _Node | None = None
-        self.children: list[_Node] = []
-        self.prev: _Node | None = None
-        self.next: _Node | None = None
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """As bs4's Tag.get, for markdownify's convert_a."""
-        return self.attrs.get(key, default)
-
-
-def fast(text: str, converter: Any) -> str | None:
+def fast(text: str) -> str | None:
     """markdownify's Markdown for ``text``, or None when it is outside the subset."""
     if "<" not in text and "&" not in text and "\n" not in text:
         # Plain text: no tag, entity or line break to treat.
-        escaped = converter.escape(_SPACES.sub(" ", text), frozenset())
-        return str(converter.convert__document_(None, escaped, parent_tags=frozenset()))
+        return _escape(_spaces(text))
     root = _parse(text)
     if root is None:
         return None
-    return _process(root, frozenset(), converter)
+    return _process(root, False, False, None).strip("\n")
+
+
+def _spaces(text: str) -> str:
+    # markdownify's re_whitespace.sub(" ", …): nothing to do without a tab or two spaces.
+    return _SPACES.sub(" ", text) if "  " in text or "\t" in text else text
+
+
+def _escape(text: str) -> str:
+    # markdownify's escape() with escape_asterisks and escape_underscores, no escape_misc.
+    if "*" in text:
+        text = text.replace("*", r"\*")
+    if "_" in text:
+        text = text.replace("_", r"\_")
+    return text
 
 
 def _decode(text: str) -> str | None:
@@ -142,182 +149,206 @@ def _attributes(text: str) -> dict[str, str]:
 
 def _parse(text: str) -> _Node | None:
     """The tree BeautifulSoup would build, or None when the HTML is outside the subset."""
-    root = _Node("[document]")
+    root: _Node = ["[document]", [], None]
     stack = [root]
+    parent = root
     position = 0
     for match in _TOKEN.finditer(text):
         if match.start() != position:
             return None  # a '<' that does not open a tag we read
         position = match.end()
         closing, name, attributes, selfclosing, data = match.groups()
-        parent = stack[-1]
+        siblings = parent[1]
         if data is not None:
-            decoded = _decode(data)
+            decoded = _decode(data) if "&" in data else data
             if decoded is None:
                 return None
-            _append(parent, _Node(None, decoded))
+            if parent[0] in ("ul", "ol") and decoded.strip():
+                return None  # text directly in a list, outside any <li>: markdownify's
+            if siblings and siblings[-1].__class__ is str:
+                siblings[-1] += decoded  # BeautifulSoup merges adjacent strings
+            else:
+                siblings.append(decoded)
             continue
         name = name.lower()
         if name == "br":
-            if closing or parent.name in ("ul", "ol"):
+            if closing or parent[0] in ("ul", "ol"):
                 return None
-            _append(parent, _Node("br"))
+            siblings.append(["br", (), None])
             continue
-        if (name not in _INLINE and name not in _BLOCK) or selfclosing:
+        if selfclosing:
+            return None
+        block = name in _BLOCK
+        if not block and name not in _INLINE:
             return None
         if closing:
-            if parent.name != name:
+            if parent[0] != name:
                 return None
             stack.pop()
+            parent = stack[-1]
             continue
-        if name in _BLOCK:
-            if parent.name not in _BLOCK_PARENTS[name]:
+        if block:
+            if parent[0] not in _BLOCK_PARENTS[name]:
                 return None
-        elif parent.name in ("ul", "ol"):
+        elif parent[0] in ("ul", "ol"):
             return None
         if len(stack) > _MAX_DEPTH:
             return None
         attrs = _attributes(attributes) if name in ("a", "ol") else None
-        if attrs and "start" in attrs and not re.fullmatch(r"[0-9]{1,9}", attrs["start"]):
+        if attrs and "start" in attrs and not _START.fullmatch(attrs["start"]):
             return None  # markdownify's int() of odd numerals: leave those to it
-        node = _Node(name, attrs=attrs)
-        _append(parent, node)
+        node: _Node = [name, [], attrs]
+        siblings.append(node)
         stack.append(node)
+        parent = node
     if position != len(text) or len(stack) != 1:
-        return None
-    if _has_text_in_list(root):
         return None
     return root
 
 
-def _has_text_in_list(node: _Node) -> bool:
-    # Text directly inside <ul>/<ol> (outside any <li>) is rare and handled by markdownify.
-    for child in node.children:
-        if child.name is None:
-            if node.name in ("ul", "ol") and child.text.strip():
-                return True
-        elif _has_text_in_list(child):
-            return True
-    return False
-
-
-def _append(parent: _Node, node: _Node) -> None:
-    if parent.children:
-        last = parent.children[-1]
-        if last.name is None and node.name is None:
-            last.text += node.text  # BeautifulSoup merges adjacent strings
-            return
-        last.next = node
-        node.prev = last
-    node.parent = parent
-    parent.children.append(node)
-
-
-def _blockish(node: _Node | None) -> bool:
-    return node is not None and node.name in _BLOCK
-
-
-def _process(node: _Node, parent_tags: frozenset[str], converter: Any) -> str:
-    """markdownify's ``process_tag`` over our tree."""
-    remove_inside = node.name in _BLOCK
-    tags = parent_tags
-    # Only these pseudo-tags are looked for in parent_tags by the conversions used here.
-    if node.name in _NOFORMAT and "_noformat" not in tags:
-        tags = tags | {"_noformat"}
-    elif node.name == "li" and "li" not in tags:
-        tags = tags | {"li"}
-    collapsed = [""]
-    for child in node.children:
-        if child.name is None:
-            if child.text.strip() == "" and _ignorable(child, remove_inside):
-                continue
-            string = _text(child, tags, converter)
+def _process(node: _Node, noformat: bool, in_li: bool, context: Any) -> str:
+    """markdownify's ``process_tag`` over our tree: ``noformat`` and ``in_li`` are the
+    two pseudo-tags of its ``parent_tags`` the conversions here look for; ``context``
+    is what a list item or a list needs of its parent (its bullet; whether a paragraph
+    follows)."""
+    name, children, attrs = node
+    inside = name in _BLOCK  # should_remove_whitespace_inside
+    child_noformat = noformat or name in _NOFORMAT
+    child_in_li = in_li or name == "li"
+    parts: list[str] = []
+    items = 0  # the <li> before this one
+    trailing = ""  # the last child's trailing newlines, to collapse with the next one's
+    last = len(children) - 1
+    for index, child in enumerate(children):
+        if child.__class__ is str:
+            before = children[index - 1] if index else None
+            after = children[index + 1] if index < last else None
+            block_before = before.__class__ is list and before[0] in _BLOCK
+            block_after = after.__class__ is list and after[0] in _BLOCK
+            if not child.strip() and (
+                (inside and (index == 0 or index == last)) or block_before or block_after
+            ):
+                continue  # whitespace beside a block or at a block's edge
+            string = child
+            if "\n" in string or "\r" in string:
+                string = _NEWLINE_SPACE.sub("\n", string)
+            string = _spaces(string)
+            if not child_noformat:
+                string = _escape(string)
+            if block_before or (inside and index == 0):
+                string = string.lstrip(" \t\r\n")
+            if block_after or (inside and index == last):
+                string = string.rstrip()
         else:
-            string = _process(child, tags, converter)
+            kind = child[0]
+            child_context: Any = None
+            if kind == "li":
+                # Only <li> and blank strings sit in a list (see _parse).
+                child_context = f"{_start(attrs) + items}." if name == "ol" else "-"
+                items += 1
+            elif kind == "ul" or kind == "ol":
+                child_context = _before_paragraph(children, index)
+            string = _process(child, child_noformat, child_in_li, child_context)
         if not string:
             continue
         if string[0] != "\n" and string[-1] != "\n":
-            leading, content, trailing = "", string, ""
-        else:
-            # The pattern matches every string: each of its three groups may be empty.
-            parts = _EXTRACT_NEWLINES.match(string)
-            assert parts is not None
-            leading, content, trailing = parts.groups()
-        if collapsed[-1] and leading:
-            previous = collapsed.pop()
-            leading = "\n" * min(2, max(len(previous), len(leading)))
-        collapsed.append(leading)
-        collapsed.append(content)
-        collapsed.append(trailing)
-    text = "".join(collapsed)
-    if node.name == "[document]":
-        return str(converter.convert__document_(None, text, parent_tags=parent_tags))
-    if node.name in ("ul", "ol"):
-        return _list(node, text, parent_tags)
-    if node.name == "li":
-        return _item(node, text, converter)
-    convert = converter.get_conv_fn_cached(node.name)
-    return str(convert(node, text, parent_tags=parent_tags)) if convert else text
+            parts.append(string)
+            trailing = ""
+            continue
+        # The pattern matches every string: each of its three groups may be empty.
+        leading, content, after_newlines = _EXTRACT_NEWLINES.match(string).groups()  # type: ignore[union-attr]
+        if trailing and leading:
+            parts.pop()  # the previous trailing newlines, merged into these
+            leading = "\n" * min(2, max(len(trailing), len(leading)))
+        parts.append(leading)
+        parts.append(content)
+        parts.append(after_newlines)
+        trailing = after_newlines
+    text = "".join(parts)
+    mark = _MARKS.get(name)
+    if mark is not None:
+        return text if noformat else _inline(text, mark)
+    if name == "br":
+        return "\\\n"
+    if name == "div":
+        text = text.strip()
+        return f"\n\n{text}\n\n" if text else ""
+    if name == "p":
+        text = text.strip(" \t\r\n")
+        return f"\n\n{text}\n\n" if text else ""
+    if name in _NOFORMAT:
+        return text if noformat else _code(text)
+    if name == "a":
+        return text if noformat else _link(text, attrs or {})
+    if name == "li":
+        return _item(text, context)
+    if name == "ul" or name == "ol":
+        if in_li:
+            return "\n" + text.rstrip()
+        return "\n\n" + text + ("\n" if context else "")
+    return text  # [document] (stripped by fast), span, u, font: their text as it is
 
 
-def _ignorable(node: _Node, remove_inside: bool) -> bool:
-    """For a whitespace-only string: markdownify drops it beside blocks and inside block edges."""
-    if remove_inside and (node.prev is None or node.next is None):
-        return True
-    return _blockish(node.prev) or _blockish(node.next)
+# --- markdownify's conversions, for the tags of the subset ---------------------------------
 
 
-def _text(node: _Node, parent_tags: frozenset[str], converter: Any) -> str:
-    """markdownify's ``process_text`` for one string."""
-    text = node.text
-    if "\n" in text or "\r" in text:
-        text = _NEWLINE_SPACE.sub("\n", text)
-    text = _SPACES.sub(" ", text)
-    if "_noformat" not in parent_tags:
-        text = converter.escape(text, parent_tags)
-    parent_block = node.parent is not None and node.parent.name in _BLOCK
-    if _blockish(node.prev) or (parent_block and node.prev is None):
-        text = text.lstrip(" \t\r\n")
-    if _blockish(node.next) or (parent_block and node.next is None):
-        text = text.rstrip()
-    return text
+def _chomp(text: str) -> tuple[str, str, str]:
+    prefix = " " if text and text[0] == " " else ""
+    suffix = " " if text and text[-1] == " " else ""
+    return prefix, suffix, text.strip()
 
 
-# --- markdownify's convert_list and convert_li, over our nodes --------------------------------
+def _inline(text: str, mark: str) -> str:
+    prefix, suffix, text = _chomp(text)
+    return f"{prefix}{mark}{text}{mark}{suffix}" if text else ""
 
 
-def _list(node: _Node, text: str, parent_tags: frozenset[str]) -> str:
-    following = node.next
-    while following is not None and following.name is None and not following.text.strip():
-        following = following.next
-    before_paragraph = following is not None and following.name not in ("ul", "ol")
-    if "li" in parent_tags:
-        return "\n" + text.rstrip()
-    return "\n\n" + text + ("\n" if before_paragraph else "")
+def _code(text: str) -> str:
+    prefix, suffix, text = _chomp(text)
+    if not text:
+        return ""
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    delimiter = "`" * (longest + 1)
+    if longest:
+        text = f" {text} "
+    return f"{prefix}{delimiter}{text}{delimiter}{suffix}"
 
 
-def _item(node: _Node, text: str, converter: Any) -> str:
-    text = (text or "").strip()
+def _link(text: str, attrs: dict[str, str]) -> str:
+    prefix, suffix, text = _chomp(text)
+    if not text:
+        return ""
+    href = attrs.get("href")
+    title = attrs.get("title")
+    if text.replace(r"\_", "_") == href and not title:
+        return f"<{href}>"  # autolinks
+    title_part = ' "{}"'.format(title.replace('"', r"\"")) if title else ""
+    return f"{prefix}[{text}]({href}{title_part}){suffix}" if href else text
+
+
+def _start(attrs: dict[str, str] | None) -> int:
+    start = attrs.get("start") if attrs else None
+    return int(start) if start and start.isnumeric() else 1
+
+
+def _before_paragraph(siblings: list[Any], index: int) -> bool:
+    """Whether a list is followed by content other than a list (convert_list)."""
+    for following in siblings[index + 1 :]:
+        if following.__class__ is str:
+            if following.strip():
+                return True
+            continue
+        return following[0] not in ("ul", "ol")
+    return False
+
+
+def _item(text: str, bullet: str) -> str:
+    text = text.strip()
     if not text:
         return "\n"
-    parent = node.parent
-    if parent is not None and parent.name == "ol":
-        start_attr = parent.get("start")
-        start = int(start_attr) if start_attr and str(start_attr).isnumeric() else 1
-        earlier, sibling = 0, node.prev
-        while sibling is not None:
-            earlier += sibling.name == "li"
-            sibling = sibling.prev
-        bullet = f"{start + earlier}."
-    else:
-        depth = -1
-        walker: _Node | None = node
-        while walker is not None:
-            depth += walker.name == "ul"
-            walker = walker.parent
-        bullets = converter.options["bullets"]
-        bullet = bullets[depth % len(bullets)]
     bullet += " "
     indent = " " * len(bullet)
-    text = _LINE.sub(lambda m: indent + m.group(1) if m.group(1) else "", text)
-    return f"{bullet}{text[len(bullet) :]}\n"
+    # markdownify's re_line_with_content.sub: each non-empty line indented, then the
+    # bullet in place of the first line's indent.
+    lines = [indent + line if line else "" for line in text.split("\n")]
+    return bullet + "\n".join(lines)[len(bullet) :] + "\n"
