@@ -68,7 +68,8 @@ _ATTRIBUTES = (
     r"""(?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*"""
     r"""(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'=<>`]+))?)*"""
 )
-_TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,9})(" + _ATTRIBUTES + r")\s*(/?)>|([^<]+)")
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,9})(" + _ATTRIBUTES + r")\s*(/?)>")
+_PIECES = re.compile(r"(<[^<>]*>)")
 _ATTRIBUTE = re.compile(
     r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?"""
 )
@@ -147,30 +148,53 @@ def _attributes(text: str) -> dict[str, str]:
     return attrs
 
 
+def _tag(piece: str) -> tuple[bool, str, str, bool] | None:
+    """A tag's (closing, lower-case name, attributes, self-closing), None outside the
+    subset's tags; remembered, since the same few tags make up every field."""
+    known = _TAGS.get(piece, False)
+    if known is not False:
+        return known
+    match = _TAG.fullmatch(piece)
+    found = None
+    if match is not None:
+        closing, name, attributes, selfclosing = match.groups()
+        found = (bool(closing), name.lower(), attributes, bool(selfclosing))
+    if len(_TAGS) >= 4096:  # a hostile file's many distinct tags: memory stays bounded
+        _TAGS.clear()
+    _TAGS[piece] = found
+    return found
+
+
+_TAGS: dict[str, tuple[bool, str, str, bool] | None] = {}
+
+
 def _parse(text: str) -> _Node | None:
     """The tree BeautifulSoup would build, or None when the HTML is outside the subset."""
     root: _Node = ["[document]", [], None]
     stack = [root]
     parent = root
-    position = 0
-    for match in _TOKEN.finditer(text):
-        if match.start() != position:
-            return None  # a '<' that does not open a tag we read
-        position = match.end()
-        closing, name, attributes, selfclosing, data = match.groups()
+    # Text and tags alternate; every tag we read is a '<' … '>' without '<' or '>' inside
+    # (quoted attribute values may not hold them), so a '<' left in a text piece does
+    # not open a tag we read.
+    pieces = _PIECES.split(text)
+    for index, piece in enumerate(pieces):
         siblings = parent[1]
-        if data is not None:
-            decoded = _decode(data) if "&" in data else data
+        if not index % 2:
+            if not piece:
+                continue
+            if "<" in piece:
+                return None
+            decoded = _decode(piece) if "&" in piece else piece
             if decoded is None:
                 return None
             if parent[0] in ("ul", "ol") and decoded.strip():
                 return None  # text directly in a list, outside any <li>: markdownify's
-            if siblings and siblings[-1].__class__ is str:
-                siblings[-1] += decoded  # BeautifulSoup merges adjacent strings
-            else:
-                siblings.append(decoded)
+            siblings.append(decoded)  # never beside another string: a tag is between
             continue
-        name = name.lower()
+        tag = _tag(piece)
+        if tag is None:
+            return None
+        closing, name, attributes, selfclosing = tag
         if name == "br":
             if closing or parent[0] in ("ul", "ol"):
                 return None
@@ -201,7 +225,7 @@ def _parse(text: str) -> _Node | None:
         siblings.append(node)
         stack.append(node)
         parent = node
-    if position != len(text) or len(stack) != 1:
+    if len(stack) != 1:
         return None
     return root
 
@@ -232,7 +256,8 @@ def _process(node: _Node, noformat: bool, in_li: bool, context: Any) -> str:
             string = child
             if "\n" in string or "\r" in string:
                 string = _NEWLINE_SPACE.sub("\n", string)
-            string = _spaces(string)
+            if "  " in string or "\t" in string:  # _spaces, inlined in this hot loop
+                string = _SPACES.sub(" ", string)
             if not child_noformat:
                 string = _escape(string)
             if block_before or (inside and index == 0):
@@ -242,13 +267,16 @@ def _process(node: _Node, noformat: bool, in_li: bool, context: Any) -> str:
         else:
             kind = child[0]
             child_context: Any = None
-            if kind == "li":
+            if kind == "br":
+                string = "\\\n"  # convert_br with newline_style BACKSLASH
+            elif kind == "li":
                 # Only <li> and blank strings sit in a list (see _parse).
                 child_context = f"{_start(attrs) + items}." if name == "ol" else "-"
                 items += 1
             elif kind == "ul" or kind == "ol":
                 child_context = _before_paragraph(children, index)
-            string = _process(child, child_noformat, child_in_li, child_context)
+            if kind != "br":
+                string = _process(child, child_noformat, child_in_li, child_context)
         if not string:
             continue
         if string[0] != "\n" and string[-1] != "\n":
@@ -268,8 +296,6 @@ def _process(node: _Node, noformat: bool, in_li: bool, context: Any) -> str:
     mark = _MARKS.get(name)
     if mark is not None:
         return text if noformat else _inline(text, mark)
-    if name == "br":
-        return "\\\n"
     if name == "div":
         text = text.strip()
         return f"\n\n{text}\n\n" if text else ""
