@@ -151,9 +151,8 @@ def _attributes(text: str) -> dict[str, str]:
 def _tag(piece: str) -> tuple[bool, str, str, bool] | None:
     """A tag's (closing, lower-case name, attributes, self-closing), None outside the
     subset's tags; remembered, since the same few tags make up every field."""
-    known = _TAGS.get(piece, False)
-    if known is not False:
-        return known
+    if piece in _TAGS:
+        return _TAGS[piece]
     match = _TAG.fullmatch(piece)
     found = None
     if match is not None:
