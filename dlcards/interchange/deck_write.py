@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import tomli_w
+
 from dlcards.errors import UserError
 from dlcards.interchange.toml_strings import basic_string as _string
 from dlcards.interchange.toml_strings import multiline_lines
@@ -40,8 +42,6 @@ def _blocks(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     head = "[deck]\n" + _pairs(data["deck"], "deck")
     expected: dict[str, Any] = {"deck": data["deck"]}
     if data.get("notetypes"):
-        import tomli_w
-
         head += "\n" + tomli_w.dumps({"notetypes": data["notetypes"]}, multiline_strings=True)
         expected["notetypes"] = data["notetypes"]
     yield head, expected
@@ -164,8 +164,6 @@ def _check(text: str, expected: dict[str, Any]) -> None:
 def _pairs(table: dict[str, Any], name: str) -> str:
     """``key = value`` lines: strings, numbers and lists of them formatted here (tomli-w
     took a third of an import's time), anything else by tomli-w."""
-    import tomli_w
-
     lines: list[str] = []
     sections: list[str] = []
     for key, value in table.items():
@@ -216,19 +214,16 @@ def _text(value: str) -> str:
 def _scalar_line(key: str, value: Any) -> str:
     if isinstance(value, bool | int | float):
         return f"{_literal_key(key)} = {_scalar(value)}\n"
-    import tomli_w
-
     return str(tomli_w.dumps({key: value}, multiline_strings=True))
 
 
 def _line(key: str, value: Any) -> str:
     """``key = value``; a list of plain values on one line when it fits, as people write tags."""
-    import tomli_w
-
-    if isinstance(value, str):
+    kind = value.__class__
+    if kind is str or isinstance(value, str):
         return f"{_literal_key(key)} = {_text(value)}\n"
-    if isinstance(value, bool | int | float):
-        return _scalar_line(key, value)
+    if kind is int or isinstance(value, bool | int | float):
+        return f"{_literal_key(key)} = {_scalar(value)}\n"  # as _scalar_line
     if isinstance(value, list) and (_strings(value) or all(_plain(v) for v in value)):
         items = [_string(v) if isinstance(v, str) else _literal(v) for v in value]
         one_line = f"{_literal_key(key)} = [{', '.join(items)}]\n"
@@ -268,13 +263,9 @@ def _scalar(value: str | int | float | bool) -> str:
     # Tags and small numbers repeat from card to card: format each once.
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    import tomli_w
-
     return str(tomli_w.dumps({"v": value})).split(" = ", 1)[1].rstrip("\n")
 
 
 @functools.lru_cache(maxsize=256)
 def _literal_key(key: str) -> str:
-    import tomli_w
-
     return str(tomli_w.dumps({key: 0})).rsplit(" = ", 1)[0]
