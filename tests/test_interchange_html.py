@@ -191,3 +191,13 @@ def test_fast_path_matches_markdownify(html: str) -> None:
 )
 def test_outside_the_subset_the_fast_path_steps_aside(html: str) -> None:
     assert _fast(html) is None
+
+
+def test_the_memo_of_tags_stays_bounded_on_a_field_of_distinct_tags() -> None:
+    from dlcards.interchange import html_fast
+
+    distinct = "".join(f"<span title='{i}'>x</span>" for i in range(6000))
+    long_tag = "<span title='" + "y" * 5000 + "'>z</span>"
+    assert convert(distinct + long_tag).markdown == "x" * 6000 + "z"
+    assert len(html_fast._TAGS) <= 4096
+    assert all(len(tag) <= 200 for tag in html_fast._TAGS)

@@ -158,9 +158,10 @@ def _tag(piece: str) -> tuple[bool, str, str, bool] | None:
     if match is not None:
         closing, name, attributes, selfclosing = match.groups()
         found = (bool(closing), name.lower(), attributes, bool(selfclosing))
-    if len(_TAGS) >= 4096:  # a hostile file's many distinct tags: memory stays bounded
-        _TAGS.clear()
-    _TAGS[piece] = found
+    if len(piece) <= 200:  # short tags only, and at most 4,096: memory stays bounded
+        if len(_TAGS) >= 4096:
+            _TAGS.clear()
+        _TAGS[piece] = found
     return found
 
 
