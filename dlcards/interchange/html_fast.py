@@ -266,16 +266,24 @@ def _process(node: _Node, noformat: bool, in_li: bool, context: Any) -> str:
                 string = string.rstrip()
         else:
             kind = child[0]
+            inner = child[1]
             child_context: Any = None
             if kind == "br":
                 string = "\\\n"  # convert_br with newline_style BACKSLASH
+                inner = None
             elif kind == "li":
                 # Only <li> and blank strings sit in a list (see _parse).
                 child_context = f"{_start(attrs) + items}." if name == "ol" else "-"
                 items += 1
             elif kind == "ul" or kind == "ol":
                 child_context = _before_paragraph(children, index)
-            if kind != "br":
+            if inner is None:
+                pass
+            elif len(inner) == 1 and inner[0].__class__ is str and kind in _LEAF_KINDS:
+                # <b>text</b>, <li>text</li>, <div>text</div>: what _process gives for an
+                # element holding one string, without the call (most elements of a field).
+                string = _leaf(inner[0], kind, child_noformat, child_context)
+            else:
                 string = _process(child, child_noformat, child_in_li, child_context)
         if not string:
             continue
@@ -313,6 +321,31 @@ def _process(node: _Node, noformat: bool, in_li: bool, context: Any) -> str:
             return "\n" + text.rstrip()
         return "\n\n" + text + ("\n" if context else "")
     return text  # [document] (stripped by fast), span, u, font: their text as it is
+
+
+_LEAF_KINDS = frozenset({*_MARKS, "li", "div"})
+
+
+def _leaf(text: str, kind: str, noformat: bool, context: Any) -> str:
+    """:func:`_process` of a ``kind`` element (one of _LEAF_KINDS) whose only child is
+    ``text``: the string's own conversion (as in _process's loop, with no sibling),
+    then the element's."""
+    block = kind == "li" or kind == "div"
+    if block and not text.strip():
+        return "\n" if kind == "li" else ""  # the string is dropped; an empty item or div
+    if "\n" in text or "\r" in text:
+        text = _NEWLINE_SPACE.sub("\n", text)
+    if "  " in text or "\t" in text:
+        text = _SPACES.sub(" ", text)
+    if not noformat:
+        text = _escape(text)
+    if not block:
+        return text if noformat else _inline(text, _MARKS[kind])
+    text = text.lstrip(" \t\r\n").rstrip()  # at both edges of a block
+    if kind == "li":
+        return _item(text, context)
+    text = text.strip()
+    return f"\n\n{text}\n\n" if text else ""
 
 
 # --- markdownify's conversions, for the tags of the subset ---------------------------------
