@@ -194,7 +194,7 @@ def test_outside_the_subset_the_fast_path_steps_aside(html: str) -> None:
 
 
 def test_the_memo_of_tags_stays_bounded_on_a_field_of_distinct_tags() -> None:
-    from dlcards.interchange import html_fast
+    from dlcards.interchange import html_tree as html_fast
 
     distinct = "".join(f"<span title='{i}'>x</span>" for i in range(6000))
     long_tag = "<span title='" + "y" * 5000 + "'>z</span>"
