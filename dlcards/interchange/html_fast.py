@@ -1,36 +1,34 @@
 """The fast path of HTML → Markdown: markdownify's rules without BeautifulSoup.
 
 BeautifulSoup costs about 1 ms a field. For the HTML Anki's editor writes — text,
-entities, ``<b> <i> <u> <code> <span> <br> <div> <p>``, links and lists — a
-strict tokenizer builds the tree html.parser and BeautifulSoup would, and
-markdownify's conversions for those tags (mirrored here, with its whitespace
-rules and its options as :mod:`html2md` sets them) run over it. Anything outside
-that subset returns None and goes to markdownify itself.
+entities, ``<b> <i> <u> <code> <span> <br> <div> <p>``, links and lists — the
+strict tokenizer of :mod:`html_tree` builds the tree html.parser and BeautifulSoup
+would, and markdownify's conversions for those tags (mirrored here, with its
+whitespace rules and its options as :mod:`html2md` sets them) run over it. Anything
+outside that subset returns None and goes to markdownify itself.
 tests/test_interchange_html.py checks the two agree on generated HTML.
 
-The tree is plain lists (``[name, children, attrs]``, a string for text) and the
-conversions are inlined, and markdownify (with BeautifulSoup and soupsieve, about
-0.2 s to import) is not imported for a field this path converts: measured
-2026-12-08 on the 20,000 fields of benchmarks/bench_anki_ratio.py, the previous
-version of this module (nodes as objects, markdownify's own functions called per
-node) took 0.95 s of CPU and this one NEW_S.
+The tree is plain lists, the conversions are inlined, and markdownify (with
+BeautifulSoup and soupsieve, about 0.2 s to import) is never imported for a field
+this path takes. Measured 2026-12-08, best of 7, CPU, on the 20,000 fields of
+benchmarks/bench_anki_ratio.py: this path 0.39 s, the previous one (nodes as
+objects, markdownify's own functions called per node) 0.99 s; the tokenizer and
+tree alone 0.13 s (previously 0.37 s). Kept hand-written, with that measured reason:
 
-Why not a library, measured 2026-12-07/08:
-
-- html-to-markdown 3.21.2 (Rust core), with markdownify's settings (escape_misc off):
-  on the 20,000 fields it gave the same Markdown, but its public ``convert()``
-  rebuilds its options on every call and took 6.5 s against 3.5 s for the
-  previous version of this path (1.9–2.2 s only through its extension's private
-  entry point with the options built once); on this module's generated corpus it
-  agreed with markdownify on 817 of 1,500 documents: it turns ``&nbsp;`` into a
-  plain space that then collapses, keeps a space before a line break, and writes
-  an empty list item as ``1.``.
-- selectolax 1.0.2 (lexbor, C): parsing the 20,000 fields alone took 0.17 s and a
-  bare walk of its nodes from Python 0.29 s, against 0.34 s for the previous
-  version's whole tokenizer and tree; it parses as HTML5 does (``<div>`` inside
-  ``<b>`` stays, ``</p>`` alone makes a paragraph), not as html.parser and
-  BeautifulSoup, so the subset would still need this tokenizer to tell which
-  fields it may take: no gain left to pay for a second tree.
+- html-to-markdown 3.21.2 (Rust core), measured 2026-12-07 with markdownify's
+  settings (escape_misc off): on the 20,000 fields it gave the same Markdown, but its
+  public ``convert()`` rebuilds its options on every call and took 6.5 s against
+  3.5 s for the previous version of this path (1.9–2.2 s only through its
+  extension's private entry point with the options built once); on this module's
+  generated corpus it agreed with markdownify on 817 of 1,500 documents: it turns
+  ``&nbsp;`` into a plain space that then collapses, keeps a space before a line
+  break, and writes an empty list item as ``1.``.
+- selectolax 1.0.2 (lexbor, C), measured in the same run: its parse of the 20,000
+  fields alone took 0.20 s and a bare walk of its nodes from Python 0.24 s, more than
+  :mod:`html_tree`'s whole tokenizer and tree (0.13 s) before any conversion; and it
+  parses as HTML5 does (``<div>`` inside ``<b>`` stays, ``</p>`` alone makes a
+  paragraph), not as html.parser and BeautifulSoup, so the subset would still need
+  that tokenizer to tell which fields it may take.
 """
 
 from __future__ import annotations
