@@ -11,6 +11,7 @@ from textual.widgets import Input, OptionList, Static
 
 from dlcards.log import replay
 from dlcards.study.practice import PracticeOptions
+from dlcards.tui.screens.confirm import ConfirmScreen
 from dlcards.tui.screens.home import HomeScreen
 from dlcards.tui.screens.practice_setup import PracticeSetupScreen
 from dlcards.tui.screens.practice_summary import PracticeSummaryScreen
@@ -229,20 +230,10 @@ async def test_r_renames_a_profile_keeping_its_progress(tmp_path: Path) -> None:
     assert world.store.rows("alice") == []
 
 
-async def test_leaving_a_checked_answer_before_grading_says_it_is_not_counted(
-    tmp_path: Path,
-) -> None:
+async def test_leaving_a_checked_answer_before_grading_asks_first(tmp_path: Path) -> None:
     # Known issue 25: Esc after the check but before the grade dropped the answer silently.
     world = make_world(tmp_path)
     app = world.app()
-    told: list[str] = []
-    notify = app.notify
-
-    def recording(message: str, **options: object) -> None:
-        told.append(message)
-        notify(message, **options)  # type: ignore[arg-type]
-
-    app.notify = recording  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("c", "3")  # compute drill, endless
         screen = app.screen
@@ -253,7 +244,18 @@ async def test_leaving_a_checked_answer_before_grading_says_it_is_not_counted(
         await pilot.press("enter")
         await pilot.pause()
         assert screen.phase == "back" and screen.suggested is not None
-        await pilot.press("escape")
+        await pilot.press("escape")  # asks
         await pilot.pause()
-        assert f"Left before grading “{card}”: that answer was not counted." in told
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Leave without grading?" in shown(app.screen.query_one("#confirm-question", Static))
+        assert card in shown(app.screen.query_one("#confirm-detail", Static))
+        await pilot.press("escape")  # stays: the answer still waits for its grade
+        await pilot.pause()
+        assert app.screen is screen and screen.phase == "back"
+        await pilot.press("q", "n")  # q asks the same; n stays
+        await pilot.pause()
+        assert app.screen is screen and screen.phase == "back"
+        await pilot.press("escape", "enter")  # Enter leaves
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
     assert world.store.rows("alice") == []
