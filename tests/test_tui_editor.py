@@ -122,5 +122,10 @@ async def test_editing_a_shipped_deck_edits_a_copy_that_overrides_it(
         assert "Rectifier" in screen_text(app)
         deck = app.collection.deck("neural")
         assert deck is not None and deck.overrides_shipped and not deck.shipped
+        # The file name on a line of its own: a narrow toast broke the path mid-word
+        # ("…/deep-learning-in" / "terview.toml", known issue 32).
+        told = [n.message for n in app._notifications if n.title == "Editing your copy"]
+        assert told and "neural.toml" in told[0].splitlines()
+        assert f"{world.home.decks_dir}/" in told[0].splitlines()
     assert edited == [world.home.decks_dir / "neural.toml"]
     assert "ReLU" in shipped.read_text("utf-8")  # the shipped file is untouched
