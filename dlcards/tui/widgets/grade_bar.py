@@ -15,6 +15,7 @@ from dlcards.scheduler import GRADE_LABELS, SHORT_GRADE_LABELS
 from dlcards.wording import plural
 
 WIDE = 110  # from this width the keys fit three to a row
+GUTTER = 2  # cells between two keys of a row (the grid-gutter below)
 
 
 def interval_text(days: int) -> str:
@@ -42,6 +43,13 @@ class GradeKey(Widget):
         self.grade = grade
         self.interval: str = ""
         self.suggested = False
+        self.short = False  # the short label (GradeBar decides, for all six at once)
+
+    def room(self, key_width: int) -> int:
+        """Cells left for the label beside the key and the interval."""
+        return (
+            key_width - len(f" {self.grade}  ") - len(f" {self.interval}" if self.interval else "")
+        )
 
     def render(self) -> Table:
         variables = self.app.theme_variables
@@ -52,12 +60,7 @@ class GradeKey(Widget):
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         grid.add_column(no_wrap=True, justify="right")
         interval = f" {self.interval}" if self.interval else ""
-        # The whole label when it fits beside the key and the interval, else its short
-        # form (known issue 29: "wrong, the answer reco…" at 60 columns).
-        room = self.size.width - len(f" {self.grade}  ") - len(interval)
-        words = GRADE_LABELS[self.grade]
-        if len(words) > room:
-            words = SHORT_GRADE_LABELS[self.grade]
+        words = (SHORT_GRADE_LABELS if self.short else GRADE_LABELS)[self.grade]
         label = Text(words, style="bold" if self.suggested else "")
         grid.add_row(
             Text(f" {self.grade} ", style=key_style),
@@ -100,9 +103,20 @@ class GradeBar(Widget):
         self.set_class(self.size.width >= WIDE, "-wide")
         # The whole sentence when it fits on the line, else the short one (which wraps
         # rather than being cut if even that is too long: known issue 29).
-        full, short = self._note
-        text = full if len(full) <= self.size.width or not self.size.width else short
+        width = self.size.width
+        full, brief = self._note
+        text = full if len(full) <= width or not width else brief
         self.query_one("#grade-note", Static).update(Text(text, style="dim"))
+        # All six labels whole, or all six short when one would be cut ("wrong, the
+        # answer reco…" at 60 columns): one style of label in the bar.
+        columns = 3 if width >= WIDE else 2
+        key_width = (width - GUTTER * (columns - 1)) // columns
+        keys = list(self.query(GradeKey))
+        short = bool(width) and any(len(GRADE_LABELS[k.grade]) > k.room(key_width) for k in keys)
+        for key in keys:
+            if key.short != short:
+                key.short = short
+                key.refresh()
 
     def show(
         self, intervals: dict[int, int] | None, suggested: int | None, practice: bool = False
@@ -133,8 +147,8 @@ class GradeBar(Widget):
                 "How well did you know it? Press 0–5. Next review in:",
                 "How well did you know it? 0–5. Next review in:",
             )
-        self._arrange()
         for key in self.query(GradeKey):
             key.suggested = key.grade == suggested
             key.interval = interval_text(intervals[key.grade]) if intervals else ""
             key.refresh()
+        self._arrange()
