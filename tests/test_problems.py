@@ -19,7 +19,6 @@ import numpy as np
 import pytest
 
 from dlcards import kernels as K
-from dlcards.problems.fmt import exp_constants
 from dlcards.problems import (
     PROBLEM_NAMES,
     AnswerError,
@@ -30,6 +29,7 @@ from dlcards.problems import (
     is_fixed,
     reachable_levels,
 )
+from dlcards.problems.fmt import exp_constants
 
 REPO = Path(__file__).resolve().parent.parent
 DECK = REPO / "decks" / "compute-drills.toml"
