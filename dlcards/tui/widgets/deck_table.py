@@ -15,6 +15,7 @@ from dlcards.stats import DeckCounts
 NUMBER_COLUMNS = ("Cards", "New", "Due", "Learned")
 NUMBER_WIDTH = 8
 YOUR_COPY = "  (your copy)"
+SHORT_COPY = " (copy)"
 FAILED = "failed"
 
 
@@ -106,9 +107,11 @@ class DeckTable(DataTable):
         for c in self._counts:
             name = Text(c.deck.name, overflow="ellipsis", no_wrap=True)
             if c.deck.overrides_shipped:
-                # The name gives way, never the mark (known issue 32: "(your …").
-                name.truncate(max(1, name_width - len(YOUR_COPY)), overflow="ellipsis")
-                name.append(YOUR_COPY, style="dim")
+                # The name gives way, never the mark (known issue 32: "(your …"); a
+                # shorter mark where the long one would leave the name too little.
+                mark = YOUR_COPY if name_width - len(YOUR_COPY) >= 8 else SHORT_COPY
+                name.truncate(max(1, name_width - len(mark)), overflow="ellipsis")
+                name.append(mark, style="dim")
             self.add_row(
                 name,
                 Text(str(c.cards), justify="right"),
