@@ -254,6 +254,8 @@ async def test_leaving_a_checked_answer_before_grading_asks_first(tmp_path: Path
         assert isinstance(app.screen, ConfirmScreen)
         assert "Leave without grading?" in shown(app.screen.query_one("#confirm-question", Static))
         assert card in shown(app.screen.query_one("#confirm-detail", Static))
+        hint = shown(app.screen.query_one(".dialog-hint", Static))
+        assert hint == "y or Enter: leave · n or Esc: stay"
         await pilot.press("escape")  # stays: the answer still waits for its grade
         await pilot.pause()
         assert app.screen is screen and screen.phase == "back"

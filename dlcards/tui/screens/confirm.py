@@ -24,11 +24,19 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("escape", "dismiss(False)", "No"),
     ]
 
-    def __init__(self, question: str, detail: str = "", *, enter_is_yes: bool = False) -> None:
+    def __init__(
+        self,
+        question: str,
+        detail: str = "",
+        *,
+        enter_is_yes: bool = False,
+        answers: tuple[str, str] = ("yes", "no"),
+    ) -> None:
         super().__init__()
         self.question = question
         self.detail = detail
         self.enter_is_yes = enter_is_yes
+        self.answers = answers  # what yes and no do, for the key hint ("leave", "stay")
 
     def action_enter(self) -> None:
         if self.enter_is_yes:
@@ -40,7 +48,9 @@ class ConfirmScreen(ModalScreen[bool]):
             if self.detail:
                 yield Static(self.detail, id="confirm-detail")
             yes = "y or Enter" if self.enter_is_yes else "y"
-            yield Static(f"{yes}: yes · n or Esc: no", classes="dialog-hint")
+            yield Static(
+                f"{yes}: {self.answers[0]} · n or Esc: {self.answers[1]}", classes="dialog-hint"
+            )
 
     def on_mount(self) -> None:
         self.query_one("#confirm-dialog").border_title = "Confirm"

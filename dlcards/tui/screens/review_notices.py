@@ -54,6 +54,7 @@ def ask_before_leaving_ungraded(screen: Any, item: QueueItem, leave: Callable[[]
             f"Your checked answer to “{item.ref.card_id}” is not counted unless you grade "
             "it (Enter on the card accepts the suggested grade).",
             enter_is_yes=True,
+            answers=("leave", "stay"),
         ),
         answered,
     )
