@@ -103,7 +103,9 @@ class GradeBar(Widget):
         self.set_class(self.size.width >= WIDE, "-wide")
         # The whole sentence when it fits on the line, else the short one (which wraps
         # rather than being cut if even that is too long: known issue 29).
-        width = self.size.width
+        # Shown for the first time, the bar has no size yet: it will span the screen
+        # but for its margin, and choosing now spares a frame with the wrong sentence.
+        width = self.size.width or self.screen.size.width - self.styles.margin.width
         full, brief = self._note
         text = full if len(full) <= width or not width else brief
         self.query_one("#grade-note", Static).update(Text(text, style="dim"))
