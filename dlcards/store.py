@@ -8,7 +8,7 @@ this module adds profiles, burying and the card states read in bulk.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from datetime import date
 from typing import NamedTuple
 
@@ -108,6 +108,42 @@ class Store(LogMerge):
                 cards = result[deck_id] = {}
             cards[card_id] = due
         return result
+
+    def due_in_order(
+        self, profile: str, today: date, deck_ids: Collection[str] = ()
+    ) -> Iterator[tuple[str, str, str]]:
+        """(deck_id, card_id, due) of the cards due by ``today``, oldest due first, read
+        lazily along the (profile, due) index: the day's queue stops after its
+        reviews, so it reads a few hundred rows at any size of collection. Due as the
+        queue has always compared it: as text, so an empty due comes first."""
+        where, args = "", [profile, today.isoformat()]
+        if deck_ids:
+            where = f" AND deck_id IN ({', '.join('?' * len(deck_ids))})"
+            args += list(deck_ids)
+        return iter(
+            self.conn.execute(
+                "SELECT deck_id, card_id, due FROM card_state "
+                f"WHERE profile = ? AND due <= ?{where} ORDER BY due",
+                args,
+            )
+        )
+
+    def reviewed_ids(self, profile: str, deck_id: str) -> set[str]:
+        """The ids of the deck's cards that the profile has a state for (not new)."""
+        joined, unusual = self.conn.execute(
+            "SELECT group_concat(card_id, char(10)), max(instr(card_id, char(10)) > 0) "
+            "FROM card_state WHERE profile = ? AND deck_id = ?",
+            (profile, deck_id),
+        ).fetchone()
+        if unusual:  # an id holding a newline (only a damaged cache has one): row by row
+            return {
+                str(r[0])
+                for r in self.conn.execute(
+                    "SELECT card_id FROM card_state WHERE profile = ? AND deck_id = ?",
+                    (profile, deck_id),
+                )
+            }
+        return set(joined.split("\n")) if isinstance(joined, str) else set()
 
     def reviewed_by_deck(self, profile: str, today: date) -> dict[str, ReviewedIds]:
         """Per deck id: the ids of the profile's reviewed cards and of those due by

@@ -44,6 +44,8 @@ class SessionSummary:
 class StudySession(SessionBase):
     """Queue, grading, re-drills, undo and bury for one profile and one study day."""
 
+    _refs: list[CardRef] | None = None
+
     def __init__(
         self,
         store: Store,
@@ -70,14 +72,16 @@ class StudySession(SessionBase):
             tags=tags,
         )
         self.limit = limit
-        self.refs = select_refs(collection, deck_ids, tags)
         self._known: dict[Key, CardRef] = {}  # refs of cards shown this session
         self._unusable: set[Key] = set()  # set aside this session
         self._shown: set[Key] = set()
         self._leech_suspends: set[str] = set()  # grades that suspended their card as a leech
-        plan = plan_day(store, collection, profile, settings, self.today, self.refs, limit)
+        plan = plan_day(store, collection, profile, settings, self.today, deck_ids, tags, limit)
         self._queue = plan.queue
-        self._due = plan.due  # {deck_id: {card_id: due}}, kept current as cards are graded
+        self._reviewed = plan.reviewed  # queued cards with a state, kept current by grades
+        # {deck_id: {card_id: due}} of every reviewed card, kept current as cards are
+        # graded; read from the store only when a count needs it (see _due_dates).
+        self._due = plan.due
         self._suspended = plan.suspended
         self._buried = plan.buried
         self._drills = self._drills_from(plan.day_rows)
@@ -86,6 +90,25 @@ class StudySession(SessionBase):
         # query; later ones are read when they come up (see _state_of).
         upcoming = [r.key for r in self._queue[:PREFETCH] if self._is_reviewed(r)]
         self._states = store.states_for(profile, upcoming + [r.key for r in self._drills])
+
+    # --- the selected cards ------------------------------------------------------------
+
+    @property
+    def refs(self) -> list[CardRef]:
+        """Every selected card: decoded only when a count over all of them is asked
+        for (the queue itself reads its few cards from the indexes)."""
+        if self._refs is None:
+            self._refs = select_refs(self.collection, self._deck_ids, self._tags)
+        return self._refs
+
+    @refs.setter
+    def refs(self, refs: list[CardRef]) -> None:
+        self._refs = refs or None  # SessionBase starts it empty: decoded when asked for
+
+    def _due_dates(self) -> dict[str, dict[str, str]]:
+        if self._due is None:
+            self._due = self.store.due_dates(self.profile)
+        return self._due
 
     # --- the queue ---------------------------------------------------------------
 
@@ -96,7 +119,7 @@ class StudySession(SessionBase):
         return [ref for ref in refs if ref is not None]
 
     def _is_reviewed(self, ref: CardRef) -> bool:
-        return ref[1] in self._due.get(ref[0], ())
+        return ref.key in self._reviewed
 
     def _state_of(self, ref: CardRef) -> CardState | None:
         """The card's state: from the session's cache, else one read (never for new cards)."""
@@ -197,7 +220,9 @@ class StudySession(SessionBase):
             state = self.store.state(self.profile, *key)  # what the store just wrote
             if state is not None:
                 self._states[key] = state
-                self._due.setdefault(key[0], {})[key[1]] = row.due or ""
+                self._reviewed.add(key)
+                if self._due is not None:
+                    self._due.setdefault(key[0], {})[key[1]] = row.due or ""
             if quality < 3 and is_leech(state, threshold):
                 self.last_leech = "tagged"
                 if suspend_at is not None and state and leech_suspends(state.lapses, threshold):
@@ -268,12 +293,16 @@ class StudySession(SessionBase):
         state = self.store.state(self.profile, *key)
         if state is None:
             self._states.pop(key, None)
-            self._due.get(key[0], {}).pop(key[1], None)
+            self._reviewed.discard(key)
+            if self._due is not None:
+                self._due.get(key[0], {}).pop(key[1], None)
         else:
             self._states[key] = state
-            self._due.setdefault(key[0], {})[key[1]] = (
-                state.sm2.due.isoformat() if state.sm2.due else ""
-            )
+            self._reviewed.add(key)
+            if self._due is not None:
+                self._due.setdefault(key[0], {})[key[1]] = (
+                    state.sm2.due.isoformat() if state.sm2.due else ""
+                )
         self._drills = self._drills_from(self.store.day_rows(self.profile, self.today))
         self._drills = [r for r in self._drills if r.key != key]
 
@@ -285,8 +314,11 @@ class StudySession(SessionBase):
         card changed); if it disappeared it stays on screen so it can still be graded.
         """
         self.collection = collection
-        self.refs = select_refs(collection, self._deck_ids, self._tags)
-        fresh = {r.key: r for r in self.refs}
+        self._refs = None
+        keys = [r.key for r in self._queue] + [r.key for r in self._drills]
+        if self._current is not None:
+            keys.append(self._current.ref.key)
+        fresh = self._fresh_refs(keys)
         self._queue = [fresh[r.key] for r in self._queue if r.key in fresh]
         self._drills = [fresh[r.key] for r in self._drills if r.key in fresh]
         current = self._current
@@ -301,6 +333,21 @@ class StudySession(SessionBase):
                 except UnusableCard as exc:  # the edit broke it: keep what is on screen
                     self.notices.append(unusable_notice(*ref.key, exc))
 
+    def _fresh_refs(self, keys: list[Key]) -> dict[Key, CardRef]:
+        """The refs these cards have in the collection now, of those still selected."""
+        by_deck: dict[str, list[str]] = {}
+        for deck_id, card_id in keys:
+            by_deck.setdefault(deck_id, []).append(card_id)
+        fresh: dict[Key, CardRef] = {}
+        for deck_id, card_ids in by_deck.items():
+            deck = self.collection.deck(deck_id)
+            if deck is None or (self._deck_ids and deck_id not in self._deck_ids):
+                continue
+            for ref in deck.refs_by_id(card_ids).values():
+                if not self._tags or set(self._tags).issubset(ref.tags):
+                    fresh[ref.key] = ref
+        return fresh
+
     def next_due(self) -> date | None:
         """The first day after today on which a selected card is due."""
         today = self.today.isoformat()
@@ -310,9 +357,8 @@ class StudySession(SessionBase):
     def unseen_left(self) -> int:
         """Selected cards never reviewed, beyond today's queue (held back by the daily limit)."""
         queued = {r.key for r in self._queue} | self._buried  # buried: suspended ones too
-        return sum(
-            1 for r in self.refs if r[1] not in self._due.get(r[0], ()) and r.key not in queued
-        )
+        due = self._due_dates()
+        return sum(1 for r in self.refs if r[1] not in due.get(r[0], ()) and r.key not in queued)
 
     def buried_count(self) -> int:
         """Selected cards buried until tomorrow (not the suspended or unusable ones)."""
@@ -321,7 +367,7 @@ class StudySession(SessionBase):
 
     def _due_of_selected(self) -> list[str]:
         """Due dates of the selected cards that have been reviewed (suspended ones left out)."""
-        due, suspended = self._due, self._suspended
+        due, suspended = self._due_dates(), self._suspended
         return [
             d
             for r in self.refs
