@@ -113,9 +113,9 @@ class StudySession(SessionBase):
     # --- the queue ---------------------------------------------------------------
 
     def _drills_from(self, day_rows: list[Row]) -> list[CardRef]:
-        refs = [
-            self._selected_ref(*key) for key in failing_today(day_rows) if key not in self._buried
-        ]
+        keys = [key for key in failing_today(day_rows) if key not in self._buried]
+        found = self._fresh_refs(keys)  # one cache query per deck, not one per card
+        refs = [found.get(key) or self._selected(self._known.get(key)) for key in keys]
         return [ref for ref in refs if ref is not None]
 
     def _is_reviewed(self, ref: CardRef) -> bool:
@@ -133,7 +133,10 @@ class StudySession(SessionBase):
     def _selected_ref(self, deck_id: str, card_id: str) -> CardRef | None:
         """The card's ref if this session studies it (its deck and tags are selected)."""
         ref = self.collection.ref(deck_id, card_id) or self._known.get((deck_id, card_id))
-        if ref is None or (self._deck_ids and deck_id not in self._deck_ids):
+        return self._selected(ref)
+
+    def _selected(self, ref: CardRef | None) -> CardRef | None:
+        if ref is None or (self._deck_ids and ref.deck_id not in self._deck_ids):
             return None
         if self._tags and not set(self._tags).issubset(ref.tags):
             return None
