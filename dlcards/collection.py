@@ -226,10 +226,8 @@ def load_deck(source: DeckSource, cache: DeckCache | None) -> Deck:
 
         reader, cached_digest = cache, cached.digest
 
-        def read_refs(ids: Sequence[str], ordinals: Sequence[int]) -> list[RefRow] | None:
-            if reader is None:
-                return None
-            return reader.ref_rows(path, cached_digest, ids=ids, ordinals=ordinals)
+        def read_refs(ids: Sequence[str]) -> list[RefRow] | None:
+            return reader.ref_rows(path, cached_digest, ids) if reader else None
 
         return Deck(
             deck_id,

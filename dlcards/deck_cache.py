@@ -242,15 +242,12 @@ class DeckCache:
 
     # --- single refs ----------------------------------------------------------------
 
-    def ref_rows(
-        self, path: Path, digest: str, *, ids: Sequence[str] = (), ordinals: Sequence[int] = ()
-    ) -> list[RefRow] | None:
-        """The refs of some of a deck's cards, by card id or by position, each one B-tree
-        seek; None if the cache cannot answer for the deck as parsed at ``digest``."""
+    def ref_rows(self, path: Path, digest: str, ids: Sequence[str]) -> list[RefRow] | None:
+        """The refs of some of a deck's cards, by card id, each one B-tree seek; None if
+        the cache cannot answer for the deck as parsed at ``digest``."""
         if self._conn is None:
             return None
         key = str(path)
-        column, wanted = ("card_id", list(ids)) if ids else ("ordinal", list(ordinals))
         rows: list[RefRow] = []
         try:
             # One read transaction: a deck re-parsed by another process meanwhile is
@@ -264,14 +261,13 @@ class DeckCache:
                 is None
             ):
                 return None
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start : start + 500])
                 marks = ", ".join("?" * len(chunk))
                 # Left to itself the planner walks the whole deck on the primary key.
-                index = "INDEXED BY search_by_card" if column == "card_id" else ""
                 rows += self._conn.execute(
-                    f"SELECT ordinal, card_id, type, tags, line FROM search {index}"
-                    f" WHERE path = ? AND {column} IN ({marks})",
+                    "SELECT ordinal, card_id, type, tags, line FROM search "
+                    f"INDEXED BY search_by_card WHERE path = ? AND card_id IN ({marks})",
                     [key, *chunk],
                 ).fetchall()
         except sqlite3.DatabaseError:

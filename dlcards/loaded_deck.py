@@ -3,8 +3,7 @@ when a command needs every card.
 
 At 100,000 cards, decoding the whole index costs a quarter of a second and ~25 MB of
 tuples; the day's queue needs a few hundred refs, which the cache gives one B-tree
-seek each (``refs_by_id``, ``refs_at``), and counting needs the ids alone
-(``card_ids``).
+seek each (``refs_by_id``), and counting needs the ids alone (``card_ids``).
 """
 
 from __future__ import annotations
@@ -16,9 +15,9 @@ from pathlib import Path
 from dlcards.deck_cache import RefRow
 from dlcards.deck_index import CardRef
 
-# Reads some of the deck's refs from the parse cache, by card id or by position; None
-# when the cache cannot answer for the deck as loaded (then the index is decoded).
-RefReader = Callable[[Sequence[str], Sequence[int]], list[RefRow] | None]
+# Reads some of the deck's refs from the parse cache by card id; None when the cache
+# cannot answer for the deck as loaded (then the index is decoded).
+RefReader = Callable[[Sequence[str]], list[RefRow] | None]
 
 
 @dataclass
@@ -78,28 +77,16 @@ class Deck:
         wanted = list(card_ids)
         if not wanted:
             return {}
-        rows = self._cached_rows(wanted, ())
+        rows = self._cached_rows(wanted)
         if rows is None:
             index = self._index()
             return {card_id: index[card_id] for card_id in wanted if card_id in index}
         return {row[1]: self._ref_of(row) for row in rows}
 
-    def refs_at(self, ordinals: Sequence[int]) -> list[CardRef]:
-        """The refs of the cards at these positions (each < the deck's size), in order."""
-        if not ordinals:
-            return []
-        rows = self._cached_rows((), ordinals)
-        if rows is not None:
-            by_ordinal = {row[0]: self._ref_of(row) for row in rows}
-            if len(by_ordinal) == len(set(ordinals)):
-                return [by_ordinal[o] for o in ordinals]
-        cards = self.cards
-        return [cards[o] for o in ordinals]
-
-    def _cached_rows(self, ids: Sequence[str], ordinals: Sequence[int]) -> list[RefRow] | None:
+    def _cached_rows(self, ids: Sequence[str]) -> list[RefRow] | None:
         if self.cards_loaded or self._read_refs is None:
             return None
-        return self._read_refs(ids, ordinals)
+        return self._read_refs(ids)
 
     def _ref_of(self, row: RefRow) -> CardRef:
         from dlcards.search import tags_from_column

@@ -173,3 +173,30 @@ def test_the_indexed_queue_is_the_queue_built_over_every_card(
     for ref in plan.queue:
         deck = collection.deck(ref.deck_id)
         assert deck is not None and deck.cards[ref.ordinal] == ref
+
+
+def test_a_deck_re_parsed_since_it_was_loaded_gives_its_refs_from_its_own_index(
+    tmp_path: Path,
+) -> None:
+    """The cache answers for the deck as it was loaded, or not at all: once another
+    process has re-parsed the file (cards moved), the loaded deck's refs come from
+    the index it was loaded with, not from rows that describe other positions."""
+    folder = tmp_path / "decks"
+    write_decks(folder, [[[], ["x"], []]])
+    cache = DeckCache(tmp_path / "cache.sqlite3")
+    load_collection(None, [folder], cache)
+    deck = load_collection(None, [folder], cache).deck("d3")
+    assert deck is not None
+    # The second card: its [[cards]] line is the 11th (3 of header, a blank, 5 + a blank).
+    second = CardRef("d3", "k2", 1, "basic", ("x",), 11)
+    assert deck.refs_by_id(["k2", "nope"]) == {"k2": second}
+    # The file rewritten with its cards in another order, and parsed again.
+    (folder / "0.toml").write_text(
+        '[deck]\nid = "d3"\nname = "d3"\n\n[[cards]]\nid = "k2"\nfront = "Q?"\nback = "A."\n',
+        "utf-8",
+    )
+    assert load_collection(None, [folder], cache).deck("d3").refs_by_id(["k2"])["k2"].ordinal == 0
+    assert not deck.cards_loaded
+    assert deck.refs_by_id(["k2"])["k2"].ordinal == 1  # its own index, decoded
+    assert deck.cards_loaded
+    cache.close()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date
-from itertools import islice
+from itertools import filterfalse, islice
 
 from dlcards.collection import CardRef, Collection
 from dlcards.loaded_deck import Deck
@@ -107,8 +107,9 @@ def new_cards_by_deck(
             ]
             found = refs[:room]
         else:
-            ordinals = _first_new(deck.card_ids(), deck.id, reviewed, buried, room)
-            found = deck.refs_at(ordinals)
+            new_ids = _first_new(deck.card_ids(), deck.id, reviewed, buried, room)
+            by_id = deck.refs_by_id(new_ids)
+            found = [by_id[card_id] for card_id in new_ids]
         if found:
             groups.append(found)
     return groups
@@ -116,12 +117,13 @@ def new_cards_by_deck(
 
 def _first_new(
     ids: list[str], deck_id: str, reviewed: set[str], buried: set[Key], room: int
-) -> list[int]:
-    found: list[int] = []
-    for ordinal, card_id in enumerate(ids):
-        if card_id in reviewed or (buried and (deck_id, card_id) in buried):
-            continue
-        found.append(ordinal)
-        if len(found) == room:
-            break
+) -> list[str]:
+    """The first ``room`` ids neither reviewed nor buried, in deck order. The reviewed
+    test runs in C (filterfalse): at 100k cards the new ones often start halfway."""
+    found: list[str] = []
+    for card_id in filterfalse(reviewed.__contains__, ids):
+        if not buried or (deck_id, card_id) not in buried:
+            found.append(card_id)
+            if len(found) == room:
+                break
     return found
