@@ -117,12 +117,13 @@ class Store(LogMerge):
         return result
 
     def due_in_order(
-        self, profile: str, today: date, deck_ids: Collection[str] = ()
+        self, profile: str, today: date, deck_ids: Collection[str] = (), *, after: bool = False
     ) -> Iterator[tuple[str, str, str]]:
-        """(deck_id, card_id, due) of the cards due by ``today``, oldest due first, read
-        lazily along the (profile, due) index: the day's queue stops after its
-        reviews, so it reads a few hundred rows at any size of collection. Due as the
-        queue has always compared it: as text, so an empty due comes first."""
+        """(deck_id, card_id, due) of the cards due by ``today`` (or, ``after``, due after
+        it), oldest due first, read lazily along the (profile, due) index: the day's
+        queue stops after its reviews, so it reads a few hundred rows at any size of
+        collection. Due as the queue has always compared it: as text, so an empty due
+        comes first."""
         where, args = "", [profile, today.isoformat()]
         if deck_ids:
             where = f" AND deck_id IN ({', '.join('?' * len(deck_ids))})"
@@ -130,7 +131,7 @@ class Store(LogMerge):
         return iter(
             self.conn.execute(
                 "SELECT deck_id, card_id, due FROM card_state "
-                f"WHERE profile = ? AND due <= ?{where} ORDER BY due",
+                f"WHERE profile = ? AND due {'>' if after else '<='} ?{where} ORDER BY due",
                 args,
             )
         )

@@ -24,6 +24,7 @@ from dlcards.config import Settings
 from dlcards.deck_cache import DeckCache
 from dlcards.store import Store
 from dlcards.study.queue import plan_day
+from dlcards.study.session import StudySession
 
 TODAY = date(2026, 3, 10)
 PROFILE = "ann"
@@ -173,6 +174,28 @@ def test_the_indexed_queue_is_the_queue_built_over_every_card(
     for ref in plan.queue:
         deck = collection.deck(ref.deck_id)
         assert deck is not None and deck.cards[ref.ordinal] == ref
+    # A session's end counts, read from the indexes too: the next due day and the
+    # cards due by tomorrow, over the selected cards that are not suspended.
+    session = StudySession(
+        store,
+        load_collection(None, [folder], cache),
+        PROFILE,
+        Settings(new_per_day=new, reviews_per_day=reviews),
+        clock=lambda: datetime(2026, 3, 10, 12, 0, tzinfo=UTC),
+        deck_ids=deck_ids,
+        tags=tags,
+    )
+    counted = [
+        states[r.key]
+        for deck in collection.decks
+        if not deck_ids or deck.id in deck_ids
+        for r in deck.cards
+        if set(tags) <= set(r.tags) and states.get(r.key) and r.key not in suspended
+    ]
+    later = [d for d in counted if d > session.today.isoformat()]
+    assert session.next_due() == (date.fromisoformat(min(later)) if later else None)
+    tomorrow = date.fromordinal(session.today.toordinal() + 1).isoformat()
+    assert session.summary().due_tomorrow == sum(1 for d in counted if d <= tomorrow)
 
 
 def test_a_deck_re_parsed_since_it_was_loaded_gives_its_refs_from_its_own_index(

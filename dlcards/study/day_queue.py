@@ -127,3 +127,47 @@ def _first_new(
             if len(found) == room:
                 break
     return found
+
+
+def next_due_day(
+    store: Store,
+    profile: str,
+    today: date,
+    decks: Sequence[Deck],
+    tags: Sequence[str],
+    suspended: set[Key],
+) -> str | None:
+    """The earliest due date after ``today`` of a selected card that is not suspended
+    (as text), read along the due index: the first such row is usually the first."""
+    if not decks:
+        return None
+    by_id = {d.id: (rank, d) for rank, d in enumerate(decks)}
+    wanted = set(tags)
+    rows = store.due_in_order(profile, today, list(by_id), after=True)
+    for batch in _batches(rows):
+        refs = _refs_of(batch, by_id)
+        for deck_id, card_id, due in batch:
+            ref = refs.get((deck_id, card_id))
+            if ref is not None and (deck_id, card_id) not in suspended:
+                if wanted.issubset(ref.tags):
+                    return due
+    return None
+
+
+def refs_of_selected(
+    collection: Collection, keys: Sequence[Key], deck_ids: Sequence[str], tags: Sequence[str]
+) -> dict[Key, CardRef]:
+    """The refs these cards have in the collection now, of those the selection (decks,
+    tags) still takes: one cache query per deck."""
+    by_deck: dict[str, list[str]] = {}
+    for deck_id, card_id in keys:
+        by_deck.setdefault(deck_id, []).append(card_id)
+    fresh: dict[Key, CardRef] = {}
+    for deck_id, card_ids in by_deck.items():
+        deck = collection.deck(deck_id)
+        if deck is None or (deck_ids and deck_id not in deck_ids):
+            continue
+        for ref in deck.refs_by_id(card_ids).values():
+            if set(tags).issubset(ref.tags):
+                fresh[ref.key] = ref
+    return fresh

@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 
 from dlcards.collection import CardRef, Collection
 from dlcards.config import Settings
+from dlcards.deck_counting import count_decks
 from dlcards.log import CardState, Row, is_leech, leech_suspends, safe_day
 from dlcards.scheduler import new_state, preview_intervals
 from dlcards.store import Store
 from dlcards.study.base import Clock, SessionBase
 from dlcards.study.compute import UnusableCard, instance_for, unusable_notice
+from dlcards.study.day_queue import next_due_day, refs_of_selected, selected_decks
 from dlcards.study.items import QueueItem
 from dlcards.study.queue import DRILL_PASS, Key, failing_today, plan_day, select_refs
 
@@ -338,21 +340,16 @@ class StudySession(SessionBase):
 
     def _fresh_refs(self, keys: list[Key]) -> dict[Key, CardRef]:
         """The refs these cards have in the collection now, of those still selected."""
-        by_deck: dict[str, list[str]] = {}
-        for deck_id, card_id in keys:
-            by_deck.setdefault(deck_id, []).append(card_id)
-        fresh: dict[Key, CardRef] = {}
-        for deck_id, card_ids in by_deck.items():
-            deck = self.collection.deck(deck_id)
-            if deck is None or (self._deck_ids and deck_id not in self._deck_ids):
-                continue
-            for ref in deck.refs_by_id(card_ids).values():
-                if not self._tags or set(self._tags).issubset(ref.tags):
-                    fresh[ref.key] = ref
-        return fresh
+        return refs_of_selected(self.collection, keys, self._deck_ids, self._tags)
 
     def next_due(self) -> date | None:
         """The first day after today on which a selected card is due."""
+        if self._due is None:  # the dates as stored (no goal moved them): from the index
+            decks = selected_decks(self.collection, self._deck_ids)
+            due = next_due_day(
+                self.store, self.profile, self.today, decks, self._tags, self._suspended
+            )
+            return safe_day(due) if due else None
         today = self.today.isoformat()
         days = [d for d in self._due_of_selected() if d > today]
         return safe_day(min(days)) if days else None
@@ -368,6 +365,15 @@ class StudySession(SessionBase):
         keys = self._buried - self._suspended - self._unusable
         return sum(1 for r in self.refs if r.key in keys) if keys else 0
 
+    def _due_by(self, day: date) -> int:
+        """Selected cards due by ``day`` (suspended ones left out). Without a tag filter
+        or a goal's moved dates, counted per deck in SQL (``count_decks``) rather than
+        over every card's ref."""
+        if self._due is None and not self._tags:
+            counts = count_decks(self.store, self.collection, self.profile, day, self._suspended)
+            return sum(c.due for c in counts if not self._deck_ids or c.deck.id in self._deck_ids)
+        return sum(1 for d in self._due_of_selected() if d <= day.isoformat())
+
     def _due_of_selected(self) -> list[str]:
         """Due dates of the selected cards that have been reviewed (suspended ones left out)."""
         due, suspended = self._due_dates(), self._suspended
@@ -381,8 +387,7 @@ class StudySession(SessionBase):
 
     def summary(self) -> SessionSummary:
         reviews = [r for r, _ in self._graded if r.grade is not None]
-        tomorrow = (self.today + timedelta(days=1)).isoformat()
-        due_tomorrow = sum(1 for d in self._due_of_selected() if d <= tomorrow)
+        due_tomorrow = self._due_by(self.today + timedelta(days=1))
         return SessionSummary(
             reviewed=len({(r.deck_id, r.card_id) for r in reviews}),
             grades=len(reviews),
