@@ -8,7 +8,7 @@ this module adds profiles, burying and the card states read in bulk.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from datetime import date
 from typing import NamedTuple
 
@@ -36,6 +36,13 @@ class ReviewedIds(NamedTuple):
 
     reviewed: set[str]
     due: set[str]
+
+
+class ReviewedCount(NamedTuple):
+    """A deck's reviewed cards in the state cache, and how many of them are due."""
+
+    ids: set[str]
+    due: int
 
 
 class Store(LogMerge):
@@ -109,6 +116,43 @@ class Store(LogMerge):
             cards[card_id] = due
         return result
 
+    def due_in_order(
+        self, profile: str, today: date, deck_ids: Collection[str] = (), *, after: bool = False
+    ) -> Iterator[tuple[str, str, str]]:
+        """(deck_id, card_id, due) of the cards due by ``today`` (or, ``after``, due after
+        it), oldest due first, read lazily along the (profile, due) index: the day's
+        queue stops after its reviews, so it reads a few hundred rows at any size of
+        collection. Due as the queue has always compared it: as text, so an empty due
+        comes first."""
+        where, args = "", [profile, today.isoformat()]
+        if deck_ids:
+            where = f" AND deck_id IN ({', '.join('?' * len(deck_ids))})"
+            args += list(deck_ids)
+        return iter(
+            self.conn.execute(
+                "SELECT deck_id, card_id, due FROM card_state "
+                f"WHERE profile = ? AND due {'>' if after else '<='} ?{where} ORDER BY due",
+                args,
+            )
+        )
+
+    def reviewed_ids(self, profile: str, deck_id: str) -> set[str]:
+        """The ids of the deck's cards that the profile has a state for (not new)."""
+        joined, unusual = self.conn.execute(
+            "SELECT group_concat(card_id, char(10)), max(instr(card_id, char(10)) > 0) "
+            "FROM card_state WHERE profile = ? AND deck_id = ?",
+            (profile, deck_id),
+        ).fetchone()
+        if unusual:  # an id holding a newline (only a damaged cache has one): row by row
+            return {
+                str(r[0])
+                for r in self.conn.execute(
+                    "SELECT card_id FROM card_state WHERE profile = ? AND deck_id = ?",
+                    (profile, deck_id),
+                )
+            }
+        return set(joined.split("\n")) if isinstance(joined, str) else set()
+
     def reviewed_by_deck(self, profile: str, today: date) -> dict[str, ReviewedIds]:
         """Per deck id: the ids of the profile's reviewed cards and of those due by
         ``today`` — one grouped query whose ids SQLite joins into one string per deck,
@@ -133,6 +177,23 @@ class Store(LogMerge):
                 continue
             due = set(due_joined.split("\n")) if due_joined else set()
             result[str(deck_id)] = ReviewedIds(set(joined.split("\n")), due)
+        return result
+
+    def reviewed_counts(self, profile: str, today: date) -> dict[str, ReviewedCount | None]:
+        """Per deck id: the ids of the profile's reviewed cards and how many of them are
+        due by ``today``, counted in SQL rather than listed. None for a deck with a due
+        that is not one as dlcards writes them, or an id holding a newline: only
+        ``reviewed_by_deck`` reads those (row by row)."""
+        result: dict[str, ReviewedCount | None] = {}
+        for deck_id, joined, due, unusual in self.conn.execute(
+            "SELECT deck_id, group_concat(card_id, char(10)), "
+            "count(CASE WHEN due <> '' AND due <= :today THEN 1 END), "
+            f"max(instr(card_id, char(10)) > 0 OR (due IS NOT '' AND NOT {_CANONICAL_DUE})) "
+            "FROM card_state WHERE profile = :profile GROUP BY deck_id",
+            {"profile": profile, "today": today.isoformat()},
+        ):
+            usable = not unusual and isinstance(joined, str)
+            result[str(deck_id)] = ReviewedCount(set(joined.split("\n")), due) if usable else None
         return result
 
     def _reviewed_row_by_row(self, profile: str, deck_id: object, today: date) -> ReviewedIds:
