@@ -12,16 +12,14 @@ from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
+from dlcards import store_counts
 from dlcards.log import CardState, StateRow, replay, safe_day, state_from_row
 from dlcards.store_merge import LogMerge
 
-# What every view calls "reviews" (DESIGN §7): graded rows of kind 'review' that no undo
-# cancels. Re-drills (kind 'drill') are counted apart with DRILL_ROWS and always labelled
-# as re-drills; practice rows are neither. Both are SQL conditions on a row of ``reviews``
-# (qualify no column: they are used with and without a table alias).
-_NOT_UNDONE = "id NOT IN (SELECT cancels FROM reviews WHERE cancels IS NOT NULL)"
-REVIEW_ROWS = f"(kind = 'review' AND {_NOT_UNDONE})"
-DRILL_ROWS = f"(kind = 'drill' AND {_NOT_UNDONE})"
+# What every view calls "reviews" (DESIGN §7), and re-drills apart: one definition, in
+# store_counts, which keeps their running counts.
+REVIEW_ROWS = store_counts.REVIEW_ROWS
+DRILL_ROWS = store_counts.DRILL_ROWS
 
 
 # A due date as dlcards writes it: YYYY-MM-DD, a day the calendar has, from year 1.
@@ -44,11 +42,12 @@ class Store(LogMerge):
     # --- profiles --------------------------------------------------------------
 
     def profiles(self) -> list[tuple[str, int, str | None]]:
-        """(name, reviews as REVIEW_ROWS counts them, last study day) for every profile."""
+        """(name, reviews as REVIEW_ROWS counts them, last study day with one) for every
+        profile, from the running counts (a row per study day and deck, not the log)."""
         return self.conn.execute(
-            "SELECT p.name, count(r.id), max(r.study_day) FROM profiles p "
-            f"LEFT JOIN (SELECT * FROM reviews WHERE {REVIEW_ROWS}) r ON r.profile = p.name "
-            "GROUP BY p.name ORDER BY p.name"
+            "SELECT p.name, coalesce(sum(c.reviews), 0), "
+            "max(CASE WHEN c.reviews > 0 THEN c.study_day END) FROM profiles p "
+            "LEFT JOIN review_counts c ON c.profile = p.name GROUP BY p.name ORDER BY p.name"
         ).fetchall()
 
     def has_profile(self, name: str) -> bool:
@@ -62,6 +61,8 @@ class Store(LogMerge):
         ("reviews", "profile"),
         ("card_state", "profile"),
         ("buried", "profile"),
+        ("review_counts", "profile"),
+        ("seen_cards", "profile"),
         ("profiles", "name"),
     )
 
@@ -186,7 +187,8 @@ class Store(LogMerge):
     # --- rebuilding ----------------------------------------------------------------------
 
     def rebuild_states(self, profile: str) -> None:
-        """Replace the profile's state cache with a replay of its log.
+        """Replace the profile's state cache with a replay of its log (and its running
+        counts with a recount).
 
         Resets are replayed like reviews (the card becomes new). Suspensions need no
         rebuilding: they are read from the log's own index (see ``suspended``).
@@ -196,6 +198,7 @@ class Store(LogMerge):
             self.conn.execute("DELETE FROM card_state WHERE profile = ?", (profile,))
             for (deck_id, card_id), state in states.items():
                 self._write_state(profile, deck_id, card_id, state)
+            store_counts.recount_all(self.conn, profile)
 
     # --- bury ------------------------------------------------------------------------
 
