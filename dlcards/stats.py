@@ -97,6 +97,21 @@ def card_state_name(state: CardState | None) -> str:
     return "mature" if state.sm2.interval >= MATURE_INTERVAL else "learning"
 
 
+# Retention stays on the log (whether a review is a card's first depends on its whole
+# history), bounded by date: the window's reviews are read by the (profile, study_day)
+# index, each looking back along the card's own index. ``{where}``: a deck filter.
+RETENTION_SQL = (
+    "SELECT coalesce(sum(r.grade >= 3), 0), count(*) FROM reviews r "
+    "WHERE r.profile = :profile{where} "
+    "AND r.kind = 'review' AND r.study_day BETWEEN :start AND :today "
+    "AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.cancels = r.id AND x.profile = :profile) "
+    "AND EXISTS (SELECT 1 FROM reviews p WHERE p.profile = :profile "
+    "AND p.deck_id = r.deck_id AND p.card_id = r.card_id AND p.kind = 'review' "
+    "AND (p.ts < r.ts OR (p.ts = r.ts AND p.id < r.id)) "
+    "AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.cancels = p.id AND x.profile = :profile))"
+)
+
+
 def _deck_filter(deck_ids: Sequence[str]) -> tuple[str, dict]:
     if not deck_ids:
         return "", {}
@@ -128,19 +143,9 @@ def summary(
         f"SELECT count(*) FROM seen_cards WHERE profile = :profile{where}", args
     ).fetchone()[0]
     start = (today - timedelta(days=RETENTION_DAYS - 1)).isoformat()
-    # A review counts for retention if the card had an earlier one (not a first sight):
-    # the window's reviews are read by day, each looking back along the card's own
-    # index, instead of numbering every review of the log.
+    # A review counts for retention if the card had an earlier one (not a first sight).
     passed, counted = conn.execute(
-        "SELECT coalesce(sum(r.grade >= 3), 0), count(*) FROM reviews r "
-        f"WHERE r.profile = :profile{where.replace('deck_id', 'r.deck_id')} "
-        "AND r.kind = 'review' AND r.study_day BETWEEN :start AND :today "
-        "AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.cancels = r.id AND x.profile = :profile) "
-        "AND EXISTS (SELECT 1 FROM reviews p WHERE p.profile = :profile "
-        "AND p.deck_id = r.deck_id AND p.card_id = r.card_id AND p.kind = 'review' "
-        "AND (p.ts < r.ts OR (p.ts = r.ts AND p.id < r.id)) "
-        "AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.cancels = p.id AND x.profile = :profile))",
-        {**args, "start": start},
+        RETENTION_SQL.format(where=where.replace("deck_id", "r.deck_id")), {**args, "start": start}
     ).fetchone()
     study_days = {
         day
