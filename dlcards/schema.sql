@@ -77,19 +77,25 @@ CREATE TABLE content_times (
 ) WITHOUT ROWID;
 
 -- Running counts of the log (dlcards/store_counts.py): per profile, study day and deck,
--- reviews and re-drills not undone (a row only while one of them is > 0) ...
+-- reviews not undone, of them those graded >= 3, and re-drills not undone (a row only
+-- while reviews or re-drills are > 0) ...
 CREATE TABLE review_counts (
     profile    TEXT NOT NULL,
     study_day  TEXT NOT NULL,
     deck_id    TEXT NOT NULL,
     reviews    INTEGER NOT NULL,
+    passed     INTEGER NOT NULL,
     redrills   INTEGER NOT NULL,
     PRIMARY KEY (profile, study_day, deck_id)
 ) WITHOUT ROWID;
--- ... and the cards each profile has reviewed at least once (not undone).
+-- ... and each card a profile has reviewed (not undone), with its first such review in
+-- (ts, id) order: its day and whether it was graded >= 3 (retention leaves firsts out).
 CREATE TABLE seen_cards (
-    profile  TEXT NOT NULL,
-    deck_id  TEXT NOT NULL,
-    card_id  TEXT NOT NULL,
+    profile       TEXT NOT NULL,
+    deck_id       TEXT NOT NULL,
+    card_id       TEXT NOT NULL,
+    first_day     TEXT NOT NULL,
+    first_passed  INTEGER NOT NULL,
     PRIMARY KEY (profile, deck_id, card_id)
 ) WITHOUT ROWID;
+CREATE INDEX seen_cards_by_first_day ON seen_cards (profile, first_day);

@@ -97,21 +97,6 @@ def card_state_name(state: CardState | None) -> str:
     return "mature" if state.sm2.interval >= MATURE_INTERVAL else "learning"
 
 
-# Retention stays on the log (whether a review is a card's first depends on its whole
-# history), bounded by date: the window's reviews are read by the (profile, study_day)
-# index, each looking back along the card's own index. ``{where}``: a deck filter.
-RETENTION_SQL = (
-    "SELECT coalesce(sum(r.grade >= 3), 0), count(*) FROM reviews r "
-    "WHERE r.profile = :profile{where} "
-    "AND r.kind = 'review' AND r.study_day BETWEEN :start AND :today "
-    "AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.cancels = r.id AND x.profile = :profile) "
-    "AND EXISTS (SELECT 1 FROM reviews p WHERE p.profile = :profile "
-    "AND p.deck_id = r.deck_id AND p.card_id = r.card_id AND p.kind = 'review' "
-    "AND (p.ts < r.ts OR (p.ts = r.ts AND p.id < r.id)) "
-    "AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.cancels = p.id AND x.profile = :profile))"
-)
-
-
 def _deck_filter(deck_ids: Sequence[str]) -> tuple[str, dict]:
     if not deck_ids:
         return "", {}
@@ -143,10 +128,20 @@ def summary(
         f"SELECT count(*) FROM seen_cards WHERE profile = :profile{where}", args
     ).fetchone()[0]
     start = (today - timedelta(days=RETENTION_DAYS - 1)).isoformat()
-    # A review counts for retention if the card had an earlier one (not a first sight).
-    passed, counted = conn.execute(
-        RETENTION_SQL.format(where=where.replace("deck_id", "r.deck_id")), {**args, "start": start}
+    window = {**args, "start": start}
+    # Retention: the window's reviews graded >= 3 over its reviews, each card's first
+    # review left out (seen_cards keeps which one it is, by the day it fell on).
+    reviewed, passed = conn.execute(
+        "SELECT coalesce(sum(reviews), 0), coalesce(sum(passed), 0) FROM review_counts "
+        f"WHERE profile = :profile AND study_day BETWEEN :start AND :today{where}",
+        window,
     ).fetchone()
+    firsts, firsts_passed = conn.execute(
+        "SELECT count(*), coalesce(sum(first_passed), 0) FROM seen_cards "
+        f"WHERE profile = :profile AND first_day BETWEEN :start AND :today{where}",
+        window,
+    ).fetchone()
+    counted, passed = reviewed - firsts, passed - firsts_passed
     study_days = {
         day
         for (day,) in conn.execute(

@@ -31,34 +31,45 @@ _COUNTED_ROWS = f"(kind IN ('review', 'drill') AND {_NOT_UNDONE})"
 
 SCHEMA = """
 -- Running counts of the log (dlcards/store_counts.py): per profile, study day and deck,
--- reviews and re-drills not undone (a row only while one of them is > 0) ...
+-- reviews not undone, of them those graded >= 3, and re-drills not undone (a row only
+-- while reviews or re-drills are > 0) ...
 CREATE TABLE review_counts (
     profile    TEXT NOT NULL,
     study_day  TEXT NOT NULL,
     deck_id    TEXT NOT NULL,
     reviews    INTEGER NOT NULL,
+    passed     INTEGER NOT NULL,
     redrills   INTEGER NOT NULL,
     PRIMARY KEY (profile, study_day, deck_id)
 ) WITHOUT ROWID;
--- ... and the cards each profile has reviewed at least once (not undone).
+-- ... and each card a profile has reviewed (not undone), with its first such review in
+-- (ts, id) order: its day and whether it was graded >= 3 (retention leaves firsts out).
 CREATE TABLE seen_cards (
-    profile  TEXT NOT NULL,
-    deck_id  TEXT NOT NULL,
-    card_id  TEXT NOT NULL,
+    profile       TEXT NOT NULL,
+    deck_id       TEXT NOT NULL,
+    card_id       TEXT NOT NULL,
+    first_day     TEXT NOT NULL,
+    first_passed  INTEGER NOT NULL,
     PRIMARY KEY (profile, deck_id, card_id)
 ) WITHOUT ROWID;
+CREATE INDEX seen_cards_by_first_day ON seen_cards (profile, first_day);
 """
 
 # Both tables counted from the log; ``{where}`` narrows the rows read (all of a
 # profile, some of its days, some of its cards) and takes the same parameters.
+_PASSED = "coalesce(grade >= 3, 0)"
 _COUNT_DAYS = (
     "INSERT INTO review_counts SELECT profile, study_day, deck_id, "
-    "sum(kind = 'review'), sum(kind = 'drill') FROM reviews "
-    f"WHERE {{where}} AND {_COUNTED_ROWS} GROUP BY profile, study_day, deck_id"
+    f"sum(kind = 'review'), sum(kind = 'review' AND {_PASSED}), sum(kind = 'drill') "
+    f"FROM reviews WHERE {{where}} AND {_COUNTED_ROWS} GROUP BY profile, study_day, deck_id"
 )
+# The first review of each card: SQLite takes a bare column from the row that min()
+# picks, and ts || char(31) || id orders as (ts, id) does (no ts holds char(31)).
 _COUNT_SEEN = (
-    "INSERT OR IGNORE INTO seen_cards SELECT DISTINCT profile, deck_id, card_id FROM reviews "
-    f"WHERE {{where}} AND {REVIEW_ROWS}"
+    "INSERT INTO seen_cards SELECT profile, deck_id, card_id, study_day, passed FROM ("
+    f"SELECT profile, deck_id, card_id, study_day, {_PASSED} AS passed, "
+    "min(ts || char(31) || id) FROM reviews "
+    f"WHERE {{where}} AND {REVIEW_ROWS} GROUP BY profile, deck_id, card_id)"
 )
 
 # The v4 migration: the tables, then every profile's counts from its log (once).
@@ -69,35 +80,51 @@ _CHUNK = 500
 
 
 def count_grade(
-    conn: sqlite3.Connection, profile: str, deck_id: str, card_id: str, kind: str, study_day: str
+    conn: sqlite3.Connection,
+    profile: str,
+    deck_id: str,
+    card_id: str,
+    kind: str,
+    study_day: str,
+    grade: int,
 ) -> None:
-    """A graded row was appended: count it (a practice row counts as neither)."""
+    """A graded row was just appended (the profile's latest ts): count it. A practice
+    row counts as neither; a review is its card's first unless the card was seen."""
     if kind not in ("review", "drill"):
         return
-    review = int(kind == "review")
+    review, passed = int(kind == "review"), int(kind == "review" and grade >= 3)
     conn.execute(
-        "INSERT INTO review_counts VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
-        "reviews = reviews + excluded.reviews, redrills = redrills + excluded.redrills",
-        (profile, study_day, deck_id, review, 1 - review),
+        "INSERT INTO review_counts VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+        "reviews = reviews + excluded.reviews, passed = passed + excluded.passed, "
+        "redrills = redrills + excluded.redrills",
+        (profile, study_day, deck_id, review, passed, 1 - review),
     )
     if review:
         conn.execute(
-            "INSERT OR IGNORE INTO seen_cards VALUES (?, ?, ?)", (profile, deck_id, card_id)
+            "INSERT OR IGNORE INTO seen_cards VALUES (?, ?, ?, ?, ?)",
+            (profile, deck_id, card_id, study_day, passed),
         )
 
 
 def uncount_grade(
-    conn: sqlite3.Connection, profile: str, deck_id: str, card_id: str, kind: str, study_day: str
+    conn: sqlite3.Connection,
+    profile: str,
+    deck_id: str,
+    card_id: str,
+    kind: str,
+    study_day: str,
+    grade: int | None,
 ) -> None:
     """A counted graded row was just cancelled (its undo row already in the log)."""
     if kind not in ("review", "drill"):
         return
     review = int(kind == "review")
+    passed = int(review and isinstance(grade, int) and grade >= 3)
     key = (profile, study_day, deck_id)
     conn.execute(
-        "UPDATE review_counts SET reviews = reviews - ?, redrills = redrills - ? "
-        "WHERE profile = ? AND study_day = ? AND deck_id = ?",
-        (review, 1 - review, *key),
+        "UPDATE review_counts SET reviews = reviews - ?, passed = passed - ?, "
+        "redrills = redrills - ? WHERE profile = ? AND study_day = ? AND deck_id = ?",
+        (review, passed, 1 - review, *key),
     )
     conn.execute(
         "DELETE FROM review_counts WHERE profile = ? AND study_day = ? AND deck_id = ? "
@@ -105,7 +132,7 @@ def uncount_grade(
         key,
     )
     if review:
-        # Still seen if another review of the card stands (its few rows, on its index).
+        # Its first review now, if one stands (the card's few rows, on its index).
         recount_seen(conn, profile, deck_id, [card_id])
 
 

@@ -195,7 +195,7 @@ class LogStore(Database):
             after = apply_row(before, row, self.fsrs_for(profile))
             row = with_state(row, after)
             self._insert(row)
-            count_grade(self.conn, profile, deck_id, card_id, kind, row.study_day)
+            count_grade(self.conn, profile, deck_id, card_id, kind, row.study_day, grade)
             if kind in SCHEDULING_KINDS:
                 self._write_state(profile, deck_id, card_id, after)
                 if (
@@ -225,7 +225,9 @@ class LogStore(Database):
             self._insert(row)
             self._write_state(profile, deck_id, card_id, state)
             target = found[0]
-            uncount_grade(self.conn, profile, deck_id, card_id, target.kind, target.study_day)
+            uncount_grade(
+                self.conn, profile, deck_id, card_id, target.kind, target.study_day, target.grade
+            )
         return row
 
     # --- reading ----------------------------------------------------------------

@@ -11,14 +11,14 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import tempfile
-from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dlcards import stats
+from dlcards import stats, store_counts
+from dlcards.collection import load_collection
 from dlcards.interchange.progress import export_progress, import_progress
 from dlcards.store import Store
 from dlcards.store_schema import SCHEMA_VERSION
@@ -27,43 +27,46 @@ DATA = Path(__file__).parent / "data"
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 DAY0 = date(2026, 3, 1)
 
-Counts = tuple[dict[tuple[str, str], tuple[int, int]], set[tuple[str, str]]]
+Counts = tuple[dict[tuple[str, str], tuple[int, int, int]], dict[tuple[str, str], tuple[str, int]]]
 
 
 def recount_by_hand(store: Store, profile: str) -> Counts:
-    """(reviews, re-drills) per (study day, deck) and the seen cards, from the rows."""
+    """(reviews, of them graded >= 3, re-drills) per (study day, deck), and each seen
+    card's first review (its day, whether it passed), from the rows in (ts, id) order."""
     rows = store.conn.execute(
-        "SELECT id, deck_id, card_id, study_day, kind, cancels FROM reviews WHERE profile = ?",
+        "SELECT ts, id, deck_id, card_id, study_day, kind, grade FROM reviews WHERE profile = ?",
         (profile,),
     ).fetchall()
     cancelled = {c for (c,) in store.conn.execute("SELECT cancels FROM reviews")}
-    reviews: Counter[tuple[str, str]] = Counter()
-    drills: Counter[tuple[str, str]] = Counter()
-    seen = set()
-    for row_id, deck_id, card_id, day, kind, _ in rows:
-        if row_id in cancelled:
+    counts: dict[tuple[str, str], list[int]] = {}
+    seen: dict[tuple[str, str], tuple[str, int]] = {}
+    for _, row_id, deck_id, card_id, day, kind, grade in sorted(rows):
+        if row_id in cancelled or kind not in ("review", "drill"):
             continue
+        entry = counts.setdefault((day, deck_id), [0, 0, 0])
         if kind == "review":
-            reviews[(day, deck_id)] += 1
-            seen.add((deck_id, card_id))
-        elif kind == "drill":
-            drills[(day, deck_id)] += 1
-    keys = set(reviews) | set(drills)
-    return {k: (reviews[k], drills[k]) for k in keys}, seen
+            entry[0] += 1
+            entry[1] += grade >= 3
+            seen.setdefault((deck_id, card_id), (day, int(grade >= 3)))
+        else:
+            entry[2] += 1
+    return {k: (a, b, c) for k, (a, b, c) in counts.items()}, seen
 
 
 def stored_counts(store: Store, profile: str) -> Counts:
     per_day = {
-        (day, deck): (r, d)
-        for day, deck, r, d in store.conn.execute(
-            "SELECT study_day, deck_id, reviews, redrills FROM review_counts WHERE profile = ?",
+        (day, deck): (r, p, d)
+        for day, deck, r, p, d in store.conn.execute(
+            "SELECT study_day, deck_id, reviews, passed, redrills FROM review_counts "
+            "WHERE profile = ?",
             (profile,),
         )
     }
     seen = {
-        (deck, card)
-        for deck, card in store.conn.execute(
-            "SELECT deck_id, card_id FROM seen_cards WHERE profile = ?", (profile,)
+        (deck, card): (day, passed)
+        for deck, card, day, passed in store.conn.execute(
+            "SELECT deck_id, card_id, first_day, first_passed FROM seen_cards WHERE profile = ?",
+            (profile,),
         )
     }
     return per_day, seen
@@ -159,11 +162,12 @@ def test_a_real_v3_database_is_counted_once_on_migration(tmp_path: Path) -> None
     # By hand from the fixture's script: day 0 c1, c2 reviewed (k1's review undone) and
     # c2 re-drilled; day 2 c1; day 3 c2 reviewed and re-drilled twice, one undone.
     assert per_day == {
-        ("2026-02-20", "t"): (2, 1),
-        ("2026-02-22", "t"): (1, 0),
-        ("2026-02-23", "t"): (1, 1),
+        ("2026-02-20", "t"): (2, 1, 1),
+        ("2026-02-22", "t"): (1, 1, 0),
+        ("2026-02-23", "t"): (1, 0, 1),
     }
-    assert seen == {("t", "c1"), ("t", "c2")}  # c1 reset: still seen
+    # c1 was reset: still seen; k1's only review was undone. Each with its first review.
+    assert seen == {("t", "c1"): ("2026-02-20", 1), ("t", "c2"): ("2026-02-20", 0)}
     assert store.profiles() == [
         ("ann", 4, "2026-02-23"),
         ("bob", 2, "2026-02-21"),
@@ -189,12 +193,13 @@ def test_undoing_a_cards_only_review_unsees_it_and_renames_and_deletes_carry_the
     store.undo("ann", first.id, T0, DAY0)
     store.undo("ann", second.id, T0, DAY0)
     assert stored_counts(store, "ann") == (
-        {("2026-03-02", "aa"): (1, 0)},
-        {("aa", "c2")},  # c2 keeps its other review; c1 has none left
+        {("2026-03-02", "aa"): (1, 0, 0)},
+        # c2 keeps its other review, now its first; c1 has none left.
+        {("aa", "c2"): ("2026-03-02", 0)},
     )
     store.rename_profile("ann", "bea")
     assert stored_counts(store, "bea") == recount_by_hand(store, "bea")
-    assert stored_counts(store, "ann") == ({}, set())
+    assert stored_counts(store, "ann") == ({}, {})
     store.delete_profile("bea")
     assert store.conn.execute("SELECT count(*) FROM review_counts").fetchone()[0] == 0
     assert store.conn.execute("SELECT count(*) FROM seen_cards").fetchone()[0] == 0
@@ -210,19 +215,76 @@ def test_a_rebuild_recounts_rows_written_behind_the_stores_back(tmp_path: Path) 
         "'drill', 3)"
     )
     store.rebuild_states("ann")
-    assert stored_counts(store, "ann") == ({("2026-03-01", "aa"): (1, 1)}, {("aa", "c1")})
+    assert stored_counts(store, "ann") == (
+        {("2026-03-01", "aa"): (1, 1, 1)},
+        {("aa", "c1"): ("2026-03-01", 1)},
+    )
 
 
-def test_the_retention_window_is_read_by_the_day_index_not_the_whole_log(tmp_path: Path) -> None:
+def test_totals_and_retention_are_read_by_date_on_the_counts_and_recounts_by_day(
+    tmp_path: Path,
+) -> None:
+    """Nothing ``stats`` reads scans the log; a merge's recount reads its days by index."""
     store = Store.open(tmp_path / "progress.sqlite3")
-    plan = " ".join(
-        row[3]
-        for row in store.conn.execute(
-            f"EXPLAIN QUERY PLAN {stats.RETENTION_SQL.format(where='')}",
-            {"profile": "ann", "start": "2026-02-01", "today": "2026-03-01"},
-        )
-    )
-    assert "USING INDEX reviews_by_profile_day (profile=? AND study_day>? AND study_day<?)" in (
-        plan
-    )
-    assert "SCAN" not in plan
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    collection = load_collection(tmp_path / "no-decks", [])
+    stats.summary(store, collection, "ann", DAY0)
+    store.conn.set_trace_callback(None)
+    for sql in statements:
+        plan = " ".join(row[3] for row in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        assert "reviews" not in plan.replace("review_counts", ""), sql
+        assert "SCAN" not in plan or "SCAN card_state" in plan, (sql, plan)
+    statements.clear()
+    store.conn.set_trace_callback(statements.append)
+    with store.transaction():
+        store_counts.recount_days(store.conn, "ann", ["2026-03-01", "2026-03-02"])
+    store.conn.set_trace_callback(None)
+    insert = next(s for s in statements if s.startswith("INSERT INTO review_counts"))
+    plan = " ".join(row[3] for row in store.conn.execute(f"EXPLAIN QUERY PLAN {insert}"))
+    assert "SEARCH reviews USING INDEX reviews_by_profile_day (profile=? AND study_day=?)" in plan
+    assert "SCAN reviews" not in plan
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["c1", "c2"]), st.integers(0, 40), st.integers(1, 5)),
+        max_size=10,
+    ),
+    st.lists(st.integers(0, 20), max_size=3),
+)
+def test_retention_is_the_windows_later_reviews_that_passed(
+    grades: list[tuple[str, int, int]], undos: list[int]
+) -> None:
+    """DESIGN §7's retention, by hand: review rows of the 30 study days ending today
+    with q >= 3, over those rows, each card's first review (not undone) left out."""
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.open(Path(tmp) / "progress.sqlite3")
+        rows = []
+        for i, (card, day, grade) in enumerate(sorted(grades, key=lambda g: g[1])):
+            moment = T0 + timedelta(days=day, minutes=i)
+            rows.append(
+                store.record("ann", "aa", card, "review", grade, moment, DAY0 + timedelta(days=day))
+            )
+        undone = set()
+        for pick in undos:
+            if rows:
+                row = rows[pick % len(rows)]
+                if row.id not in undone:
+                    store.undo("ann", row.id, T0 + timedelta(days=50), DAY0)
+                    undone.add(row.id)
+        today = DAY0 + timedelta(days=40)
+        standing = [r for r in rows if r.id not in undone]
+        firsts = {
+            next(r.id for r in standing if r.card_id == c) for c in {r.card_id for r in standing}
+        }
+        window = [
+            r
+            for r in standing
+            if r.id not in firsts and r.study_day >= (today - timedelta(days=29)).isoformat()
+        ]
+        expected = sum(r.grade >= 3 for r in window) / len(window) if window else None
+        collection = load_collection(Path(tmp) / "no-decks", [])
+        assert stats.summary(store, collection, "ann", today)["retention"] == expected
+        store.close()
