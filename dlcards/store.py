@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from dlcards import store_counts
 from dlcards.log import CardState, StateRow, replay, safe_day, state_from_row
+from dlcards.scheduler import MAX_INTERVAL, MIN_EASINESS
 from dlcards.store_merge import LogMerge
 
 # What every view calls "reviews" (DESIGN §7), and re-drills apart: one definition, in
@@ -135,6 +136,26 @@ class Store(LogMerge):
             due = set(due_joined.split("\n")) if due_joined else set()
             result[str(deck_id)] = ReviewedIds(set(joined.split("\n")), due)
         return result
+
+    def plain_state_cache(self, profile: str) -> bool:
+        """Whether every cached state of the profile is as dlcards writes it: integers
+        in SM-2's bounds, a canonical due date (or none), an id without a newline. Then
+        SQL over the cache reads what ``state_from_row`` would, with nothing clamped
+        (only a damaged file holds anything else)."""
+        return (
+            self.conn.execute(
+                "SELECT 1 FROM card_state WHERE profile = ? AND NOT ("
+                "instr(card_id, char(10)) = 0 AND (due = '' OR "
+                f"{_CANONICAL_DUE}) "
+                "AND typeof(repetitions) = 'integer' AND repetitions >= 0 "
+                "AND typeof(easiness) = 'integer' AND easiness >= ? "
+                "AND typeof(interval) = 'integer' AND interval BETWEEN 0 AND ? "
+                "AND typeof(lapses) = 'integer' AND lapses >= 0 "
+                "AND typeof(reviews) = 'integer' AND reviews >= 0) LIMIT 1",
+                (profile, MIN_EASINESS, MAX_INTERVAL),
+            ).fetchone()
+            is None
+        )
 
     def _reviewed_row_by_row(self, profile: str, deck_id: object, today: date) -> ReviewedIds:
         rows = self.conn.execute(
