@@ -151,11 +151,19 @@ def summary(
     }
     # As DESIGN §7 defines it: every non-new card due today, suspended or not.
     wanted = set(deck_ids) if deck_ids else None
-    due_today = sum(
-        c.due
-        for c in deck_counts_from_ids(collection, store.reviewed_by_deck(profile, today))
-        if wanted is None or c.deck.id in wanted
-    )
+    due_ids = store.due_ids_by_deck(profile, today)
+    if due_ids is None:  # a damaged cache: each due date read as state_from_row reads it
+        due_today = sum(
+            c.due
+            for c in deck_counts_from_ids(collection, store.reviewed_by_deck(profile, today))
+            if wanted is None or c.deck.id in wanted
+        )
+    else:
+        due_today = sum(
+            len(set(due_ids[deck.id]).intersection(deck.card_ids()))
+            for deck in collection.decks
+            if deck.id in due_ids and (wanted is None or deck.id in wanted)
+        )
     return {
         "user": profile,
         "reviews_total": total,

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from dlcards.collection import Collection, load_collection
 from dlcards.deck_cache import DeckCache
+from dlcards.stats import deck_counts, summary
 from dlcards.stats_cards import card_figures
 from dlcards.store import Store
 from dlcards.views import stats_view
@@ -57,6 +58,14 @@ def _figures_match(store: Store, collection: Collection, deck_ids: tuple[str, ..
     assert [stats_view.card_title(collection, r) for r, _ in fast.hardest] == [
         stats_view.card_title(collection, r) for r, _ in slow.hardest
     ]
+    # stats --json's due_today (the due index and id sets) against a state per card.
+    states = store.states("me")
+    due = sum(
+        c.due
+        for c in deck_counts(collection, states, TODAY)
+        if not deck_ids or c.deck.id in deck_ids
+    )
+    assert summary(store, collection, "me", TODAY, deck_ids)["due_today"] == due
 
 
 # (deck, card number, grade, study day): c5 and deck zz are not in the loaded decks.
@@ -97,6 +106,11 @@ def test_a_damaged_cache_takes_the_per_card_path(decks: tuple[Path, Path], tmp_p
     store.conn.execute("UPDATE card_state SET easiness = 50 WHERE card_id = 'c2'")
     store.conn.execute("UPDATE card_state SET interval = 'long' WHERE card_id = 'c3'")
     assert card_figures(store, collection, "me", TODAY, (), 30, 10) is None
+    # A due date that is no day of the calendar is no due date (state_from_row reads it
+    # so): stats --json's due index is not used then, and c4 is not counted.
+    store.conn.execute("UPDATE card_state SET due = '2026-02-30' WHERE card_id = 'c4'")
+    assert store.due_ids_by_deck("me", TODAY) is None
+    assert summary(store, collection, "me", TODAY)["due_today"] == 3
     data = stats_view.gather(store, collection, "me", TODAY)
     assert data.hardest[0][0].startswith("Question 2 of aa")
     assert data.hardest[0][2].sm2.easiness_hundredths == 130
