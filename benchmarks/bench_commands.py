@@ -28,7 +28,9 @@ COMMANDS = {"decks": ["decks"], "stats": ["stats"], "stats --json": ["stats", "-
 
 def run_ms(argv: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
-    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL)
+    # Run outside any checkout: ``python -m`` puts the working directory first on
+    # sys.path, so started from a checkout it would time that one, not ``--root``.
+    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, cwd=tempfile.gettempdir())
     return (time.perf_counter() - started) * 1000
 
 

@@ -5,8 +5,10 @@ heatmap) read two small tables instead of scanning the whole log, which at a mil
 rows took seconds (issue 18):
 
 - ``review_counts``: per profile, study day and deck, the reviews and re-drills as
-  :data:`REVIEW_ROWS` and :data:`DRILL_ROWS` define them (a row only while one is > 0);
-- ``seen_cards``: per profile, the cards with at least one such review.
+  :data:`REVIEW_ROWS` and :data:`DRILL_ROWS` define them, and how many of those reviews
+  were graded >= 3 (a row only while reviews or re-drills are > 0);
+- ``seen_cards``: per profile, the cards with at least one such review, each with its
+  first one's day and pass (retention leaves a card's first review out: DESIGN §7).
 
 They are a cache of the log like ``card_state``: a grade or an undo updates them in its
 own transaction (O(1) and O(rows of one card)); a merge recounts the days and cards it
