@@ -288,3 +288,21 @@ def test_retention_is_the_windows_later_reviews_that_passed(
         collection = load_collection(Path(tmp) / "no-decks", [])
         assert stats.summary(store, collection, "ann", today)["retention"] == expected
         store.close()
+
+
+def test_a_restored_v3_backup_is_counted_when_next_opened(tmp_path: Path) -> None:
+    """``backup restore`` puts back a whole file, its counts with it; an older one (no
+    counts yet) is counted by the migration when it is next opened."""
+    from dlcards.backup import restore_backup
+    from dlcards.config import Home
+
+    home = Home(tmp_path / "home").ensure()
+    store = Store.open(home.database)
+    for minute in range(3):
+        store.record("ann", "t", "c9", "review", 4, T0 + timedelta(minutes=minute), DAY0)
+    store.close()
+    shutil.copyfile(DATA / "progress-v3.sqlite3", home.backups_dir / "progress-2026-02-24.sqlite3")
+    restore_backup(home, "progress-2026-02-24.sqlite3", T0)
+    restored = Store.open(home.database)
+    assert restored.profiles()[:2] == [("ann", 4, "2026-02-23"), ("bob", 2, "2026-02-21")]
+    assert stored_counts(restored, "ann") == recount_by_hand(restored, "ann")
