@@ -5,8 +5,10 @@
 SYNTHETIC is a folder written by make_synthetic.py. Each round runs every command,
 whole process, piped (as a script reads it), once on a fresh home with the shipped
 decks and once on the synthetic collection, interleaved so that both see the same
-machine; ``dlcards --version`` is timed alongside as the fixed start-up cost. Prints
-each median and the ratio synthetic / shipped (target ≤ 1.5×). Round 0 fills the
+machine (``stats`` for all decks, with ``--json`` and for one ``--deck``: the
+interview deck against the 100k-card deck); ``dlcards --version`` is timed alongside
+as the fixed start-up cost. Prints each median and the ratio synthetic / shipped
+(target ≤ 1.5×). Round 0 fills the
 parse caches and is dropped. ``--root`` times another checkout (e.g. ``git archive
 main``) on the same collection, for a before/after.
 """
@@ -23,7 +25,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = {"decks": ["decks"], "stats": ["stats"], "stats --json": ["stats", "--json"]}
+COMMANDS = {
+    "decks": ["decks"],
+    "stats": ["stats"],
+    "stats --json": ["stats", "--json"],
+    "stats --deck": ["stats", "--deck", "{deck}"],
+}
+# The deck "--deck" names in each home: the shipped interview deck, the 100k-card one.
+DECK_OF = {"shipped": "deep-learning-interview", "100k": "synthetic"}
 
 
 def run_ms(argv: list[str], env: dict[str, str]) -> float:
@@ -63,7 +72,8 @@ def main() -> None:
                 times.setdefault(("--version", ""), []).append(ms)
             for name, words in COMMANDS.items():
                 for label, prefix in homes.items():
-                    ms = run_ms([*prefix, *words], env)
+                    argv = [w.format(deck=DECK_OF[label]) for w in words]
+                    ms = run_ms([*prefix, *argv], env)
                     if run:
                         times.setdefault((name, label), []).append(ms)
     version = statistics.median(times[("--version", "")])
