@@ -48,9 +48,9 @@ def card_figures(
         return None
     wanted = set(deck_ids) if deck_ids else None
     decks = [d for d in collection.decks if wanted is None or d.id in wanted]
-    ids: dict[str, set[str]] = {}
-    for deck in decks:
-        ids.setdefault(deck.id, set()).update(deck.card_ids())
+    # Each deck's ids once: read from the parse cache's index, they are decoded per call.
+    listed = {deck.id: deck.card_ids() for deck in decks}
+    ids = {deck_id: set(card_ids) for deck_id, card_ids in listed.items()}
     conn = store.conn
 
     by_deck: dict[str, dict[str, int]] = {}
@@ -71,12 +71,13 @@ def card_figures(
         learned = len(in_deck.intersection(seen))
         ripe = len(in_deck.intersection(mature))
         # A deck's cards as stats.state_counts counts them: one per ref.
-        counted = {"new": len(deck.card_ids()) - learned, "learning": learned - ripe}
+        counted = {"new": len(listed[deck.id]) - learned, "learning": learned - ripe}
         counted["mature"] = ripe
         for key, value in counted.items():
             states[key] += value
-        # and its cards due by today, as stats.deck_counts counts them (suspended too)
+        # and its cards, and those due by today as stats.deck_counts counts them
         counted["due"] = len(in_deck.intersection(due))
+        counted["cards"] = len(listed[deck.id])
         by_deck[deck.id] = counted
 
     forecast = [0] * days
@@ -92,11 +93,11 @@ def card_figures(
         offset = max(0, (date.fromisoformat(due) - today).days)
         forecast[offset] += sum(1 for card_id in _split(joined) if card_id in cards_here)
 
-    return CardFigures(forecast, states, by_deck, _hardest(store, profile, decks, ids, count))
+    return CardFigures(forecast, states, by_deck, _hardest(store, profile, decks, listed, count))
 
 
 def _hardest(
-    store: Store, profile: str, decks: list[Deck], ids: dict[str, set[str]], count: int
+    store: Store, profile: str, decks: list[Deck], listed: dict[str, list[str]], count: int
 ) -> list[tuple[CardRef, CardState]]:
     """stats.hardest's order (easiness, then most lapses, then the key), read sorted
     from the cache until ``count`` cards of the decks in scope are found."""
@@ -104,22 +105,24 @@ def _hardest(
     if count <= 0:
         return found
     by_id = {deck.id: deck for deck in decks}
-    ordinals: dict[str, dict[str, int]] = {}
+    # Each deck's card ids with their place in it (the ordinal a card's text is read by).
+    ordinals = {deck_id: {c: i for i, c in enumerate(ids)} for deck_id, ids in listed.items()}
     for row in store.conn.execute(
         "SELECT deck_id, card_id, repetitions, easiness, interval, due, lapses, reviews "
         "FROM card_state WHERE profile = ? ORDER BY easiness, lapses DESC, deck_id, card_id",
         (profile,),
     ):
         deck_id, card_id = str(row[0]), str(row[1])
-        if card_id not in ids.get(deck_id, ()):
+        place = ordinals.get(deck_id, {}).get(card_id)
+        if place is None:
             continue
-        found.append((_ref(by_id[deck_id], card_id, ordinals), state_from_row(row[2:])))
+        found.append((_ref(by_id[deck_id], card_id, place), state_from_row(row[2:])))
         if len(found) == count:
             break
     return found
 
 
-def _ref(deck: Deck, card_id: str, ordinals: dict[str, dict[str, int]]) -> CardRef:
+def _ref(deck: Deck, card_id: str, place: int) -> CardRef:
     """The card's ref: the deck's own when its index is decoded; else one built from the
     card's place in the index (its ordinal, what reading the card's text needs), without
     decoding 100k refs for a title."""
@@ -127,7 +130,4 @@ def _ref(deck: Deck, card_id: str, ordinals: dict[str, dict[str, int]]) -> CardR
         ref = deck.ref(card_id)
         if ref is not None:
             return ref
-    places = ordinals.get(deck.id)
-    if places is None:
-        places = ordinals[deck.id] = {c: i for i, c in enumerate(deck.card_ids())}
-    return CardRef(deck.id, card_id, places[card_id], "", (), 0)
+    return CardRef(deck.id, card_id, place, "", (), 0)

@@ -111,7 +111,7 @@ def gather(
             decks.append(
                 DeckLine(
                     names.get(deck.id, deck.id),
-                    len(deck.card_ids()),
+                    by_state["cards"],
                     by_state["new"],
                     by_state["learning"],
                     by_state["mature"],
@@ -151,6 +151,7 @@ def _figures_card_by_card(
             by_deck[count.deck.id] = {
                 **core.state_counts(states, count.deck.cards),
                 "due": count.due,
+                "cards": count.cards,
             }
     return CardFigures(
         core.forecast(states, refs, today, FORECAST_DAYS),
