@@ -80,7 +80,7 @@ _GRADES = st.lists(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_GRADES)
 def test_figures_from_sql_equal_the_per_card_path(
     decks: tuple[Path, Path], grades: list[tuple[str, int, int, int]]

@@ -100,7 +100,7 @@ def _grade(store: Store, profile: str, step: tuple, minute: int) -> str:
     return store.record(profile, deck, card, kind, grade, moment, DAY0 + timedelta(days=day)).id
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_steps)
 def test_counts_equal_a_recount_after_any_grades_undos_imports_and_copies(steps: list) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -246,7 +246,7 @@ def test_totals_and_retention_are_read_by_date_on_the_counts_and_recounts_by_day
     assert "SCAN reviews" not in plan
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
         st.tuples(st.sampled_from(["c1", "c2"]), st.integers(0, 40), st.integers(1, 5)),
