@@ -33,9 +33,9 @@ from typing import Any
 # structure. In text rtoml accepted, '"', "'" and '#' only open strings and
 # comments, so scanning left to right finds exactly these tokens.
 _STRINGS_AND_COMMENTS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""(?:""?)?'
-    r"|'''(?:[^']|'(?!''))*'''(?:''?)?"
-    r'|"(?:[^"\\\n]|\\.)*"'
+    r'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""(?:""?)?'
+    r"|'''[^']*(?:'(?!'')[^']*)*'''(?:''?)?"
+    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
     r"|'[^'\n]*'"
     r"|#[^\n]*",
     re.DOTALL,
