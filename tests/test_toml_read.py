@@ -36,6 +36,7 @@ def outcome(read: Any, text: str) -> str:
 DIVERGENT = {
     "crlf in a multi-line string": 'a = """x\r\ny"""\n',
     "crlf in a multi-line literal string": "a = '''x\r\ny'''\n",
+    "a carriage return before crlf": 'a = "D"\r\r\nb = 1\r\n',
     "time without seconds": "a = 07:32\n",
     "datetime without seconds": "a = 1979-05-27T07:32Z\n",
     "offset datetime (tzinfo class)": "a = 1979-05-27T07:32:00+01:00\n",
@@ -123,6 +124,9 @@ VALUES = st.recursive(
         ),
         st.lists(st.tuples(KEYS, inner), min_size=1, max_size=3).map(
             lambda kv: "{" + ",\n".join(f"{k} = {v}" for k, v in kv) + ",}"
+        ),
+        st.lists(st.tuples(KEYS, inner), min_size=1, max_size=3).map(
+            lambda kv: "{\n" + ",\n".join(f"{k} = {v}" for k, v in kv) + "\n}"
         ),
     ),
     max_leaves=6,
