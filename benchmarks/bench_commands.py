@@ -6,8 +6,10 @@ decks (issue 18).
 SYNTHETIC is a folder written by make_synthetic.py. Each round runs every command,
 whole process, piped (as a script reads it), once on a fresh home with the shipped
 decks and once on the synthetic collection, interleaved so that both see the same
-machine; ``dlcards --version`` is timed alongside as the fixed start-up cost. Prints
-each median and the ratio synthetic / shipped (target ≤ 1.5×). Round 0 fills the
+machine (``stats`` for all decks, with ``--json`` and for one ``--deck``: the
+interview deck against the 100k-card deck); ``dlcards --version`` is timed alongside
+as the fixed start-up cost. Prints each median and the ratio synthetic / shipped
+(target ≤ 1.5×). Round 0 fills the
 parse caches and is dropped. ``--root`` times another checkout (e.g. ``git archive
 main``) on the same collection, for a before/after.
 """
@@ -30,12 +32,17 @@ COMMANDS = {
     "stats --json": ["stats", "--json"],
     # A word no card has: every card's search text is scanned, and nothing printed.
     "cards list --query": ["cards", "list", "--query", "résumé"],
+    "stats --deck": ["stats", "--deck", "{deck}"],
 }
+# The deck "--deck" names in each home: the shipped interview deck, the 100k-card one.
+DECK_OF = {"shipped": "deep-learning-interview", "100k": "synthetic"}
 
 
 def run_ms(argv: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
-    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL)
+    # Run outside any checkout: ``python -m`` puts the working directory first on
+    # sys.path, so started from a checkout it would time that one, not ``--root``.
+    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, cwd=tempfile.gettempdir())
     return (time.perf_counter() - started) * 1000
 
 
@@ -70,7 +77,8 @@ def main() -> None:
                 times.setdefault(("--version", ""), []).append(ms)
             for name, words in commands.items():
                 for label, prefix in homes.items():
-                    ms = run_ms([*prefix, *words], env)
+                    argv = [w.format(deck=DECK_OF[label]) for w in words]
+                    ms = run_ms([*prefix, *argv], env)
                     if run:
                         times.setdefault((name, label), []).append(ms)
     version = statistics.median(times[("--version", "")])

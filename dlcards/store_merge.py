@@ -14,7 +14,9 @@ from dataclasses import astuple, dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
+from dlcards import store_counts
 from dlcards.log import SCHEDULING_KINDS, CardState, Row, apply_row
+from dlcards.store_counts import Touched
 from dlcards.store_log import ROW_COLUMNS, ROW_FIELDS, ROW_MARKS, LogStore
 
 if TYPE_CHECKING:
@@ -30,6 +32,8 @@ MERGE_BATCH = 500
 REPLAY_BATCH = 200
 HOLD_TARGET = 0.04
 _MAX_BATCH = 20_000
+# Study days recounted per transaction after a merge (a day of heavy use is ~1000 rows).
+_RECOUNT_DAYS = 8
 # meta key (+ profile) set while an import's rows are in but its states not replayed.
 _STALE = "stale_states:"
 
@@ -134,6 +138,7 @@ class LogMerge(LogStore):
         """
         counts = {"read": 0, "added": 0, "present": 0, "other": 0, "differing": 0, "look_first": 0}
         touched: set[tuple[str, str]] = set()
+        counted = Touched()  # what the running counts must recount once the rows are in
         cache_size = self.conn.execute("PRAGMA cache_size").fetchone()[0]
         synchronous = self.conn.execute("PRAGMA synchronous").fetchone()[0]
         checkpoint = self.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
@@ -157,11 +162,12 @@ class LogMerge(LogStore):
                 batch.append(row)
                 if len(batch) >= size:
                     started = time.perf_counter()
-                    self._merge_committed(profile, batch, counts, touched)
+                    self._merge_committed(profile, batch, counts, touched, counted)
                     size = _next_size(size, time.perf_counter() - started, MERGE_BATCH)
                     batch = []
-            self._merge_committed(profile, batch, counts, touched)
+            self._merge_committed(profile, batch, counts, touched, counted)
             self._replay_cards(profile, touched)
+            self.recount_merged(profile, counted)
         finally:
             self.conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
             self.conn.execute(f"PRAGMA synchronous = {int(synchronous)}")
@@ -179,6 +185,7 @@ class LogMerge(LogStore):
         batch: list[Sequence[Any]],
         counts: dict[str, int],
         touched: set[tuple[str, str]],
+        counted: Touched,
     ) -> None:
         """One batch of rows in its own transaction, the profile marked stale with it."""
         if not batch:
@@ -189,6 +196,7 @@ class LogMerge(LogStore):
             if counts["added"] > added:
                 self.set_meta(_STALE + profile, "1")
                 touched.update((row[1], row[2]) for row in batch)
+                counted.note_merge_rows(batch)
 
     def _replay_cards(self, profile: str, cards: set[tuple[str, str]]) -> None:
         """Replay these cards' states from their logs, a few hundred cards a transaction:
@@ -203,6 +211,27 @@ class LogMerge(LogStore):
                 self._replay_chunk(profile, ordered[start : start + size], fsrs)
             start += size
             size = _next_size(size, time.perf_counter() - started, REPLAY_BATCH)
+
+    def recount_merged(self, profile: str, touched: Touched) -> None:
+        """Bring the running review counts (dlcards/store_counts.py) up to date after
+        rows were added in bulk: every day and card ``touched`` names is counted again
+        from the log, a few days or cards a transaction (the write lock is held
+        milliseconds). Call it once the rows are in, while the profile is still marked
+        stale: a killed import is recounted whole by :meth:`repair_stale_states`."""
+        with self.transaction():
+            touched = store_counts.with_cancelled(self.conn, profile, touched)
+        days = sorted(touched.days)
+        for start in range(0, len(days), _RECOUNT_DAYS):
+            with self.transaction():
+                store_counts.recount_days(self.conn, profile, days[start : start + _RECOUNT_DAYS])
+        by_deck: dict[str, list[str]] = {}
+        for deck_id, card_id in sorted(touched.cards):
+            by_deck.setdefault(deck_id, []).append(card_id)
+        for deck_id, card_ids in by_deck.items():
+            for start in range(0, len(card_ids), REPLAY_BATCH):
+                with self.transaction():
+                    chunk = card_ids[start : start + REPLAY_BATCH]
+                    store_counts.recount_seen(self.conn, profile, deck_id, chunk)
 
     def _replay_chunk(
         self, profile: str, chunk: list[tuple[str, str]], fsrs: FsrsScheduler | None
@@ -261,6 +290,7 @@ class LogMerge(LogStore):
         for profile in stale:
             with self.transaction():
                 self._replay_into_cache(profile)
+                store_counts.recount_all(self.conn, profile)
                 self.conn.execute("DELETE FROM meta WHERE key = ?", (_STALE + profile,))
 
     def _merge_batch(

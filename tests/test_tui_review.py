@@ -300,12 +300,15 @@ async def test_a_grade_parses_no_deck_and_costs_one_read_plus_the_grade(
         return [s.split()[0].upper() for s in statements]
 
     # The grade: one BEGIN IMMEDIATE … COMMIT that reads the state and the last
-    # timestamp and writes the profile, the review row and the card state.
+    # timestamp and writes the profile, the review row, its running counts (the day's
+    # and the card's seen row: store_counts) and the card state.
     assert verbs(store_sql) == [
         "BEGIN",
         "INSERT",
         "SELECT",
         "SELECT",
+        "INSERT",
+        "INSERT",
         "INSERT",
         "INSERT",
         "COMMIT",
