@@ -149,7 +149,7 @@ def documents(draw: st.DrawFn) -> str:
     return text
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_rtoml_reading_matches_tomllib(text: str) -> None:
     assert outcome(toml_read.loads, text) == outcome(tomllib.loads, text)
@@ -163,7 +163,7 @@ def _deck_outcome(path: Path, raw: bytes) -> str:
     return repr((parsed.header, parsed.cards, parsed.lines, parsed.warnings))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_parse_deck_matches_tomllib_alone(text: str) -> None:
     path = Path("deck.toml")
