@@ -14,7 +14,7 @@ from dataclasses import astuple, dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from dlcards.log import SCHEDULING_KINDS, CardState, Row, apply_row
+from dlcards.log import SCHEDULING_KINDS, CardState, Row, apply_row, replay_sm2
 from dlcards.store_log import ROW_COLUMNS, ROW_FIELDS, ROW_MARKS, LogStore
 
 if TYPE_CHECKING:
@@ -226,13 +226,15 @@ class LogMerge(LogStore):
         rows.sort(key=lambda r: (r[0], r[1], r[2], r[3]))
         cancelled = {(r[0], r[1], r[7]) for r in rows if r[5] == "undo" and r[7]}
         states: dict[tuple[str, str], CardState | None] = dict.fromkeys(chunk)
-        step = _Step()
-        for deck_id, card_id, _, row_id, day, kind, grade, _ in rows:
-            if (deck_id, card_id, row_id) in cancelled:
-                continue
-            key = (deck_id, card_id)
-            step.kind, step.grade, step.study_day = kind, grade, day
-            states[key] = apply_row(states.get(key), cast(Row, step), fsrs)
+        live = (row for row in rows if (row[0], row[1], row[3]) not in cancelled)
+        if fsrs is None:
+            states.update(replay_sm2(((r[0], r[1]), r[5], r[6], r[4]) for r in live))
+        else:
+            step = _Step()
+            for deck_id, card_id, _, _, day, kind, grade, _ in live:
+                key = (deck_id, card_id)
+                step.kind, step.grade, step.study_day = kind, grade, day
+                states[key] = apply_row(states.get(key), cast(Row, step), fsrs)
         self.conn.executemany(
             "DELETE FROM card_state WHERE profile = ? AND deck_id = ? AND card_id = ?",
             [(profile, *key) for key, s in states.items() if s is None or not s.reviews],
@@ -342,20 +344,26 @@ class LogMerge(LogStore):
         kinds = ", ".join(f"'{k}'" for k in SCHEDULING_KINDS)
         states: dict[tuple[str, str], CardState] = {}
         fsrs = self.fsrs_for(profile)
-        step = _Step()
-        for row_id, deck_id, card_id, day, kind, grade in self.conn.execute(
-            "SELECT id, deck_id, card_id, study_day, kind, grade FROM reviews "
-            f"WHERE profile = ? AND kind IN ({kinds}) ORDER BY ts, id",
-            (profile,),
-        ):
-            if row_id in cancelled:
-                continue
-            key = (deck_id, card_id)
-            # apply_row reads kind, grade and study_day: a full Row costs more than the step.
-            step.kind, step.grade, step.study_day = kind, grade, day
-            after = apply_row(states.get(key), cast(Row, step), fsrs)
-            if after is not None:
-                states[key] = after
+        live = (
+            row
+            for row in self.conn.execute(
+                "SELECT id, deck_id, card_id, study_day, kind, grade FROM reviews "
+                f"WHERE profile = ? AND kind IN ({kinds}) ORDER BY ts, id",
+                (profile,),
+            )
+            if row[0] not in cancelled
+        )
+        if fsrs is None:
+            states = replay_sm2(((r[1], r[2]), r[4], r[5], r[3]) for r in live)
+        else:
+            step = _Step()
+            for _, deck_id, card_id, day, kind, grade in live:
+                key = (deck_id, card_id)
+                # apply_row reads kind, grade and study_day: a full Row costs more than the step.
+                step.kind, step.grade, step.study_day = kind, grade, day
+                after = apply_row(states.get(key), cast(Row, step), fsrs)
+                if after is not None:
+                    states[key] = after
         self.conn.execute("DELETE FROM card_state WHERE profile = ?", (profile,))
         self.conn.executemany(
             "INSERT INTO card_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
