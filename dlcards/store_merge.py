@@ -12,63 +12,14 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
-from dlcards.log import SCHEDULING_KINDS, CardState, Row, apply_row, replay_sm2
-from dlcards.store_log import ROW_COLUMNS, ROW_FIELDS, ROW_MARKS, LogStore
-
-if TYPE_CHECKING:
-    from dlcards.fsrs_scheduler import FsrsScheduler
+from dlcards.log import Row
+from dlcards.store_log import ROW_COLUMNS, ROW_FIELDS, ROW_MARKS
+from dlcards.store_replay import MERGE_BATCH, STALE, LogReplay, next_size
 
 # The fields of a row given to Store.merge_rows, in order: a Row's, without the profile.
 MERGE_FIELDS = tuple(name for name in ROW_FIELDS if name != "profile")
-# Rows per write transaction, and cards per state-replay transaction, to start with:
-# each batch then grows or shrinks so that a transaction holds the write lock about
-# HOLD_TARGET seconds, well under the ~100 ms another process may wait (issue 11),
-# and a million rows take a few hundred commits, not thousands.
-MERGE_BATCH = 500
-REPLAY_BATCH = 200
-HOLD_TARGET = 0.04
-_MAX_BATCH = 20_000
-# meta key (+ profile) set while an import's rows are in but its states not replayed.
-_STALE = "stale_states:"
-
-
-def _next_size(size: int, seconds: float, smallest: int) -> int:
-    """The next batch's size, after a batch of ``size`` held the lock ``seconds``:
-    doubled while well under HOLD_TARGET, halved above it, never below ``smallest``
-    (a busy machine slows every batch: smaller ones would only add commits)."""
-    if seconds < HOLD_TARGET / 2:
-        return min(_MAX_BATCH, size * 2)
-    if seconds > HOLD_TARGET:
-        return max(smallest, size // 2)
-    return size
-
-
-def _state_row(profile: str, key: tuple[str, str], s: CardState) -> tuple[object, ...]:
-    """One card_state row (the table's column order) for a card's replayed state."""
-    due = s.sm2.due.isoformat() if s.sm2.due else ""
-    return (
-        profile,
-        *key,
-        s.sm2.repetitions,
-        s.sm2.easiness_hundredths,
-        s.sm2.interval,
-        due,
-        s.lapses,
-        s.reviews,
-    )
-
-
-class _Step:
-    """What apply_row reads of a row; one, refilled for each of millions of rows."""
-
-    __slots__ = ("kind", "grade", "study_day")
-
-    def __init__(self) -> None:
-        self.kind = ""
-        self.grade: int | None = None
-        self.study_day = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +33,7 @@ class MergeCounts:
     differing: int  # of ``present``, rows whose content differs from ours: ours kept
 
 
-class LogMerge(LogStore):
+class LogMerge(LogReplay):
     """Store's methods for moving the log between machines."""
 
     def iter_rows(self, profile: str, batch: int = 10_000) -> Iterator[Row]:
@@ -142,6 +93,11 @@ class LogMerge(LogStore):
         self.conn.execute("PRAGMA cache_size = -262144")
         with self.transaction():
             self.ensure_profile(profile, now)
+        # How long the log was: an import that at least doubles it replays its states
+        # from one read of the whole log (LogReplay.replay_cards).
+        before = self.conn.execute(
+            "SELECT count(*) FROM reviews WHERE profile = ?", (profile,)
+        ).fetchone()[0]
         # The batches' commits are not synced one by one (an fsync each was most of the
         # time): in WAL mode a commit that is lost to a power cut takes only the commits
         # after it, the rows are added again by importing the file again, and the last
@@ -158,17 +114,17 @@ class LogMerge(LogStore):
                 if len(batch) >= size:
                     started = time.perf_counter()
                     self._merge_committed(profile, batch, counts, touched)
-                    size = _next_size(size, time.perf_counter() - started, MERGE_BATCH)
+                    size = next_size(size, time.perf_counter() - started, MERGE_BATCH)
                     batch = []
             self._merge_committed(profile, batch, counts, touched)
-            self._replay_cards(profile, touched)
+            self.replay_cards(profile, touched, whole=counts["added"] >= before)
         finally:
             self.conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
             self.conn.execute(f"PRAGMA synchronous = {int(synchronous)}")
             self.conn.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
         if touched:
             with self.transaction():
-                self.conn.execute("DELETE FROM meta WHERE key = ?", (_STALE + profile,))
+                self.conn.execute("DELETE FROM meta WHERE key = ?", (STALE + profile,))
         return MergeCounts(
             counts["read"], counts["added"], counts["present"], counts["other"], counts["differing"]
         )
@@ -187,83 +143,8 @@ class LogMerge(LogStore):
             added = counts["added"]
             self._merge_batch(profile, batch, counts)
             if counts["added"] > added:
-                self.set_meta(_STALE + profile, "1")
+                self.set_meta(STALE + profile, "1")
                 touched.update((row[1], row[2]) for row in batch)
-
-    def _replay_cards(self, profile: str, cards: set[tuple[str, str]]) -> None:
-        """Replay these cards' states from their logs, a few hundred cards a transaction:
-        each reads the cards' logs under the write lock, so a grade committed meanwhile
-        by another process is in it."""
-        fsrs = self.fsrs_for(profile)
-        ordered = sorted(cards)
-        start, size = 0, REPLAY_BATCH
-        while start < len(ordered):
-            started = time.perf_counter()
-            with self.transaction():
-                self._replay_chunk(profile, ordered[start : start + size], fsrs)
-            start += size
-            size = _next_size(size, time.perf_counter() - started, REPLAY_BATCH)
-
-    def _replay_chunk(
-        self, profile: str, chunk: list[tuple[str, str]], fsrs: FsrsScheduler | None
-    ) -> None:
-        """``replay`` of each card's own rows, for a chunk of cards in one query a deck
-        and two statements: a query, a Row and a statement per card made most of a
-        million-row import. Each card's rows in (ts, id) order, the rows its own undo
-        rows cancel skipped, as ``replay_log`` does; a card whose replay leaves no
-        review (never reviewed, or reset) has no state row."""
-        by_deck: dict[str, list[str]] = {}
-        for deck_id, card_id in chunk:
-            by_deck.setdefault(deck_id, []).append(card_id)
-        rows: list[tuple[Any, ...]] = []
-        for deck_id, card_ids in by_deck.items():
-            marks = ", ".join("?" * len(card_ids))
-            rows += self.conn.execute(
-                "SELECT deck_id, card_id, ts, id, study_day, kind, grade, cancels FROM reviews "
-                f"WHERE profile = ? AND deck_id = ? AND card_id IN ({marks})",
-                (profile, deck_id, *card_ids),
-            ).fetchall()
-        rows.sort(key=lambda r: (r[0], r[1], r[2], r[3]))
-        cancelled = {(r[0], r[1], r[7]) for r in rows if r[5] == "undo" and r[7]}
-        states: dict[tuple[str, str], CardState | None] = dict.fromkeys(chunk)
-        live = (row for row in rows if (row[0], row[1], row[3]) not in cancelled)
-        if fsrs is None:
-            states.update(replay_sm2(((r[0], r[1]), r[5], r[6], r[4]) for r in live))
-        else:
-            step = _Step()
-            for deck_id, card_id, _, _, day, kind, grade, _ in live:
-                key = (deck_id, card_id)
-                step.kind, step.grade, step.study_day = kind, grade, day
-                states[key] = apply_row(states.get(key), cast(Row, step), fsrs)
-        self.conn.executemany(
-            "DELETE FROM card_state WHERE profile = ? AND deck_id = ? AND card_id = ?",
-            [(profile, *key) for key, s in states.items() if s is None or not s.reviews],
-        )
-        self.conn.executemany(
-            "INSERT OR REPLACE INTO card_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                _state_row(profile, key, s)
-                for key, s in states.items()
-                if s is not None and s.reviews
-            ],
-        )
-
-    def repair_stale_states(self) -> None:
-        """Rebuild the states of profiles an import was killed in (their log is whole:
-        only the cache lags), so what is shown always equals a replay of the log."""
-        if self.read_only:
-            return
-        stale = [
-            key[len(_STALE) :]
-            for (key,) in self.conn.execute(
-                "SELECT key FROM meta WHERE substr(key, 1, ?) = ?", (len(_STALE), _STALE)
-            )
-            if key.startswith(_STALE)
-        ]
-        for profile in stale:
-            with self.transaction():
-                self._replay_into_cache(profile)
-                self.conn.execute("DELETE FROM meta WHERE key = ?", (_STALE + profile,))
 
     def _merge_batch(
         self, profile: str, batch: list[Sequence[Any]], counts: dict[str, int]
@@ -324,48 +205,3 @@ class LogMerge(LogStore):
                 [row[0] for row in batch],
             )
         }
-
-    def _replay_into_cache(self, profile: str) -> None:
-        """rebuild_states inside the caller's transaction, streamed for logs of millions of rows.
-
-        The same replay as ``replay(self.rows(profile))``: rows in (ts, id) order,
-        cancelled ones skipped, each applied with ``apply_row`` — only without a Row
-        object for every row of the log in memory (and rows of other kinds, which
-        apply_row leaves alone, are not fetched).
-        """
-        # '+profile' keeps SQLite on the small partial index of undo rows instead of
-        # walking every row of the profile (2.7 s against 0.07 s at a million rows).
-        cancelled = {
-            r[0]
-            for r in self.conn.execute(
-                "SELECT cancels FROM reviews WHERE +profile = ? AND cancels IS NOT NULL", (profile,)
-            )
-        }
-        kinds = ", ".join(f"'{k}'" for k in SCHEDULING_KINDS)
-        states: dict[tuple[str, str], CardState] = {}
-        fsrs = self.fsrs_for(profile)
-        live = (
-            row
-            for row in self.conn.execute(
-                "SELECT id, deck_id, card_id, study_day, kind, grade FROM reviews "
-                f"WHERE profile = ? AND kind IN ({kinds}) ORDER BY ts, id",
-                (profile,),
-            )
-            if row[0] not in cancelled
-        )
-        if fsrs is None:
-            states = replay_sm2(((r[1], r[2]), r[4], r[5], r[3]) for r in live)
-        else:
-            step = _Step()
-            for _, deck_id, card_id, day, kind, grade in live:
-                key = (deck_id, card_id)
-                # apply_row reads kind, grade and study_day: a full Row costs more than the step.
-                step.kind, step.grade, step.study_day = kind, grade, day
-                after = apply_row(states.get(key), cast(Row, step), fsrs)
-                if after is not None:
-                    states[key] = after
-        self.conn.execute("DELETE FROM card_state WHERE profile = ?", (profile,))
-        self.conn.executemany(
-            "INSERT INTO card_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (_state_row(profile, key, s) for key, s in states.items() if s.reviews),
-        )
