@@ -78,8 +78,9 @@ class LogMerge(LogReplay):
         Written in short transactions (a batch of rows, then the states of the cards
         they touch, a few hundred cards at a time), so a study session beside a long
         import waits milliseconds, not the whole import. The caller validates the
-        rows first (``progress import`` reads its file twice): a bad row found here
-        leaves the batches before it, which importing the fixed file again completes.
+        rows first (``progress import`` checks the whole file, then writes what it
+        checked): a bad row found here would leave the batches before it, which
+        importing the fixed file again completes.
         Until the states are replayed the profile is marked stale, and a killed
         import is finished by the next :meth:`repair_stale_states`.
         """

@@ -1,7 +1,8 @@
-"""After an import, the cached states equal a replay of the merged log, whichever way
-the import replays them (issue 18): from one read of the whole log when the import
+"""The bulk paths of ``progress import`` (issue 18): the file is read once and what is
+written is what was checked; the cached states equal a replay of the merged log,
+whichever way the import replays them (from one read of the whole log when the import
 brought most of it, card by card otherwise, and card by card again when another
-process wrote between that read and the states' writes (its grade must count)."""
+process wrote between that read and the states' writes: its grade must count)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from dlcards.interchange import progress as progress_module
+from dlcards.interchange.progress import export_progress, import_progress
 from dlcards.log import CardState, format_ts, replay
 from dlcards.store import Store
 from dlcards.store_merge import MERGE_FIELDS
@@ -74,3 +77,25 @@ def test_a_grade_committed_after_the_log_was_read_is_in_the_states(
     assert store.states("me")[("d", "c3")].sm2.interval == 1  # a lapse: due tomorrow
     store.close()
     other.close()
+
+
+def test_the_rows_written_are_the_rows_checked_even_if_the_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = Store.open(None)
+    source.merge_rows("me", _rows(50), NOW)
+    exported = tmp_path / "me.jsonl"
+    export_progress(source, "me", exported)
+    stage = progress_module._stage
+
+    def then_the_file_changes(*args: object, **kwargs: object) -> int:
+        total = stage(*args, **kwargs)  # type: ignore[arg-type]
+        exported.write_text("not a progress file\n", "utf-8")  # e.g. a sync tool's rewrite
+        return total
+
+    monkeypatch.setattr(progress_module, "_stage", then_the_file_changes)
+    target = Store.open(tmp_path / "progress.sqlite3")
+    assert import_progress(target, "me", exported, NOW).added == 50
+    assert target.rows("me") == source.rows("me")
+    assert target.states("me") == source.states("me") == replay(source.rows("me"))
+    target.close()
