@@ -143,9 +143,11 @@ class LogMerge(LogReplay):
         with self.transaction():
             added = counts["added"]
             self._merge_batch(profile, batch, counts)
-            if counts["added"] > added:
+            fresh = counts["added"] > added
+            if fresh:
                 self.set_meta(STALE + profile, "1")
-                touched.update((row[1], row[2]) for row in batch)
+        if fresh:  # after the commit: the lock is held for SQLite's work only
+            touched.update((row[1], row[2]) for row in batch)
 
     def _merge_batch(
         self, profile: str, batch: list[Sequence[Any]], counts: dict[str, int]
