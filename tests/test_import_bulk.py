@@ -6,12 +6,14 @@ process wrote between that read and the states' writes: its grade must count).""
 
 from __future__ import annotations
 
+import errno
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from dlcards.errors import UserError
 from dlcards.interchange import progress as progress_module
 from dlcards.interchange.progress import export_progress, import_progress
 from dlcards.log import CardState, format_ts, replay
@@ -98,4 +100,38 @@ def test_the_rows_written_are_the_rows_checked_even_if_the_file_changes(
     assert import_progress(target, "me", exported, NOW).added == 50
     assert target.rows("me") == source.rows("me")
     assert target.states("me") == source.states("me") == replay(source.rows("me"))
+    target.close()
+
+
+def test_no_room_for_the_checked_rows_is_one_line_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = Store.open(None)
+    source.merge_rows("me", _rows(30), NOW)
+    exported = tmp_path / "me.jsonl"
+    export_progress(source, "me", exported)
+    home = tmp_path / "home"
+    target = Store.open(home / "progress.sqlite3")
+
+    class FullDisk:
+        """A temporary file on a full disk: every write fails."""
+
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def __enter__(self) -> FullDisk:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+        def write(self, data: bytes) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(progress_module.tempfile, "TemporaryFile", FullDisk)
+    with pytest.raises(UserError) as caught:
+        import_progress(target, "me", exported, NOW)
+    assert str(home) in str(caught.value) and "No space left" in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert target.rows("me") == []
     target.close()

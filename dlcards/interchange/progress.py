@@ -20,6 +20,7 @@ import marshal
 import os
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -112,8 +113,12 @@ def import_progress(
     with reading(source, "the .jsonl file"):
         handle = open(source, "rb")  # closed by the with below
     report = progress or _silent
-    with handle, tempfile.TemporaryFile() as staged:
-        total = _stage(source, handle, staged, report)
+    # Beside the database (a home is on a disk that holds the log; /tmp may be memory),
+    # unless the home cannot be written to.
+    folder = store.path.parent if store.path is not None and not store.read_only else None
+    where = folder or Path(tempfile.gettempdir())
+    with handle, _staging(where) as staged:
+        total = _stage(source, handle, staged, report, where)
         staged.seek(0)
         result = ProgressImport()
         unknown: set[tuple[str, str]] = set()
@@ -145,7 +150,11 @@ _STAGE_BATCH = 2000
 
 
 def _stage(
-    source: Path, handle: BinaryIO, staged: IO[bytes], report: Callable[[str, int, int], None]
+    source: Path,
+    handle: BinaryIO,
+    staged: IO[bytes],
+    report: Callable[[str, int, int], None],
+    where: Path,
 ) -> int:
     """Check every row of the file and keep them, marshalled, in ``staged``; the count.
 
@@ -161,16 +170,37 @@ def _stage(
         if total % _REPORT_EVERY == 0:
             report("reading", total, 0)
         if len(batch) >= _STAGE_BATCH:
-            _put(staged, batch)
+            _put(staged, batch, where)
             batch = []
     if batch:
-        _put(staged, batch)
+        _put(staged, batch, where)
     return total
 
 
-def _put(staged: IO[bytes], batch: list[tuple[Any, ...]]) -> None:
+def _put(staged: IO[bytes], batch: list[tuple[Any, ...]], where: Path) -> None:
     """One batch, its length first (marshal.load reading from a file object costs a
     method call per value: ten times marshal.loads on the batch's bytes)."""
     data = marshal.dumps(batch)
-    staged.write(len(data).to_bytes(8, "little"))
-    staged.write(data)
+    try:
+        staged.write(len(data).to_bytes(8, "little"))
+        staged.write(data)
+    except OSError as exc:
+        raise _no_room(where, exc) from exc
+
+
+@contextmanager
+def _staging(folder: Path) -> Iterator[IO[bytes]]:
+    """The private temporary file the checked rows wait in (deleted when closed)."""
+    try:
+        staged = tempfile.TemporaryFile(prefix=".dlcards-import-", dir=folder)
+    except OSError as exc:
+        raise _no_room(folder, exc) from exc
+    with staged:
+        yield staged
+
+
+def _no_room(where: Path, exc: OSError) -> UserError:
+    return UserError(
+        f"cannot keep the checked rows in {where} ({exc.strerror})",
+        "free some space there and import again; your progress was not changed",
+    )
