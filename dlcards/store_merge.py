@@ -140,9 +140,11 @@ class LogMerge(LogReplay):
         """One batch of rows in its own transaction, the profile marked stale with it."""
         if not batch:
             return
+        # The rows as the table takes them, made before the lock is taken.
+        values = [(row[0], profile, *row[1:]) for row in batch]
         with self.transaction():
             added = counts["added"]
-            self._merge_batch(profile, batch, counts)
+            self._merge_batch(profile, batch, values, counts)
             fresh = counts["added"] > added
             if fresh:
                 self.set_meta(STALE + profile, "1")
@@ -150,10 +152,12 @@ class LogMerge(LogReplay):
             touched.update((row[1], row[2]) for row in batch)
 
     def _merge_batch(
-        self, profile: str, batch: list[Sequence[Any]], counts: dict[str, int]
+        self,
+        profile: str,
+        batch: list[Sequence[Any]],
+        values: list[tuple[Any, ...]],
+        counts: dict[str, int],
     ) -> None:
-        if not batch:
-            return
         insert = f"INSERT OR IGNORE INTO reviews ({ROW_COLUMNS}) VALUES ({ROW_MARKS})"
         counts["read"] += len(batch)
         # Usually every row of a batch is new, or every one is known (a file imported
@@ -163,18 +167,10 @@ class LogMerge(LogReplay):
         # it touched to a sub-journal: +50% on a million rows.)
         if counts["look_first"]:
             stored = self._stored(batch)
-            fresh = [row for row in batch if row[0] not in stored]
-            added = (
-                self.conn.executemany(
-                    insert, [(row[0], profile, *row[1:]) for row in fresh]
-                ).rowcount
-                if fresh
-                else 0
-            )
+            fresh = [row for row in values if row[0] not in stored]
+            added = self.conn.executemany(insert, fresh).rowcount if fresh else 0
         else:
-            added = self.conn.executemany(
-                insert, [(row[0], profile, *row[1:]) for row in batch]
-            ).rowcount
+            added = self.conn.executemany(insert, values).rowcount
             stored = self._stored(batch) if added < len(batch) else {}
         counts["added"] += added
         counts["look_first"] = int(added == 0)
