@@ -343,9 +343,10 @@ def load_collection(
         if same is None:
             decks.append(deck)
         elif same.shipped and not deck.shipped:
-            decks.remove(same)
+            # In the shipped deck's place: an edited copy does not jump to the end of
+            # Home's list (known issue 32).
+            decks[decks.index(same)] = deck
             deck.overrides_shipped = True
-            decks.append(deck)
         else:
             errors.append(duplicate_deck_id(deck.path, deck.id, same.path))
     # Messages echo deck text (ids, names): shown on terminals, they must be safe.

@@ -195,6 +195,9 @@ async def test_compute_wrong_answer_names_the_mistake(tmp_path: Path) -> None:
         assert view.verdict is not None and view.verdict.status == "wrong"
         verdict = text_of(screen.query_one(".verdict", Static))
         assert "averaged" in verdict and "Mistake" in verdict
+        # Capitalized like "Expected: 33x33" of a scalar answer (known issue 6).
+        assert "Your answer" in verdict and "Expected" in verdict
+        assert "expected" not in verdict
         assert screen.suggested == 1
         await pilot.press("0")
     assert [(r.grade, r.answer) for r in world.store.rows(world.profile)] == [

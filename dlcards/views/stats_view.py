@@ -189,7 +189,7 @@ def tiles(data: StatsData) -> Table:
         (plural(streak, "day"), "streak"),
         (str(s["reviews_total"]), "reviews in all"),
         (str(s["cards_seen"]), "cards seen"),
-        (retention, "retention (30 days)"),
+        (retention, "30-day retention"),
     ]
     grid = Table.grid(expand=True, padding=(0, 1))
     for _ in range(3):
