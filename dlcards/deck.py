@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from dlcards.cards import BasicCard, Card, ChoiceCard, ComputeCard, card_from_dict
 from dlcards.deck_anki import AnkiNotetype, AnkiRef, parse_notetypes
 from dlcards.errors import DeckError
+from dlcards.toml_read import loads as toml_loads
 from dlcards.tomlpos import LazyPositions
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -255,7 +256,7 @@ def _parse_deck(path: Path, raw: bytes) -> tuple[ParsedDeck, dict[str, Any]]:
         line = raw[: exc.start].count(b"\n") + 1
         raise DeckError([f"{where}:{line}: not valid UTF-8 — save the file as UTF-8"]) from exc
     try:
-        data = tomllib.loads(text)
+        data = toml_loads(text)  # rtoml's speed, tomllib's data and errors
     except tomllib.TOMLDecodeError as exc:
         line, message = _syntax_line(exc)
         raise DeckError([f"{where}:{line}: TOML syntax error: {message}"]) from exc
