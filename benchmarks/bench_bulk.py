@@ -12,7 +12,9 @@ writes it: 50,000 cards, one undo in fifty rows), then times, in this one proces
 
 Targets: import ≤ 4× raw, export ≤ 2× raw. Also prints the longest time any write
 transaction of the import held the lock (target ~100 ms), measured by wrapping
-``Store.transaction``.
+``Store.transaction``, and the import's CPU time by phase against the raw insert:
+reading and checking the file (``_stage``), writing the rows (the batches of
+``merge_rows``) and replaying the states (``replay_cards``).
 """
 
 from __future__ import annotations
@@ -30,12 +32,15 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from dlcards.interchange import progress  # noqa: E402
 from dlcards.interchange.progress import export_progress, import_progress  # noqa: E402
 from dlcards.store import Store  # noqa: E402
+from dlcards.store_merge import LogMerge  # noqa: E402
 from dlcards.store_schema import Database  # noqa: E402
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -102,6 +107,22 @@ def _timed_transaction(self: Database) -> Iterator[sqlite3.Connection]:
 
 _ORIGINAL = Database.transaction
 
+PHASES: dict[str, float] = {}
+
+
+def _phase(name: str, owner: Any, attribute: str) -> None:
+    """Wrap ``owner.attribute`` so that its CPU seconds add up in PHASES[name]."""
+    original = getattr(owner, attribute)
+
+    def timed_phase(*args: Any, **kwargs: Any) -> Any:
+        started = time.process_time()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            PHASES[name] = PHASES.get(name, 0.0) + time.process_time() - started
+
+    setattr(owner, attribute, timed_phase)
+
 
 def timed(action: Callable[[], object], cpu: list[float]) -> float:
     """Wall seconds of ``action``; its CPU seconds are appended to ``cpu`` (the machine
@@ -118,6 +139,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     Database.transaction = _timed_transaction  # type: ignore[method-assign,assignment]
+    _phase("read and check", progress, "_stage")
+    _phase("write rows", LogMerge, "_merge_committed")
+    _phase("replay states", LogMerge, "replay_cards")
+    phases: dict[str, list[float]] = {}
     raw: list[float] = []
     imports: list[float] = []
     exports: list[float] = []
@@ -132,8 +157,11 @@ def main() -> None:
             raw.append(timed(partial(raw_insert, source, database), cpu["raw"]))
             store = Store.open(folder / f"home{run}" / "progress.sqlite3")
             HOLDS.clear()
+            PHASES.clear()
             run_import = partial(import_progress, store, PROFILE, source, NOW)
             imports.append(timed(run_import, cpu["import"]))
+            for name, seconds in PHASES.items():
+                phases.setdefault(name, []).append(seconds / cpu["raw"][-1])
             longest.append(max(HOLDS, default=0.0))
             out = folder / f"out{run}.jsonl"
             exports.append(timed(partial(export_progress, store, PROFILE, out), cpu["export"]))
@@ -162,6 +190,8 @@ def main() -> None:
             f"= {ratio_cpu:.2f}× raw (target ≤ {target:g}×: {verdict})"
         )
     print(f"longest import write transaction: median {statistics.median(longest) * 1000:.0f} ms")
+    split = ", ".join(f"{name} {statistics.median(r):.2f}×" for name, r in phases.items())
+    print(f"import CPU by phase, against the raw insert's CPU in the same run: {split}")
 
 
 if __name__ == "__main__":

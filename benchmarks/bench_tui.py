@@ -2,6 +2,7 @@
 
     python benchmarks/bench_tui.py [--runs 5]                 # shipped decks, fresh home
     python benchmarks/bench_tui.py --synthetic OUT [--runs 5] # a make_synthetic.py folder
+    python benchmarks/bench_tui.py --synthetic OUT --with-shipped  # both, interleaved, ratios
     python benchmarks/bench_tui.py --home H [--deck-path P]... [--user U]
     python benchmarks/bench_tui.py --ratios [--runs 7]        # vs a bare Textual app
 
@@ -12,11 +13,14 @@ and ``dlcards`` to Home; it prints each median and its ratio to the bare app.
 
 Each run starts ``python -m dlcards … study`` on a pseudo-terminal (100×30),
 reads what it paints, and stops the clock when the first card's front is on
-screen; RSS is read from /proc at that moment. Then it presses Space (answer
-painted) and 4 (next card painted) and times both. The first run also makes the
-day's backup of the progress database (the deck parse cache is filled before, to
-find the first card) and is reported apart ("cold"); medians are over the others,
-which start as a second launch the same day does.
+screen; RSS is read from /proc at that moment. Then it presses Enter (answer
+painted) and 4 (next card painted) and times both, each after a pause of
+``BENCH_PAUSE`` seconds (0.7) as a reader's, so that neither key waits for the
+work the app does right after a paint. Before timing, the deck parse cache is
+filled (to find the first card) and the day's backup of the progress database made
+and checked, so that every run starts as a second launch the same day does (the
+first launch of a day copies the whole database before its first card); the first
+run is still reported apart ("cold"), medians are over the others.
 Linux only (pty, /proc). Prints medians in milliseconds and MB.
 
 Before timing, dlcards is byte-compiled (``compileall``), as ``pip install`` leaves an
@@ -52,6 +56,7 @@ ANSI = re.compile(
 )
 COLUMNS, ROWS = 100, 30
 TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "60"))
+PAUSE = float(os.environ.get("BENCH_PAUSE", "0.7"))  # seconds before each key press
 
 
 def first_front(
@@ -73,6 +78,11 @@ def first_front(
         words = re.sub(r"[*_`#>]", "", front).split()[:3]
         return " ".join(words) if words else " done · "
     finally:
+        # The day's backup made and checked now, as a first launch that ran to its end
+        # leaves it: a run stopped after its grade never sees its check finish, and
+        # without this each run copied (and checked) the whole database again.
+        ctx.before_session()
+        ctx.after_session()
         ctx.close()
 
 
@@ -123,6 +133,20 @@ class Terminal:
         tail = self.text()[-400:]
         raise SystemExit(f"timed out waiting for {marker!r}; screen tail: {tail!r}")
 
+    def settle(self, seconds: float) -> None:
+        """Read what is painted for ``seconds``: a reader's pause before the next key."""
+        deadline = time.perf_counter() + seconds
+        while (left := deadline - time.perf_counter()) > 0:
+            ready, _, _ = select.select([self.fd], [], [], left)
+            if ready:
+                try:
+                    chunk = os.read(self.fd, 65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                self.raw += chunk
+
     def press(self, key: str) -> tuple[float, int]:
         mark = len(self.raw)
         os.write(self.fd, key.encode())
@@ -145,8 +169,13 @@ def one_run(argv: list[str], env: dict[str, str], marker: str) -> dict[str, floa
     try:
         painted = term.wait_for(marker)
         result = {"first_card_ms": (painted - term.started) * 1000, "rss_mb": rss_mb(term.pid)}
+        # Each key after a pause, as a reader presses it: pressed at the very moment of
+        # the paint, Enter would also wait for what the app builds right after it (a
+        # card's hidden answer), which no reader's key meets.
+        term.settle(PAUSE)
         sent, mark = term.press("\r")  # reveals a basic card; checks a blank compute answer
         result["reveal_ms"] = (term.wait_for("Next review in", mark) - sent) * 1000
+        term.settle(PAUSE)
         sent, mark = term.press("4")
         result["grade_ms"] = (term.wait_for("1 done", mark) - sent) * 1000
         return result
@@ -154,41 +183,48 @@ def one_run(argv: list[str], env: dict[str, str], marker: str) -> dict[str, floa
         term.close()
 
 
-def bench(label: str, home: Path, deck_paths: list[str], user: str | None, runs: int) -> None:
-    marker = first_front(home, deck_paths, user)
-    argv = [sys.executable, "-m", "dlcards", "--home", str(home)]
-    for path in deck_paths:
-        argv += ["--deck-path", path]
-    if user:
-        argv += ["--user", user]
-    argv.append("study")
+Case = tuple[str, Path, list[str], str | None]  # label, home, deck paths, user
+FIGURES = (("first_card_ms", "ms"), ("rss_mb", "MB"), ("reveal_ms", "ms"), ("grade_ms", "ms"))
+
+
+def bench(cases: list[Case], runs: int) -> None:
+    """Each case's runs, interleaved (run 0 of each is the cold one); with two cases,
+    the ratio of the second's medians to the first's, measured on the same machine."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DLCARDS_", "TEXTUAL"))}
     env.update(TERM="xterm-256color", COLORTERM="truecolor", PYTHONPATH=str(ROOT))
-    results = []
+    launches = []
+    for label, home, deck_paths, user in cases:
+        argv = [sys.executable, "-m", "dlcards", "--home", str(home)]
+        for path in deck_paths:
+            argv += ["--deck-path", path]
+        if user:
+            argv += ["--user", user]
+        launches.append((label, home, [*argv, "study"], first_front(home, deck_paths, user)))
+    results: dict[str, list[dict[str, float]]] = {label: [] for label, *_ in cases}
     for run in range(runs + 1):
-        # Every run grades one card: work on a copy of the database so each run starts alike.
-        snapshot = backup(home)
-        try:
-            results.append(one_run(argv, env, marker))
-        finally:
-            restore(home, snapshot)
-        print(
-            f"  run {run}: " + ", ".join(f"{k} {v:.0f}" for k, v in results[-1].items()),
-            file=sys.stderr,
-        )
-    cold, warm = results[0], results[1:]
-    print(f"{label}: cold first card {cold['first_card_ms']:.0f} ms")
-    for key, unit in (
-        ("first_card_ms", "ms"),
-        ("rss_mb", "MB"),
-        ("reveal_ms", "ms"),
-        ("grade_ms", "ms"),
-    ):
-        median = statistics.median(r[key] for r in warm)
-        print(
-            f"{label}: median {key.removesuffix('_ms').removesuffix('_mb')} "
-            f"{median:.0f} {unit}  (n={len(warm)})"
-        )
+        for label, home, argv, marker in launches:
+            # Every run grades one card: work on a copy of the database so each run
+            # starts alike.
+            snapshot = backup(home)
+            try:
+                results[label].append(one_run(argv, env, marker))
+            finally:
+                restore(home, snapshot)
+            figures = ", ".join(f"{k} {v:.0f}" for k, v in results[label][-1].items())
+            print(f"  {label} run {run}: {figures}", file=sys.stderr)
+    medians: dict[str, dict[str, float]] = {}
+    for label, (cold, *warm) in results.items():
+        print(f"{label}: cold first card {cold['first_card_ms']:.0f} ms")
+        medians[label] = {key: statistics.median(r[key] for r in warm) for key, _ in FIGURES}
+        for key, unit in FIGURES:
+            name = key.removesuffix("_ms").removesuffix("_mb")
+            print(f"{label}: median {name} {medians[label][key]:.0f} {unit}  (n={len(warm)})")
+        grade_to_reveal = medians[label]["grade_ms"] / medians[label]["reveal_ms"]
+        print(f"{label}: grade / reveal {grade_to_reveal:.2f}×")
+    if len(cases) == 2:
+        base, other = (medians[label] for label, *_ in cases)
+        for key, _ in FIGURES:
+            print(f"{cases[1][0]} / {cases[0][0]}, {key}: {other[key] / base[key]:.2f}×")
 
 
 def backup(home: Path) -> dict[str, bytes | None]:
@@ -284,24 +320,25 @@ def main() -> None:
     parser.add_argument("--deck-path", action="append", default=[])
     parser.add_argument("--user")
     parser.add_argument("--ratios", action="store_true", help="first paints vs a bare app")
+    parser.add_argument(
+        "--with-shipped", action="store_true", help="--synthetic interleaved with shipped decks"
+    )
     args = parser.parse_args()
     if args.ratios:
         ratios(args.runs)
-    elif args.synthetic:
-        bench(
-            "synthetic",
-            args.synthetic.resolve() / "home",
-            [str(args.synthetic.resolve() / "decks")],
-            None,
-            args.runs,
-        )
-    elif args.home:
-        bench(str(args.home), args.home.resolve(), args.deck_path, args.user, args.runs)
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        cases: list[Case] = []
+        if args.synthetic is None or args.with_shipped:
             home = Path(tmp) / "home"
             home_of(home).ensure()
-            bench("shipped", home, [], "bench", args.runs)
+            cases.append(("shipped", home, [], "bench"))
+        if args.synthetic:
+            synthetic = args.synthetic.resolve()
+            cases.append(("synthetic", synthetic / "home", [str(synthetic / "decks")], None))
+        elif args.home:
+            cases = [(str(args.home), args.home.resolve(), args.deck_path, args.user)]
+        bench(cases, args.runs)
 
 
 if __name__ == "__main__":

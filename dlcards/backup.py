@@ -1,9 +1,10 @@
 """Backups of the progress database in ``<home>/backups/``.
 
-Before a study session, at most once a study day, the database is copied with
-SQLite's online backup API — a consistent snapshot even while another process is
-grading — to ``progress-YYYY-MM-DD.sqlite3``, which counts once ``integrity_check``
-passes (checked in the background); the newest 7 good daily copies are kept.
+As a study session starts, at most once a study day, a read transaction pins the
+database as it is, and a background thread copies that snapshot with SQLite's online
+backup API — consistent even while this or another process grades — to
+``progress-YYYY-MM-DD.sqlite3``, which counts once ``integrity_check`` passes (also in
+the background); the newest 7 good daily copies are kept.
 A restore (or deleting a profile) first saves the current database as
 ``progress-before-<what>-YYYYMMDD-HHMMSS.sqlite3``, which rotation never deletes.
 Files are 0600: a review log is personal.
@@ -68,26 +69,36 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
 
 
 class BackupCheck:
-    """A fresh daily copy being checked with ``integrity_check`` in a background thread.
+    """Today's copy, made and checked with ``integrity_check`` in a background thread.
 
+    The copy is of ``snapshot``'s read transaction, begun before the session (so it
+    holds the database as the session found it, whatever is graded meanwhile: WAL
+    lets the grades commit beside it). Copying 370 MB (a million reviews) took
+    seconds, and had held back the first card of each day's first session; now
+    neither the copy nor the check comes before the first card.
     The copy counts as a backup (gets its daily name, and rotation may then drop the
     oldest) only once the check passes: a damaged database never rotates the good
     copies away. ``integrity_check`` reads every page and index (about 10 s on a
-    million reviews), so it runs beside the session, never before the first card;
-    ``finish`` waits for it at the session's end.
+    million reviews). ``finish`` waits for both at the session's end.
     """
 
-    def __init__(self, home: Home, pending: Path, target: Path) -> None:
+    def __init__(
+        self, home: Home, pending: Path, target: Path, snapshot: sqlite3.Connection
+    ) -> None:
         self.home, self.pending, self.target = home, pending, target
         self.damaged = False
+        self._snapshot = snapshot
         self._thread = threading.Thread(target=self._run, name="backup-check", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         try:
+            _copy(self._snapshot, self.pending)
             ok = _intact(self.pending)
         except Exception:
             ok = False
+        finally:
+            self._snapshot.close()
         if ok:
             os.replace(self.pending, self.target)
             _rotate(self.target.parent)
@@ -134,12 +145,25 @@ def daily_backup(home: Home, store: Store, today: date) -> BackupCheck | None:
         return None
     pending = folder / f".progress-{today.isoformat()}.pending.sqlite3"
     try:
-        _copy(store.conn, pending)
+        snapshot = _begin_snapshot(store.path)
     except sqlite3.DatabaseError:
-        # Too damaged to copy: say so now, keeping every backup there is.
+        # Too damaged to read: say so now, keeping every backup there is.
         _damage_marker(target).touch(mode=0o600)
         raise
-    return BackupCheck(home, pending, target)
+    return BackupCheck(home, pending, target, snapshot)
+
+
+def _begin_snapshot(database: Path) -> sqlite3.Connection:
+    """A connection of its own holding a read transaction on ``database`` as it is now,
+    for the background thread to copy."""
+    conn = sqlite3.connect(database, timeout=30, check_same_thread=False)
+    try:
+        conn.execute("BEGIN")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot starts here
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 def _rotate(folder: Path) -> None:

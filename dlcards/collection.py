@@ -9,16 +9,30 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dlcards.cards import Card, card_from_dict, card_to_dict
-from dlcards.deck_cache import CachedDeck, DeckCache, FileStamp, SearchRow, file_digest
+from dlcards.deck_cache import (
+    CachedDeck,
+    DeckCache,
+    FileStamp,
+    RefRow,
+    SearchRow,
+    file_digest,
+)
 from dlcards.deck_files import tomls_in as tomls_in  # also validate DIR
-from dlcards.deck_index import CardRef, ids_from_json, refs_from_columns, refs_to_columns
+from dlcards.deck_index import (
+    CardRef,
+    ids_from_json,
+    refs_from_columns,
+    refs_to_columns,
+    types_from_json,
+)
 from dlcards.errors import DeckError
+from dlcards.loaded_deck import Deck
 from dlcards.textsafe import safe_card, safe_text
 from dlcards.tomlpos import deck_key_line
 
@@ -26,49 +40,6 @@ if TYPE_CHECKING:
     from dlcards.deck import ParsedDeck
 
 __all__ = ["CardRef", "Collection", "Deck", "DeckSource", "load_collection", "load_deck"]
-
-
-@dataclass
-class Deck:
-    id: str
-    name: str
-    description: str | None
-    path: Path
-    shipped: bool
-    digest: str
-    # The cards, or how to decode them from the cache: a search or a listing at
-    # 100k cards reads the cache's search table and never needs this list.
-    _cards: list[CardRef] | Callable[[], list[CardRef]] = field(repr=False)
-    warnings: list[str] = field(default_factory=list)
-    overrides_shipped: bool = False
-    tags: tuple[str, ...] = ()  # the deck's own tags (every card has them too)
-    # The card ids alone, read from the cached index without a CardRef each: counting
-    # a deck's new and due cards needs no more (None: taken from ``cards``).
-    _ids: Callable[[], list[str]] | None = field(default=None, repr=False)
-    _by_id: dict[str, CardRef] | None = field(default=None, init=False, repr=False)
-
-    @property
-    def cards(self) -> list[CardRef]:
-        if callable(self._cards):
-            self._cards = self._cards()
-        return self._cards
-
-    @property
-    def cards_loaded(self) -> bool:
-        """Whether ``cards`` is at hand (else reading it decodes the cache's index)."""
-        return not callable(self._cards)
-
-    def card_ids(self) -> list[str]:
-        """The cards' ids in deck order; from the cache's index when ``cards`` is not
-        decoded yet (100k CardRefs cost a second; their ids alone, one split)."""
-        if self._ids is None or self.cards_loaded:
-            return [ref.card_id for ref in self.cards]
-        return self._ids()
-
-    def ref(self, card_id: str) -> CardRef | None:
-        if self._by_id is None:
-            self._by_id = {ref.card_id: ref for ref in self.cards}
-        return self._by_id.get(card_id)
 
 
 @dataclass(frozen=True)
@@ -173,16 +144,20 @@ class Collection:
         return self._bodies[key]
 
     def freeze(self) -> None:
-        """Decode every deck's card index now and exempt it from garbage collection.
+        """Exempt what is loaded so far from garbage collection.
 
-        A long-lived app keeps these (100k tuples in a big collection) until it exits;
-        with them frozen, each collection pass while the UI allocates skips them.
+        A long-lived app keeps it until it exits; frozen, each collection pass while
+        the UI allocates skips it. The decks' card indexes stay undecoded: a study
+        session reads the few refs it shows (``Deck.refs_by_id``), not 100k tuples.
         """
         import gc
 
-        for deck in self.decks:
-            deck.cards  # noqa: B018 - decode the lazy index
         gc.freeze()
+
+    def has_type(self, card_type: str, deck_ids: Iterable[str] | None = None) -> bool:
+        """Whether a card of ``card_type`` is in the decks ``deck_ids`` (all if None)."""
+        wanted = set(deck_ids) if deck_ids else None
+        return any(d.has_type(card_type) for d in self.decks if wanted is None or d.id in wanted)
 
     def all_refs(self, deck_ids: Iterable[str] | None = None) -> list[CardRef]:
         wanted = set(deck_ids) if deck_ids else None
@@ -249,6 +224,11 @@ def load_deck(source: DeckSource, cache: DeckCache | None) -> Deck:
         def decode() -> list[CardRef]:
             return refs_from_columns(deck_id, json.loads(refs_json) if refs_json else {})
 
+        reader, cached_digest = cache, cached.digest
+
+        def read_refs(ids: Sequence[str]) -> list[RefRow] | None:
+            return reader.ref_rows(path, cached_digest, ids) if reader else None
+
         return Deck(
             deck_id,
             safe_text(header["name"]),
@@ -260,6 +240,8 @@ def load_deck(source: DeckSource, cache: DeckCache | None) -> Deck:
             cached.warnings,
             tags=tuple(map(safe_text, header.get("tags") or ())),
             _ids=lambda: ids_from_json(refs_json),
+            _read_refs=read_refs,
+            _types=lambda: types_from_json(refs_json),
         )
     assert raw is not None
     digest = file_digest(raw)
@@ -343,9 +325,10 @@ def load_collection(
         if same is None:
             decks.append(deck)
         elif same.shipped and not deck.shipped:
-            decks.remove(same)
+            # In the shipped deck's place: an edited copy does not jump to the end of
+            # Home's list (known issue 32).
+            decks[decks.index(same)] = deck
             deck.overrides_shipped = True
-            decks.append(deck)
         else:
             errors.append(duplicate_deck_id(deck.path, deck.id, same.path))
     # Messages echo deck text (ids, names): shown on terminals, they must be safe.

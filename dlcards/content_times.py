@@ -34,9 +34,14 @@ CREATE TABLE content_times (
 """
 
 
+# json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")), with the
+# encoder built once rather than for every card of an import.
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def content_hash(content: Mapping[str, Any]) -> str:
     """A short, stable fingerprint of what a card shows and exports."""
-    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = _ENCODER.encode(content)
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -22,7 +23,9 @@ from dlcards import __version__
 
 # Entries from another dlcards version, or of another layout, are parsed afresh;
 # a cache file of another format is emptied (it holds nothing that cannot be rebuilt).
-CACHE_FORMAT = 6  # 3: the search table; 4: ctime_ns; 5: card ids in the search text; 6: source
+# 3: the search table; 4: ctime_ns; 5: card ids in the search text; 6: source;
+# 7: the search table indexed by card id (a card's ref read alone, for the queue)
+CACHE_FORMAT = 7
 PARSER = f"{__version__}/{CACHE_FORMAT}"
 
 _SCHEMA = """
@@ -55,10 +58,15 @@ CREATE TABLE IF NOT EXISTS search(
     text TEXT NOT NULL,     -- dlcards.search.card_text: what a query is matched against
     PRIMARY KEY (path, ordinal)
 ) WITHOUT ROWID;
+-- A card's ref by its id: the day's queue reads its few cards' refs through it
+-- instead of decoding a 100k-card index (dlcards.study.day_queue).
+CREATE INDEX IF NOT EXISTS search_by_card ON search (path, card_id);
 """
 
 # One card of the search table: (card_id, type, tags column, line, front, search text).
 SearchRow = tuple[str, str, str, int, str, str]
+# A card's ref as the search table keeps it: (ordinal, card_id, type, tags column, line).
+RefRow = tuple[int, str, str, str, int]
 
 
 class FileStamp(NamedTuple):
@@ -231,6 +239,42 @@ class DeckCache:
         except sqlite3.DatabaseError:
             return None
         return row[0] if row else None
+
+    # --- single refs ----------------------------------------------------------------
+
+    def ref_rows(self, path: Path, digest: str, ids: Sequence[str]) -> list[RefRow] | None:
+        """The refs of some of a deck's cards, by card id, each one B-tree seek; None if
+        the cache cannot answer for the deck as parsed at ``digest``."""
+        if self._conn is None:
+            return None
+        key = str(path)
+        rows: list[RefRow] = []
+        try:
+            # One read transaction: a deck re-parsed by another process meanwhile is
+            # either wholly before or wholly after it.
+            self._conn.execute("BEGIN")
+            if (
+                self._conn.execute(
+                    "SELECT 1 FROM decks WHERE path = ? AND digest = ? AND parser = ?",
+                    (key, digest, PARSER),
+                ).fetchone()
+                is None
+            ):
+                return None
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start : start + 500])
+                marks = ", ".join("?" * len(chunk))
+                # Left to itself the planner walks the whole deck on the primary key.
+                rows += self._conn.execute(
+                    "SELECT ordinal, card_id, type, tags, line FROM search "
+                    f"INDEXED BY search_by_card WHERE path = ? AND card_id IN ({marks})",
+                    [key, *chunk],
+                ).fetchall()
+        except sqlite3.DatabaseError:
+            return None
+        finally:
+            self._try("COMMIT", ())
+        return rows
 
     # --- search -------------------------------------------------------------------
 

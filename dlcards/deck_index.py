@@ -42,6 +42,7 @@ def refs_to_columns(refs: list[CardRef]) -> dict[str, Any]:
 
 # How json.dumps writes the index (deck_cache.store): its first key is "ids".
 _IDS_PREFIX = '{"ids": '
+_TYPES_KEY = ', "types": '
 
 
 def ids_from_json(refs_json: str | None) -> list[str]:
@@ -54,6 +55,22 @@ def ids_from_json(refs_json: str | None) -> list[str]:
     else:
         ids = json.loads(refs_json).get("ids")
     return ids.split("\n") if isinstance(ids, str) and ids else []
+
+
+def types_from_json(refs_json: str | None) -> frozenset[str]:
+    """The card types a cached index has, from its one-letter "types" column (the
+    second key: the ids before it are skipped by the C decoder, not split)."""
+    if not refs_json:
+        return frozenset()
+    decoder = json.JSONDecoder()
+    types = None
+    if refs_json.startswith(_IDS_PREFIX):
+        _, end = decoder.raw_decode(refs_json, len(_IDS_PREFIX))
+        if refs_json.startswith(_TYPES_KEY, end):
+            types, _ = decoder.raw_decode(refs_json, end + len(_TYPES_KEY))
+    if types is None:
+        types = json.loads(refs_json).get("types")
+    return frozenset(_TYPE_NAMES[code] for code in set(types or ""))
 
 
 def refs_from_columns(deck_id: str, columns: dict[str, Any]) -> list[CardRef]:

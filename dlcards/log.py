@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Literal, NamedTuple, get_args
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar, get_args
 
 from dlcards.scheduler import (
+    INITIAL_EASINESS,
     MAX_INTERVAL,
     MIN_EASINESS,
     PASSING_QUALITY,
@@ -23,6 +24,8 @@ from dlcards.scheduler import (
 
 if TYPE_CHECKING:
     from dlcards.fsrs_scheduler import FsrsScheduler, Memory
+
+K = TypeVar("K")  # a card's key in a replay: (deck_id, card_id), or what the caller keys by
 
 GradeKind = Literal["review", "drill", "practice"]  # rows that carry a grade
 # Rows that act on a card without a grade; they merge between machines like grades.
@@ -138,6 +141,63 @@ def apply_row(
     passes = current.sm2.repetitions + 1 if grade >= PASSING_QUALITY else 0
     schedule = State(passes, current.sm2.easiness_hundredths, interval, day + timedelta(interval))
     return CardState(schedule, lapses, reviews, memory)
+
+
+# What replay_sm2 keeps of a card while it folds: repetitions, easiness (hundredths),
+# interval, lapses, reviews and the day of the last review.
+_Fold = list[Any]
+_NOT_SEEN = object()
+
+
+def replay_sm2(steps: Iterable[tuple[K, object, object, object]]) -> dict[K, CardState]:
+    """SM-2 states from ``(card, kind, grade, study_day)`` steps in replay order
+    (cancelled rows already left out): ``apply_row`` without FSRS, step after step,
+    for the millions of rows an import replays.
+
+    The same arithmetic as ``scheduler.review`` and the same clamping as
+    ``apply_row``, on plain integers: no State or CardState per row, each distinct
+    day parsed once, and the due date (the last review's day + the interval) made
+    once per card at the end. A card with a step that changes its state (a review,
+    a reset) gets an entry; after a reset and no review since, its ``reviews`` is 0.
+    """
+    days: dict[object, date | None] = {}
+    cards: dict[K, _Fold] = {}
+    for key, kind, grade, study_day in steps:
+        if kind == "reset":
+            cards[key] = [0, INITIAL_EASINESS, 0, 0, 0, None]
+            continue
+        if kind != "review":
+            continue
+        quality = grade if type(grade) is int and 0 <= grade <= 5 else safe_grade(grade)
+        day = days.get(study_day, _NOT_SEEN)
+        if day is _NOT_SEEN:
+            day = days[study_day] = safe_day(study_day)
+        if quality is None or day is None:
+            continue
+        card = cards.get(key)
+        if card is None:
+            card = cards[key] = [0, INITIAL_EASINESS, 0, 0, 0, None]
+        repetitions, easiness, interval = card[0], card[1], card[2]
+        if quality < PASSING_QUALITY:
+            card[0], card[2], card[3] = 0, 1, card[3] + 1
+        else:
+            d = 5 - quality
+            easiness = max(MIN_EASINESS, easiness + 10 - d * (8 + 2 * d))
+            if repetitions == 0:
+                interval = 1
+            elif repetitions == 1:
+                interval = 6
+            else:
+                interval = min(MAX_INTERVAL, -(-interval * easiness // 100))
+            card[0], card[1], card[2] = repetitions + 1, easiness, interval
+        card[4] += 1
+        card[5] = day
+    return {
+        key: CardState(
+            State(r, e, i, last + timedelta(days=i) if last is not None else None), lapses, n
+        )
+        for key, (r, e, i, lapses, n, last) in cards.items()
+    }
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,17 @@ GRADE_LABELS: dict[int, str] = {
     5: "perfect",
 }
 
+# The same grades in at most 15 characters, for a grade bar at 60 columns (SuperMemo's
+# own short forms: "felt familiar", "seemed easy to recall", "serious difficulty").
+SHORT_GRADE_LABELS: dict[int, str] = {
+    0: "blackout",
+    1: "wrong, familiar",
+    2: "wrong, but easy",
+    3: "right, hard",
+    4: "right, hesitant",
+    5: "perfect",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class State:

@@ -1,7 +1,7 @@
--- dlcards progress database, the latest schema (PRAGMA user_version = 3).
+-- dlcards progress database, the latest schema (PRAGMA user_version = 4).
 -- Older databases are brought here by store.MIGRATIONS (a test checks both agree).
--- The review log is the source of truth; card_state is a cache of it, updated
--- in the same transaction as every row and rebuilt by replaying the log.
+-- The review log is the source of truth; card_state, review_counts and seen_cards are
+-- caches of it, updated in the same transaction as every row and rebuilt from the log.
 
 CREATE TABLE profiles (
     name        TEXT PRIMARY KEY,
@@ -75,3 +75,27 @@ CREATE TABLE content_times (
     changed_at  INTEGER NOT NULL,   -- Unix seconds when that content was first seen
     PRIMARY KEY (deck_id, card_id)
 ) WITHOUT ROWID;
+
+-- Running counts of the log (dlcards/store_counts.py): per profile, study day and deck,
+-- reviews not undone, of them those graded >= 3, and re-drills not undone (a row only
+-- while reviews or re-drills are > 0) ...
+CREATE TABLE review_counts (
+    profile    TEXT NOT NULL,
+    study_day  TEXT NOT NULL,
+    deck_id    TEXT NOT NULL,
+    reviews    INTEGER NOT NULL,
+    passed     INTEGER NOT NULL,
+    redrills   INTEGER NOT NULL,
+    PRIMARY KEY (profile, study_day, deck_id)
+) WITHOUT ROWID;
+-- ... and each card a profile has reviewed (not undone), with its first such review in
+-- (ts, id) order: its day and whether it was graded >= 3 (retention leaves firsts out).
+CREATE TABLE seen_cards (
+    profile       TEXT NOT NULL,
+    deck_id       TEXT NOT NULL,
+    card_id       TEXT NOT NULL,
+    first_day     TEXT NOT NULL,
+    first_passed  INTEGER NOT NULL,
+    PRIMARY KEY (profile, deck_id, card_id)
+) WITHOUT ROWID;
+CREATE INDEX seen_cards_by_first_day ON seen_cards (profile, first_day);

@@ -112,6 +112,12 @@ def tags_column(tags: tuple[str, ...] | list[str]) -> str:
     return TAG_SEPARATOR + TAG_SEPARATOR.join(tags) + TAG_SEPARATOR if tags else ""
 
 
+def tags_from_column(column: str) -> tuple[str, ...]:
+    """The tags ``tags_column`` joined (no tag holds the separator: tags are made
+    terminal-safe, control characters visible, before they are stored)."""
+    return tuple(column[1:-1].split(TAG_SEPARATOR)) if column else ()
+
+
 def matches(text: str, wanted: list[str]) -> bool:
     """The Python twin of the SQL test, for decks the cache does not hold."""
     return all(term in text for term in wanted)

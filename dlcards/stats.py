@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from dlcards.collection import CardRef, Collection, Deck
 from dlcards.log import CardState, safe_day
-from dlcards.store import DRILL_ROWS, REVIEW_ROWS, ReviewedIds, Store
+from dlcards.store import ReviewedIds, Store
 
 MATURE_INTERVAL = 21
 RETENTION_DAYS = 30
@@ -115,38 +115,55 @@ def summary(
     where, names = _deck_filter(deck_ids)
     args = {"profile": profile, "today": today.isoformat(), **names}
     conn = store.conn
-    base = f"FROM reviews WHERE profile = :profile{where}"
-    total, seen, today_count = conn.execute(
-        "SELECT count(*), count(DISTINCT deck_id || char(31) || card_id), "
-        f"coalesce(sum(study_day = :today), 0) {base} AND {REVIEW_ROWS}",
+    # Totals from the running counts (store_counts: a row per study day and deck, kept
+    # with every grade and undo), not a scan of the log: the same REVIEW_ROWS and
+    # DRILL_ROWS, added up.
+    total, today_count, drills_total, drills_today = conn.execute(
+        "SELECT coalesce(sum(reviews), 0), coalesce(sum(reviews * (study_day = :today)), 0), "
+        "coalesce(sum(redrills), 0), coalesce(sum(redrills * (study_day = :today)), 0) "
+        f"FROM review_counts WHERE profile = :profile{where}",
         args,
     ).fetchone()
-    drills_total, drills_today = conn.execute(
-        f"SELECT count(*), coalesce(sum(study_day = :today), 0) {base} AND {DRILL_ROWS}", args
-    ).fetchone()
+    seen = conn.execute(
+        f"SELECT count(*) FROM seen_cards WHERE profile = :profile{where}", args
+    ).fetchone()[0]
     start = (today - timedelta(days=RETENTION_DAYS - 1)).isoformat()
-    # A review counts for retention if the card had an earlier one (not a first sight):
-    # the window's reviews are read by day, each looking back along the card's own
-    # index, instead of numbering every review of the log.
-    passed, counted = conn.execute(
-        "SELECT coalesce(sum(r.grade >= 3), 0), count(*) FROM reviews r "
-        f"WHERE r.profile = :profile{where.replace('deck_id', 'r.deck_id')} "
-        "AND r.kind = 'review' AND r.study_day BETWEEN :start AND :today "
-        "AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.cancels = r.id AND x.profile = :profile) "
-        "AND EXISTS (SELECT 1 FROM reviews p WHERE p.profile = :profile "
-        "AND p.deck_id = r.deck_id AND p.card_id = r.card_id AND p.kind = 'review' "
-        "AND (p.ts < r.ts OR (p.ts = r.ts AND p.id < r.id)) "
-        "AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.cancels = p.id AND x.profile = :profile))",
-        {**args, "start": start},
+    window = {**args, "start": start}
+    # Retention: the window's reviews graded >= 3 over its reviews, each card's first
+    # review left out (seen_cards keeps which one it is, by the day it fell on).
+    reviewed, passed = conn.execute(
+        "SELECT coalesce(sum(reviews), 0), coalesce(sum(passed), 0) FROM review_counts "
+        f"WHERE profile = :profile AND study_day BETWEEN :start AND :today{where}",
+        window,
     ).fetchone()
-    study_days = _streak_days(store, where, args, today)
+    firsts, firsts_passed = conn.execute(
+        "SELECT count(*), coalesce(sum(first_passed), 0) FROM seen_cards "
+        f"WHERE profile = :profile AND first_day BETWEEN :start AND :today{where}",
+        window,
+    ).fetchone()
+    counted, passed = reviewed - firsts, passed - firsts_passed
+    study_days = {
+        day
+        for (day,) in conn.execute(
+            f"SELECT DISTINCT study_day FROM review_counts WHERE profile = :profile{where}",
+            args,
+        )
+    }
     # As DESIGN §7 defines it: every non-new card due today, suspended or not.
     wanted = set(deck_ids) if deck_ids else None
-    due_today = sum(
-        c.due
-        for c in deck_counts_from_ids(collection, store.reviewed_by_deck(profile, today))
-        if wanted is None or c.deck.id in wanted
-    )
+    due_ids = store.due_ids_by_deck(profile, today)
+    if due_ids is None:  # a damaged cache: each due date read as state_from_row reads it
+        due_today = sum(
+            c.due
+            for c in deck_counts_from_ids(collection, store.reviewed_by_deck(profile, today))
+            if wanted is None or c.deck.id in wanted
+        )
+    else:
+        due_today = sum(
+            len(set(due_ids[deck.id]).intersection(deck.card_ids()))
+            for deck in collection.decks
+            if deck.id in due_ids and (wanted is None or deck.id in wanted)
+        )
     return {
         "user": profile,
         "reviews_total": total,
@@ -159,26 +176,6 @@ def summary(
         "streak_days": streak(study_days, today),
         "scheduler": "sm2" if store.fsrs_for(profile) is None else "fsrs",
     }
-
-
-def _streak_days(store: Store, where: str, args: dict[str, str], today: date) -> set[str]:
-    """The study days ``streak`` looks at: today, then each day back while one was
-    studied — one indexed look-up a day, not every day of the log."""
-    found: set[str] = set()
-    day = today
-    while True:
-        row = store.conn.execute(
-            f"SELECT 1 FROM reviews r WHERE r.profile = :profile{where} "
-            "AND r.study_day = :day AND r.kind IN ('review', 'drill') "
-            "AND NOT EXISTS (SELECT 1 FROM reviews x WHERE x.cancels = r.id "
-            "AND x.profile = :profile) LIMIT 1",
-            {**args, "day": day.isoformat()},
-        ).fetchone()
-        if row is not None:
-            found.add(day.isoformat())
-        elif day != today:  # today may not be studied yet: the streak then ends yesterday
-            return found
-        day -= timedelta(days=1)
 
 
 def streak(study_days: set[str], today: date) -> int:
@@ -202,10 +199,11 @@ def reviews_per_day(
 ) -> dict[date, int]:
     """Reviews (or, with ``redrills``, re-drills) per study day, for the calendar heatmap."""
     where, names = _deck_filter(deck_ids)
+    column = "redrills" if redrills else "reviews"
+    # From the running counts (store_counts), read by their (profile, study_day) key.
     rows = store.conn.execute(
-        f"SELECT study_day, count(*) FROM reviews WHERE profile = :profile{where} "
-        f"AND {DRILL_ROWS if redrills else REVIEW_ROWS} "
-        "AND study_day BETWEEN :first AND :last GROUP BY study_day",
+        f"SELECT study_day, sum({column}) FROM review_counts WHERE profile = :profile{where} "
+        f"AND study_day BETWEEN :first AND :last GROUP BY study_day HAVING sum({column}) > 0",
         {"profile": profile, "first": first.isoformat(), "last": last.isoformat(), **names},
     )
     # A study day that is not a date (a damaged row) is left out, not a crash.

@@ -8,20 +8,19 @@ this module adds profiles, burying and the card states read in bulk.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from datetime import date
 from typing import NamedTuple
 
+from dlcards import store_counts
 from dlcards.log import CardState, StateRow, replay, safe_day, state_from_row
+from dlcards.scheduler import MAX_INTERVAL, MIN_EASINESS
 from dlcards.store_merge import LogMerge
 
-# What every view calls "reviews" (DESIGN §7): graded rows of kind 'review' that no undo
-# cancels. Re-drills (kind 'drill') are counted apart with DRILL_ROWS and always labelled
-# as re-drills; practice rows are neither. Both are SQL conditions on a row of ``reviews``
-# (qualify no column: they are used with and without a table alias).
-_NOT_UNDONE = "id NOT IN (SELECT cancels FROM reviews WHERE cancels IS NOT NULL)"
-REVIEW_ROWS = f"(kind = 'review' AND {_NOT_UNDONE})"
-DRILL_ROWS = f"(kind = 'drill' AND {_NOT_UNDONE})"
+# What every view calls "reviews" (DESIGN §7), and re-drills apart: one definition, in
+# store_counts, which keeps their running counts.
+REVIEW_ROWS = store_counts.REVIEW_ROWS
+DRILL_ROWS = store_counts.DRILL_ROWS
 
 
 # A due date as dlcards writes it: YYYY-MM-DD, a day the calendar has, from year 1.
@@ -38,17 +37,25 @@ class ReviewedIds(NamedTuple):
     due: set[str]
 
 
+class ReviewedCount(NamedTuple):
+    """A deck's reviewed cards in the state cache, and how many of them are due."""
+
+    ids: set[str]
+    due: int
+
+
 class Store(LogMerge):
     """The SQLite progress database of one ``<home>``."""
 
     # --- profiles --------------------------------------------------------------
 
     def profiles(self) -> list[tuple[str, int, str | None]]:
-        """(name, reviews as REVIEW_ROWS counts them, last study day) for every profile."""
+        """(name, reviews as REVIEW_ROWS counts them, last study day with one) for every
+        profile, from the running counts (a row per study day and deck, not the log)."""
         return self.conn.execute(
-            "SELECT p.name, count(r.id), max(r.study_day) FROM profiles p "
-            f"LEFT JOIN (SELECT * FROM reviews WHERE {REVIEW_ROWS}) r ON r.profile = p.name "
-            "GROUP BY p.name ORDER BY p.name"
+            "SELECT p.name, coalesce(sum(c.reviews), 0), "
+            "max(CASE WHEN c.reviews > 0 THEN c.study_day END) FROM profiles p "
+            "LEFT JOIN review_counts c ON c.profile = p.name GROUP BY p.name ORDER BY p.name"
         ).fetchall()
 
     def has_profile(self, name: str) -> bool:
@@ -62,6 +69,8 @@ class Store(LogMerge):
         ("reviews", "profile"),
         ("card_state", "profile"),
         ("buried", "profile"),
+        ("review_counts", "profile"),
+        ("seen_cards", "profile"),
         ("profiles", "name"),
     )
 
@@ -109,6 +118,43 @@ class Store(LogMerge):
             cards[card_id] = due
         return result
 
+    def due_in_order(
+        self, profile: str, today: date, deck_ids: Collection[str] = (), *, after: bool = False
+    ) -> Iterator[tuple[str, str, str]]:
+        """(deck_id, card_id, due) of the cards due by ``today`` (or, ``after``, due after
+        it), oldest due first, read lazily along the (profile, due) index: the day's
+        queue stops after its reviews, so it reads a few hundred rows at any size of
+        collection. Due as the queue has always compared it: as text, so an empty due
+        comes first."""
+        where, args = "", [profile, today.isoformat()]
+        if deck_ids:
+            where = f" AND deck_id IN ({', '.join('?' * len(deck_ids))})"
+            args += list(deck_ids)
+        return iter(
+            self.conn.execute(
+                "SELECT deck_id, card_id, due FROM card_state "
+                f"WHERE profile = ? AND due {'>' if after else '<='} ?{where} ORDER BY due",
+                args,
+            )
+        )
+
+    def reviewed_ids(self, profile: str, deck_id: str) -> set[str]:
+        """The ids of the deck's cards that the profile has a state for (not new)."""
+        joined, unusual = self.conn.execute(
+            "SELECT group_concat(card_id, char(10)), max(instr(card_id, char(10)) > 0) "
+            "FROM card_state WHERE profile = ? AND deck_id = ?",
+            (profile, deck_id),
+        ).fetchone()
+        if unusual:  # an id holding a newline (only a damaged cache has one): row by row
+            return {
+                str(r[0])
+                for r in self.conn.execute(
+                    "SELECT card_id FROM card_state WHERE profile = ? AND deck_id = ?",
+                    (profile, deck_id),
+                )
+            }
+        return set(joined.split("\n")) if isinstance(joined, str) else set()
+
     def reviewed_by_deck(self, profile: str, today: date) -> dict[str, ReviewedIds]:
         """Per deck id: the ids of the profile's reviewed cards and of those due by
         ``today`` — one grouped query whose ids SQLite joins into one string per deck,
@@ -133,6 +179,73 @@ class Store(LogMerge):
                 continue
             due = set(due_joined.split("\n")) if due_joined else set()
             result[str(deck_id)] = ReviewedIds(set(joined.split("\n")), due)
+        return result
+
+    def reviewed_counts(self, profile: str, today: date) -> dict[str, ReviewedCount | None]:
+        """Per deck id: the ids of the profile's reviewed cards and how many of them are
+        due by ``today``, counted in SQL rather than listed. None for a deck with a due
+        that is not one as dlcards writes them, or an id holding a newline: only
+        ``reviewed_by_deck`` reads those (row by row)."""
+        result: dict[str, ReviewedCount | None] = {}
+        for deck_id, joined, due, unusual in self.conn.execute(
+            "SELECT deck_id, group_concat(card_id, char(10)), "
+            "count(CASE WHEN due <> '' AND due <= :today THEN 1 END), "
+            f"max(instr(card_id, char(10)) > 0 OR (due IS NOT '' AND NOT {_CANONICAL_DUE})) "
+            "FROM card_state WHERE profile = :profile GROUP BY deck_id",
+            {"profile": profile, "today": today.isoformat()},
+        ):
+            usable = not unusual and isinstance(joined, str)
+            result[str(deck_id)] = ReviewedCount(set(joined.split("\n")), due) if usable else None
+        return result
+
+    def _canonical_dues(self, profile: str) -> bool:
+        """Whether every due date in the profile's cache is one as dlcards writes it (or
+        none): its distinct values, read from the due index (a few thousand at most),
+        checked in Python, where SQLite's date() on each of 50k rows cost 200 ms."""
+        for (due,) in self.conn.execute(
+            "SELECT DISTINCT due FROM card_state WHERE profile = ?", (profile,)
+        ):
+            if due == "":
+                continue
+            day = safe_day(due)
+            if day is None or day.isoformat() != due:
+                return False
+        return True
+
+    def plain_state_cache(self, profile: str) -> bool:
+        """Whether every cached state of the profile is as dlcards writes it: integers
+        in SM-2's bounds, a canonical due date (or none), an id without a newline. Then
+        SQL over the cache reads what ``state_from_row`` would, with nothing clamped
+        (only a damaged file holds anything else)."""
+        odd = self.conn.execute(
+            "SELECT 1 FROM card_state WHERE profile = ? AND NOT ("
+            "instr(card_id, char(10)) = 0 "
+            "AND typeof(repetitions) = 'integer' AND repetitions >= 0 "
+            "AND typeof(easiness) = 'integer' AND easiness >= ? "
+            "AND typeof(interval) = 'integer' AND interval BETWEEN 0 AND ? "
+            "AND typeof(lapses) = 'integer' AND lapses >= 0 "
+            "AND typeof(reviews) = 'integer' AND reviews >= 0) LIMIT 1",
+            (profile, MIN_EASINESS, MAX_INTERVAL),
+        ).fetchone()
+        return odd is None and self._canonical_dues(profile)
+
+    def due_ids_by_deck(self, profile: str, today: date) -> dict[str, list[str]] | None:
+        """Per deck id, the ids of the profile's cards due by ``today``, read by the due
+        index alone; None when the cache holds a due date or an id that text cannot
+        compare or split exactly (a damaged file: ``reviewed_by_deck`` reads it then)."""
+        if not self._canonical_dues(profile):
+            return None
+        result: dict[str, list[str]] = {}
+        for deck_id, count, joined in self.conn.execute(
+            "SELECT deck_id, count(*), group_concat(card_id, char(10)) "
+            "FROM card_state INDEXED BY card_state_by_due "
+            "WHERE profile = ? AND due > '' AND due <= ? GROUP BY deck_id",
+            (profile, today.isoformat()),
+        ):
+            ids = joined.split("\n") if isinstance(joined, str) else []
+            if len(ids) != count:  # an id with a newline in it (no deck's id can have one)
+                return None
+            result[str(deck_id)] = ids
         return result
 
     def _reviewed_row_by_row(self, profile: str, deck_id: object, today: date) -> ReviewedIds:
@@ -186,7 +299,8 @@ class Store(LogMerge):
     # --- rebuilding ----------------------------------------------------------------------
 
     def rebuild_states(self, profile: str) -> None:
-        """Replace the profile's state cache with a replay of its log.
+        """Replace the profile's state cache with a replay of its log (and its running
+        counts with a recount).
 
         Resets are replayed like reviews (the card becomes new). Suspensions need no
         rebuilding: they are read from the log's own index (see ``suspended``).
@@ -196,6 +310,7 @@ class Store(LogMerge):
             self.conn.execute("DELETE FROM card_state WHERE profile = ?", (profile,))
             for (deck_id, card_id), state in states.items():
                 self._write_state(profile, deck_id, card_id, state)
+            store_counts.recount_all(self.conn, profile)
 
     # --- bury ------------------------------------------------------------------------
 

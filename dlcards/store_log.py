@@ -29,6 +29,7 @@ from dlcards.log import (
     state_from_row,
     with_state,
 )
+from dlcards.store_counts import count_grade, uncount_grade
 from dlcards.store_schema import Database
 
 if TYPE_CHECKING:
@@ -194,6 +195,7 @@ class LogStore(Database):
             after = apply_row(before, row, self.fsrs_for(profile))
             row = with_state(row, after)
             self._insert(row)
+            count_grade(self.conn, profile, deck_id, card_id, kind, row.study_day, grade)
             if kind in SCHEDULING_KINDS:
                 self._write_state(profile, deck_id, card_id, after)
                 if (
@@ -222,6 +224,10 @@ class LogStore(Database):
             row = with_state(row, state)
             self._insert(row)
             self._write_state(profile, deck_id, card_id, state)
+            target = found[0]
+            uncount_grade(
+                self.conn, profile, deck_id, card_id, target.kind, target.study_day, target.grade
+            )
         return row
 
     # --- reading ----------------------------------------------------------------

@@ -12,63 +12,18 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
-from dlcards.log import SCHEDULING_KINDS, CardState, Row, apply_row
-from dlcards.store_log import ROW_COLUMNS, ROW_FIELDS, ROW_MARKS, LogStore
-
-if TYPE_CHECKING:
-    from dlcards.fsrs_scheduler import FsrsScheduler
+from dlcards import store_counts
+from dlcards.log import Row
+from dlcards.store_counts import Touched
+from dlcards.store_log import ROW_COLUMNS, ROW_FIELDS, ROW_MARKS
+from dlcards.store_replay import MERGE_BATCH, REPLAY_BATCH, STALE, LogReplay, next_size
 
 # The fields of a row given to Store.merge_rows, in order: a Row's, without the profile.
 MERGE_FIELDS = tuple(name for name in ROW_FIELDS if name != "profile")
-# Rows per write transaction, and cards per state-replay transaction, to start with:
-# each batch then grows or shrinks so that a transaction holds the write lock about
-# HOLD_TARGET seconds, well under the ~100 ms another process may wait (issue 11),
-# and a million rows take a few hundred commits, not thousands.
-MERGE_BATCH = 500
-REPLAY_BATCH = 200
-HOLD_TARGET = 0.04
-_MAX_BATCH = 20_000
-# meta key (+ profile) set while an import's rows are in but its states not replayed.
-_STALE = "stale_states:"
-
-
-def _next_size(size: int, seconds: float, smallest: int) -> int:
-    """The next batch's size, after a batch of ``size`` held the lock ``seconds``:
-    doubled while well under HOLD_TARGET, halved above it, never below ``smallest``
-    (a busy machine slows every batch: smaller ones would only add commits)."""
-    if seconds < HOLD_TARGET / 2:
-        return min(_MAX_BATCH, size * 2)
-    if seconds > HOLD_TARGET:
-        return max(smallest, size // 2)
-    return size
-
-
-def _state_row(profile: str, key: tuple[str, str], s: CardState) -> tuple[object, ...]:
-    """One card_state row (the table's column order) for a card's replayed state."""
-    due = s.sm2.due.isoformat() if s.sm2.due else ""
-    return (
-        profile,
-        *key,
-        s.sm2.repetitions,
-        s.sm2.easiness_hundredths,
-        s.sm2.interval,
-        due,
-        s.lapses,
-        s.reviews,
-    )
-
-
-class _Step:
-    """What apply_row reads of a row; one, refilled for each of millions of rows."""
-
-    __slots__ = ("kind", "grade", "study_day")
-
-    def __init__(self) -> None:
-        self.kind = ""
-        self.grade: int | None = None
-        self.study_day = ""
+# Study days recounted per transaction after a merge (a day of heavy use is ~1000 rows).
+_RECOUNT_DAYS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +37,7 @@ class MergeCounts:
     differing: int  # of ``present``, rows whose content differs from ours: ours kept
 
 
-class LogMerge(LogStore):
+class LogMerge(LogReplay):
     """Store's methods for moving the log between machines."""
 
     def iter_rows(self, profile: str, batch: int = 10_000) -> Iterator[Row]:
@@ -127,13 +82,15 @@ class LogMerge(LogStore):
         Written in short transactions (a batch of rows, then the states of the cards
         they touch, a few hundred cards at a time), so a study session beside a long
         import waits milliseconds, not the whole import. The caller validates the
-        rows first (``progress import`` reads its file twice): a bad row found here
-        leaves the batches before it, which importing the fixed file again completes.
+        rows first (``progress import`` checks the whole file, then writes what it
+        checked): a bad row found here would leave the batches before it, which
+        importing the fixed file again completes.
         Until the states are replayed the profile is marked stale, and a killed
         import is finished by the next :meth:`repair_stale_states`.
         """
         counts = {"read": 0, "added": 0, "present": 0, "other": 0, "differing": 0, "look_first": 0}
         touched: set[tuple[str, str]] = set()
+        counted = Touched()  # what the running counts must recount once the rows are in
         cache_size = self.conn.execute("PRAGMA cache_size").fetchone()[0]
         synchronous = self.conn.execute("PRAGMA synchronous").fetchone()[0]
         checkpoint = self.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
@@ -142,6 +99,11 @@ class LogMerge(LogStore):
         self.conn.execute("PRAGMA cache_size = -262144")
         with self.transaction():
             self.ensure_profile(profile, now)
+        # How long the log was: an import that at least doubles it replays its states
+        # from one read of the whole log (LogReplay.replay_cards).
+        before = self.conn.execute(
+            "SELECT count(*) FROM reviews WHERE profile = ?", (profile,)
+        ).fetchone()[0]
         # The batches' commits are not synced one by one (an fsync each was most of the
         # time): in WAL mode a commit that is lost to a power cut takes only the commits
         # after it, the rows are added again by importing the file again, and the last
@@ -157,18 +119,19 @@ class LogMerge(LogStore):
                 batch.append(row)
                 if len(batch) >= size:
                     started = time.perf_counter()
-                    self._merge_committed(profile, batch, counts, touched)
-                    size = _next_size(size, time.perf_counter() - started, MERGE_BATCH)
+                    self._merge_committed(profile, batch, counts, touched, counted)
+                    size = next_size(size, time.perf_counter() - started, MERGE_BATCH)
                     batch = []
-            self._merge_committed(profile, batch, counts, touched)
-            self._replay_cards(profile, touched)
+            self._merge_committed(profile, batch, counts, touched, counted)
+            self.replay_cards(profile, touched, whole=counts["added"] >= before)
+            self.recount_merged(profile, counted)
         finally:
             self.conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
             self.conn.execute(f"PRAGMA synchronous = {int(synchronous)}")
             self.conn.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
         if touched:
             with self.transaction():
-                self.conn.execute("DELETE FROM meta WHERE key = ?", (_STALE + profile,))
+                self.conn.execute("DELETE FROM meta WHERE key = ?", (STALE + profile,))
         return MergeCounts(
             counts["read"], counts["added"], counts["present"], counts["other"], counts["differing"]
         )
@@ -179,95 +142,51 @@ class LogMerge(LogStore):
         batch: list[Sequence[Any]],
         counts: dict[str, int],
         touched: set[tuple[str, str]],
+        counted: Touched,
     ) -> None:
         """One batch of rows in its own transaction, the profile marked stale with it."""
         if not batch:
             return
+        # The rows as the table takes them, made before the lock is taken.
+        values = [(row[0], profile, *row[1:]) for row in batch]
         with self.transaction():
             added = counts["added"]
-            self._merge_batch(profile, batch, counts)
-            if counts["added"] > added:
-                self.set_meta(_STALE + profile, "1")
-                touched.update((row[1], row[2]) for row in batch)
+            self._merge_batch(profile, batch, values, counts)
+            fresh = counts["added"] > added
+            if fresh:
+                self.set_meta(STALE + profile, "1")
+        if fresh:  # after the commit: the lock is held for SQLite's work only
+            touched.update((row[1], row[2]) for row in batch)
+            counted.note_merge_rows(batch)
 
-    def _replay_cards(self, profile: str, cards: set[tuple[str, str]]) -> None:
-        """Replay these cards' states from their logs, a few hundred cards a transaction:
-        each reads the cards' logs under the write lock, so a grade committed meanwhile
-        by another process is in it."""
-        fsrs = self.fsrs_for(profile)
-        ordered = sorted(cards)
-        start, size = 0, REPLAY_BATCH
-        while start < len(ordered):
-            started = time.perf_counter()
+    def recount_merged(self, profile: str, touched: Touched) -> None:
+        """Bring the running review counts (dlcards/store_counts.py) up to date after
+        rows were added in bulk: every day and card ``touched`` names is counted again
+        from the log, a few days or cards a transaction (the write lock is held
+        milliseconds). Call it once the rows are in, while the profile is still marked
+        stale: a killed import is recounted whole by :meth:`repair_stale_states`."""
+        with self.transaction():
+            touched = store_counts.with_cancelled(self.conn, profile, touched)
+        days = sorted(touched.days)
+        for start in range(0, len(days), _RECOUNT_DAYS):
             with self.transaction():
-                self._replay_chunk(profile, ordered[start : start + size], fsrs)
-            start += size
-            size = _next_size(size, time.perf_counter() - started, REPLAY_BATCH)
-
-    def _replay_chunk(
-        self, profile: str, chunk: list[tuple[str, str]], fsrs: FsrsScheduler | None
-    ) -> None:
-        """``replay`` of each card's own rows, for a chunk of cards in one query a deck
-        and two statements: a query, a Row and a statement per card made most of a
-        million-row import. Each card's rows in (ts, id) order, the rows its own undo
-        rows cancel skipped, as ``replay_log`` does; a card whose replay leaves no
-        review (never reviewed, or reset) has no state row."""
+                store_counts.recount_days(self.conn, profile, days[start : start + _RECOUNT_DAYS])
         by_deck: dict[str, list[str]] = {}
-        for deck_id, card_id in chunk:
+        for deck_id, card_id in sorted(touched.cards):
             by_deck.setdefault(deck_id, []).append(card_id)
-        rows: list[tuple[Any, ...]] = []
         for deck_id, card_ids in by_deck.items():
-            marks = ", ".join("?" * len(card_ids))
-            rows += self.conn.execute(
-                "SELECT deck_id, card_id, ts, id, study_day, kind, grade, cancels FROM reviews "
-                f"WHERE profile = ? AND deck_id = ? AND card_id IN ({marks})",
-                (profile, deck_id, *card_ids),
-            ).fetchall()
-        rows.sort(key=lambda r: (r[0], r[1], r[2], r[3]))
-        cancelled = {(r[0], r[1], r[7]) for r in rows if r[5] == "undo" and r[7]}
-        states: dict[tuple[str, str], CardState | None] = dict.fromkeys(chunk)
-        step = _Step()
-        for deck_id, card_id, _, row_id, day, kind, grade, _ in rows:
-            if (deck_id, card_id, row_id) in cancelled:
-                continue
-            key = (deck_id, card_id)
-            step.kind, step.grade, step.study_day = kind, grade, day
-            states[key] = apply_row(states.get(key), cast(Row, step), fsrs)
-        self.conn.executemany(
-            "DELETE FROM card_state WHERE profile = ? AND deck_id = ? AND card_id = ?",
-            [(profile, *key) for key, s in states.items() if s is None or not s.reviews],
-        )
-        self.conn.executemany(
-            "INSERT OR REPLACE INTO card_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                _state_row(profile, key, s)
-                for key, s in states.items()
-                if s is not None and s.reviews
-            ],
-        )
-
-    def repair_stale_states(self) -> None:
-        """Rebuild the states of profiles an import was killed in (their log is whole:
-        only the cache lags), so what is shown always equals a replay of the log."""
-        if self.read_only:
-            return
-        stale = [
-            key[len(_STALE) :]
-            for (key,) in self.conn.execute(
-                "SELECT key FROM meta WHERE substr(key, 1, ?) = ?", (len(_STALE), _STALE)
-            )
-            if key.startswith(_STALE)
-        ]
-        for profile in stale:
-            with self.transaction():
-                self._replay_into_cache(profile)
-                self.conn.execute("DELETE FROM meta WHERE key = ?", (_STALE + profile,))
+            for start in range(0, len(card_ids), REPLAY_BATCH):
+                with self.transaction():
+                    chunk = card_ids[start : start + REPLAY_BATCH]
+                    store_counts.recount_seen(self.conn, profile, deck_id, chunk)
 
     def _merge_batch(
-        self, profile: str, batch: list[Sequence[Any]], counts: dict[str, int]
+        self,
+        profile: str,
+        batch: list[Sequence[Any]],
+        values: list[tuple[Any, ...]],
+        counts: dict[str, int],
     ) -> None:
-        if not batch:
-            return
         insert = f"INSERT OR IGNORE INTO reviews ({ROW_COLUMNS}) VALUES ({ROW_MARKS})"
         counts["read"] += len(batch)
         # Usually every row of a batch is new, or every one is known (a file imported
@@ -277,18 +196,10 @@ class LogMerge(LogStore):
         # it touched to a sub-journal: +50% on a million rows.)
         if counts["look_first"]:
             stored = self._stored(batch)
-            fresh = [row for row in batch if row[0] not in stored]
-            added = (
-                self.conn.executemany(
-                    insert, [(row[0], profile, *row[1:]) for row in fresh]
-                ).rowcount
-                if fresh
-                else 0
-            )
+            fresh = [row for row in values if row[0] not in stored]
+            added = self.conn.executemany(insert, fresh).rowcount if fresh else 0
         else:
-            added = self.conn.executemany(
-                insert, [(row[0], profile, *row[1:]) for row in batch]
-            ).rowcount
+            added = self.conn.executemany(insert, values).rowcount
             stored = self._stored(batch) if added < len(batch) else {}
         counts["added"] += added
         counts["look_first"] = int(added == 0)
@@ -322,42 +233,3 @@ class LogMerge(LogStore):
                 [row[0] for row in batch],
             )
         }
-
-    def _replay_into_cache(self, profile: str) -> None:
-        """rebuild_states inside the caller's transaction, streamed for logs of millions of rows.
-
-        The same replay as ``replay(self.rows(profile))``: rows in (ts, id) order,
-        cancelled ones skipped, each applied with ``apply_row`` — only without a Row
-        object for every row of the log in memory (and rows of other kinds, which
-        apply_row leaves alone, are not fetched).
-        """
-        # '+profile' keeps SQLite on the small partial index of undo rows instead of
-        # walking every row of the profile (2.7 s against 0.07 s at a million rows).
-        cancelled = {
-            r[0]
-            for r in self.conn.execute(
-                "SELECT cancels FROM reviews WHERE +profile = ? AND cancels IS NOT NULL", (profile,)
-            )
-        }
-        kinds = ", ".join(f"'{k}'" for k in SCHEDULING_KINDS)
-        states: dict[tuple[str, str], CardState] = {}
-        fsrs = self.fsrs_for(profile)
-        step = _Step()
-        for row_id, deck_id, card_id, day, kind, grade in self.conn.execute(
-            "SELECT id, deck_id, card_id, study_day, kind, grade FROM reviews "
-            f"WHERE profile = ? AND kind IN ({kinds}) ORDER BY ts, id",
-            (profile,),
-        ):
-            if row_id in cancelled:
-                continue
-            key = (deck_id, card_id)
-            # apply_row reads kind, grade and study_day: a full Row costs more than the step.
-            step.kind, step.grade, step.study_day = kind, grade, day
-            after = apply_row(states.get(key), cast(Row, step), fsrs)
-            if after is not None:
-                states[key] = after
-        self.conn.execute("DELETE FROM card_state WHERE profile = ?", (profile,))
-        self.conn.executemany(
-            "INSERT INTO card_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (_state_row(profile, key, s) for key, s in states.items() if s.reviews),
-        )

@@ -21,6 +21,7 @@ from typing import Self
 from dlcards.content_times import SCHEMA as CONTENT_TIMES_SCHEMA
 from dlcards.errors import UserError
 from dlcards.log import format_ts
+from dlcards.store_counts import MIGRATION as REVIEW_COUNTS_MIGRATION
 from dlcards.store_errors import classify, problem_error, restore_advice
 
 # How long one wait for the write lock lasts before the user is told and it goes on.
@@ -52,7 +53,7 @@ def _writable(path: Path) -> bool:
 
 
 APPLICATION_ID = 0x444C4344  # "DLCD"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Which cards are suspended is read from the log itself, through a partial index
 # holding only its suspend/unsuspend rows: SQLite keeps it on every insert, whatever
@@ -71,6 +72,8 @@ MIGRATIONS: dict[int, str] = {
     1: _CARD_EVENTS_INDEX,
     # v3: when each card's content last changed (Anki exports' note times, issue 12).
     2: CONTENT_TIMES_SCHEMA,
+    # v4: running review counts, filled once from the log (issue 18: totals without a scan).
+    3: REVIEW_COUNTS_MIGRATION,
 }
 
 

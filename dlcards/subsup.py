@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 _SUPER = dict(
     zip(
@@ -36,6 +37,7 @@ SCRIPT = re.compile(r"<(sup|sub)\b[^<>]{0,200}>((?:(?!</?su[bp]\b)[^\x00]){0,400
 _TAG = re.compile(r"<[^<>]*>")
 
 
+@lru_cache(maxsize=4096)  # the same few scripts (x², H₂O) recur from note to note
 def script_text(kind: str, inner_html: str) -> str:
     """The text for one ``<sup>``/``<sub>`` element's content."""
     text = " ".join(html.unescape(_TAG.sub("", inner_html)).split())

@@ -6,11 +6,13 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from dlcards import backup
 from dlcards.backup import daily_backup as start_daily_backup
 from dlcards.backup import list_backups, restore_backup
 from dlcards.config import Home
@@ -45,6 +47,29 @@ def reviews(path: Path) -> int:
         return int(conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
     finally:
         conn.close()
+
+
+def test_the_daily_copy_waits_for_no_card_and_holds_the_database_as_the_session_began(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At a million reviews the copy is 370 MB: it had held back the day's first card.
+    home, store = open_home(tmp_path)
+    store.record("me", "d", "c", "review", 4, NOW, DAY)
+    graded = threading.Event()
+    copy = backup._copy
+
+    def copy_after_a_grade(source: sqlite3.Connection, target: Path) -> None:
+        assert graded.wait(5), "the copy was made before the session could go on"
+        copy(source, target)
+
+    monkeypatch.setattr(backup, "_copy", copy_after_a_grade)
+    check = start_daily_backup(home, store, DAY)
+    assert check is not None
+    store.record("me", "d", "c2", "review", 5, NOW, DAY)  # graded while the copy waits
+    graded.set()
+    assert check.finish() is None
+    assert reviews(check.target) == 1  # the database as the session found it
+    assert reviews(home.database) == 2
 
 
 def test_at_most_one_backup_a_day_private_and_self_contained(tmp_path: Path) -> None:

@@ -39,6 +39,50 @@ def test_conversions(html: str, markdown: str) -> None:
     assert convert(html).markdown == markdown
 
 
+# Fields as Anki's editor writes them, each Markdown worked out by hand from markdownify's
+# rules (blocks on blank lines, nested items indented by the bullet's width, an ordered
+# list counting from its start, backticks in code fenced by one more).
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        (
+            "What is <b>layer dropout</b> (7)? x<sup>2</sup>",
+            "What is **layer dropout** (7)? x²",
+        ),
+        (
+            "\n\nsoftmax logits<br><i>kernel stride</i> &amp; H<sub>2</sub>O"
+            "<div>padding  dropout&nbsp;&lt;3&gt;</div><ul><li>a_b</li><li>two</li></ul>",
+            "softmax logits\\\n*kernel stride* & H₂O\n\npadding dropout <3>\n\n- a\\_b\n- two",
+        ),
+        (
+            "<ol start='4'><li>four <ul><li>in</li></ul></li><li></li><li>six</li></ol>after",
+            "4. four\n   - in\n6. six\n\nafter",
+        ),
+        ("run <code>a`b</code> and <kbd> k </kbd>", "run `` a`b `` and  `k`"),
+        (
+            '<a href="https://x.org">https://x.org</a> <a href="u" title="T">see</a>',
+            '<https://x.org> [see](u "T")',
+        ),
+        ("<p> one </p><p>two<br></p>", "one\n\ntwo"),
+    ],
+)
+def test_anki_editor_fields(html: str, markdown: str) -> None:
+    assert convert(html).markdown == markdown
+
+
+def test_a_field_the_fast_path_takes_never_loads_markdownify(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # markdownify brings BeautifulSoup and soupsieve: ~0.2 s of an import's start.
+    from dlcards.interchange import html2md
+
+    def refuse() -> None:
+        raise AssertionError("markdownify was asked for")
+
+    monkeypatch.setattr(html2md, "_converter", refuse)
+    assert convert("<div><b>a</b> &amp; <ul><li>b</li></ul></div>").markdown == "**a** &\n\n- b"
+
+
 def test_media_are_counted() -> None:
     assert convert("<img src='a.png'> [sound:b.mp3] <img src=\"c.jpg\">").media == 3
     assert convert("no media").media == 0
@@ -147,3 +191,13 @@ def test_fast_path_matches_markdownify(html: str) -> None:
 )
 def test_outside_the_subset_the_fast_path_steps_aside(html: str) -> None:
     assert _fast(html) is None
+
+
+def test_the_memo_of_tags_stays_bounded_on_a_field_of_distinct_tags() -> None:
+    from dlcards.interchange import html_tree as html_fast
+
+    distinct = "".join(f"<span title='{i}'>x</span>" for i in range(6000))
+    long_tag = "<span title='" + "y" * 5000 + "'>z</span>"
+    assert convert(distinct + long_tag).markdown == "x" * 6000 + "z"
+    assert len(html_fast._TAGS) <= 4096
+    assert all(len(tag) <= 200 for tag in html_fast._TAGS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 import tomllib
@@ -28,6 +29,7 @@ from dlcards.problems import (
     is_fixed,
     reachable_levels,
 )
+from dlcards.problems.fmt import exp_constants
 
 REPO = Path(__file__).resolve().parent.parent
 DECK = REPO / "decks" / "compute-drills.toml"
@@ -353,6 +355,33 @@ def test_previews() -> None:
     )
     act = get_problem("activation")
     assert act.preview(act.make_instance(level=1, seed=0), "3/4") == "= 0.75"
+
+
+def test_a_shape_card_writes_shapes_one_way() -> None:
+    # Known issue 5: the hint's example, the preview and the expected answer of one card
+    # in one notation (they were "e.g. 2x3x4", "→ shape 4×11×8×8", "(4, 8, 11, 8)").
+    mha = get_problem("multi_head_shapes")
+    for seed in range(5):
+        inst = mha.make_instance(level=1, seed=seed)
+        assert re.fullmatch(r"\(\d+(, \d+)+\)", mha.expected_text(inst))
+        assert "e.g. (2, 3, 4)" in mha.render(inst).answer_hint
+        assert mha.preview(inst, "4x11x8x8") == "shape (4, 11, 8, 8)"
+    matmul, inst = _fixed("matmul_shape", a_shape=[7, 1], b_shape=[1, 2])
+    assert "e.g. (2, 4)" in matmul.render(inst).answer_hint
+    assert matmul.expected_text(inst) == "(7, 2)"  # (7×1)·(1×2), by hand
+    assert matmul.preview(inst, "7x2") == "shape (7, 2)"
+    conv, inst = _fixed("conv_output_size", size=35, kernel_size=3)
+    assert "e.g. 10x10" in conv.render(inst).answer_hint
+    assert conv.expected_text(inst) == "33x33"  # 35 − 3 + 1
+    assert conv.preview(inst, "29") == "shape 29x29"  # one number is read as a square
+    assert conv.preview(inst, "29 x 29") == "shape 29x29"
+
+
+def test_the_constants_of_a_line_share_one_notation() -> None:
+    # Known issue 6: "e^(−0.5) ≈ 0.6065   e⁻² ≈ 0.1353" on one line. Values by hand:
+    # e^−0.5 = 0.60653…, e^−1 = 0.36788…, e^−2 = 0.13534…
+    assert exp_constants([-0.5, -2.0]) == ["e^(−0.5) ≈ 0.6065", "e^(−2) ≈ 0.1353"]
+    assert exp_constants([-2.0, -1.0]) == ["e⁻¹ ≈ 0.3679", "e⁻² ≈ 0.1353"]
 
 
 # --- close answers ------------------------------------------------------------------

@@ -242,6 +242,9 @@ async def test_a_profile_switched_to_in_the_tui_is_opened_next_time(tmp_path: Pa
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p", *"zoe", "enter")
         assert app.profile == "zoe"
+        # …and says so (known issue 12: "Now studying as ann." and no more).
+        told = [n.message for n in app._notifications]
+        assert any("Remembered: the next dlcards and its commands use zoe" in m for m in told)
     text = world.home.config_file.read_text("utf-8")
     assert tomllib.loads(text)["user"] == "zoe"
     assert "# my settings" in text and "new_per_day = 7" in text  # the rest as it was

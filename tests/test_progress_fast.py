@@ -56,6 +56,10 @@ VALUES = {
                 "2026-02-29T09:00:00.000000Z",
                 "1969-12-31T23:59:59.999999Z",
                 "2026-03-01T25:00:00.000000Z",
+                "2026-03-01T24:00:00.000000Z",
+                "2026-03-01T23:60:00.000000Z",
+                "2026-03-01T23:59:60.000000Z",
+                "2026-03-01T19:59:59.000000Z",
             ]
         ),
         TEXTS,
@@ -98,3 +102,13 @@ def test_the_usual_exported_line_takes_the_fast_path() -> None:
     # Out of the fast path, still read (by the general reader): an undo row.
     undo = {**GOOD, "kind": "undo", "grade": None, "cancels": GOOD["id"]}
     assert graded_row(json.dumps(undo, separators=(",", ":"))) is None
+
+
+def test_every_time_of_day_takes_the_fast_path_and_no_other_does() -> None:
+    # The pattern holds the clock's ranges (fromisoformat's): 00:00:00 to 23:59:59.
+    for clock in ("00:00:00", "09:59:59", "19:00:00", "20:00:00", "23:59:59"):
+        line = json.dumps({**GOOD, "ts": f"2026-03-01T{clock}.000000Z"}, separators=(",", ":"))
+        assert graded_row(line) is not None, clock
+    for clock in ("24:00:00", "23:60:00", "23:59:60", "30:00:00"):
+        line = json.dumps({**GOOD, "ts": f"2026-03-01T{clock}.000000Z"}, separators=(",", ":"))
+        assert graded_row(line) is None and general(line) is None, clock

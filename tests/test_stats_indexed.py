@@ -128,6 +128,7 @@ def test_deck_counts_from_ids_equal_those_from_states(
     deck_counts_from_ids give the counts deck_counts computes card by card from the
     states, on a real SQLite file, with decks read back from the parse cache."""
     from dlcards.deck_cache import DeckCache
+    from dlcards.deck_counting import count_decks
     from dlcards.stats import deck_counts, deck_counts_from_ids
 
     folder, cache_path = cached_decks
@@ -152,6 +153,7 @@ def test_deck_counts_from_ids_equal_those_from_states(
         by_states = deck_counts(collection, states, when, hidden)
         by_ids = deck_counts_from_ids(collection, store.reviewed_by_deck("me", when), hidden)
         assert by_ids == by_states
+        assert count_decks(store, collection, "me", when, hidden) == by_states  # dlcards decks
     # stats --json: every non-new card of the chosen decks due by then, suspended or not.
     due_today = sum(
         1
@@ -168,6 +170,7 @@ def test_damaged_due_dates_and_ids_count_as_state_from_row_reads_them(tmp_path: 
     """A damaged state cache (a due that is no date, a date the calendar lacks, a
     number, a card id with a newline) is counted as the card-by-card reading of
     state_from_row counts it: due only when it is a real date on or before today."""
+    from dlcards.deck_counting import count_decks
     from dlcards.stats import deck_counts, deck_counts_from_ids
 
     write_deck(tmp_path / "decks", "aa", 8)
@@ -193,6 +196,9 @@ def test_damaged_due_dates_and_ids_count_as_state_from_row_reads_them(tmp_path: 
     reviewed = store.reviewed_by_deck("me", TODAY)
     assert reviewed["aa"].due == {"c1", "c2", "c7"}
     assert deck_counts_from_ids(collection, reviewed) == deck_counts(
+        collection, store.states("me"), TODAY
+    )
+    assert count_decks(store, collection, "me", TODAY) == deck_counts(
         collection, store.states("me"), TODAY
     )
     store.close()

@@ -50,7 +50,7 @@ def test_a_real_v1_database_opens_migrates_and_keeps_its_rows(tmp_path: Path) ->
     assert len(rows_before) == 7
 
     store = Store.open(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert store.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     assert store.conn.execute("SELECT * FROM reviews ORDER BY ts, id").fetchall() == rows_before
     assert (

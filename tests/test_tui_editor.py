@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual.coordinate import Coordinate
 
 from dlcards.collection import load_collection
 from dlcards.config import Home
 from dlcards.errors import UserError
 from dlcards.tui.editor import editor_argv, user_copy
 from dlcards.tui.screens.review import ReviewScreen
+from dlcards.tui.widgets.deck_table import DeckTable
 
 from .conftest import write_deck
 from .test_tui_fixtures import BASICS, SIZE, make_world
@@ -122,5 +124,18 @@ async def test_editing_a_shipped_deck_edits_a_copy_that_overrides_it(
         assert "Rectifier" in screen_text(app)
         deck = app.collection.deck("neural")
         assert deck is not None and deck.overrides_shipped and not deck.shipped
+        # The file name on a line of its own: a narrow toast broke the path mid-word
+        # ("…/deep-learning-in" / "terview.toml", known issue 32).
+        told = [n.message for n in app._notifications if n.title == "Editing your copy"]
+        assert told and "neural.toml" in told[0].splitlines()
+        assert f"{world.home.decks_dir}/" in told[0].splitlines()
+        await pilot.press("escape")  # Home, narrow: the name gives way, never "(your copy)"
+        table = app.screen.query_one(DeckTable)
+        for width, mark in ((60, "  (your copy)"), (52, " (copy)")):
+            await pilot.resize_terminal(width, 16)
+            await pilot.pause()
+            name = table.get_cell_at(Coordinate(0, 0))
+            assert name.plain.endswith(mark) and name.plain.startswith("Neural")
+            assert name.cell_len <= table.columns["deck"].width
     assert edited == [world.home.decks_dir / "neural.toml"]
     assert "ReLU" in shipped.read_text("utf-8")  # the shipped file is untouched

@@ -195,6 +195,9 @@ async def test_compute_wrong_answer_names_the_mistake(tmp_path: Path) -> None:
         assert view.verdict is not None and view.verdict.status == "wrong"
         verdict = text_of(screen.query_one(".verdict", Static))
         assert "averaged" in verdict and "Mistake" in verdict
+        # Capitalized like "Expected: 33x33" of a scalar answer (known issue 6).
+        assert "Your answer" in verdict and "Expected" in verdict
+        assert "expected" not in verdict
         assert screen.suggested == 1
         await pilot.press("0")
     assert [(r.grade, r.answer) for r in world.store.rows(world.profile)] == [
@@ -297,12 +300,15 @@ async def test_a_grade_parses_no_deck_and_costs_one_read_plus_the_grade(
         return [s.split()[0].upper() for s in statements]
 
     # The grade: one BEGIN IMMEDIATE … COMMIT that reads the state and the last
-    # timestamp and writes the profile, the review row and the card state.
+    # timestamp and writes the profile, the review row, its running counts (the day's
+    # and the card's seen row: store_counts) and the card state.
     assert verbs(store_sql) == [
         "BEGIN",
         "INSERT",
         "SELECT",
         "SELECT",
+        "INSERT",
+        "INSERT",
         "INSERT",
         "INSERT",
         "COMMIT",

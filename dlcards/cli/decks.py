@@ -23,21 +23,23 @@ def decks(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the decks with their cards, new and due counts."""
-    from dlcards.stats import deck_counts_from_ids
+    from dlcards.deck_counting import count_decks
 
     ctx = app_context(cli)
     collection = ctx.collection
     report_deck_errors(collection.errors)
-    reviewed = ctx.store.reviewed_by_deck(ctx.profile, ctx.today())
+    today = ctx.today()
     if json_out:
         import json
 
         # The JSON counts are DESIGN §7's, to the letter: a suspended card that was never
         # reviewed is still "new". The table below, like Home, leaves suspended cards out.
-        counts = deck_counts_from_ids(collection, reviewed)
+        counts = count_decks(ctx.store, collection, ctx.profile, today)
         typer.echo(json.dumps([c.as_json() for c in counts], indent=2, ensure_ascii=False))
         return
-    counts = deck_counts_from_ids(collection, reviewed, ctx.store.suspended(ctx.profile))
+    counts = count_decks(
+        ctx.store, collection, ctx.profile, today, ctx.store.suspended(ctx.profile)
+    )
     if not counts:
         typer.echo(f"No decks found. Put .toml decks in {ctx.home.decks_dir} or pass --deck-path.")
         return

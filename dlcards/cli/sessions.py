@@ -33,14 +33,12 @@ def run_study(
         # Imported here: textual costs ~150 ms and `dlcards --help` must stay fast.
         from dlcards.tui.launch import launch, preload_numpy
 
-        if not home_screen and any(
-            r.type == "compute" for r in ctx.collection.all_refs(deck_ids or None)
-        ):
+        if not home_screen and ctx.collection.has_type("compute", deck_ids or None):
             preload_numpy()
         from dlcards.tui.app import make_app
 
-        # The decks' card index (100k tuples for a big collection) lives as long as the
-        # app: keep it out of the garbage collector's way while Textual allocates.
+        # What is loaded lives as long as the app: keep it out of the garbage
+        # collector's way while Textual allocates.
         ctx.collection.freeze()
 
         tui = make_app(

@@ -5,7 +5,7 @@
 - :mod:`apkg_read` — Anki packages: anki21b (zstd, schema 18) and legacy collections.
 - :mod:`limits` — reading hostile archives within byte budgets.
 - :mod:`notes` — Anki notes → cards (fields, cloze, guid → id, dlcards' own fields).
-- :mod:`html2md`, :mod:`html_fast` — field HTML → Markdown (markdownify).
+- :mod:`html2md`, :mod:`html_fast`, :mod:`html_tree` — field HTML → Markdown (markdownify).
 - :mod:`deckfile` — merging into a TOML deck, validating and writing it.
 - :mod:`exporter`, :mod:`export_notes`, :mod:`export_write`, :mod:`md2html` —
   ``dlcards export`` to TOML, Anki text files and .apkg (genanki).

@@ -21,8 +21,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import tomli_w
+
 from dlcards.errors import UserError
 from dlcards.interchange.toml_strings import basic_string as _string
+from dlcards.interchange.toml_strings import multiline_lines
 
 
 def dump_deck(data: dict[str, Any]) -> str:
@@ -39,8 +42,6 @@ def _blocks(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     head = "[deck]\n" + _pairs(data["deck"], "deck")
     expected: dict[str, Any] = {"deck": data["deck"]}
     if data.get("notetypes"):
-        import tomli_w
-
         head += "\n" + tomli_w.dumps({"notetypes": data["notetypes"]}, multiline_strings=True)
         expected["notetypes"] = data["notetypes"]
     yield head, expected
@@ -163,8 +164,6 @@ def _check(text: str, expected: dict[str, Any]) -> None:
 def _pairs(table: dict[str, Any], name: str) -> str:
     """``key = value`` lines: strings, numbers and lists of them formatted here (tomli-w
     took a third of an import's time), anything else by tomli-w."""
-    import tomli_w
-
     lines: list[str] = []
     sections: list[str] = []
     for key, value in table.items():
@@ -174,10 +173,10 @@ def _pairs(table: dict[str, Any], name: str) -> str:
             lines.append(_scalar_line(key, value))
         elif isinstance(value, list):
             lines.append(_line(key, value))
-        elif not all(_plain(v) for v in value.values()):
+        elif not all(v.__class__ is str or _plain(v) for v in value.values()):
             sections.append(tomli_w.dumps({name: {key: value}}, multiline_strings=True))
-        elif _short(value) and len(_inline(value)) <= 100:
-            lines.append(f"{_literal_key(key)} = {_inline(value)}\n")
+        elif _short(value) and len(inline := _inline(value)) <= 100:
+            lines.append(f"{_literal_key(key)} = {inline}\n")
         else:
             # [cards.params] after a [[cards]] header belongs to that card.
             sections.append(
@@ -188,7 +187,17 @@ def _pairs(table: dict[str, Any], name: str) -> str:
 
 def _short(table: dict[str, Any]) -> bool:
     """Whether a table may fit on one line (a cheap bound before formatting it)."""
-    return sum(len(v) if isinstance(v, str | list) else 1 for v in table.values()) <= 100
+    return sum(_size(v) for v in table.values()) <= 100
+
+
+def _size(value: Any) -> int:
+    """At most the characters ``value`` takes inline: a list counts its strings' length
+    (an Anki table's fields are long; formatting them only to measure them was waste)."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, list):
+        return len(value) + sum(len(v) for v in value if isinstance(v, str))
+    return 1
 
 
 def _text(value: str) -> str:
@@ -196,26 +205,26 @@ def _text(value: str) -> str:
     if "\n" not in value or "\r" in value:
         # A CR stays escaped on one line: a multi-line string would read CR LF back as LF.
         return _string(value)
-    return '"""\n' + "\n".join(_string(line)[1:-1] for line in value.split("\n")) + '"""'
+    lines = multiline_lines(value)
+    if lines is None:
+        lines = "\n".join(_string(line)[1:-1] for line in value.split("\n"))
+    return '"""\n' + lines + '"""'
 
 
 def _scalar_line(key: str, value: Any) -> str:
     if isinstance(value, bool | int | float):
         return f"{_literal_key(key)} = {_scalar(value)}\n"
-    import tomli_w
-
     return str(tomli_w.dumps({key: value}, multiline_strings=True))
 
 
 def _line(key: str, value: Any) -> str:
     """``key = value``; a list of plain values on one line when it fits, as people write tags."""
-    import tomli_w
-
-    if isinstance(value, str):
+    kind = value.__class__
+    if kind is str or isinstance(value, str):
         return f"{_literal_key(key)} = {_text(value)}\n"
-    if isinstance(value, bool | int | float):
-        return _scalar_line(key, value)
-    if isinstance(value, list) and all(_plain(v) for v in value):
+    if kind is int or isinstance(value, bool | int | float):
+        return f"{_literal_key(key)} = {_scalar(value)}\n"  # as _scalar_line
+    if isinstance(value, list) and (_strings(value) or all(_plain(v) for v in value)):
         items = [_string(v) if isinstance(v, str) else _literal(v) for v in value]
         one_line = f"{_literal_key(key)} = [{', '.join(items)}]\n"
         if len(one_line) <= 100:
@@ -228,9 +237,16 @@ def _inline(table: dict[str, Any]) -> str:
     return "{ " + ", ".join(f"{_literal_key(k)} = {_literal(v)}" for k, v in table.items()) + " }"
 
 
+def _strings(values: list[Any]) -> bool:
+    """Whether every item is a str (tags, Anki fields): the common case of _plain."""
+    return all(v.__class__ is str for v in values)
+
+
 def _plain(value: Any) -> bool:
+    if value.__class__ is str:
+        return True
     if isinstance(value, list):
-        return all(_plain(v) for v in value)
+        return _strings(value) or all(_plain(v) for v in value)
     return isinstance(value, str | int | float | bool)
 
 
@@ -247,13 +263,9 @@ def _scalar(value: str | int | float | bool) -> str:
     # Tags and small numbers repeat from card to card: format each once.
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    import tomli_w
-
     return str(tomli_w.dumps({"v": value})).split(" = ", 1)[1].rstrip("\n")
 
 
 @functools.lru_cache(maxsize=256)
 def _literal_key(key: str) -> str:
-    import tomli_w
-
     return str(tomli_w.dumps({key: 0})).rsplit(" = ", 1)[0]

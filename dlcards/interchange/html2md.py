@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from dlcards.interchange.html_fast import fast
+from dlcards.subsup import SCRIPT, script_text
+
 # --- media placeholders ---------------------------------------------------------
 
 # Private-use characters: no parser, escaper or whitespace rule touches them, so a
@@ -70,8 +73,6 @@ def convert(field_html: str) -> Converted:
     if "<" in text:
         text = _IMG.sub(lambda m: keep(_image_text(m.group(0))), text)
         if "<su" in text or "<SU" in text:
-            from dlcards.subsup import SCRIPT, script_text
-
             text = SCRIPT.sub(lambda m: keep_text(script_text(m.group(1), m.group(2))), text)
     markdown = _fast(text)
     if markdown is None:
@@ -214,6 +215,4 @@ def _slow(text: str) -> str:
 
 
 def _fast(text: str) -> str | None:
-    from dlcards.interchange.html_fast import fast
-
-    return fast(text, _converter())
+    return fast(text)

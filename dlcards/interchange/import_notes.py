@@ -105,10 +105,15 @@ def _cards(
     # An export by dlcards puts the deck's tags on every note: they go back to the deck.
     deck_tags = set(gathered.header.get("tags", []))
     used: set[int] = set()
+    usable_ids: dict[int, bool] = {}  # notetype id → usable(): asked once a note type
     for done, note in enumerate(notes, start=1):
-        notetype = notetypes.get(note.notetype_id) if note.notetype_id is not None else None
-        if notetype is not None and (ID_FIELD in note.field_names or not usable(notetype)):
-            notetype = None  # a note dlcards exported, or an odd type: read field by field
+        type_id = note.notetype_id
+        notetype = notetypes.get(type_id) if type_id is not None else None
+        if notetype is not None and type_id is not None:
+            if type_id not in usable_ids:
+                usable_ids[type_id] = usable(notetype)
+            if ID_FIELD in note.field_names or not usable_ids[type_id]:
+                notetype = None  # a note dlcards exported, or an odd type: read field by field
         if notetype is not None:
             converted = convert_templated(note, notetype, gathered.unsupported)
             if converted.cards and notetype.id not in used:

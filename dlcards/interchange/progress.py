@@ -16,13 +16,15 @@ both ways hold the same log and — states being a replay of it — the same pro
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, BinaryIO
 
 from dlcards.errors import UserError
 from dlcards.fileutil import reading
@@ -102,35 +104,103 @@ def import_progress(
 ) -> ProgressImport:
     """Merge the rows of ``source`` under ``profile``; on any bad line, nothing changes.
 
-    The file is read twice: once to check every line, holding no lock (other
-    dlcards processes go on), then to write it in short batches (see
-    ``Store.merge_rows``); neither pass keeps the file in memory.
+    The file is read once, every line checked, holding no lock (other dlcards
+    processes go on); the checked rows wait in a private temporary file and are
+    then written in short batches (see ``Store.merge_rows``). Neither step keeps
+    the file in memory, and what is written is exactly what was checked, even if
+    the file changes meanwhile.
     """
     with reading(source, "the .jsonl file"):
         handle = open(source, "rb")  # closed by the with below
     report = progress or _silent
-    total = 0
-    with handle:
-        for total, _ in enumerate(read_rows(source, handle), 1):
-            if total % _REPORT_EVERY == 0:
-                report("reading", total, 0)
-    with reading(source, "the .jsonl file"):
-        handle = open(source, "rb")  # closed by the with below
-    result = ProgressImport()
-    unknown: set[tuple[str, str]] = set()
+    # Beside the database (a home is on a disk that holds the log; /tmp may be memory),
+    # unless the home cannot be written to.
+    folder = store.path.parent if store.path is not None and not store.read_only else None
+    where = folder or Path(tempfile.gettempdir())
+    with handle, _staging(where) as staged:
+        total = _stage(source, handle, staged, report, where)
+        staged.seek(0)
+        result = ProgressImport()
+        unknown: set[tuple[str, str]] = set()
 
-    def rows() -> Iterator[tuple[Any, ...]]:
-        for done, row in enumerate(read_rows(source, handle), 1):
-            if done % _REPORT_EVERY == 0:
-                report("writing", done, total)
-            if known is not None and (row[1], row[2]) not in known:
-                result.unknown_rows += 1
-                unknown.add((row[1], row[2]))
-            yield row
+        def rows() -> Iterator[tuple[Any, ...]]:
+            done = 0
+            while done < total:
+                size = int.from_bytes(staged.read(8), "little")
+                batch: list[tuple[Any, ...]] = marshal.loads(staged.read(size))
+                for row in batch:
+                    done += 1
+                    if done % _REPORT_EVERY == 0:
+                        report("writing", done, total)
+                    if known is not None and (row[1], row[2]) not in known:
+                        result.unknown_rows += 1
+                        unknown.add((row[1], row[2]))
+                yield from batch
 
-    with handle:
         counts = store.merge_rows(profile, rows(), now)
     result.read, result.added, result.present = counts.read, counts.added, counts.present
     result.other_profile, result.differing = counts.other_profile, counts.differing
     result.unknown_cards = len(unknown)
     return result
+
+
+# Rows marshalled together into the staging file: big enough that marshal's per-call
+# cost vanishes, small enough to be nothing in memory.
+_STAGE_BATCH = 2000
+
+
+def _stage(
+    source: Path,
+    handle: BinaryIO,
+    staged: IO[bytes],
+    report: Callable[[str, int, int], None],
+    where: Path,
+) -> int:
+    """Check every row of the file and keep them, marshalled, in ``staged``; the count.
+
+    The second pass of the import reads them back at a fraction of a parse's cost
+    (marshal is Python's own format for its values, the file private to this
+    process and deleted when closed).
+    """
+    total = 0
+    batch: list[tuple[Any, ...]] = []
+    for row in read_rows(source, handle):
+        batch.append(row)
+        total += 1
+        if total % _REPORT_EVERY == 0:
+            report("reading", total, 0)
+        if len(batch) >= _STAGE_BATCH:
+            _put(staged, batch, where)
+            batch = []
+    if batch:
+        _put(staged, batch, where)
+    return total
+
+
+def _put(staged: IO[bytes], batch: list[tuple[Any, ...]], where: Path) -> None:
+    """One batch, its length first (marshal.load reading from a file object costs a
+    method call per value: ten times marshal.loads on the batch's bytes)."""
+    data = marshal.dumps(batch)
+    try:
+        staged.write(len(data).to_bytes(8, "little"))
+        staged.write(data)
+    except OSError as exc:
+        raise _no_room(where, exc) from exc
+
+
+@contextmanager
+def _staging(folder: Path) -> Iterator[IO[bytes]]:
+    """The private temporary file the checked rows wait in (deleted when closed)."""
+    try:
+        staged = tempfile.TemporaryFile(prefix=".dlcards-import-", dir=folder)
+    except OSError as exc:
+        raise _no_room(folder, exc) from exc
+    with staged:
+        yield staged
+
+
+def _no_room(where: Path, exc: OSError) -> UserError:
+    return UserError(
+        f"cannot keep the checked rows in {where} ({exc.strerror})",
+        "free some space there and import again; your progress was not changed",
+    )

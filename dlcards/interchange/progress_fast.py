@@ -12,7 +12,7 @@ explains it: this path never accepts a line the general one refuses.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from dlcards.interchange.progress_bounds import (
@@ -30,11 +30,13 @@ from dlcards.scheduler import MAX_INTERVAL, MIN_EASINESS
 _ID = r'"([!#-\[\]-~]{1,64})"'
 _NAME = r'"([!#-\[\]-~]{1,128})"'
 _DAY = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+# A time of day datetime.fromisoformat accepts: 00:00:00 to 23:59:59.
+_CLOCK = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
 _TEXT = r'(?:null|"([^"\\\x00-\x1f]*)")'
 _NUMBER = r"(?:null|(0|[1-9][0-9]{0,15}))"
 _GRADED_LINE = re.compile(
     r'\{"id":' + _ID + r',"deck_id":' + _NAME + r',"card_id":' + _NAME
-    + r',"ts":"(' + _DAY + r"T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z)"
+    + r',"ts":"(' + _DAY + r"T" + _CLOCK + r"\.[0-9]{6}Z)"
     + r'","study_day":"(' + _DAY + r')","kind":"(' + "|".join(GRADE_KINDS)
     + r')","grade":([0-5]),"duration_ms":' + _NUMBER
     + r',"instance":' + _TEXT + r',"answer":' + _TEXT
@@ -44,42 +46,61 @@ _GRADED_LINE = re.compile(
 _EARLIEST, _LATEST = EARLIEST_DAY.isoformat(), LATEST_DAY.isoformat()
 
 
+def _good_day(text: str) -> bool:
+    """Whether ``text`` (YYYY-MM-DD) is a day of the calendar within the rows' range;
+    remembered, as a million rows name a few hundred days."""
+    good = _DAYS.get(text)
+    if good is None:
+        if len(_DAYS) >= 100_000:
+            _DAYS.clear()
+        try:
+            good = _EARLIEST <= text <= _LATEST and bool(date.fromisoformat(text))
+        except ValueError:
+            good = False
+        _DAYS[text] = good
+    return good
+
+
+_DAYS: dict[str, bool] = {}
+
+
 def graded_row(text: str) -> tuple[Any, ...] | None:
     """The row (values of MERGE_FIELDS) of a canonical graded line, else None."""
     match = _GRADED_LINE.fullmatch(text)
     if match is None:
         return None
-    (row_id, deck_id, card_id, ts, day, kind, grade, duration, instance, answer) = match.groups()[
-        :10
-    ]
-    repetitions, easiness, interval, due = match.groups()[10:]
-    # The ranges of progress_bounds.out_of_range; every day is YYYY-MM-DD, so the
-    # texts compare as the dates do.
-    if not (
-        _EARLIEST <= ts[:10] <= _LATEST
-        and _EARLIEST <= day <= _LATEST
-        and (due is None or _EARLIEST <= due <= _LATEST)
+    (
+        row_id,
+        deck_id,
+        card_id,
+        ts,
+        day,
+        kind,
+        grade,
+        duration,
+        instance,
+        answer,
+        repetitions,
+        easiness,
+        interval,
+        due,
+    ) = match.groups()
+    # The ranges of progress_bounds.out_of_range, and the calendar's own check (month
+    # 13, February 30; the pattern holds the hours); every day is YYYY-MM-DD, so the
+    # texts compare as the dates do. The pattern's numbers are 0 or more.
+    if not (_good_day(ts[:10]) and _good_day(day) and (due is None or _good_day(due))):
+        return None
+    duration_ms = None if duration is None else int(duration)
+    repetitions_n = None if repetitions is None else int(repetitions)
+    easiness_n = None if easiness is None else int(easiness)
+    interval_n = None if interval is None else int(interval)
+    if (
+        (duration_ms is not None and duration_ms > MAX_DURATION_MS)
+        or (repetitions_n is not None and repetitions_n > MAX_REPETITIONS)
+        or (easiness_n is not None and not MIN_EASINESS <= easiness_n <= MAX_EASINESS)
+        or (interval_n is not None and interval_n > MAX_INTERVAL)
     ):
         return None
-    numbers = []
-    for value, low, high in (
-        (duration, 0, MAX_DURATION_MS),
-        (repetitions, 0, MAX_REPETITIONS),
-        (easiness, MIN_EASINESS, MAX_EASINESS),
-        (interval, 0, MAX_INTERVAL),
-    ):
-        number = None if value is None else int(value)
-        if number is not None and not low <= number <= high:
-            return None
-        numbers.append(number)
-    try:  # the calendar's own check (month 13, February 30, hour 25)
-        datetime.fromisoformat(ts[:-1])
-        date.fromisoformat(day)
-        if due is not None:
-            date.fromisoformat(due)
-    except ValueError:
-        return None
-    duration_ms, repetitions_n, easiness_n, interval_n = numbers
     return (
         row_id,
         deck_id,

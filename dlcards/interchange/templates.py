@@ -15,6 +15,7 @@ import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 _EMPTY = re.compile(r"(?:\s|&nbsp;|<br\s*/?>|</?div>|</?p>)*", re.IGNORECASE)
@@ -54,11 +55,20 @@ def plain_text(value: str) -> str:
 
 def render(template: str, ctx: Context, *, answer: bool) -> Rendered:
     """One side of a card; on the back ``{{FrontSide}}`` becomes :data:`FRONT_SIDE`."""
+    tokens, ends, problems = _parsed(template)
+    out = Rendered("", unsupported=set(problems))
+    out.html = _render(tokens, 0, len(tokens), ctx, answer, out, ends)
+    return out
+
+
+@lru_cache(maxsize=64)
+def _parsed(template: str) -> tuple[list[str], dict[int, int], frozenset[str]]:
+    """A template's tokens, its sections' ends and what was wrong with them: the same
+    few templates render every note of an import. Read-only for the caller."""
     out = Rendered("")
     tokens = _TAG.split(template)
     ends = _sections(tokens, out)
-    out.html = _render(tokens, 0, len(tokens), ctx, answer, out, ends)
-    return out
+    return tokens, ends, frozenset(out.unsupported)
 
 
 def _sections(tokens: list[str], out: Rendered) -> dict[int, int]:

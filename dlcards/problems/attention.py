@@ -200,7 +200,7 @@ class Attention(Problem):
         )
 
 
-_SHAPE_HINT = "a shape, e.g. 2x3x4"
+_SHAPE_HINT = "a shape, e.g. (2, 3, 4)"
 
 
 def head_sizes(p: dict[str, Any]) -> tuple[int, int, int, int, int, int]:
@@ -265,7 +265,7 @@ class MultiHeadShapes(Problem):
         return mha_shape(params, params["ask"])
 
     def kind(self, params: dict[str, Any], want: Any) -> Kind:
-        return Shape(hint=_SHAPE_HINT)
+        return Shape(tuples=True, hint=_SHAPE_HINT)
 
     def question(self, params: dict[str, Any]) -> tuple[str, list[Grid], list[str]]:
         n, length, source, e, h, g = head_sizes(params)

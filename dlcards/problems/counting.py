@@ -275,7 +275,9 @@ class MatmulShape(Problem):
 
     def kind(self, params: dict[str, Any], want: Any) -> Kind:
         return Shape(
-            _ERROR_WORDS, hint="the result shape, e.g. (2, 4) — or error if A @ B is not defined"
+            _ERROR_WORDS,
+            tuples=True,
+            hint="the result shape, e.g. (2, 4) — or error if A @ B is not defined",
         )
 
     def question(self, params: dict[str, Any]) -> tuple[str, list[Grid], list[str]]:

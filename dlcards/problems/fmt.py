@@ -63,9 +63,9 @@ def sup(n: int) -> str:
     return str(n).translate(_SUPER)
 
 
-def power(base: str, exponent: float) -> str:
-    """``e⁻²`` for integer exponents, ``e^(−0.5)`` otherwise."""
-    if float(exponent).is_integer():
+def power(base: str, exponent: float, caret: bool = False) -> str:
+    """``e⁻²`` for integer exponents, ``e^(−0.5)`` otherwise or when ``caret``."""
+    if float(exponent).is_integer() and not caret:
         return f"{base}{sup(int(exponent))}"
     return f"{base}^({num(exponent)})"
 
@@ -80,11 +80,11 @@ def sci(x: float) -> str:
     return format_number(float(x), sig=3).replace("-", "−")
 
 
-def exp_const(k: float) -> str:
-    """``e⁻² ≈ 0.1353``, ``e⁻⁶ ≈ 0.002479`` (4 significant digits)."""
+def exp_const(k: float, caret: bool = False) -> str:
+    """``e⁻² ≈ 0.1353``, ``e⁻⁶ ≈ 0.002479`` (4 significant digits); ``e^(−2)`` if ``caret``."""
     if abs(k) > 700:  # beyond float64 (e^710 overflows): say its size instead
-        return f"{power('e', k)} ≈ 10^{k / math.log(10):.0f}"
-    return f"{power('e', k)} ≈ {num_sig(math.exp(k), 5 if k > 0 else 4)}"
+        return f"{power('e', k, caret)} ≈ 10^{k / math.log(10):.0f}"
+    return f"{power('e', k, caret)} ≈ {num_sig(math.exp(k), 5 if k > 0 else 4)}"
 
 
 def ln_const(v: float) -> str:
@@ -98,9 +98,14 @@ def sqrt_const(v: float, decimals: int = 4) -> str:
 
 
 def exp_constants(exponents: Iterable[float]) -> list[str]:
-    """Distinct non-zero exponents, largest first, as ``e^k`` constants."""
+    """Distinct non-zero exponents, largest first, as ``e^k`` constants.
+
+    One notation per line: superscripts when every exponent is whole (``e⁻²``), else
+    ``e^(…)`` for all of them, not "e^(−0.5) ≈ 0.6065   e⁻² ≈ 0.1353" (known issue 6).
+    """
     seen = sorted({round(float(k), 9) for k in exponents if abs(k) > 1e-12}, reverse=True)
-    return [exp_const(k) for k in seen]
+    caret = not all(float(k).is_integer() for k in seen)
+    return [exp_const(k, caret) for k in seen]
 
 
 def grid(label: str, values: np.ndarray | Sequence, decimals: int = 4) -> Grid:

@@ -84,7 +84,7 @@ class ConvOutputSize(Problem):
 
     def kind(self, params: dict[str, Any], want: Any) -> Kind:
         if "out_channels" in params:
-            return Shape(hint="the output shape (N, C, H, W), e.g. (1, 16, 30, 30)")
+            return Shape(tuples=True, hint="the output shape (N, C, H, W), e.g. (1, 16, 30, 30)")
         square = isinstance(params["size"], int)
         return Shape(
             square_ok=square,

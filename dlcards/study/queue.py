@@ -3,7 +3,9 @@
 Due cards (oldest first; ties by deck, then file order), then new cards
 round-robin across decks, within the daily limits counted from today's log;
 then re-drills, derived from today's log (cards whose last grade today is below
-4) so they survive a restart.
+4) so they survive a restart. The queue is read from the indexes
+(``dlcards.study.day_queue``); ``plan_over_every_card`` builds the same queue over
+every card, for the interview-date goal.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dlcards.goal import Goal, GoalPlan, moved_due
 from dlcards.goal import plan as goal_plan
 from dlcards.log import Row
 from dlcards.store import Store
+from dlcards.study.day_queue import due_cards, new_cards_by_deck, selected_decks
 
 DRILL_PASS = 4  # a re-drill graded below this goes to the back of the re-drills
 Key = tuple[str, str]  # (deck id, card id)
@@ -39,11 +42,22 @@ class DayPlan:
     """The day's queue as it stands when the session starts."""
 
     queue: list[CardRef]  # due cards, then new ones, within the limits
-    due: dict[str, dict[str, str]]  # {deck_id: {card_id: due}} of every reviewed card
+    reviewed: set[Key]  # the queued cards that have a state (the due ones)
     suspended: set[Key]
     buried: set[Key]  # buried today, and the suspended cards: left out of every list
     day_rows: list[Row]  # today's rows, cancelled ones left out
     goal: GoalPlan | None = None  # the interview date's plan, when the profile has one
+    # {deck_id: {card_id: due}} of every reviewed card, as the goal moved them; None
+    # without a goal (the session reads due dates from the store if it needs them).
+    due: dict[str, dict[str, str]] | None = None
+
+
+@dataclass
+class _Allowance:
+    """What today's log leaves of the daily limits."""
+
+    reviews: int
+    new: int
 
 
 def plan_day(
@@ -52,17 +66,48 @@ def plan_day(
     profile: str,
     settings: Settings,
     today: date,
-    refs: Sequence[CardRef],
+    deck_ids: Sequence[str],
+    tags: Sequence[str],
     limit: int | None,
 ) -> DayPlan:
-    """The day's queue for ``refs``: what is due, then new cards, within the daily limits."""
-    # Only due dates for the whole collection (cheap at 100k cards); full
-    # states just for the cards this session will show.
-    due_dates = store.due_dates(profile)
+    """The day's queue for the selected cards: what is due, then new cards, within the
+    daily limits. Read from the indexes (``dlcards.study.day_queue``) at any size of
+    collection; built over every card only for the interview-date goal."""
     day_rows = store.day_rows(profile, today)
     suspended = set(store.suspended(profile))
     # Suspended cards are left out exactly like buried ones (queue and re-drills).
     buried = store.buried(profile, today) | suspended
+    new_done, reviews_done = _done_today(store, profile, today, day_rows)
+    room = _Allowance(
+        max(0, settings.reviews_per_day - reviews_done), max(0, settings.new_per_day - new_done)
+    )
+    goal = Goal.of(settings)
+    if goal is not None:
+        refs = select_refs(collection, deck_ids, tags)
+        return _plan_with_goal(
+            store,
+            collection,
+            profile,
+            settings,
+            today,
+            refs,
+            limit,
+            goal,
+            new_done,
+            room,
+            DayPlan([], set(), suspended, buried, day_rows),
+        )
+    decks = selected_decks(collection, deck_ids)
+    due = due_cards(store, profile, today, decks, tags, buried, room.reviews)
+    new = round_robin(new_cards_by_deck(store, profile, decks, tags, buried, room.new), room.new)
+    queue = due + new
+    if limit is not None:
+        queue = queue[:limit]
+    return DayPlan(queue, {r.key for r in due}, suspended, buried, day_rows)
+
+
+def _done_today(store: Store, profile: str, today: date, day_rows: list[Row]) -> tuple[int, int]:
+    """New cards introduced and reviewed cards graded today, from today's log."""
     reviews_today: dict[Key, int] = {}
     for row in day_rows:
         if row.kind == "review":
@@ -78,27 +123,60 @@ def plan_day(
         return reviewed[key].reviews == reviews  # every review since it was new is today's
 
     new_done = sum(1 for key, n in reviews_today.items() if new_today(key, n))
-    reviews_done = len(reviews_today) - new_done
-    new_limit = settings.new_per_day
-    plan = None
-    goal = Goal.of(settings)
-    if goal is not None:
-        table = store.state_table(profile)
-        goal_refs = collection.all_refs(list(goal.decks) or None)
-        plan = goal_plan(goal, settings, goal_refs, table, suspended, new_done, today)
-        if goal.active(today):
-            new_limit = plan.new_per_day
-            # Shown before the date: a copy of the due dates, the log untouched.
-            due_dates = {deck: dict(cards) for deck, cards in due_dates.items()}
-            for (deck_id, card_id), state in table.items():
-                if state.due and goal.covers(deck_id):
-                    moved = moved_due(date.fromisoformat(state.due), state.interval, goal.day)
-                    due_dates[deck_id][card_id] = moved.isoformat()
+    return new_done, len(reviews_today) - new_done
+
+
+def _plan_with_goal(
+    store: Store,
+    collection: Collection,
+    profile: str,
+    settings: Settings,
+    today: date,
+    refs: Sequence[CardRef],
+    limit: int | None,
+    goal: Goal,
+    new_done: int,
+    room: _Allowance,
+    plan: DayPlan,
+) -> DayPlan:
+    """The queue under an interview date, which moves every due date before the day:
+    built over every card, as ``plan_over_every_card`` builds it."""
+    due_dates = store.due_dates(profile)
+    table = store.state_table(profile)
+    goal_refs = collection.all_refs(list(goal.decks) or None)
+    plan.goal = goal_plan(goal, settings, goal_refs, table, plan.suspended, new_done, today)
+    if goal.active(today):
+        room.new = max(0, plan.goal.new_per_day - new_done)
+        # Shown before the date: a copy of the due dates, the log untouched.
+        due_dates = {deck: dict(cards) for deck, cards in due_dates.items()}
+        for (deck_id, card_id), state in table.items():
+            if state.due and goal.covers(deck_id):
+                moved = moved_due(date.fromisoformat(state.due), state.interval, goal.day)
+                due_dates[deck_id][card_id] = moved.isoformat()
     deck_rank = {d.id: i for i, d in enumerate(collection.decks)}
+    plan.queue, plan.reviewed = plan_over_every_card(
+        refs, due_dates, deck_rank, plan.buried, today, room.reviews, room.new, limit
+    )
+    plan.due = due_dates
+    return plan
+
+
+def plan_over_every_card(
+    refs: Sequence[CardRef],
+    due_dates: dict[str, dict[str, str]],
+    deck_rank: dict[str, int],
+    buried: set[Key],
+    today: date,
+    review_room: int,
+    new_room: int,
+    limit: int | None,
+) -> tuple[list[CardRef], set[Key]]:
+    """The queue built over every selected card (O(cards)): the due ones sorted by
+    (due, deck rank, position), then new ones round robin; and the due ones' keys."""
     today_text = today.isoformat()
     due: list[tuple[str, int, int, CardRef]] = []
     new_by_deck: dict[str, list[CardRef]] = {}
-    # The hot loop at 100k cards: plain tuple indexing, no per-card key tuples.
+    # The hot loop: plain tuple indexing, no per-card key tuples.
     due_of: dict[str, str] = {}
     last_deck = None
     rank = 0
@@ -114,12 +192,11 @@ def plan_day(
         elif due_date <= today_text and (not buried or (deck_id, card_id) not in buried):
             due.append((due_date, rank, ref[2], ref))
     due.sort()  # (due, deck rank, file order) is unique: refs are never compared
-    review_room = max(0, settings.reviews_per_day - reviews_done)
-    new_room = max(0, new_limit - new_done)
-    queue = [t[3] for t in due[:review_room]] + round_robin(new_by_deck.values(), new_room)
+    due_refs = [t[3] for t in due[:review_room]]
+    queue = due_refs + round_robin(new_by_deck.values(), new_room)
     if limit is not None:
         queue = queue[:limit]
-    return DayPlan(queue, due_dates, suspended, buried, day_rows, plan)
+    return queue, {r.key for r in due_refs}
 
 
 def introduced_on(rows: Iterable[Row], day: date) -> bool:

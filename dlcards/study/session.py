@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 
 from dlcards.collection import CardRef, Collection
 from dlcards.config import Settings
+from dlcards.deck_counting import count_decks
 from dlcards.log import CardState, Row, is_leech, leech_suspends, safe_day
 from dlcards.scheduler import new_state, preview_intervals
 from dlcards.store import Store
 from dlcards.study.base import Clock, SessionBase
 from dlcards.study.compute import UnusableCard, instance_for, unusable_notice
+from dlcards.study.day_queue import next_due_day, refs_of_selected, selected_decks
 from dlcards.study.items import QueueItem
 from dlcards.study.queue import DRILL_PASS, Key, failing_today, plan_day, select_refs
 
@@ -43,6 +45,8 @@ class SessionSummary:
 
 class StudySession(SessionBase):
     """Queue, grading, re-drills, undo and bury for one profile and one study day."""
+
+    _refs: list[CardRef] | None = None
 
     def __init__(
         self,
@@ -70,14 +74,16 @@ class StudySession(SessionBase):
             tags=tags,
         )
         self.limit = limit
-        self.refs = select_refs(collection, deck_ids, tags)
         self._known: dict[Key, CardRef] = {}  # refs of cards shown this session
         self._unusable: set[Key] = set()  # set aside this session
         self._shown: set[Key] = set()
         self._leech_suspends: set[str] = set()  # grades that suspended their card as a leech
-        plan = plan_day(store, collection, profile, settings, self.today, self.refs, limit)
+        plan = plan_day(store, collection, profile, settings, self.today, deck_ids, tags, limit)
         self._queue = plan.queue
-        self._due = plan.due  # {deck_id: {card_id: due}}, kept current as cards are graded
+        self._reviewed = plan.reviewed  # queued cards with a state, kept current by grades
+        # {deck_id: {card_id: due}} of every reviewed card, kept current as cards are
+        # graded; read from the store only when a count needs it (see _due_dates).
+        self._due = plan.due
         self._suspended = plan.suspended
         self._buried = plan.buried
         self._drills = self._drills_from(plan.day_rows)
@@ -87,16 +93,35 @@ class StudySession(SessionBase):
         upcoming = [r.key for r in self._queue[:PREFETCH] if self._is_reviewed(r)]
         self._states = store.states_for(profile, upcoming + [r.key for r in self._drills])
 
+    # --- the selected cards ------------------------------------------------------------
+
+    @property
+    def refs(self) -> list[CardRef]:
+        """Every selected card: decoded only when a count over all of them is asked
+        for (the queue itself reads its few cards from the indexes)."""
+        if self._refs is None:
+            self._refs = select_refs(self.collection, self._deck_ids, self._tags)
+        return self._refs
+
+    @refs.setter
+    def refs(self, refs: list[CardRef]) -> None:
+        self._refs = refs or None  # SessionBase starts it empty: decoded when asked for
+
+    def _due_dates(self) -> dict[str, dict[str, str]]:
+        if self._due is None:
+            self._due = self.store.due_dates(self.profile)
+        return self._due
+
     # --- the queue ---------------------------------------------------------------
 
     def _drills_from(self, day_rows: list[Row]) -> list[CardRef]:
-        refs = [
-            self._selected_ref(*key) for key in failing_today(day_rows) if key not in self._buried
-        ]
+        keys = [key for key in failing_today(day_rows) if key not in self._buried]
+        found = self._fresh_refs(keys)  # one cache query per deck, not one per card
+        refs = [found.get(key) or self._selected(self._known.get(key)) for key in keys]
         return [ref for ref in refs if ref is not None]
 
     def _is_reviewed(self, ref: CardRef) -> bool:
-        return ref[1] in self._due.get(ref[0], ())
+        return ref.key in self._reviewed
 
     def _state_of(self, ref: CardRef) -> CardState | None:
         """The card's state: from the session's cache, else one read (never for new cards)."""
@@ -110,7 +135,10 @@ class StudySession(SessionBase):
     def _selected_ref(self, deck_id: str, card_id: str) -> CardRef | None:
         """The card's ref if this session studies it (its deck and tags are selected)."""
         ref = self.collection.ref(deck_id, card_id) or self._known.get((deck_id, card_id))
-        if ref is None or (self._deck_ids and deck_id not in self._deck_ids):
+        return self._selected(ref)
+
+    def _selected(self, ref: CardRef | None) -> CardRef | None:
+        if ref is None or (self._deck_ids and ref.deck_id not in self._deck_ids):
             return None
         if self._tags and not set(self._tags).issubset(ref.tags):
             return None
@@ -197,7 +225,9 @@ class StudySession(SessionBase):
             state = self.store.state(self.profile, *key)  # what the store just wrote
             if state is not None:
                 self._states[key] = state
-                self._due.setdefault(key[0], {})[key[1]] = row.due or ""
+                self._reviewed.add(key)
+                if self._due is not None:
+                    self._due.setdefault(key[0], {})[key[1]] = row.due or ""
             if quality < 3 and is_leech(state, threshold):
                 self.last_leech = "tagged"
                 if suspend_at is not None and state and leech_suspends(state.lapses, threshold):
@@ -268,12 +298,16 @@ class StudySession(SessionBase):
         state = self.store.state(self.profile, *key)
         if state is None:
             self._states.pop(key, None)
-            self._due.get(key[0], {}).pop(key[1], None)
+            self._reviewed.discard(key)
+            if self._due is not None:
+                self._due.get(key[0], {}).pop(key[1], None)
         else:
             self._states[key] = state
-            self._due.setdefault(key[0], {})[key[1]] = (
-                state.sm2.due.isoformat() if state.sm2.due else ""
-            )
+            self._reviewed.add(key)
+            if self._due is not None:
+                self._due.setdefault(key[0], {})[key[1]] = (
+                    state.sm2.due.isoformat() if state.sm2.due else ""
+                )
         self._drills = self._drills_from(self.store.day_rows(self.profile, self.today))
         self._drills = [r for r in self._drills if r.key != key]
 
@@ -285,8 +319,11 @@ class StudySession(SessionBase):
         card changed); if it disappeared it stays on screen so it can still be graded.
         """
         self.collection = collection
-        self.refs = select_refs(collection, self._deck_ids, self._tags)
-        fresh = {r.key: r for r in self.refs}
+        self._refs = None
+        keys = [r.key for r in self._queue] + [r.key for r in self._drills]
+        if self._current is not None:
+            keys.append(self._current.ref.key)
+        fresh = self._fresh_refs(keys)
         self._queue = [fresh[r.key] for r in self._queue if r.key in fresh]
         self._drills = [fresh[r.key] for r in self._drills if r.key in fresh]
         current = self._current
@@ -301,8 +338,18 @@ class StudySession(SessionBase):
                 except UnusableCard as exc:  # the edit broke it: keep what is on screen
                     self.notices.append(unusable_notice(*ref.key, exc))
 
+    def _fresh_refs(self, keys: list[Key]) -> dict[Key, CardRef]:
+        """The refs these cards have in the collection now, of those still selected."""
+        return refs_of_selected(self.collection, keys, self._deck_ids, self._tags)
+
     def next_due(self) -> date | None:
         """The first day after today on which a selected card is due."""
+        if self._due is None:  # the dates as stored (no goal moved them): from the index
+            decks = selected_decks(self.collection, self._deck_ids)
+            due = next_due_day(
+                self.store, self.profile, self.today, decks, self._tags, self._suspended
+            )
+            return safe_day(due) if due else None
         today = self.today.isoformat()
         days = [d for d in self._due_of_selected() if d > today]
         return safe_day(min(days)) if days else None
@@ -310,18 +357,26 @@ class StudySession(SessionBase):
     def unseen_left(self) -> int:
         """Selected cards never reviewed, beyond today's queue (held back by the daily limit)."""
         queued = {r.key for r in self._queue} | self._buried  # buried: suspended ones too
-        return sum(
-            1 for r in self.refs if r[1] not in self._due.get(r[0], ()) and r.key not in queued
-        )
+        due = self._due_dates()
+        return sum(1 for r in self.refs if r[1] not in due.get(r[0], ()) and r.key not in queued)
 
     def buried_count(self) -> int:
         """Selected cards buried until tomorrow (not the suspended or unusable ones)."""
         keys = self._buried - self._suspended - self._unusable
         return sum(1 for r in self.refs if r.key in keys) if keys else 0
 
+    def _due_by(self, day: date) -> int:
+        """Selected cards due by ``day`` (suspended ones left out). Without a tag filter
+        or a goal's moved dates, counted per deck in SQL (``count_decks``) rather than
+        over every card's ref."""
+        if self._due is None and not self._tags:
+            counts = count_decks(self.store, self.collection, self.profile, day, self._suspended)
+            return sum(c.due for c in counts if not self._deck_ids or c.deck.id in self._deck_ids)
+        return sum(1 for d in self._due_of_selected() if d <= day.isoformat())
+
     def _due_of_selected(self) -> list[str]:
         """Due dates of the selected cards that have been reviewed (suspended ones left out)."""
-        due, suspended = self._due, self._suspended
+        due, suspended = self._due_dates(), self._suspended
         return [
             d
             for r in self.refs
@@ -332,8 +387,7 @@ class StudySession(SessionBase):
 
     def summary(self) -> SessionSummary:
         reviews = [r for r, _ in self._graded if r.grade is not None]
-        tomorrow = (self.today + timedelta(days=1)).isoformat()
-        due_tomorrow = sum(1 for d in self._due_of_selected() if d <= tomorrow)
+        due_tomorrow = self._due_by(self.today + timedelta(days=1))
         return SessionSummary(
             reviewed=len({(r.deck_id, r.card_id) for r in reviews}),
             grades=len(reviews),

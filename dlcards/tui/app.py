@@ -357,11 +357,11 @@ class DlcardsApp(ThemedApp, DeckEditing):
         if isinstance(home, _home_screen_class()):
             home.refresh_data()
         note = ""
-        if self.home is not None and self.settings.user != name:
-            # Remembered: the next plain start opens the profile chosen here.
+        if self.home is not None:  # remembered, and said so (known issue 12)
             try:
                 config.save_setting(self.home, "user", name)
                 self.settings = dataclasses.replace(self.settings, user=name)
+                note = f" Remembered: the next dlcards and its commands use {name} too."
             except (OSError, UserError) as exc:
                 note = f" (not remembered for next time: {exc})"
         self.notify(f"Now studying as {name}.{note}", title="Profile")

@@ -5,6 +5,7 @@ A mixin of ``DlcardsApp``; the Review and Card screens call ``edit_card``.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,18 @@ from textual.app import App
 from dlcards import config
 from dlcards.collection import CardRef, Collection, load_collection
 from dlcards.errors import UserError
+
+
+def copied_text(path: Path) -> str:
+    """Where the copy of a shipped deck went: the folder and the file name each on a line
+    of their own, so a narrow toast does not break the path mid-word (known issue 32)."""
+    folder = str(path.parent)
+    home = str(Path.home())
+    if folder == home or folder.startswith(home + os.sep):
+        folder = "~" + folder[len(home) :]
+    return (
+        f"Copied the shipped deck to\n{folder}{os.sep}\n{path.name}\n— your copy now replaces it."
+    )
 
 
 class DeckEditing(App[None]):
@@ -44,11 +57,7 @@ class DeckEditing(App[None]):
                 )
                 return None
             path = user_copy(self.home, deck.path, deck.id)
-            self.notify(
-                f"Copied the shipped deck to {path}; your copy now replaces it.",
-                title="Editing your copy",
-                timeout=8,
-            )
+            self.notify(copied_text(path), title="Editing your copy", timeout=8)
         try:
             argv = editor_argv(self.settings.editor, path, ref.line)
         except UserError as exc:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import ClassVar
 
 from textual.app import App
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.theme import Theme
 
 from dlcards import config
@@ -68,6 +70,18 @@ def setting_for_theme(name: str) -> str:
     return name
 
 
+class WholeCellThumb(ScrollBarRender):
+    """A scrollbar thumb drawn in whole cells, without Textual's partial-block end glyphs.
+
+    Those ends ("▆" at the top, a reversed "▃" at the bottom) around a thumb body of
+    coloured spaces read as two separate thumbs in one column wherever colours are
+    faint or lost, so one scroll area looked like two nested ones (known issue 42).
+    """
+
+    VERTICAL_BARS: ClassVar[list[str]] = [" "] * len(ScrollBarRender.VERTICAL_BARS)
+    HORIZONTAL_BARS: ClassVar[list[str]] = [" "] * len(ScrollBarRender.HORIZONTAL_BARS)
+
+
 class ThemedApp(App[None]):
     """A mixin of ``DlcardsApp``: its theme at start (config.toml) and the theme key."""
 
@@ -78,6 +92,7 @@ class ThemedApp(App[None]):
         """Start in the theme config.toml's ``theme`` names, as Textual's theme watcher
         switches to one, minus the full CSS reparse it queues (~25 ms before the first
         paint, issue 13): nothing is parsed yet, so the first parse takes its variables."""
+        ScrollBar.renderer = WholeCellThumb  # a class attribute: every scrollbar's look
         for theme in THEMES.values():
             self.register_theme(theme)
         name = theme_for_setting(setting, set(self.available_themes))

@@ -22,6 +22,7 @@ from dlcards import stats as core
 from dlcards.cards import ComputeCard
 from dlcards.collection import CardRef, Collection
 from dlcards.log import CardState
+from dlcards.stats_cards import CardFigures, card_figures
 from dlcards.store import Store
 from dlcards.textsafe import safe_text
 
@@ -90,31 +91,31 @@ def gather(
     """
     if summary is None:
         summary = core.summary(store, collection, profile, today, deck_ids)
-    states = store.states(profile)
-    refs = collection.all_refs(deck_ids or None)
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=HEATMAP_WEEKS - 1)
     per_day = core.reviews_per_day(store, profile, first, today, deck_ids)
     drills = core.reviews_per_day(store, profile, first, today, deck_ids, redrills=True)
     names = deck_labels(collection)
+    figures = card_figures(store, collection, profile, today, deck_ids, FORECAST_DAYS, HARDEST)
+    if figures is None:  # a damaged state cache: every state read (and clamped) in Python
+        figures = _figures_card_by_card(store, collection, profile, today, deck_ids)
     hardest = [
         (safe_text(card_title(collection, ref)), names.get(ref.deck_id, ref.deck_id), state)
-        for ref, state in core.hardest(states, refs, HARDEST)
+        for ref, state in figures.hardest
     ]
     decks: list[DeckLine] = []
     if len(deck_ids) != 1:
-        counts = core.deck_counts(collection, states, today)
-        for count in counts:
-            if deck_ids and count.deck.id not in deck_ids:
+        for deck in collection.decks:
+            if deck.id not in figures.by_deck:
                 continue
-            by_state = core.state_counts(states, count.deck.cards)
+            by_state = figures.by_deck[deck.id]
             decks.append(
                 DeckLine(
-                    names.get(count.deck.id, count.deck.id),
-                    count.cards,
+                    names.get(deck.id, deck.id),
+                    by_state["cards"],
                     by_state["new"],
                     by_state["learning"],
                     by_state["mature"],
-                    count.due,
+                    by_state["due"],
                 )
             )
     scope = "All decks"
@@ -128,12 +129,35 @@ def gather(
         scope,
         summary,
         per_day,
-        core.forecast(states, refs, today, FORECAST_DAYS),
-        core.state_counts(states, refs),
+        figures.forecast,
+        figures.states,
         hardest,
         decks,
         sum(drills.values()),
         drills,
+    )
+
+
+def _figures_card_by_card(
+    store: Store, collection: Collection, profile: str, today: date, deck_ids: Sequence[str]
+) -> CardFigures:
+    """``card_figures`` the slow way, from a CardState per reviewed card."""
+    states = store.states(profile)
+    refs = collection.all_refs(deck_ids or None)
+    wanted = set(deck_ids) if deck_ids else None
+    by_deck = {}
+    for count in core.deck_counts(collection, states, today):
+        if wanted is None or count.deck.id in wanted:
+            by_deck[count.deck.id] = {
+                **core.state_counts(states, count.deck.cards),
+                "due": count.due,
+                "cards": count.cards,
+            }
+    return CardFigures(
+        core.forecast(states, refs, today, FORECAST_DAYS),
+        core.state_counts(states, refs),
+        by_deck,
+        core.hardest(states, refs, HARDEST),
     )
 
 
@@ -189,7 +213,7 @@ def tiles(data: StatsData) -> Table:
         (plural(streak, "day"), "streak"),
         (str(s["reviews_total"]), "reviews in all"),
         (str(s["cards_seen"]), "cards seen"),
-        (retention, "retention (30 days)"),
+        (retention, "30-day retention"),
     ]
     grid = Table.grid(expand=True, padding=(0, 1))
     for _ in range(3):

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from dlcards.tui.app import DlcardsApp
 
 SEARCH_DELAY = 0.15  # seconds of no typing before the list follows the box
+PLACEHOLDER = "words · tag:NAME · deck:ID · is:new|learning|mature|suspended|leech"
+SHORT_PLACEHOLDER = "words · tag:NAME · deck:ID · is:STATE (? lists them)"
 
 
 class Part(NamedTuple):
@@ -94,7 +96,7 @@ class BrowserScreen(Screen[None]):
         yield TitleBar("Cards", app.profile, id="title")
         yield Input(
             self._text,
-            placeholder="words · tag:NAME · deck:ID · is:new|learning|mature|suspended|leech",
+            placeholder=PLACEHOLDER,
             id="browse-query",
             # The screen selects the query itself on /: selecting again when the Focus
             # event arrives would swallow what was typed in between (issue 13).
@@ -109,6 +111,12 @@ class BrowserScreen(Screen[None]):
             self.query_one(Input).cursor_blink = False
         self.query_one(CardList).focus()
         self.reload()
+
+    def on_resize(self) -> None:
+        # The whole placeholder where it fits, else one that is not cut (known issue 11).
+        box = self.query_one(Input)
+        room = box.content_size.width or self.app.size.width - 8  # margin, border, padding
+        box.placeholder = PLACEHOLDER if len(PLACEHOLDER) < room else SHORT_PLACEHOLDER
 
     def on_screen_resume(self) -> None:
         if self._shown is not None:  # back from a card: its state may have changed
@@ -250,6 +258,8 @@ class BrowserScreen(Screen[None]):
         if row.suspended is not None:
             warning = variables.get("warning", "yellow")
             parts += [Part(" · suspended", warning), Part(f" {row.suspended[:10]}", warning, 1)]
+        if row.lapses and not row.is_leech(threshold):  # the list's Lapses column gives way
+            parts.append(Part(f" · {plural(row.lapses, 'lapse')}", drop=2))
         if row.is_leech(threshold):
             parts.append(
                 Part(f" · leech ({row.lapses} lapses)", f"bold {variables.get('error', 'red')}")

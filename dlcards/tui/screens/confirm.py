@@ -11,25 +11,46 @@ from textual.widgets import Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Dismisses with True for y, False for n or Escape."""
+    """Dismisses with True for y (and Enter when ``enter_is_yes``), False for n or Escape.
+
+    Enter means yes only where yes loses nothing that cannot be had again (leaving an
+    ungraded answer), never before a reset or a delete.
+    """
 
     BINDINGS = [
         Binding("y", "dismiss(True)", "Yes"),
+        Binding("enter", "enter", "Yes", show=False),
         Binding("n", "dismiss(False)", "No"),
         Binding("escape", "dismiss(False)", "No"),
     ]
 
-    def __init__(self, question: str, detail: str = "") -> None:
+    def __init__(
+        self,
+        question: str,
+        detail: str = "",
+        *,
+        enter_is_yes: bool = False,
+        answers: tuple[str, str] = ("yes", "no"),
+    ) -> None:
         super().__init__()
         self.question = question
         self.detail = detail
+        self.enter_is_yes = enter_is_yes
+        self.answers = answers  # what yes and no do, for the key hint ("leave", "stay")
+
+    def action_enter(self) -> None:
+        if self.enter_is_yes:
+            self.dismiss(True)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog"):
             yield Static(Text(self.question, style="bold"), id="confirm-question")
             if self.detail:
                 yield Static(self.detail, id="confirm-detail")
-            yield Static("y: yes · n or Esc: no", classes="dialog-hint")
+            yes = "y or Enter" if self.enter_is_yes else "y"
+            yield Static(
+                f"{yes}: {self.answers[0]} · n or Esc: {self.answers[1]}", classes="dialog-hint"
+            )
 
     def on_mount(self) -> None:
         self.query_one("#confirm-dialog").border_title = "Confirm"

@@ -35,7 +35,7 @@ REVIEW_KEYS = [
     ("s", "suspend the card (never shown until unsuspended)"),
     ("e", "edit the card's deck in $EDITOR"),
     ("o", "open the card's images and sounds in your viewer"),
-    ("Esc / q", "back to Home (every grade is saved)"),
+    ("Esc / q", "back to Home (every grade is saved; asks first if an answer waits for its grade)"),
 ]
 CARDS_KEYS = [
     ("typing", "words search fronts, backs and ids (case, accents ignored)"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -51,6 +52,10 @@ def practice_choices(
 class PracticeSetupScreen(ModalScreen[PracticeOptions | None]):
     """Dismisses with the practice options chosen, or None."""
 
+    # Under 24 rows the dialog takes the height and the list scrolls, so the note and
+    # the key hint under it stay on screen (known issue 41: cut off at 60×16).
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]
+
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel"),
         *[Binding(str(n), f"pick({n})", show=False) for n in range(1, 5)],
@@ -64,8 +69,15 @@ class PracticeSetupScreen(ModalScreen[PracticeOptions | None]):
         with Vertical(id="practice-dialog", classes="dialog"):
             options = []
             for number, (title, detail, _) in enumerate(self.choices, start=1):
-                line = Text.assemble((f"{number}  ", "bold"), (title, "bold"))
-                line.append(f"\n   {detail}", style="dim")
+                # A grid keeps a wrapped description under its title, not under the
+                # number (known issue 41).
+                line = Table.grid()
+                line.add_column(no_wrap=True)
+                line.add_column(ratio=1)
+                line.add_row(
+                    Text(f"{number}  ", style="bold"),
+                    Text.assemble((title, "bold"), "\n", (detail, "dim")),
+                )
                 options.append(Option(line, id=str(number)))
             yield OptionList(*options, id="practice-list")
             yield Static(

@@ -1,9 +1,9 @@
 """Review: one card at a time — reveal or answer, then grade 0–5; undo, bury, suspend, edit.
 
-The screen drives any ``Session`` (dlcards.study.protocol): a study session, or a
-practice, whose grades leave the schedule alone and which in interview mode runs
-a clock above each card. Every grade goes through ``Session.grade``, which commits
-it before this screen asks for the next card, so leaving (or a crash) never loses a grade.
+The screen drives any ``Session`` (dlcards.study.protocol): a study session, or a practice,
+whose grades leave the schedule alone and which in interview mode runs a clock above each
+card. Every grade goes through ``Session.grade``, which commits it before this screen asks
+for the next card, so leaving (or a crash) never loses a grade.
 """
 
 from __future__ import annotations
@@ -22,7 +22,11 @@ from dlcards.cards import BasicCard, ChoiceCard, ComputeCard
 from dlcards.study.items import QueueItem
 from dlcards.study.protocol import Session, undone_text
 from dlcards.tui.screens.review_media import MediaKeys
-from dlcards.tui.screens.review_notices import notify_leech, notify_left_ungraded
+from dlcards.tui.screens.review_notices import (
+    ask_before_leaving_ungraded,
+    notify_leech,
+    notify_leech_shown,
+)
 from dlcards.tui.store_wait import write
 from dlcards.tui.widgets.answer_box import AnswerArea, AnswerBox
 from dlcards.tui.widgets.grade_bar import GradeBar, GradeKey
@@ -170,12 +174,7 @@ class ReviewScreen(MediaKeys, Screen[None]):
         if self.interview or self.practice:
             self._tick()
         if self.session.is_leech(item):
-            lapses = item.state.lapses if item.state else 0
-            self.notify(
-                f"Leech: forgotten {lapses} times. Consider rewriting it (e) or suspending it (s).",
-                title="Leech",
-                severity="warning",
-            )
+            notify_leech_shown(self, item)
         scroll.focus()
         if isinstance(view, AnswerArea):  # a compute or typed-answer card
             # Once laid out: the question from its top, the box focused if it is in view.
@@ -394,6 +393,8 @@ class ReviewScreen(MediaKeys, Screen[None]):
         await self.show_item(item, revealed=keep_back)
 
     def action_leave(self) -> None:
+        leave = partial(self.post_message, self.Ended(self.session, finished=False))
         if self.phase == "back" and self.suggested is not None and self.item is not None:
-            notify_left_ungraded(self, self.item)
-        self.post_message(self.Ended(self.session, finished=False))
+            ask_before_leaving_ungraded(self, self.item, leave)  # known issue 25
+        else:
+            leave()

@@ -1,10 +1,21 @@
-"""The review's notifications: a leech suspended or tagged, an answer left ungraded."""
+"""The review's notices: a leech suspended or tagged; leaving a checked answer ungraded."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from dlcards.study.items import QueueItem
+
+
+def notify_leech_shown(screen: Any, item: QueueItem) -> None:
+    """A leech is on screen: say so, and what to do about it."""
+    lapses = item.state.lapses if item.state else 0
+    screen.notify(
+        f"Leech: forgotten {lapses} times. Consider rewriting it (e) or suspending it (s).",
+        title="Leech",
+        severity="warning",
+    )
 
 
 def notify_leech(screen: Any, last_leech: str | None, item: QueueItem) -> None:
@@ -28,8 +39,22 @@ def notify_leech(screen: Any, last_leech: str | None, item: QueueItem) -> None:
         )
 
 
-def notify_left_ungraded(screen: Any, item: QueueItem) -> None:
-    """Leaving after the check, before the grade: that answer is not counted (known
-    issue 25: it was dropped without a word)."""
-    card = item.ref.card_id
-    screen.notify(f"Left before grading “{card}”: that answer was not counted.")
+def ask_before_leaving_ungraded(screen: Any, item: QueueItem, leave: Callable[[], object]) -> None:
+    """A checked answer waits for its grade: leaving would drop it, so ask first (known
+    issue 25: Esc went Home without a word). y or Enter leaves, n or Esc stays."""
+    from dlcards.tui.screens.confirm import ConfirmScreen
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            leave()
+
+    screen.app.push_screen(
+        ConfirmScreen(
+            "Leave without grading?",
+            f"Your checked answer to “{item.ref.card_id}” is not counted unless you grade "
+            "it (Enter on the card accepts the suggested grade).",
+            enter_is_yes=True,
+            answers=("leave", "stay"),
+        ),
+        answered,
+    )

@@ -23,6 +23,28 @@ if TYPE_CHECKING:
     from dlcards.tui.app import DlcardsApp
 
 ALL = "all-decks"
+TAB_PADDING = 2  # a Tab's label has a cell of padding on each side
+SHORTEST_TAB = 5  # below this a name says nothing: the tabs are cut instead
+
+
+def fit_tab_labels(names: list[str], room: int) -> list[str]:
+    """The tabs' labels, the longest names shortened first until all fit in ``room``.
+
+    The first name is "All decks", which becomes "All" before any deck name is cut
+    (known issue 10: "LLM I" at 60 columns, the names before it whole).
+    """
+
+    def width(labels: list[str]) -> int:
+        return sum(len(label) + TAB_PADDING for label in labels)
+
+    if width(names) <= room:
+        return names
+    labels = ["All", *names[1:]]
+    cap = max(len(label) for label in labels)
+    while width(labels) > room and cap > SHORTEST_TAB:
+        cap -= 1
+        labels = [label if len(label) <= cap else label[: cap - 1] + "…" for label in labels]
+    return labels
 
 
 class StatsScreen(Screen[None]):
@@ -37,6 +59,7 @@ class StatsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="stats")
         self._tab_decks: dict[str, str] = {}
+        self._tab_names: list[str] = []  # "All decks", then each deck's name
         self._data: view.StatsData | None = None
 
     @property
@@ -46,11 +69,13 @@ class StatsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         app = self.dlcards_app
         yield TitleBar("Stats", app.profile)
-        tabs = [Tab("All decks", id=ALL)]
+        self._tab_names = ["All decks"] + [deck.name for deck in app.collection.decks]
+        labels = fit_tab_labels(self._tab_names, self._tabs_room())
+        tabs = [Tab(labels[0], id=ALL)]
         for index, deck in enumerate(app.collection.decks):
             tab_id = f"deck-{index}"
             self._tab_decks[tab_id] = deck.id
-            tabs.append(Tab(Text(deck.name), id=tab_id))  # a name is text, not markup
+            tabs.append(Tab(Text(labels[index + 1]), id=tab_id))  # text, not markup
         yield Tabs(*tabs, id="stats-tabs")
         with VerticalScroll(id="stats-body"):
             yield Static(id="stats-tiles", classes="panel")
@@ -108,6 +133,12 @@ class StatsScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._draw_heatmap)
+        labels = fit_tab_labels(self._tab_names, self._tabs_room())
+        for tab, label in zip(self.query(Tab), labels, strict=True):
+            tab.label = Text(label)
+
+    def _tabs_room(self) -> int:
+        return self.app.size.width - 2  # the tabs' margin: one cell each side
 
     def _draw_heatmap(self) -> None:
         """As many weeks as the panel has room for, so that no row wraps."""

@@ -26,8 +26,17 @@ WIDE = 90  # from this width the list has a tags column (below, the detail line 
 Column = tuple[str, int, str]  # title, width (0: takes the rest), justify
 
 
+MIN_CARD = 18  # the Card column's least width before other columns give way
+GIVE_WAY = ("EF", "Ivl", "Lapses")  # left out in this order when the Card column is short
+
+
 def columns(width: int) -> list[Column]:
-    """The columns that fit ``width`` cells (one cell between columns)."""
+    """The columns that fit ``width`` cells (one cell between columns).
+
+    The Card column takes what the others leave; when that is under ``MIN_CARD`` the
+    columns of ``GIVE_WAY`` are left out, then the deck column narrows (known issue
+    11: "The cla…" at 60 columns, the last column cut off).
+    """
     layout: list[Column] = [("Deck", 14 if width < WIDE else 18, "left"), ("Card", 0, "left")]
     if width >= WIDE:
         layout.append(("Tags", 20, "left"))
@@ -38,9 +47,17 @@ def columns(width: int) -> list[Column]:
         ("Due", 10, "left"),
         ("Lapses", 6, "right"),
     ]
-    fixed = sum(w for _, w, _ in layout) + len(layout) - 1
-    rest = max(8, width - fixed)
-    return [(title, w or rest, justify) for title, w, justify in layout]
+
+    def rest() -> int:
+        return width - sum(w + 1 for _, w, _ in layout) + 1
+
+    for title in GIVE_WAY:
+        if rest() >= MIN_CARD:
+            break
+        layout = [column for column in layout if column[0] != title]
+    if rest() < MIN_CARD:
+        layout[0] = ("Deck", 10, "left")
+    return [(title, w or max(8, rest()), justify) for title, w, justify in layout]
 
 
 def header_text(width: int) -> Text:

@@ -192,9 +192,10 @@ class ComputeCardView(AnswerArea, Vertical):
         mine = self.problem.preview(self.instance, answer) if answer.strip() else None
         if isinstance(expected, Grid):
             grids: list[Grid] = []
+            # Capitalized as "Expected: 33x33" above a scalar is (known issue 6).
             if isinstance(mine, Grid) and verdict.status != "correct":
-                grids.append(Grid("your answer", mine.rows))
-            grids.append(Grid("expected", expected.rows))
+                grids.append(Grid("Your answer", mine.rows))
+            grids.append(Grid("Expected", expected.rows))
             parts.append(grids_row(grids))
         else:
             parts.append(Text.assemble(("Expected: ", "bold"), unicode_minus(verdict.expected)))

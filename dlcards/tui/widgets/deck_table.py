@@ -14,6 +14,9 @@ from dlcards.stats import DeckCounts
 
 NUMBER_COLUMNS = ("Cards", "New", "Due", "Learned")
 NUMBER_WIDTH = 8
+YOUR_COPY = "  (your copy)"
+SHORT_COPY = " (copy)"
+FAILED = "failed"
 
 
 @dataclass(frozen=True)
@@ -64,25 +67,51 @@ class DeckTable(DataTable):
         if event.size.width != self._width:
             self._rebuild()
 
+    def _number_widths(self) -> list[int]:
+        """Eight columns per number where the names fit beside them; else just enough for
+        the title and the largest count, so the deck names get the room (known issue 9)."""
+        roomy = [NUMBER_WIDTH] * len(NUMBER_COLUMNS)
+        longest = max([len(self._shown_name(c)) for c in self._counts] + [0])
+        if self._name_width(roomy) >= longest:
+            return roomy
+        widths = []
+        for title in NUMBER_COLUMNS:
+            values = [getattr(c, title.lower()) for c in self._counts]
+            widths.append(max([len(title)] + [len(str(v)) for v in values]))
+        if self._broken:  # a broken deck's row says "failed" under Cards
+            widths[0] = max(widths[0], len(FAILED))
+        return widths
+
+    def _name_width(self, number_widths: list[int]) -> int:
+        padding = 2 * self.cell_padding
+        numbers = sum(width + padding for width in number_widths)
+        return max(12, self._width - numbers - padding - 2)
+
+    @staticmethod
+    def _shown_name(counts: DeckCounts) -> str:
+        return counts.deck.name + (YOUR_COPY if counts.deck.overrides_shipped else "")
+
     def _rebuild(self) -> None:
         # DataTable columns have fixed widths: the deck name takes what the numbers leave.
         self._width = self.size.width
         keep = self.cursor_row
         self.clear(columns=True)
-        padding = 2 * self.cell_padding
-        name_width = max(
-            12, self._width - len(NUMBER_COLUMNS) * (NUMBER_WIDTH + padding) - padding - 2
-        )
+        number_widths = self._number_widths()
+        name_width = self._name_width(number_widths)
         self.add_column("Deck", key="deck", width=name_width)
-        for title in NUMBER_COLUMNS:
-            self.add_column(Text(title, justify="right"), key=title.lower(), width=NUMBER_WIDTH)
+        for title, width in zip(NUMBER_COLUMNS, number_widths, strict=True):
+            self.add_column(Text(title, justify="right"), key=title.lower(), width=width)
         variables = self.app.theme_variables
         due_style = f"bold {variables.get('warning', 'yellow')}"
         new_style = variables.get("primary", "blue")
         for c in self._counts:
             name = Text(c.deck.name, overflow="ellipsis", no_wrap=True)
             if c.deck.overrides_shipped:
-                name.append("  (your copy)", style="dim")
+                # The name gives way, never the mark (known issue 32: "(your …"); a
+                # shorter mark where the long one would leave the name too little.
+                mark = YOUR_COPY if name_width - len(YOUR_COPY) >= 8 else SHORT_COPY
+                name.truncate(max(1, name_width - len(mark)), overflow="ellipsis")
+                name.append(mark, style="dim")
             self.add_row(
                 name,
                 Text(str(c.cards), justify="right"),
@@ -95,7 +124,7 @@ class DeckTable(DataTable):
         for broken in self._broken:
             self.add_row(
                 Text("⚠ " + broken.name, style=error, overflow="ellipsis", no_wrap=True),
-                Text("failed", justify="right", style=error),
+                Text(FAILED, justify="right", style=error),
                 Text("—", justify="right", style="dim"),
                 Text("—", justify="right", style="dim"),
                 Text("—", justify="right", style="dim"),

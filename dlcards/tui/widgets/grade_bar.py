@@ -11,10 +11,11 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from dlcards.scheduler import GRADE_LABELS
+from dlcards.scheduler import GRADE_LABELS, SHORT_GRADE_LABELS
 from dlcards.wording import plural
 
 WIDE = 110  # from this width the keys fit three to a row
+GUTTER = 2  # cells between two keys of a row (the grid-gutter below)
 
 
 def interval_text(days: int) -> str:
@@ -42,6 +43,13 @@ class GradeKey(Widget):
         self.grade = grade
         self.interval: str = ""
         self.suggested = False
+        self.short = False  # the short label (GradeBar decides, for all six at once)
+
+    def room(self, key_width: int) -> int:
+        """Cells left for the label beside the key and the interval."""
+        return (
+            key_width - len(f" {self.grade}  ") - len(f" {self.interval}" if self.interval else "")
+        )
 
     def render(self) -> Table:
         variables = self.app.theme_variables
@@ -51,11 +59,13 @@ class GradeKey(Widget):
         grid.add_column(no_wrap=True)
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         grid.add_column(no_wrap=True, justify="right")
-        label = Text(GRADE_LABELS[self.grade], style="bold" if self.suggested else "")
+        interval = f" {self.interval}" if self.interval else ""
+        words = (SHORT_GRADE_LABELS if self.short else GRADE_LABELS)[self.grade]
+        label = Text(words, style="bold" if self.suggested else "")
         grid.add_row(
             Text(f" {self.grade} ", style=key_style),
             Text(" ") + label,
-            Text(f" {self.interval}" if self.interval else "", style="dim"),
+            Text(interval, style="dim"),
         )
         return grid
 
@@ -73,6 +83,10 @@ class GradeBar(Widget):
     GradeBar.-wide > Grid { grid-size: 3; }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._note = ("", "")  # the note above the keys: in full, and short
+
     def compose(self) -> ComposeResult:
         yield Static(id="grade-note")
         with Grid():
@@ -87,30 +101,56 @@ class GradeBar(Widget):
 
     def _arrange(self) -> None:
         self.set_class(self.size.width >= WIDE, "-wide")
+        # The whole sentence when it fits on the line, else the short one (which wraps
+        # rather than being cut if even that is too long: known issue 29).
+        # Shown for the first time, the bar has no size yet: it will span the screen
+        # but for its margin, and choosing now spares a frame with the wrong sentence.
+        width = self.size.width or self.screen.size.width - self.styles.margin.width
+        full, brief = self._note
+        text = full if len(full) <= width or not width else brief
+        self.query_one("#grade-note", Static).update(Text(text, style="dim"))
+        # All six labels whole, or all six short when one would be cut ("wrong, the
+        # answer reco…" at 60 columns): one style of label in the bar.
+        columns = 3 if width >= WIDE else 2
+        key_width = (width - GUTTER * (columns - 1)) // columns
+        keys = list(self.query(GradeKey))
+        short = bool(width) and any(len(GRADE_LABELS[k.grade]) > k.room(key_width) for k in keys)
+        for key in keys:
+            if key.short != short:
+                key.short = short
+                key.refresh()
 
     def show(
         self, intervals: dict[int, int] | None, suggested: int | None, practice: bool = False
     ) -> None:
-        note = self.query_one("#grade-note", Static)
         if intervals is None and practice:
-            text = "Practice: the schedule is unchanged, whatever the grade."
-            if suggested is not None:
-                text = f"Suggested grade {suggested}: Enter accepts it. Practice: no rescheduling."
-            note.update(Text(text, style="dim"))
+            if suggested is None:
+                self._note = (
+                    "Practice: the schedule is unchanged, whatever the grade.",
+                    "Practice: any grade leaves the schedule as it is.",
+                )
+            else:
+                self._note = (
+                    f"Suggested grade {suggested}: Enter accepts it. Practice: no rescheduling.",
+                    f"Suggested {suggested}: Enter accepts. Practice: no rescheduling.",
+                )
         elif intervals is None:
-            note.update(
-                Text("Re-drill: the schedule is unchanged; 4 or 5 ends it for today.", style="dim")
+            self._note = (
+                "Re-drill: the schedule is unchanged; 4 or 5 ends it for today.",
+                "Re-drill, no rescheduling: 4 or 5 ends it for today.",
             )
         elif suggested is not None:
-            note.update(
-                Text(
-                    f"Suggested grade {suggested}: Enter accepts it, or press 0–5. Next review in:",
-                    style="dim",
-                )
+            self._note = (
+                f"Suggested grade {suggested}: Enter accepts it, or press 0–5. Next review in:",
+                f"Suggested {suggested}: Enter accepts, or 0–5. Next review in:",
             )
         else:
-            note.update(Text("How well did you know it? Press 0–5. Next review in:", style="dim"))
+            self._note = (
+                "How well did you know it? Press 0–5. Next review in:",
+                "How well did you know it? 0–5. Next review in:",
+            )
         for key in self.query(GradeKey):
             key.suggested = key.grade == suggested
             key.interval = interval_text(intervals[key.grade]) if intervals else ""
             key.refresh()
+        self._arrange()
