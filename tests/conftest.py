@@ -66,6 +66,41 @@ def shipped_decks_parsed_once() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def textual_css_parsed_once() -> Iterator[None]:
+    """Each test process parses each Textual stylesheet once, not once per app.
+
+    Every app a Pilot or snapshot test starts parsed its CSS anew (dlcards.tcss and
+    every widget's DEFAULT_CSS: about 250 parses, a seventh of starting Review on
+    two cards). Textual itself keeps the parsed rules of one stylesheet and reuses
+    them while its variables (the theme's colours) stay the same; this keeps them
+    for the whole process under the same condition, keyed by the variables too. An
+    invalid stylesheet still fails: errors are raised before anything is kept.
+    """
+    from textual.css.stylesheet import Stylesheet
+
+    real_parse = Stylesheet._parse_rules
+    parsed: dict[tuple[Any, ...], Any] = {}
+
+    def parse_once(
+        self: Stylesheet,
+        css: str,
+        read_from: Any,
+        is_default_rules: bool = False,
+        tie_breaker: int = 0,
+        scope: str = "",
+    ) -> Any:
+        variables = tuple(self._variables.items())
+        key = (css, read_from, is_default_rules, tie_breaker, scope, variables)
+        if key not in parsed:
+            parsed[key] = real_parse(self, css, read_from, is_default_rules, tie_breaker, scope)
+        return parsed[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Stylesheet, "_parse_rules", parse_once)
+        yield
+
+
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     path = tmp_path / "home"

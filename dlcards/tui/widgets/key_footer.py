@@ -2,8 +2,9 @@
 
 The stock Footer recomposes (a dozen widgets, each restyled) on every bindings
 refresh, and Textual refreshes bindings on each focus change: in Review that
-cost more than the rest of a key press. This one compares what it would show
-and recomposes at most once per refresh, and only on a difference.
+cost more than the rest of a key press. This one compares what it would show,
+acts at most once per refresh and only on a difference, and then changes the
+keys on screen in place, mounting or removing only the ones that differ.
 
 The stock Footer also runs off the right edge when its keys do not fit (Home at
 60 columns: "… p P▏^p palettel", issue 13 / known issue 9). This one fits them:
@@ -67,13 +68,13 @@ class KeyFooter(Footer):
         while _width(keys, compact) > room and droppable:
             keys.remove(droppable.pop())
         for key in keys:
-            # Each key's "-compact" class, set on mount by its watcher and then by the
-            # footer's data binding, restyled the key each time (~13 restyles before the
-            # first paint): set before mount, those changes are none. The palette key is
-            # not bound to the footer and keeps its own (compact) value, as in Footer.
-            if not key.has_class("-command-palette"):
-                key.set_reactive(FooterKey.compact, compact)
-            key.set_class(key.compact, "-compact", update=False)
+            # Mounted already in its final style: a FooterKey starts compact, then takes
+            # the footer's value (all but the command-palette key, which Footer leaves
+            # compact), and each change restyled it: three stylings per key per recompose,
+            # a third of a key press in Review.
+            key_compact = compact or key.has_class("-command-palette")
+            key.set_reactive(FooterKey.compact, key_compact)
+            key.set_class(key_compact, "-compact", update=False)
         yield from keys
 
     def on_resize(self) -> None:
@@ -95,9 +96,51 @@ class KeyFooter(Footer):
         if not self.is_attached:
             return
         signature = self._signature()
-        if signature != self._shown:
-            self._shown = signature
+        if signature == self._shown:
+            return
+        first = self._shown is None
+        self._shown = signature
+        if first:
             await self.recompose()
+        else:
+            await self._reuse_keys([k for k in self.compose() if isinstance(k, FooterKey)])
+
+    async def _reuse_keys(self, wanted: list[FooterKey]) -> None:
+        """Show ``wanted`` by changing the keys on screen in place, mounting or removing
+        only the difference: between Review's phases one or two keys differ, and a new
+        FooterKey costs a full styling (a recompose of ten keys was most of a key press)."""
+        shown = list(self.query_children(FooterKey))
+        palette = [k for k in shown if k.has_class("-command-palette")]
+        shown = [k for k in shown if not k.has_class("-command-palette")]
+        wanted_palette = [k for k in wanted if k.has_class("-command-palette")]
+        wanted = [k for k in wanted if not k.has_class("-command-palette")]
+        for old, new in zip(shown, wanted, strict=False):
+            _become(old, new)
+        for key, new in zip(palette, wanted_palette, strict=False):
+            _become(key, new)
+        surplus = shown[len(wanted) :] + palette[len(wanted_palette) :]
+        if surplus:
+            await self.remove_children(surplus)
+        extra = wanted[len(shown) :]
+        if extra:
+            # Before the command-palette key, where a recompose would put them.
+            if palette and wanted_palette:
+                await self.mount_all(extra, before=palette[0])
+            else:
+                await self.mount_all(extra)
+        extra_palette = wanted_palette[len(palette) :]
+        if extra_palette:
+            await self.mount_all(extra_palette)
+
+
+def _become(key: FooterKey, new: FooterKey) -> None:
+    """Make the mounted ``key`` show what the unmounted ``new`` would."""
+    key.key, key.key_display, key.description = new.key, new.key_display, new.description
+    key.action, key._disabled = new.action, new._disabled
+    key.tooltip = new.tooltip
+    key.set_class(new._disabled, "-disabled")
+    key.set_class(new.has_class("-grouped"), "-grouped")
+    key.refresh(layout=True)
 
 
 __all__ = ["KeyFooter"]
