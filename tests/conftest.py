@@ -225,3 +225,10 @@ def run_cli_process(
         timeout=timeout,
         cwd=str(home.parent),
     )
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: one worker more than the cores. About a third of the suite's wall time
+    is spent waiting (fsyncs of synchronous=FULL grades, held locks, subprocesses), and a
+    third worker fills it: on the 2-core CI machine 139 s → 125 s, with the same CPU."""
+    return (os.cpu_count() or 1) + 1
