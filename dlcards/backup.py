@@ -25,7 +25,7 @@ from pathlib import Path
 from dlcards.config import Home
 from dlcards.errors import UserError
 from dlcards.store import Store
-from dlcards.store_errors import restore_advice
+from dlcards.store_errors import classify, restore_advice
 from dlcards.store_schema import APPLICATION_ID, SCHEMA_VERSION
 
 KEEP_DAILY = 7
@@ -87,6 +87,7 @@ class BackupCheck:
     ) -> None:
         self.home, self.pending, self.target = home, pending, target
         self.damaged = False
+        self.unmade: str | None = None  # why no copy could be written (the disk, not the data)
         self._snapshot = snapshot
         self._thread = threading.Thread(target=self._run, name="backup-check", daemon=True)
         self._thread.start()
@@ -95,7 +96,12 @@ class BackupCheck:
         try:
             _copy(self._snapshot, self.pending)
             ok = _intact(self.pending)
-        except Exception:
+        except Exception as exc:
+            if classify(exc) != "damaged":
+                # No room or no permission in backups/: nothing says the database is
+                # damaged, so no marker; the next session tries again.
+                self.unmade = str(exc)
+                return
             ok = False
         finally:
             self._snapshot.close()
@@ -109,8 +115,14 @@ class BackupCheck:
         _damage_marker(self.target).touch(mode=0o600)
 
     def finish(self) -> str | None:
-        """Wait for the check; the message for the user if the database is damaged."""
+        """Wait for the copy and its check; what to tell the user if either failed."""
         self._thread.join()
+        if self.unmade is not None:
+            return (
+                f"today's backup of {self.home.database} could not be written to "
+                f"{self.target.parent} ({self.unmade}); your progress is saved, and the next "
+                "session tries again"
+            )
         if not self.damaged:
             return None
         return (

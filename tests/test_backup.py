@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 import stat
 import subprocess
@@ -70,6 +71,26 @@ def test_the_daily_copy_waits_for_no_card_and_holds_the_database_as_the_session_
     assert check.finish() is None
     assert reviews(check.target) == 1  # the database as the session found it
     assert reviews(home.database) == 2
+
+
+def test_a_full_disk_is_no_damage_and_the_next_session_tries_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home, store = open_home(tmp_path)
+    store.record("me", "d", "c", "review", 4, NOW, DAY)
+    copy = backup._copy
+
+    def no_room(source: sqlite3.Connection, target: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backup, "_copy", no_room)
+    check = start_daily_backup(home, store, DAY)
+    assert check is not None
+    message = check.finish()
+    assert message is not None and "could not be written" in message
+    assert "No space left" in message and "damaged" not in message
+    monkeypatch.setattr(backup, "_copy", copy)  # room again: the next session makes it
+    assert daily_backup(home, store, DAY) == home.backups_dir / "progress-2026-03-01.sqlite3"
 
 
 def test_at_most_one_backup_a_day_private_and_self_contained(tmp_path: Path) -> None:
