@@ -135,7 +135,9 @@ def _process(node: _Node, noformat: bool, in_li: bool, context: Any) -> str:
             trailing = ""
             continue
         # The pattern matches every string: each of its three groups may be empty.
-        leading, content, after_newlines = _EXTRACT_NEWLINES.match(string).groups()  # type: ignore[union-attr]
+        match = _EXTRACT_NEWLINES.match(string)
+        assert match is not None
+        leading, content, after_newlines = match.groups()
         if trailing and leading:
             parts.pop()  # the previous trailing newlines, merged into these
             leading = "\n" * min(2, max(len(trailing), len(leading)))
