@@ -154,6 +154,14 @@ def deck_writer() -> Callable[..., Path]:
     return write_deck
 
 
+def python_output(code: str) -> str:
+    """What ``python -c code`` prints, run from this checkout in a fresh interpreter
+    (what a fresh process imports); fails the test with its stderr if it fails."""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def cli_env(home: Path, now: str | None = None, **extra: str) -> dict[str, str]:
     """The environment of a ``dlcards`` subprocess: its home, its clock, this checkout's code.
 

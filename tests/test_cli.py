@@ -12,7 +12,7 @@ import pytest
 
 from dlcards import __version__
 
-from .conftest import REPO, cli_env, run_cli, run_cli_process, write_deck
+from .conftest import REPO, cli_env, python_output, run_cli, run_cli_process, write_deck
 
 # The front ends; every other module is core. The layers themselves are import-linter
 # contracts in pyproject.toml (`lint-imports`); this checks what actually loads at run time.
@@ -35,9 +35,7 @@ def test_core_imports_no_ui_library() -> None:
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'typer', 'rich'))\n"
         "print(','.join(bad))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == ""
+    assert python_output(code).strip() == ""
 
 
 def test_every_top_level_module_has_a_place_in_the_layers() -> None:
@@ -80,9 +78,7 @@ def test_studying_from_the_parse_cache_needs_no_pydantic(home: Path) -> None:
 
 def test_cli_import_loads_neither_textual_nor_numpy_nor_typer() -> None:
     code = "import sys, dlcards.cli; print(sorted({m.split('.')[0] for m in sys.modules}))"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
-    loaded = result.stdout
-    assert result.returncode == 0, result.stderr
+    loaded = python_output(code)
     for heavy in ("textual", "numpy", "pydantic", "typer"):
         assert f"'{heavy}'" not in loaded
 

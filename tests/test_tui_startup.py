@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ from dlcards.config import Settings
 from dlcards.tui import themes
 from dlcards.tui.app import DlcardsApp
 
-from .conftest import REPO
+from .conftest import python_output
 from .test_tui_fixtures import SIZE, make_world
 
 
@@ -59,9 +57,7 @@ def test_each_screen_loads_with_its_first_use() -> None:
         " 'dlcards.tui.widgets.basic_card', 'textual.widgets._markdown',"
         " 'textual.widgets._data_table', 'dlcards.study.practice') if m in sys.modules))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert python_output(code).strip() == "[]"
 
 
 def test_a_plain_first_card_and_home_import_no_markdown_parser_nor_the_sync() -> None:
@@ -77,6 +73,4 @@ def test_a_plain_first_card_and_home_import_no_markdown_parser_nor_the_sync() ->
         "print(sorted(m for m in ('markdown_it', 'textual.widgets._markdown', 'pygments',"
         " 'dlcards.interchange.sync') if m in sys.modules))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["FaceText", "[]"]
+    assert python_output(code).split() == ["FaceText", "[]"]

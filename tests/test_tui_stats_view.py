@@ -6,7 +6,6 @@ import io
 import os
 import pty
 import select
-import subprocess
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,7 +15,7 @@ from rich.console import Console
 from dlcards.views import heatmap as heatmap_module
 from dlcards.views import stats_view as view
 
-from .conftest import REPO, cli_env, run_cli, write_deck
+from .conftest import cli_env, python_output, run_cli, write_deck
 from .test_tui_fixtures import NOW, make_world
 
 TODAY = date(2026, 3, 2)  # a Monday
@@ -33,8 +32,7 @@ def test_views_load_rich_but_not_textual() -> None:
         "import sys, dlcards.views.stats_view, dlcards.views.grids; "
         "print('textual' in {m.split('.')[0] for m in sys.modules})"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
-    assert result.stdout.strip() == "False", result.stderr
+    assert python_output(code).strip() == "False"
 
 
 def test_heatmap_has_a_column_per_week_and_stops_today() -> None:
