@@ -127,7 +127,6 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
         uri=True,
         isolation_level=None,
         timeout=_READ_BUSY_S,
-        check_same_thread=False,
     )
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -137,9 +136,7 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
         wal = path.with_name(path.name + "-wal")
         if classify(exc) != "read-only" or (wal.exists() and wal.stat().st_size):
             raise
-    return sqlite3.connect(
-        f"{path.as_uri()}?immutable=1", uri=True, isolation_level=None, check_same_thread=False
-    )
+    return sqlite3.connect(f"{path.as_uri()}?immutable=1", uri=True, isolation_level=None)
 
 
 class Database:
@@ -159,7 +156,7 @@ class Database:
     def open(cls, path: Path | None) -> Self:
         """Open (creating or migrating) the database at ``path``; None gives an in-memory one."""
         if path is None:
-            conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(":memory:", isolation_level=None)
             store = cls(conn, None)
             store._migrate()
             return store
@@ -172,12 +169,10 @@ class Database:
             # SQLite gives the -wal and -shm files the database file's permissions.
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         try:
-            # check_same_thread=False (every connection here): the TUI runs a write that
-            # may wait for another process's lock in a worker thread, so that its screen
-            # can say so (tui/store_wait.py); one thread at a time uses the connection.
-            conn = sqlite3.connect(
-                path, timeout=_BUSY_MS / 1000, isolation_level=None, check_same_thread=False
-            )
+            # Only the thread that opened it may use this connection (Python checks):
+            # the TUI waits for another process's lock on a connection of its own
+            # (wait_until_writable) and writes on the app's thread (tui/store_wait.py).
+            conn = sqlite3.connect(path, timeout=_BUSY_MS / 1000, isolation_level=None)
             store = cls(conn, path)
             store._wait_for(lambda: conn.execute("PRAGMA journal_mode=WAL"))
             conn.execute("PRAGMA synchronous=FULL")
@@ -242,7 +237,15 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT``: the write lock is taken before anything is read."""
+        """``BEGIN IMMEDIATE`` … ``COMMIT``: the write lock is taken before anything is read.
+
+        Inside a write already begun (:meth:`begin_write_now`, one TUI action) it is a
+        savepoint: still all or nothing on its own, committed with the action.
+        """
+        if self.conn.in_transaction:
+            with self._savepoint():
+                yield self.conn
+            return
         self._wait_for(lambda: self.conn.execute("BEGIN IMMEDIATE"))
         try:
             yield self.conn
@@ -250,6 +253,58 @@ class Database:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        self.conn.execute("SAVEPOINT part")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO part")
+            self.conn.execute("RELEASE part")
+            raise
+        self.conn.execute("RELEASE part")
+
+    def begin_write_now(self) -> bool:
+        """``BEGIN IMMEDIATE`` without waiting: False, and nothing begun, if another
+        process holds the write lock. The TUI's writes (tui/store_wait.py) start here,
+        on the app's own thread, so the connection is never used by two threads: a
+        read on one thread while another waited in BEGIN once ended the write's
+        transaction unseen (the grade then failed with "no transaction is active")."""
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if classify(exc) != "locked":
+                raise
+            return False
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
+        return True
+
+    def end_write(self, *, commit: bool) -> None:
+        """End what :meth:`begin_write_now` began."""
+        self.conn.execute("COMMIT" if commit else "ROLLBACK")
+
+    def wait_until_writable(self) -> None:
+        """Block until no other process holds the write lock. Polls on a connection of
+        its own, so it may run in a worker thread while the app reads through
+        ``self.conn``; the lock may be taken again before the caller's next
+        :meth:`begin_write_now`, which then says so and the caller waits again."""
+        if self.path is None:
+            return
+        conn = sqlite3.connect(self.path, timeout=_BUSY_MS / 1000, isolation_level=None)
+        try:
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    conn.execute("ROLLBACK")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if classify(exc) != "locked":
+                        raise
+        finally:
+            conn.close()
 
     def close(self) -> None:
         self.conn.close()

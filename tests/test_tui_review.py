@@ -301,9 +301,14 @@ async def test_a_grade_parses_no_deck_and_costs_one_read_plus_the_grade(
 
     # The grade: one BEGIN IMMEDIATE … COMMIT that reads the state and the last
     # timestamp and writes the profile, the review row, its running counts (the day's
-    # and the card's seen row: store_counts) and the card state.
+    # and the card's seen row: store_counts) and the card state. The TUI begins it
+    # without waiting (busy_timeout 0 around the BEGIN: tui/store_wait.py), and the
+    # grade's own transaction is a savepoint inside it.
     assert verbs(store_sql) == [
+        "PRAGMA",
         "BEGIN",
+        "PRAGMA",
+        "SAVEPOINT",
         "INSERT",
         "SELECT",
         "SELECT",
@@ -311,10 +316,12 @@ async def test_a_grade_parses_no_deck_and_costs_one_read_plus_the_grade(
         "INSERT",
         "INSERT",
         "INSERT",
+        "RELEASE",
+        # The state as stored after the grade (read in the same transaction), and the
+        # next card's as stored now: another session on the profile may have graded
+        # either (issue 11).
+        "SELECT",
         "COMMIT",
-        # The state as stored after the grade, and the next card's as stored now:
-        # another session on the profile may have graded either (issue 11).
-        "SELECT",
         "SELECT",
     ], store_sql
     # The next card's text: the one read, from the parse cache.

@@ -140,3 +140,47 @@ async def test_switching_to_a_new_profile_waits_with_the_same_line(tmp_path: Pat
         assert app.profile == "carol" and not list(app.screen.query(WaitLine))
     assert "carol" in [name for name, _, _ in world.store.profiles()]
     other.close()
+
+
+class _ThreadsSeen:
+    """The store's connection, noting the thread of every statement run through it."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self.threads: set[str] = set()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._conn, name)
+
+    def execute(self, *args: object) -> sqlite3.Cursor:
+        self.threads.add(threading.current_thread().name)
+        return self._conn.execute(*args)  # type: ignore[arg-type]
+
+    def executemany(self, *args: object) -> sqlite3.Cursor:
+        self.threads.add(threading.current_thread().name)
+        return self._conn.executemany(*args)  # type: ignore[arg-type]
+
+
+async def test_a_waiting_write_never_shares_the_connection_with_another_thread(
+    tmp_path: Path,
+) -> None:
+    # The write used to run on the store's own connection in a worker thread while
+    # the screen went on reading through it: a read during the wait for the lock once
+    # ended the write's transaction unseen, and the profile switch failed with
+    # "cannot commit - no transaction is active". Only the waiting leaves the app's
+    # thread now, on a connection of its own.
+    world, other = _world_on_a_file(tmp_path)
+    seen_by = _ThreadsSeen(world.store.conn)
+    world.store.conn = seen_by  # type: ignore[assignment]
+    app = world.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p", "tab", *"carol")
+        # While it waits, Home is back on screen and reads its counts.
+        seen = await press_while_locked(
+            app, pilot, other, "enter", lambda: str(app.store.profiles())
+        )
+        assert seen and "Waiting for another dlcards process" in seen[0][0]
+        assert app.profile == "carol"
+    assert seen_by.threads == {threading.main_thread().name}
+    assert "carol" in [name for name, _, _ in world.store.profiles()]
+    other.close()

@@ -1,8 +1,8 @@
 """Store writes from the TUI that may wait for another dlcards process (issue 11).
 
 A write waits as long as another process holds the database's write lock (DESIGN §5).
-The CLI says so on stderr, which a full-screen TUI hides. Here the write runs in a
-worker thread, so the screen stays drawn and shows a line saying what it waits for;
+The CLI says so on stderr, which a full-screen TUI hides. Here the waiting is done in
+a worker thread, so the screen stays drawn and shows a line saying what it waits for;
 the line goes once the write has gone through. The screen's keys wait meanwhile (the
 action that writes is still running), so nothing is graded twice.
 """
@@ -38,28 +38,38 @@ class WaitLine(Static):
 
 
 async def write(screen: Screen[Any], store: Database, action: Callable[[], T]) -> T:
-    """Run ``action`` (a write through ``store``), saying on screen if it has to wait."""
-    app = screen.app
+    """Run ``action`` (writes through ``store``) as one transaction, saying on screen if
+    it has to wait for another process's lock first.
+
+    The action runs on the app's thread, once the lock is held: the connection is
+    never used by two threads. Only the waiting is done in a worker thread, on a
+    connection of its own, so the screen stays drawn (and may read) meanwhile.
+    """
+    if store.read_only:  # nothing to wait for: the action says why it cannot write
+        return action()
     shown: list[WaitLine] = []
-
-    def show(path: Path | None) -> None:
-        line = WaitLine(
-            Text(
-                "Waiting for another dlcards process to finish writing to "
-                f"{path or 'the database'} … (your grade is kept and saved as soon as it can)"
-            )
-        )
-        shown.append(line)
-        screen.mount(line)
-
-    def on_wait(path: Path | None) -> None:  # called in the worker thread
-        app.call_from_thread(show, path)
-
-    previous = store.on_wait
-    store.on_wait = on_wait
     try:
-        return await asyncio.to_thread(action)
+        while not store.begin_write_now():
+            if not shown:
+                shown.append(_waiting_line(store.path))
+                await screen.mount(shown[0])
+            await asyncio.to_thread(store.wait_until_writable)
+        try:
+            result = action()
+        except BaseException:
+            store.end_write(commit=False)
+            raise
+        store.end_write(commit=True)
+        return result
     finally:
-        store.on_wait = previous
         for line in shown:
             await line.remove()
+
+
+def _waiting_line(path: Path | None) -> WaitLine:
+    return WaitLine(
+        Text(
+            "Waiting for another dlcards process to finish writing to "
+            f"{path or 'the database'} … (your grade is kept and saved as soon as it can)"
+        )
+    )
