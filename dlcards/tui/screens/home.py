@@ -83,6 +83,12 @@ class HomeScreen(Screen[None]):
         if self.app.screen is self:
             self.refresh_data()
 
+    def on_screen_suspend(self) -> None:
+        # Home as the app's first screen is built after the app is ready (issue 13):
+        # a key typed ahead (? opens Help) may cover it before its keys are shown.
+        for footer in self.query(KeyFooter):  # none yet if Home is not composed
+            footer.update_now()
+
     def refresh_data(self) -> None:
         app = self.dlcards_app
         today = app.today()
