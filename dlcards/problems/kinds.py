@@ -13,15 +13,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from dlcards import answers as A
 from dlcards.answers import AnswerError
 from dlcards.problems.core import Grid, Status
 from dlcards.problems.fmt import grid, num
 from dlcards.wording import article
+
+if TYPE_CHECKING:  # numpy loads where a kind first needs it (issue 13): see problems.base
+    import numpy as np
 
 Compared = tuple[Status, str]
 
@@ -35,6 +36,8 @@ class Tol:
 
     def bound(self, want: Any, scale: float = 1.0) -> Any:
         """Allowed |error| around ``want`` (a float or an ndarray, elementwise)."""
+        import numpy as np
+
         size = np.abs(want)
         # A tiny slack so exact answers survive float round-off (0.1 + 0.2).
         return scale * (self.abs + self.rel * size) + 1e-9 * np.maximum(1.0, size)
@@ -130,6 +133,8 @@ class Kind:
 
     def _loose(self, tol: Tol, other: Any) -> Tol:
         """The tolerance for recognizing ``other``: exact only for whole numbers."""
+        import numpy as np
+
         if tol == EXACT and not isinstance(other, str):
             values = np.asarray(other, dtype=float)
             if not np.all(values == np.round(values)):
@@ -235,6 +240,8 @@ class Array(Kind):
             self.hint += f", or {_words_text(words)}"
 
     def parse(self, text: str) -> np.ndarray | str:
+        import numpy as np
+
         word = _parse_word(text, self.words)
         if word is not None:
             return word
@@ -259,6 +266,8 @@ class Array(Kind):
         return np.array(rows)
 
     def format(self, value: np.ndarray | str) -> str:
+        import numpy as np
+
         if isinstance(value, str):
             return value
         a = np.asarray(value, dtype=float)
@@ -268,6 +277,8 @@ class Array(Kind):
         return "; ".join(" ".join(row) for row in cell)
 
     def compare(self, got: np.ndarray | str, want: np.ndarray | str) -> Compared:
+        import numpy as np
+
         worded = _word_compare(got, want)
         if worded:
             return worded
