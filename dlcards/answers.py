@@ -144,6 +144,8 @@ _THOUSANDS_RE = re.compile(r"[+-]?[0-9]{1,3}(?:[, ][0-9]{3})+(?:\.[0-9]*)?")
 # (Letters only: "0x1F" is hexadecimal, and "1e" a number cut short, not units.)
 _WITH_UNIT_RE = re.compile(rf"(?!0[xXbBoO])({_NUMBER})\s*([^\W\d_]+(?:/[^\W\d_]+)?)")
 _EXPONENT_RE = re.compile(r"[eE]")
+# "2.5x", "2.5 ×": the start of 2.5×10^-3, not a unit.
+_TIMES_CUT_RE = re.compile(rf"{_NUMBER}\s*([x×X*·])")
 
 
 def _explain_not_a_number(inner: str, tokens: list[str]) -> None:
@@ -151,6 +153,12 @@ def _explain_not_a_number(inner: str, tokens: list[str]) -> None:
     if _THOUSANDS_RE.fullmatch(inner):
         bare = re.sub("[, ]", "", inner)
         raise AnswerError(f"write it with no thousands separators: {bare}")
+    times = _TIMES_CUT_RE.fullmatch(inner)
+    if times:
+        raise AnswerError(
+            f"'{inner[-30:]}' ends with '{times[1]}': type the power of ten after it "
+            "(2.5×10^-3), or delete it"
+        )
     unit = _WITH_UNIT_RE.fullmatch(inner)
     if unit and not _EXPONENT_RE.fullmatch(unit[2]):
         raise AnswerError(

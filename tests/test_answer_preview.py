@@ -90,6 +90,14 @@ def test_a_number_with_a_dangling_comma_is_not_a_number(text: str) -> None:
         parse_number(text)
 
 
+def test_a_number_cut_before_its_power_of_ten_says_so() -> None:
+    # "3x" on the way to 3x10^-3 is not "3 with the unit x".
+    for text in ("3x", "2.5 ×", "1*"):
+        with pytest.raises(AnswerError, match="power of ten"):
+            parse_number(text)
+    assert parse_number("2.5x10^-3") == 2.5e-3
+
+
 @pytest.mark.parametrize("text", ["1, 2,", ", 1, 2", "1,, 2", "1 2; 3,4,"])
 def test_a_list_with_an_empty_entry_is_refused(text: str) -> None:
     with pytest.raises(AnswerError, match="','|two separators in a row"):
