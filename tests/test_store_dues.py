@@ -46,7 +46,7 @@ def written_by_dlcards(text: str) -> bool:
     return text <= LAST_SAFE_DAY.isoformat()
 
 
-@settings(max_examples=examples(1000, 300), deadline=None)
+@settings(max_examples=examples(1000, 150), deadline=None)
 @given(DUES)
 def test_canonical_due_is_the_written_form(text: str) -> None:
     assert canonical_due(text) == written_by_dlcards(text)
@@ -67,7 +67,7 @@ def collection(tmp_path_factory: pytest.TempPathFactory) -> Collection:
     return load_collection(None, [folder])
 
 
-@settings(max_examples=examples(200, 40), deadline=None)
+@settings(max_examples=examples(200, 25), deadline=None)
 @given(dues=st.lists(st.tuples(st.sampled_from(["aa", "bb"]), DUES), max_size=8))
 def test_every_count_reads_due_dates_as_state_from_row_does(
     tmp_path_factory: pytest.TempPathFactory,
