@@ -200,7 +200,8 @@ class Scalar(Kind):
 class Shape(Kind):
     """A tensor shape, or a word such as ``error``.
 
-    ``square_ok``: a single number n stands for n×n when a square 2-D shape is expected.
+    ``square_ok``: a bare number n stands for n×n when a square 2-D shape is expected
+    (parsed so, so the preview and the check read it alike; ``(n,)`` stays 1-D).
     ``tuples``: every shape written ``(2, 4)``, as the hint's example is, not ``2x4``
     for two dimensions. The hint's example, the preview and the expected answer use
     one notation (known issue 5: "e.g. 2x3x4", "→ shape 4×11×8×8", "(4, 8, 11, 8)").
@@ -230,11 +231,14 @@ class Shape(Kind):
         if word is not None:
             return word
         try:
-            return A.parse_shape(text)
+            dims = A.parse_shape(text)
         except AnswerError as exc:
             if self.words:
                 raise AnswerError(f"{exc}; or type {_words_text(self.words)}") from None
             raise
+        if self.square_ok and len(dims) == 1 and A.normalize(text).isdecimal():
+            return (dims[0], dims[0])  # a bare "29" is 29x29; "(29,)" stays one dimension
+        return dims
 
     def format(self, value: tuple[int, ...] | str) -> str:
         if isinstance(value, str):
@@ -248,8 +252,6 @@ class Shape(Kind):
         if worded:
             return worded
         assert not isinstance(got, str) and not isinstance(want, str)
-        if self.square_ok and len(got) == 1 and len(want) == 2 and want[0] == want[1]:
-            got = (got[0], got[0])
         if tuple(got) == tuple(want):
             return "correct", "Correct."
         if len(got) == len(want) and sum(a != b for a, b in zip(got, want, strict=True)) == 1:
@@ -259,11 +261,7 @@ class Shape(Kind):
         return "wrong", "Wrong."
 
     def show(self, value: tuple[int, ...] | str) -> str:
-        if isinstance(value, str):
-            return value
-        if self.square_ok and len(value) == 1:
-            value = (value[0], value[0])  # as compare reads it: "29" is 29x29
-        return "shape " + self.format(value)
+        return value if isinstance(value, str) else "shape " + self.format(value)
 
 
 class Words(Kind):
