@@ -18,11 +18,19 @@ from dlcards import store_counts
 from dlcards.log import Row
 from dlcards.store_counts import Touched
 from dlcards.store_log import ROW_COLUMNS, ROW_FIELDS, ROW_MARKS
-from dlcards.store_replay import MERGE_BATCH, REPLAY_BATCH, STALE, LogReplay, next_size
+from dlcards.store_replay import (
+    MERGE_BATCH,
+    MERGE_FLOOR,
+    REPLAY_BATCH,
+    STALE,
+    LogReplay,
+    next_size,
+)
 
 # The fields of a row given to Store.merge_rows, in order: a Row's, without the profile.
 MERGE_FIELDS = tuple(name for name in ROW_FIELDS if name != "profile")
-# Study days recounted per transaction after a merge (a day of heavy use is ~1000 rows).
+# Study days recounted in the first transaction after a merge (a day of heavy use is
+# ~1000 rows); then as many as the last one's time allows (store_replay.next_size).
 _RECOUNT_DAYS = 8
 
 
@@ -120,7 +128,7 @@ class LogMerge(LogReplay):
                 if len(batch) >= size:
                     started = time.perf_counter()
                     self._merge_committed(profile, batch, counts, touched, counted)
-                    size = next_size(size, time.perf_counter() - started, MERGE_BATCH)
+                    size = next_size(size, time.perf_counter() - started, MERGE_FLOOR)
                     batch = []
             self._merge_committed(profile, batch, counts, touched, counted)
             self.replay_cards(profile, touched, whole=counts["added"] >= before)
@@ -165,12 +173,25 @@ class LogMerge(LogReplay):
         from the log, a few days or cards a transaction (the write lock is held
         milliseconds). Call it once the rows are in, while the profile is still marked
         stale: a killed import is recounted whole by :meth:`repair_stale_states`."""
-        with self.transaction():
+        # Only reads (thousands of seeks by id for a big import: a second once, under
+        # the lock), so in a read transaction: the log only grows, and the rows an undo
+        # cancels keep their day and card whatever another process adds meanwhile.
+        reading = not self.conn.in_transaction  # else part of the caller's write
+        if reading:
+            self.conn.execute("BEGIN")
+        try:
             touched = store_counts.with_cancelled(self.conn, profile, touched)
+        finally:
+            if reading:
+                self.conn.execute("COMMIT")
         days = sorted(touched.days)
-        for start in range(0, len(days), _RECOUNT_DAYS):
+        start, size = 0, _RECOUNT_DAYS
+        while start < len(days):
+            started = time.perf_counter()
             with self.transaction():
-                store_counts.recount_days(self.conn, profile, days[start : start + _RECOUNT_DAYS])
+                store_counts.recount_days(self.conn, profile, days[start : start + size])
+            start += size
+            size = next_size(size, time.perf_counter() - started, 1)
         by_deck: dict[str, list[str]] = {}
         for deck_id, card_id in sorted(touched.cards):
             by_deck.setdefault(deck_id, []).append(card_id)
