@@ -18,14 +18,7 @@ from dlcards import store_counts
 from dlcards.log import Row
 from dlcards.store_counts import Touched
 from dlcards.store_log import ROW_COLUMNS, ROW_FIELDS, ROW_MARKS
-from dlcards.store_replay import (
-    MERGE_BATCH,
-    MERGE_FLOOR,
-    REPLAY_BATCH,
-    STALE,
-    LogReplay,
-    next_size,
-)
+from dlcards.store_replay import MERGE_BATCH, REPLAY_BATCH, STALE, LogReplay, next_size
 
 # The fields of a row given to Store.merge_rows, in order: a Row's, without the profile.
 MERGE_FIELDS = tuple(name for name in ROW_FIELDS if name != "profile")
@@ -128,7 +121,7 @@ class LogMerge(LogReplay):
                 if len(batch) >= size:
                     started = time.perf_counter()
                     self._merge_committed(profile, batch, counts, touched, counted)
-                    size = next_size(size, time.perf_counter() - started, MERGE_FLOOR)
+                    size = next_size(size, time.perf_counter() - started, MERGE_BATCH)
                     batch = []
             self._merge_committed(profile, batch, counts, touched, counted)
             self.replay_cards(profile, touched, whole=counts["added"] >= before)

@@ -25,30 +25,26 @@ if TYPE_CHECKING:
     from dlcards.fsrs_scheduler import FsrsScheduler
 
 # Rows per write transaction (store_merge), and cards per state-replay transaction, to start with:
-# each batch is then sized from the last one's time so that a transaction holds the write
-# lock about HOLD_AIM seconds; the spread around the aim (cache misses, a loaded machine)
-# then stays under the ~50 ms that keeps another process's wait under ~100 ms (issue 11),
-# and a million rows still take a few hundred commits, not thousands.
+# each batch then grows or shrinks so that a transaction holds the write lock about
+# HOLD_TARGET seconds, well under the ~100 ms another process may wait (issue 11),
+# and a million rows take a few hundred commits, not thousands.
 MERGE_BATCH = 500
 REPLAY_BATCH = 200
-HOLD_AIM = 0.025
-# The smallest batches: below these, a commit costs more than the rows it writes.
-MERGE_FLOOR = 100
-REPLAY_FLOOR = 50
+HOLD_TARGET = 0.04
 MAX_BATCH = 20_000
-_GROWTH = 1.5  # the most a batch grows after a fast one (doubling overshot the aim)
-_SHRINK = 0.25  # the most it shrinks after a slow one
 # meta key (+ profile) set while an import's rows are in but its states not replayed.
 STALE = "stale_states:"
 
 
 def next_size(size: int, seconds: float, smallest: int) -> int:
-    """The next batch's size, after a batch of ``size`` held the lock ``seconds``: scaled
-    towards HOLD_AIM (at most ×1.5 up and ×¼ down, so one stall of the machine does not
-    swing it), kept between ``smallest`` and MAX_BATCH."""
-    scale = HOLD_AIM / seconds if seconds > 0 else _GROWTH
-    wanted = int(size * min(_GROWTH, max(_SHRINK, scale)))
-    return max(smallest, min(MAX_BATCH, wanted))
+    """The next batch's size, after a batch of ``size`` held the lock ``seconds``:
+    doubled while well under HOLD_TARGET, halved above it, never below ``smallest``
+    (a busy machine slows every batch: smaller ones would only add commits)."""
+    if seconds < HOLD_TARGET / 2:
+        return min(MAX_BATCH, size * 2)
+    if seconds > HOLD_TARGET:
+        return max(smallest, size // 2)
+    return size
 
 
 def _state_row(profile: str, key: tuple[str, str], s: CardState) -> tuple[object, ...]:
@@ -115,7 +111,7 @@ class LogReplay(LogStore):
                     profile, {key: states.get(key) for key in ordered[start : start + size]}
                 )
             start += size
-            size = next_size(size, time.perf_counter() - started, REPLAY_FLOOR)
+            size = next_size(size, time.perf_counter() - started, REPLAY_BATCH)
         return []
 
     def _write_states(self, profile: str, states: dict[tuple[str, str], CardState | None]) -> None:
@@ -145,7 +141,7 @@ class LogReplay(LogStore):
             with self.transaction():
                 self._replay_chunk(profile, ordered[start : start + size], fsrs)
             start += size
-            size = next_size(size, time.perf_counter() - started, REPLAY_FLOOR)
+            size = next_size(size, time.perf_counter() - started, REPLAY_BATCH)
 
     def _replay_chunk(
         self, profile: str, chunk: list[tuple[str, str]], fsrs: FsrsScheduler | None
