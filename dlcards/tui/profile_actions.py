@@ -1,7 +1,7 @@
-"""Switching and renaming profiles from the TUI (the Profiles dialog's actions).
+"""Switching and renaming profiles from the TUI (the Profiles dialog, ``p``).
 
-A mixin of ``DlcardsApp``, which sets these attributes and defines ``go_home`` and
-``in_review``. Every write goes through ``store_wait``, as every write from the TUI.
+A mixin of ``DlcardsApp``. Both write through ``store_wait``: waiting for another
+process's lock says so on screen instead of freezing the app.
 """
 
 from __future__ import annotations
@@ -10,16 +10,22 @@ import dataclasses
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.app import App
 
 from dlcards import config
 from dlcards.errors import UserError
 from dlcards.store import Store
+from dlcards.tui.store_wait import write
+
+if TYPE_CHECKING:
+    from dlcards.tui.screens.home import HomeScreen
 
 
 class ProfileActions(App[None]):
-    """``action_profiles``, ``rename_profile`` and ``switch_profile``."""
+    """``action_profiles``, ``switch_profile`` and ``rename_profile``; the app sets these
+    attributes."""
 
     store: Store
     profile: str
@@ -27,19 +33,11 @@ class ProfileActions(App[None]):
     home: config.Home | None
     clock: Callable[[], datetime]
 
-    def go_home(self) -> None:  # the app's
+    def in_review(self) -> bool:
         raise NotImplementedError
 
-    def in_review(self) -> bool:  # the app's
+    def go_home(self) -> None:
         raise NotImplementedError
-
-    def _refresh_home(self) -> None:
-        """Home's counts again, for the profile now studied (if Home is in the stack)."""
-        from dlcards.tui.screens.home import HomeScreen
-
-        home = next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
-        if home is not None:
-            home.refresh_data()
 
     def action_profiles(self) -> None:
         if self.in_review():
@@ -56,8 +54,6 @@ class ProfileActions(App[None]):
 
     async def rename_profile(self, old: str, new: str) -> None:
         """Rename a profile (every row and state goes with it); raises UserError if not."""
-        from dlcards.tui.store_wait import write
-
         config.check_profile_name(new)
         try:
             # Through store_wait, as every write from the TUI: waiting for another
@@ -71,11 +67,12 @@ class ProfileActions(App[None]):
             self.settings = dataclasses.replace(self.settings, user=new)
         if self.profile == old:
             self.profile = new
-            self._refresh_home()
+            home_screen = _home_screen_class()
+            home = next((s for s in self.screen_stack if isinstance(s, home_screen)), None)
+            if home is not None:
+                home.refresh_data()
 
     async def switch_profile(self, name: str) -> None:
-        from dlcards.tui.store_wait import write
-
         config.check_profile_name(name)
         # Through store_wait: a new profile's row waits for another process's lock with
         # the line on screen, as a grade does, instead of freezing the app unexplained.
@@ -84,7 +81,9 @@ class ProfileActions(App[None]):
         # The profile's own [profiles.NAME] settings (new_per_day, a goal, …).
         self.settings = self.settings.for_profile(name)
         self.go_home()
-        self._refresh_home()
+        home = self.screen
+        if isinstance(home, _home_screen_class()):
+            home.refresh_data()
         note = ""
         if self.home is not None:  # remembered, and said so (known issue 12)
             try:
@@ -94,3 +93,9 @@ class ProfileActions(App[None]):
             except (OSError, UserError) as exc:
                 note = f" (not remembered for next time: {exc})"
         self.notify(f"Now studying as {name}.{note}", title="Profile")
+
+
+def _home_screen_class() -> type[HomeScreen]:
+    from dlcards.tui.screens.home import HomeScreen
+
+    return HomeScreen
