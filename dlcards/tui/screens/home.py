@@ -59,7 +59,6 @@ class HomeScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id="home")
-        self._loaded_for: tuple[str, date] | None = None
 
     @property
     def dlcards_app(self) -> DlcardsApp:
