@@ -1,4 +1,6 @@
-"""Issue 13 #5: nothing typed into the browser's search is lost, however fast it comes."""
+"""Issue 13 #5: nothing typed into the browser's search is lost, however fast it comes;
+and in every text box (search, answer, profile name) editing keys typed among characters
+act in the order typed."""
 
 from __future__ import annotations
 
@@ -9,6 +11,9 @@ from textual import events
 from textual.widgets import Input
 
 from dlcards.tui.screens.browser import BrowserScreen
+from dlcards.tui.screens.profiles import ProfileScreen
+from dlcards.tui.screens.review import ReviewScreen
+from dlcards.tui.widgets.answer_box import AnswerBox
 
 from .test_tui_fixtures import SIZE, make_world
 
@@ -54,3 +59,47 @@ async def test_slash_replaces_the_old_query(tmp_path: Path) -> None:
         burst(app, "/gelu")
         await pilot.pause()
         assert app.screen.query_one(Input).value == "gelu"
+
+
+def burst_keys(app, keys: list[str]) -> None:  # noqa: ANN001
+    """Named keys posted at once: characters, and editing keys among them."""
+    for key in keys:
+        character = {"backspace": "\x7f", "left": None, "home": None}.get(key, key)
+        app.post_message(events.Key(key, character))
+
+
+# Textual 8 ran an Input's own bindings (backspace, the arrows …) only once the key had
+# bubbled up to the app, after the characters that came with it were inserted: "12",
+# backspace, "3" read together gave "12" (Textualize/textual#6605).
+EDITS = ["backspace", "3", "left", "left", "home", "-"]  # "12" → "13" → "-13"
+
+
+async def test_editing_keys_in_a_burst_act_in_order_in_the_answer_box(tmp_path: Path) -> None:
+    world = make_world(tmp_path, decks="compute")
+    app = world.app(start="review")
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, ReviewScreen)
+        box = app.screen.query_one(AnswerBox)
+        await pilot.press("1", "2")
+        assert box.has_focus and box.value == "12"
+        burst_keys(app, EDITS)
+        await pilot.pause()
+        assert box.value == "-13"
+
+
+async def test_editing_keys_in_a_burst_act_in_order_in_search_and_profile_boxes(
+    tmp_path: Path,
+) -> None:
+    world = make_world(tmp_path, decks="basics")
+    app = world.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", "1", "2")
+        assert isinstance(app.screen, BrowserScreen)
+        burst_keys(app, EDITS)
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "-13"
+        await pilot.press("escape", "escape", "p", "tab", "1", "2")
+        assert isinstance(app.screen, ProfileScreen)
+        burst_keys(app, EDITS)
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "-13"

@@ -25,6 +25,7 @@ from textual.widgets import Input, Static
 from dlcards.browse import CardRow, Filters, fill_fronts, find_cards, parse_filters
 from dlcards.tui.widgets.card_list import CardList
 from dlcards.tui.widgets.key_footer import KeyFooter
+from dlcards.tui.widgets.ordered_input import OrderedInput
 from dlcards.tui.widgets.title_bar import TitleBar
 from dlcards.wording import plural
 
@@ -94,7 +95,7 @@ class BrowserScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         app = self.dlcards_app
         yield TitleBar("Cards", app.profile, id="title")
-        yield Input(
+        yield OrderedInput(
             self._text,
             placeholder=PLACEHOLDER,
             id="browse-query",

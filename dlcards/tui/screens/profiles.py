@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from dlcards import config
 from dlcards.config import check_profile_name
 from dlcards.errors import UserError
+from dlcards.tui.widgets.ordered_input import OrderedInput
 from dlcards.wording import plural
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ class ProfileScreen(ModalScreen[str | None]):
             yield OptionList(*self._options(), id="profile-list")
             # No select-on-focus: the first letter typed on the list is put in the box
             # before the box gets the focus, and must not be selected (and replaced).
-            yield Input(
+            yield OrderedInput(
                 placeholder=NEW_HINT, id="profile-new", max_length=32, select_on_focus=False
             )
             yield Static(id="profile-error")

@@ -9,13 +9,14 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input
+
+from dlcards.tui.widgets.ordered_input import OrderedInput
 
 # Keys that start an answer when the box is out of view; letters stay the screen's keys.
 ANSWER_START = frozenset("0123456789-−+.([")
 
 
-class AnswerBox(Input):
+class AnswerBox(OrderedInput):
     """Enter checks the answer (Input.Submitted); Escape leaves the box (``Left``)."""
 
     BINDINGS = [
