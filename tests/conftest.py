@@ -43,12 +43,17 @@ def shipped_decks_parsed_once() -> Iterator[None]:
     Every in-process command with a new home loaded the shipped decks into an empty
     deck cache: 500-odd parses of the same bytes, a tenth of the suite's time. Only
     the parse itself (``collection._parse``: TOML, then the pydantic models) is kept,
-    keyed by the file's bytes; everything after it (the cache, the search rows) still
-    runs for each home. Decks the tests write are parsed every time.
+    keyed by the file's bytes, and the deck's search rows (``collection._search_rows``:
+    its cards' texts normalized, a function of the parsed deck alone; half of what
+    was left of loading a shipped deck), keyed by the deck's digest. Everything else
+    (the cache's tables, the refs) still runs for each home. Decks the tests write are
+    parsed and normalized every time.
     """
     shipped = collection.shipped_decks_dir().resolve()
     real_parse = collection._parse
+    real_search_rows = collection._search_rows
     parsed: dict[tuple[Path, bytes], Any] = {}
+    search_rows: dict[tuple[Path, str], list[Any]] = {}
 
     def parse_once(path: Path, raw: bytes) -> Any:
         if path.parent != shipped:
@@ -61,8 +66,17 @@ def shipped_decks_parsed_once() -> Iterator[None]:
             deck, cards=list(deck.cards), lines=list(deck.lines), warnings=list(deck.warnings)
         )
 
+    def search_rows_once(deck: Any, parsed_deck: Any) -> list[Any]:
+        if deck.path.parent != shipped:
+            return real_search_rows(deck, parsed_deck)
+        key = (deck.path, deck.digest)
+        if key not in search_rows:
+            search_rows[key] = real_search_rows(deck, parsed_deck)
+        return list(search_rows[key])  # rows are tuples of strings: a new list is enough
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(collection, "_parse", parse_once)
+        patch.setattr(collection, "_search_rows", search_rows_once)
         yield
 
 
@@ -98,6 +112,42 @@ def textual_css_parsed_once() -> Iterator[None]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Stylesheet, "_parse_rules", parse_once)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def typer_command_built_once() -> Iterator[None]:
+    """Each test process turns dlcards' Typer app into its click command once, not once
+    per in-process command.
+
+    ``Typer.__call__`` rebuilds the whole click group on every call: for each of the
+    app's commands ``typing.get_type_hints`` evaluates every annotation string (the
+    modules use ``from __future__ import annotations``), about 40 % of an in-process
+    ``run_cli`` call. A process (a user's command, ``run_cli_process``) builds it once
+    anyway. The click command holds no state between invocations (each has its own
+    context and ``ctx.obj``); it is rebuilt if the app's registered commands change.
+    """
+    import typer.main
+
+    from dlcards.cli.app import app
+
+    real_get_command = typer.main.get_command
+    built: dict[tuple[int, ...], Any] = {}
+
+    def get_command_once(typer_instance: Any) -> Any:
+        if typer_instance is not app:
+            return real_get_command(typer_instance)
+        key = (
+            len(app.registered_commands),
+            len(app.registered_groups),
+            id(app.registered_callback),
+        )
+        if key not in built:
+            built[key] = real_get_command(app)
+        return built[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.main, "get_command", get_command_once)
         yield
 
 
