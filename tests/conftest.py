@@ -290,3 +290,33 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     is spent waiting (fsyncs of synchronous=FULL grades, held locks, subprocesses), and a
     third worker fills it: on the 2-core CI machine 139 s → 125 s, with the same CPU."""
     return (os.cpu_count() or 1) + 1
+
+
+def _waits_for_the_screen(item: pytest.Item) -> bool:
+    """Whether the item's module drives Textual apps (``test_tui_*``): about half of such
+    a test's wall time is the pilot waiting for the app to go idle, not CPU."""
+    return item.path.name.startswith("test_tui_")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Spread the TUI modules evenly through the others, each module's tests kept in order.
+
+    In file order they came last: the workers (one more than the cores) ended the run
+    all driving apps that wait half of the time, leaving a core idle for the last
+    third of the run. Spread out, each worker's share (``--dist worksteal`` hands each
+    a contiguous slice) mixes them with tests that keep a core busy. Every worker
+    collects the same order, as xdist requires.
+    """
+    modules: dict[Path, list[pytest.Item]] = {}
+    for item in items:
+        modules.setdefault(item.path, []).append(item)
+    waiting = [tests for tests in modules.values() if _waits_for_the_screen(tests[0])]
+    busy = [tests for tests in modules.values() if not _waits_for_the_screen(tests[0])]
+    if not waiting or not busy:
+        return
+    ordered: list[list[pytest.Item]] = []
+    step = len(busy) / len(waiting)
+    for index, tests in enumerate(waiting):
+        ordered.append(tests)  # a busy module last: the run ends on tests that use a core
+        ordered += busy[round(index * step) : round((index + 1) * step)]
+    items[:] = [item for tests in ordered for item in tests]
