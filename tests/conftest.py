@@ -8,6 +8,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -283,6 +284,23 @@ def run_cli_process(
         timeout=timeout,
         cwd=str(home.parent),
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary folders (``tmp_path``, the subprocesses' TMPDIR) in memory where the
+    machine has a tmpfs at /dev/shm and TMPDIR is not set.
+
+    The stores are real SQLite files with ``synchronous=FULL``: on a disk each grade,
+    import and backup waits for its fsync, and on the shared CI disk those waits were
+    a good part of the suite's wall time and most of its spread from run to run. On
+    tmpfs the same files, journals, locks and renames behave the same (SQLite sees a
+    POSIX file system); only the fsyncs return at once. A TMPDIR the user sets, or
+    ``--basetemp``, wins.
+    """
+    shm = Path("/dev/shm")
+    if "TMPDIR" not in os.environ and shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
+        os.environ["TMPDIR"] = str(shm)  # the xdist workers and every subprocess inherit it
+        tempfile.tempdir = None  # tempfile computes its folder again, from TMPDIR
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
