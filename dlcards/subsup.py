@@ -32,6 +32,8 @@ _SUPER["⊤"] = _SUPER["⊺"] = "ᵀ"  # a transpose
 _SUPER["′"] = "′"
 _SUPER["*"] = "*"
 _SUB["−"] = "₋"
+# Every character a script may become.
+SCRIPT_CHARS = frozenset(_SUPER.values()) | frozenset(_SUB.values())
 # A script holding no other script; bounded, so a hostile field stays linear.
 SCRIPT = re.compile(r"<(sup|sub)\b[^<>]{0,200}>((?:(?!</?su[bp]\b)[^\x00]){0,400}?)</\1\s*>", re.I)
 _TAG = re.compile(r"<[^<>]*>")

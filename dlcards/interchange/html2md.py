@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from dlcards.interchange.html_fast import fast
-from dlcards.subsup import SCRIPT, script_text
+from dlcards.subsup import SCRIPT, SCRIPT_CHARS, script_text
 
 # --- media placeholders ---------------------------------------------------------
 
@@ -73,7 +74,10 @@ def convert(field_html: str) -> Converted:
     if "<" in text:
         text = _IMG.sub(lambda m: keep(_image_text(m.group(0))), text)
         if "<su" in text or "<SU" in text:
-            text = SCRIPT.sub(lambda m: keep_text(script_text(m.group(1), m.group(2))), text)
+            # Beside a link, a placeholder: a link whose text is its address is written
+            # <address>, and a script read as text could make the two equal.
+            as_is = _AS_IS if "<a" not in text and "<A" not in text else frozenset()
+            text = SCRIPT.sub(lambda m: _script(m.group(1), m.group(2), as_is, keep_text), text)
     markdown = _fast(text)
     if markdown is None:
         markdown = _slow(text)
@@ -81,6 +85,21 @@ def convert(field_html: str) -> Converted:
     if media:
         markdown = _PLACEHOLDER.sub(lambda m: media[int(m.group(1))], markdown)
     return Converted(markdown, len(media) - not_media)
+
+
+# Characters a script may become that both conversion paths leave as they are (no
+# whitespace, no '*' or '_' to escape, no markup): such a script goes into the HTML
+# as text, without a placeholder to swap back (x², H₂O in most fields).
+_AS_IS = SCRIPT_CHARS - {"*"}
+
+
+def _script(
+    kind: str, inner_html: str, as_is: frozenset[str], keep_text: Callable[[str], str]
+) -> str:
+    text = script_text(kind, inner_html)
+    # An empty one keeps its placeholder: dropped from the HTML, it would join the
+    # spaces on either side into one.
+    return text if text and as_is.issuperset(text) else keep_text(text)
 
 
 _BREAK_BEFORE_BLANK = re.compile(r"\\\n(?=[ \t]*(?:\n|$))")

@@ -324,11 +324,15 @@ class DlcardsApp(ThemedApp, DeckEditing):
 
         self.push_screen(ProfileScreen(self.store.profiles(), self.profile), switch)
 
-    def rename_profile(self, old: str, new: str) -> None:
+    async def rename_profile(self, old: str, new: str) -> None:
         """Rename a profile (every row and state goes with it); raises UserError if not."""
+        from dlcards.tui.store_wait import write
+
         config.check_profile_name(new)
         try:
-            self.store.rename_profile(old, new)
+            # Through store_wait, as every write from the TUI: waiting for another
+            # process's lock says so on screen instead of freezing the app.
+            await write(self.screen, self.store, partial(self.store.rename_profile, old, new))
         except ValueError as exc:
             raise UserError(str(exc).replace("'", ""), "choose another name") from exc
         if self.settings.user == old and self.home is not None:

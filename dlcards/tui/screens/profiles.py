@@ -137,12 +137,12 @@ class ProfileScreen(ModalScreen[str | None]):
         self.query_one("#profile-error", Static).update("")
         self.query_one(OptionList).focus()
 
-    def _rename(self, old: str, new: str) -> None:
+    async def _rename(self, old: str, new: str) -> None:
         try:
             check_profile_name(new)
             if any(name == new for name, _, _ in self.profiles):
                 raise UserError(f"profile '{new}' already exists", "choose another name")
-            self.dlcards_app.rename_profile(old, new)
+            await self.dlcards_app.rename_profile(old, new)
         except UserError as exc:
             self._error(str(exc))
             return
@@ -189,7 +189,7 @@ class ProfileScreen(ModalScreen[str | None]):
         event.stop()
         self.dismiss(event.option.id)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         name = event.value.strip()
         if not name:  # nothing typed yet: not a mistake, so no error; say what Enter wants
@@ -200,7 +200,7 @@ class ProfileScreen(ModalScreen[str | None]):
             )
             return
         if self.renaming is not None:
-            self._rename(self.renaming, name)
+            await self._rename(self.renaming, name)
             return
         try:
             check_profile_name(name)
