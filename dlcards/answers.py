@@ -23,9 +23,17 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
-from dlcards.wording import article, plural
+from dlcards.answer_format import (
+    describe_array_shape,
+    format_array,
+    format_matrix,
+    format_number,
+    format_shape,
+    format_vector,
+)
+from dlcards.wording import article
 
 __all__ = [
     "AnswerError",
@@ -120,6 +128,7 @@ def parse_number(text: str) -> float:
     _check_length(text)
     if not text:
         raise AnswerError("type a number")
+    _check_brackets(text)  # "[1, 2": the open bracket is the problem, not the two values
     inner = _strip_brackets(_times_ten(_SPACED_SLASH_RE.sub("/", text)))
     tokens = _split_items(inner)
     if not tokens:
@@ -135,6 +144,8 @@ _THOUSANDS_RE = re.compile(r"[+-]?[0-9]{1,3}(?:[, ][0-9]{3})+(?:\.[0-9]*)?")
 # (Letters only: "0x1F" is hexadecimal, and "1e" a number cut short, not units.)
 _WITH_UNIT_RE = re.compile(rf"(?!0[xXbBoO])({_NUMBER})\s*([^\W\d_]+(?:/[^\W\d_]+)?)")
 _EXPONENT_RE = re.compile(r"[eE]")
+# "2.5x", "2.5 ×": the start of 2.5×10^-3, not a unit.
+_TIMES_CUT_RE = re.compile(rf"{_NUMBER}\s*([x×X*·])")
 
 
 def _explain_not_a_number(inner: str, tokens: list[str]) -> None:
@@ -142,6 +153,12 @@ def _explain_not_a_number(inner: str, tokens: list[str]) -> None:
     if _THOUSANDS_RE.fullmatch(inner):
         bare = re.sub("[, ]", "", inner)
         raise AnswerError(f"write it with no thousands separators: {bare}")
+    times = _TIMES_CUT_RE.fullmatch(inner)
+    if times:
+        raise AnswerError(
+            f"'{inner[-30:]}' ends with '{times[1]}': type the power of ten after it "
+            "(2.5×10^-3), or delete it"
+        )
     unit = _WITH_UNIT_RE.fullmatch(inner)
     if unit and not _EXPONENT_RE.fullmatch(unit[2]):
         raise AnswerError(
@@ -152,8 +169,36 @@ def _explain_not_a_number(inner: str, tokens: list[str]) -> None:
         raise AnswerError(f"expected a single number, got {len(tokens)} values")
 
 
+# Entries are separated by one comma (spaces around it are fine) or by spaces.
+_ITEM_SEP_RE = re.compile(r"\s*,\s*|\s+")
+
+
 def _split_items(text: str) -> list[str]:
-    return [t for t in re.split(r"[\s,]+", text) if t]
+    """The entries of one row; AnswerError on a dangling comma (``2,``, ``, 2``, ``1,,2``).
+
+    A dangling comma means more was meant to be typed: reading ``2,`` as 2 would
+    preview and grade a value the text does not finish giving.
+    """
+    text = text.strip()
+    if not text:
+        return []
+    _check_separators(text, ",")
+    return _ITEM_SEP_RE.split(text)
+
+
+def _check_separators(text: str, separators: str) -> None:
+    """AnswerError when ``text`` starts or ends with a separator, or has two in a row."""
+    shown = text if len(text) <= 30 else text[:27] + "..."
+    if text[0] in separators:
+        raise AnswerError(
+            f"'{shown}' starts with '{text[0]}': type the number before it, or delete it"
+        )
+    if text[-1] in separators:
+        raise AnswerError(
+            f"'{shown}' ends with '{text[-1]}': type the number after it, or delete it"
+        )
+    if re.search(rf"[{separators}]\s*[{separators}]", text):
+        raise AnswerError(f"'{shown}' has two separators in a row")
 
 
 def _strip_brackets(text: str) -> str:
@@ -254,7 +299,8 @@ def parse_matrix(text: str) -> list[list[float]]:
     return parse_array(text)
 
 
-_SHAPE_SEP = re.compile(r"[x×X*,\s]+")
+_SHAPE_SEPARATORS = "x×X*,"
+_SHAPE_SEP = re.compile(rf"[{_SHAPE_SEPARATORS}\s]+")
 
 
 def parse_shape(text: str) -> tuple[int, ...]:
@@ -284,6 +330,13 @@ def parse_shape(text: str) -> tuple[int, ...]:
     if not dims and not re.fullmatch(r"[\[(]\s*,?\s*[\])]", text):
         # separators alone ("x", "×") are not the empty shape; only () or [] are
         raise AnswerError("type a shape, e.g. 10x10 or (1, 16, 30, 30)")
+    if dims:
+        # "3x", "x3", "3xx3" are unfinished, not 3 or 3x3; only inside brackets may a
+        # comma end the list, as Python writes a 1-D shape: (4,)
+        bracketed = inner != text.strip()
+        _check_separators(
+            inner[:-1].rstrip() if bracketed and inner.endswith(",") else inner, _SHAPE_SEPARATORS
+        )
     if len(dims) > 8:
         raise AnswerError(f"a shape with {len(dims)} dimensions is not an answer here")
     return tuple(dims)
@@ -326,65 +379,3 @@ def match_word(text: str, words: Mapping[str, str]) -> str | None:
         if _word_key(synonym) == key:
             return canonical
     return None
-
-
-# --- formatting (the typed form: parses back with the functions above) ---
-
-
-def format_number(value: float, decimals: int = 6, *, sig: int | None = None) -> str:
-    """A number as a user would type it: integers without a point, trailing zeros cut.
-
-    ``decimals`` fixes the places after the point; ``sig`` (if given) uses that many
-    significant digits instead (for relative tolerances).
-    """
-    if not math.isfinite(value):
-        return str(value)
-    # Integers print without a point; the slack absorbs float noise (2.9999999999 → 3),
-    # but with significant digits a tiny value must keep them (1e-10 is not 0).
-    slack = 0.0 if sig is not None else min(1e-9 * max(1.0, abs(value)), 0.4 * 0.1**decimals)
-    if abs(value - round(value)) <= slack and abs(value) < 1e15:
-        return str(int(round(value)))
-    if sig is not None:
-        text = f"{value:.{sig}g}"
-        if "e" in text:
-            mant, exp = text.split("e")
-            mant = mant.rstrip("0").rstrip(".") if "." in mant else mant
-            return f"{mant}e{int(exp)}"
-    else:
-        text = f"{value:.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def format_vector(values: Sequence[float], decimals: int = 6, *, sig: int | None = None) -> str:
-    """``1 -2 0.5``: entries separated by spaces."""
-    return " ".join(format_number(v, decimals, sig=sig) for v in values)
-
-
-def format_matrix(
-    rows: Sequence[Sequence[float]], decimals: int = 6, *, sig: int | None = None
-) -> str:
-    """``1 2; 3 4``: rows separated by ``; ``."""
-    return "; ".join(format_vector(r, decimals, sig=sig) for r in rows)
-
-
-def format_array(rows: Sequence[Sequence[float]], decimals: int = 6) -> str:
-    """A vector (one row) as :func:`format_vector`, else :func:`format_matrix`."""
-    return format_vector(rows[0], decimals) if len(rows) == 1 else format_matrix(rows, decimals)
-
-
-def format_shape(dims: Sequence[int]) -> str:
-    """``10x10`` for two dimensions, ``(1, 16, 30, 30)``, ``(4,)`` and ``()`` otherwise."""
-    if len(dims) == 2:
-        return f"{dims[0]}x{dims[1]}"
-    if len(dims) == 1:
-        return f"({dims[0]},)"
-    return "(" + ", ".join(str(d) for d in dims) + ")"
-
-
-def describe_array_shape(rows: int, cols: int, *, vector: bool) -> str:
-    """Words for a shape in messages: ``7 numbers``, ``a 3×3 matrix``."""
-    if vector:
-        return plural(cols, "number")
-    return f"{article(rows)} {rows}×{cols} matrix"

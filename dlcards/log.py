@@ -101,6 +101,16 @@ def safe_day(text: object) -> date | None:
     return min(day, LAST_SAFE_DAY)
 
 
+def canonical_due(due: object) -> bool:
+    """Whether a stored due date is one as dlcards writes it: ``YYYY-MM-DD``, a day the
+    calendar has, from year 1 to ``LAST_SAFE_DAY``. ``state_from_row`` reads such a date
+    unchanged, and such dates compare as text as they do as dates, so SQL over the
+    cache may compare them as text. The one definition: every other check derives
+    from it (``Store._odd_dues``)."""
+    day = safe_day(due)
+    return day is not None and day.isoformat() == due
+
+
 def safe_grade(grade: object) -> int | None:
     """A stored grade clamped to 0–5; None if it is not an integer at all."""
     if isinstance(grade, bool) or not isinstance(grade, int):

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from dlcards import store_counts
-from dlcards.log import CardState, StateRow, replay, safe_day, state_from_row
+from dlcards.log import CardState, StateRow, canonical_due, replay, safe_day, state_from_row
 from dlcards.scheduler import MAX_INTERVAL, MIN_EASINESS
 from dlcards.store_merge import LogMerge
 
@@ -23,11 +23,9 @@ REVIEW_ROWS = store_counts.REVIEW_ROWS
 DRILL_ROWS = store_counts.DRILL_ROWS
 
 
-# A due date as dlcards writes it: YYYY-MM-DD, a day the calendar has, from year 1.
-# SQLite's date() writes only that form, and rolls an impossible day (2026-02-30) over
-# to the next month, so only such a date is the same value after it. Such dates
-# compare as text as they do as dates.
-_CANONICAL_DUE = "(date(due, '+0 days') IS due AND due >= '0001-01-01')"
+# A card due by :today, its due compared as text: exact for every due date that
+# ``canonical_due`` accepts (a deck holding any other is read row by row instead).
+_DUE_BY_TODAY = "due > '' AND due <= :today"
 
 
 class ReviewedIds(NamedTuple):
@@ -155,62 +153,87 @@ class Store(LogMerge):
             }
         return set(joined.split("\n")) if isinstance(joined, str) else set()
 
+    # Three reads of the state cache per deck, each for its own callers; all three take
+    # "due" as the text comparison _DUE_BY_TODAY, and leave a deck whose due dates
+    # ``canonical_due`` refuses (only a damaged cache has one) to a row-by-row read.
+
     def reviewed_by_deck(self, profile: str, today: date) -> dict[str, ReviewedIds]:
         """Per deck id: the ids of the profile's reviewed cards and of those due by
-        ``today`` — one grouped query whose ids SQLite joins into one string per deck,
-        so a 100k-card collection costs no Python object per card.
+        ``today``, as sets. For set arithmetic against a deck's ids: Home's deck table
+        and ``scheduler compare`` (through ``stats.deck_counts_from_ids``), and the
+        exact fallback of ``count_decks`` and ``stats.summary``.
 
-        Due exactly as ``state_from_row`` reads it: when every due date of a deck
-        is one as dlcards writes them (``_CANONICAL_DUE``), comparing the text
-        is exact; a deck with any other due value (only a damaged cache has one)
-        or a stored card id holding a newline (no deck's id can) is read row by
-        row instead, through ``safe_day``.
+        One grouped query (``_reviewed_grouped``) whose ids SQLite joins into one string
+        per deck, so a 100k-card collection costs no Python object per row read; a deck
+        with a due date ``canonical_due`` refuses, or a stored card id holding a newline
+        (no deck's id can), is read row by row through ``safe_day`` instead.
         """
+        due_ids = f"group_concat(CASE WHEN {_DUE_BY_TODAY} THEN card_id END, char(10))"
         result: dict[str, ReviewedIds] = {}
-        for deck_id, joined, due_joined, unusual in self.conn.execute(
-            "SELECT deck_id, group_concat(card_id, char(10)), "
-            "group_concat(CASE WHEN due <> '' AND due <= :today THEN card_id END, char(10)), "
-            f"max(instr(card_id, char(10)) > 0 OR (due IS NOT '' AND NOT {_CANONICAL_DUE})) "
-            "FROM card_state WHERE profile = :profile GROUP BY deck_id",
-            {"profile": profile, "today": today.isoformat()},
-        ):
-            if unusual or not isinstance(joined, str):
-                result[str(deck_id)] = self._reviewed_row_by_row(profile, deck_id, today)
+        for deck_id, joined, due_joined in self._reviewed_grouped(profile, today, due_ids):
+            if joined is None:
+                result[deck_id] = self._reviewed_row_by_row(profile, deck_id, today)
                 continue
             due = set(due_joined.split("\n")) if due_joined else set()
-            result[str(deck_id)] = ReviewedIds(set(joined.split("\n")), due)
+            result[deck_id] = ReviewedIds(set(joined.split("\n")), due)
         return result
 
     def reviewed_counts(self, profile: str, today: date) -> dict[str, ReviewedCount | None]:
         """Per deck id: the ids of the profile's reviewed cards and how many of them are
-        due by ``today``, counted in SQL rather than listed. None for a deck with a due
-        that is not one as dlcards writes them, or an id holding a newline: only
-        ``reviewed_by_deck`` reads those (row by row)."""
-        result: dict[str, ReviewedCount | None] = {}
-        for deck_id, joined, due, unusual in self.conn.execute(
-            "SELECT deck_id, group_concat(card_id, char(10)), "
-            "count(CASE WHEN due <> '' AND due <= :today THEN 1 END), "
-            f"max(instr(card_id, char(10)) > 0 OR (due IS NOT '' AND NOT {_CANONICAL_DUE})) "
+        due by ``today``, counted in SQL rather than listed: the same grouped query as
+        ``reviewed_by_deck`` without a set of due ids (``dlcards decks`` and the study
+        session's counts, through ``count_decks``). None for a deck that query cannot
+        read exactly: ``reviewed_by_deck`` reads those (row by row)."""
+        due_count = f"count(CASE WHEN {_DUE_BY_TODAY} THEN 1 END)"
+        return {
+            deck_id: None if joined is None else ReviewedCount(set(joined.split("\n")), due)
+            for deck_id, joined, due in self._reviewed_grouped(profile, today, due_count)
+        }
+
+    def _reviewed_grouped(
+        self, profile: str, today: date, due_column: str
+    ) -> Iterator[tuple[str, str | None, Any]]:
+        """(deck id, its reviewed ids joined by newlines, ``due_column``) per deck of the
+        profile's cache, from one grouped query over it; the ids are None for a deck
+        the query cannot read exactly (an id with a newline, a due date that
+        ``canonical_due`` refuses)."""
+        odd = self._odd_due_decks(profile)
+        for deck_id, joined, due, newline in self.conn.execute(
+            f"SELECT deck_id, group_concat(card_id, char(10)), {due_column}, "
+            "max(instr(card_id, char(10)) > 0) "
             "FROM card_state WHERE profile = :profile GROUP BY deck_id",
             {"profile": profile, "today": today.isoformat()},
         ):
-            usable = not unusual and isinstance(joined, str)
-            result[str(deck_id)] = ReviewedCount(set(joined.split("\n")), due) if usable else None
-        return result
+            exact = not newline and isinstance(joined, str) and deck_id not in odd
+            yield str(deck_id), joined if exact else None, due
 
-    def _canonical_dues(self, profile: str) -> bool:
-        """Whether every due date in the profile's cache is one as dlcards writes it (or
-        none): its distinct values, read from the due index (a few thousand at most),
-        checked in Python, where SQLite's date() on each of 50k rows cost 200 ms."""
-        for (due,) in self.conn.execute(
-            "SELECT DISTINCT due FROM card_state WHERE profile = ?", (profile,)
-        ):
-            if due == "":
-                continue
-            day = safe_day(due)
-            if day is None or day.isoformat() != due:
-                return False
-        return True
+    def _odd_dues(self, profile: str) -> list[object]:
+        """The due dates in the profile's cache that ``canonical_due`` refuses (none but
+        in a damaged file): its distinct values read from the due index (a few thousand
+        at most) and checked in Python, where SQLite's date() on every row of 100k
+        cost more than the grouped query itself."""
+        return [
+            due
+            for (due,) in self.conn.execute(
+                "SELECT DISTINCT due FROM card_state WHERE profile = ?", (profile,)
+            )
+            if due != "" and not canonical_due(due)
+        ]
+
+    def _odd_due_decks(self, profile: str) -> set[str]:
+        """The decks holding one of ``_odd_dues`` (none but in a damaged file)."""
+        odd, decks = self._odd_dues(profile), set[str]()
+        for start in range(0, len(odd), 500):
+            chunk = odd[start : start + 500]
+            decks.update(
+                str(deck_id)
+                for (deck_id,) in self.conn.execute(
+                    "SELECT DISTINCT deck_id FROM card_state WHERE profile = ? "
+                    f"AND due IN ({', '.join('?' * len(chunk))})",
+                    (profile, *chunk),
+                )
+            )
+        return decks
 
     def plain_state_cache(self, profile: str) -> bool:
         """Whether every cached state of the profile is as dlcards writes it: integers
@@ -227,20 +250,23 @@ class Store(LogMerge):
             "AND typeof(reviews) = 'integer' AND reviews >= 0) LIMIT 1",
             (profile, MIN_EASINESS, MAX_INTERVAL),
         ).fetchone()
-        return odd is None and self._canonical_dues(profile)
+        return odd is None and not self._odd_dues(profile)
 
     def due_ids_by_deck(self, profile: str, today: date) -> dict[str, list[str]] | None:
-        """Per deck id, the ids of the profile's cards due by ``today``, read by the due
-        index alone; None when the cache holds a due date or an id that text cannot
-        compare or split exactly (a damaged file: ``reviewed_by_deck`` reads it then)."""
-        if not self._canonical_dues(profile):
+        """Per deck id, the ids of the profile's cards due by ``today``, suspended or
+        not, for ``stats``'s "due today". Apart from the grouped query on purpose: it
+        reads only the due cards, along the (profile, due) index, where that query
+        reads every reviewed card. None when the cache holds a due date or an id that
+        text cannot compare or split exactly (a damaged file: ``reviewed_by_deck``
+        reads it then)."""
+        if self._odd_dues(profile):
             return None
         result: dict[str, list[str]] = {}
         for deck_id, count, joined in self.conn.execute(
             "SELECT deck_id, count(*), group_concat(card_id, char(10)) "
             "FROM card_state INDEXED BY card_state_by_due "
-            "WHERE profile = ? AND due > '' AND due <= ? GROUP BY deck_id",
-            (profile, today.isoformat()),
+            f"WHERE profile = :profile AND {_DUE_BY_TODAY} GROUP BY deck_id",
+            {"profile": profile, "today": today.isoformat()},
         ):
             ids = joined.split("\n") if isinstance(joined, str) else []
             if len(ids) != count:  # an id with a newline in it (no deck's id can have one)

@@ -11,6 +11,7 @@ import pytest
 from textual.widgets import Static
 
 from dlcards.deck_cache import DeckCache
+from dlcards.tui.screens import review_after_paint
 from dlcards.tui.screens.home import HomeScreen
 from dlcards.tui.screens.review import ReviewScreen
 from dlcards.tui.screens.summary import SummaryScreen
@@ -162,12 +163,20 @@ async def test_choice_card_wrong_set_suggests_1_and_can_be_overridden(tmp_path: 
     assert [(r.grade, r.answer) for r in world.store.rows(world.profile)] == [(2, "2")]
 
 
-async def test_compute_right_answer_is_checked_and_graded(tmp_path: Path) -> None:
+async def test_compute_right_answer_is_checked_and_graded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # numpy's preload starts once the first card is painted (not before: issue 13),
+    # and once per session however many cards follow.
+    preloads: list[str] = []
+    monkeypatch.setattr(review_after_paint, "preload_numpy", lambda: preloads.append("numpy"))
     world = make_world(tmp_path, decks="compute")
     app = world.app(start="review")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, ReviewScreen) and screen.item.ref.card_id == "pool"
+        await pilot.pause()
+        assert preloads == ["numpy"]
         assert isinstance(app.focused, AnswerBox)
         await pilot.press(*POOL_ANSWER)
         preview = text_of(screen.query_one(".preview", Static))
@@ -179,6 +188,8 @@ async def test_compute_right_answer_is_checked_and_graded(tmp_path: Path) -> Non
         assert screen.suggested == 5
         assert "Worked solution" in text_of(screen.query_one(".solution", Static))
         await pilot.press("enter")
+        await pilot.pause()
+        assert screen.item.ref.card_id == "conv-size" and preloads == ["numpy"]
     row = world.store.rows(world.profile)[0]
     assert (row.card_id, row.grade, row.answer) == ("pool", 5, POOL_ANSWER)
     assert json.loads(row.instance)["problem"] == "pool2d"

@@ -107,9 +107,9 @@ def scheduler_compare(
     """Replay your history through SM-2 and FSRS: which predicted your recall better."""
     import json
 
+    from dlcards.deck_counting import count_decks
     from dlcards.fsrs_scheduler import FsrsScheduler
     from dlcards.scheduler_compare import TooFewReviews, as_json, compare
-    from dlcards.stats import deck_counts_from_ids
 
     ctx = app_context(cli)
     settings = ctx.settings
@@ -117,7 +117,7 @@ def scheduler_compare(
     store, profile, today = ctx.store, ctx.profile, ctx.today()
     suspended = store.suspended(profile)
     # The workload forecast starts the cards not seen yet at the profile's new_per_day.
-    counts = deck_counts_from_ids(ctx.collection, store.reviewed_by_deck(profile, today), suspended)
+    counts = count_decks(store, ctx.collection, profile, today, suspended)
     new_cards = sum(deck.new for deck in counts)
     try:
         result = compare(

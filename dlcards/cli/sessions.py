@@ -31,11 +31,11 @@ def run_study(
     _auto_sync(ctx)
     if not plain and on_terminal():
         # Imported here: textual costs ~150 ms and `dlcards --help` must stay fast.
-        from dlcards.tui.launch import launch, preload_numpy
-
-        if not home_screen and ctx.collection.has_type("compute", deck_ids or None):
-            preload_numpy()
+        # numpy is not preloaded here: a thread importing it would compete with Textual's
+        # start for the 2 cores and the GIL. The Review screen starts it once the first
+        # card is painted; a first card that needs numpy imports it itself (issue 13).
         from dlcards.tui.app import make_app
+        from dlcards.tui.launch import launch
 
         # What is loaded lives as long as the app: keep it out of the garbage
         # collector's way while Textual allocates.

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from numbers import Integral, Real
 from typing import TypeAlias, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+# The checks live with the numpy-free arithmetic; re-exported for the array kernels.
+from .arithmetic import IntOrPair, check_int, check_real, output_size, pair
+
+__all__ = [
+    "FloatArray",
+    "IntOrPair",
+    "as_float_array",
+    "check_int",
+    "check_real",
+    "check_same_shape",
+    "crop_hw",
+    "output_size",
+    "pad_hw",
+    "pair",
+    "window_offset",
+]
+
 FloatArray: TypeAlias = NDArray[np.float64]
 # window_offset views float data and boolean masks alike.
 _Scalar = TypeVar("_Scalar", bound=np.generic)
-IntOrPair: TypeAlias = int | tuple[int, int]
 
 
 def as_float_array(value: ArrayLike, name: str, layout: Sequence[str] | None = None) -> FloatArray:
@@ -47,51 +61,6 @@ def check_same_shape(grad_out: FloatArray, x: FloatArray) -> None:
     """Raise ValueError unless ``grad_out`` has the shape of ``x`` (elementwise backward)."""
     if grad_out.shape != x.shape:
         raise ValueError(f"grad_out has shape {grad_out.shape} but x has shape {x.shape}")
-
-
-def check_int(value: object, name: str, minimum: int) -> int:
-    """Return ``value`` as an int, raising ValueError if it is not an integer >= ``minimum``."""
-    # The exact-type test skips the slow ABC check on the hot path. bool is an
-    # Integral, but stride=True is a caller bug rather than a stride of 1.
-    if type(value) is not int:
-        if isinstance(value, bool) or not isinstance(value, Integral):
-            raise ValueError(f"{name} must be an integer, got {value!r}")
-        value = int(value)
-    if value < minimum:
-        bound = {0: "non-negative", 1: "positive"}.get(minimum, f">= {minimum}")
-        raise ValueError(f"{name} must be {bound}, got {value}")
-    return value
-
-
-def check_real(value: object, name: str, minimum: float | None = None) -> float:
-    """Return ``value`` as a float, raising ValueError if not a finite real >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    if minimum is not None and value < minimum:
-        bound = "non-negative" if minimum == 0 else f">= {minimum}"
-        raise ValueError(f"{name} must be {bound}, got {value}")
-    return float(value)
-
-
-def pair(value: object, name: str, minimum: int) -> tuple[int, int]:
-    """Expand an int or an (h, w) pair to a validated ``(h, w)`` tuple of ints."""
-    if isinstance(value, tuple | list):
-        if len(value) != 2:
-            raise ValueError(f"{name} must be an int or a pair (h, w), got {value!r}")
-        return check_int(value[0], name, minimum), check_int(value[1], name, minimum)
-    as_int = check_int(value, name, minimum)
-    return as_int, as_int
-
-
-def output_size(size: int, kernel_size: int, stride: int, padding: int, dilation: int) -> int:
-    """``conv_output_size`` for arguments already checked (a span too long still raises)."""
-    span = dilation * (kernel_size - 1) + 1
-    if span > size + 2 * padding:
-        raise ValueError(
-            f"kernel spans {span} (kernel_size {kernel_size}, dilation {dilation}) but the "
-            f"padded input is only {size + 2 * padding} long (size {size}, padding {padding})"
-        )
-    return (size + 2 * padding - span) // stride + 1
 
 
 def pad_hw(x: FloatArray, padding: tuple[int, int], fill: float) -> FloatArray:

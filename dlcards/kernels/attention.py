@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._common import FloatArray, as_float_array, check_int, check_real
-from .softmax import softmax
+from .softmax_ce import softmax
 
 __all__ = ["multi_head_attention", "scaled_dot_product_attention"]
 

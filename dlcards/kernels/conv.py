@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -11,7 +9,6 @@ from ._common import (
     FloatArray,
     IntOrPair,
     as_float_array,
-    check_int,
     crop_hw,
     output_size,
     pad_hw,
@@ -19,50 +16,12 @@ from ._common import (
     window_offset,
 )
 
+# The counting functions are pure Python (arithmetic.py); re-exported from here too.
+from .arithmetic import conv_output_size, conv_params, receptive_field
+
 __all__ = ["conv2d", "conv2d_backward", "conv_output_size", "conv_params", "receptive_field"]
 
 _WEIGHT_AXES = ("O", "C", "kH", "kW")
-
-
-def conv_output_size(
-    size: int, kernel_size: int, stride: int = 1, padding: int = 0, dilation: int = 1
-) -> int:
-    """Output length of a convolution or pooling along one axis.
-
-    ``floor((size + 2·padding − dilation·(kernel_size − 1) − 1) / stride) + 1``, the
-    floor convention of PyTorch and TensorFlow's VALID/explicit padding.
-
-    Parameters
-    ----------
-    size : int
-        Input length (>= 1).
-    kernel_size : int
-        Kernel length (>= 1).
-    stride : int, default 1
-        Step between windows (>= 1).
-    padding : int, default 0
-        Zeros added on each side (>= 0).
-    dilation : int, default 1
-        Spacing between kernel taps (>= 1).
-
-    Returns
-    -------
-    int
-        Output length, >= 1.
-
-    Raises
-    ------
-    ValueError
-        On a non-integer or out-of-range argument, or when the dilated kernel is
-        larger than the padded input.
-    """
-    return output_size(
-        check_int(size, "size", 1),
-        check_int(kernel_size, "kernel_size", 1),
-        check_int(stride, "stride", 1),
-        check_int(padding, "padding", 0),
-        check_int(dilation, "dilation", 1),
-    )
 
 
 def _geometry(
@@ -215,61 +174,3 @@ def conv2d_backward(
             tap = window_offset(grad_xp, i * d[0], j * d[1], s, out_hw)
             tap += grad_cols[:, :, i, j]
     return crop_hw(grad_xp, p, (h, wd)), grad_w, g.sum(axis=(0, 2, 3))
-
-
-def receptive_field(layers: Sequence[Sequence[int]]) -> int:
-    """Receptive field, in input pixels, of one output unit of a stack of layers.
-
-    Each layer adds ``dilation·(kernel − 1)`` times the product of the strides of the
-    layers before it (its "jump" in input pixels).
-
-    Parameters
-    ----------
-    layers : sequence of (kernel, stride) or (kernel, stride, dilation)
-        From input to output; all positive ints. An empty stack sees 1 pixel.
-
-    Returns
-    -------
-    int
-    """
-    field, jump = 1, 1
-    for index, layer in enumerate(layers):
-        if len(layer) not in (2, 3):
-            raise ValueError(
-                f"layer {index} must be (kernel, stride) or (kernel, stride, dilation); "
-                f"got {layer!r}"
-            )
-        kernel = check_int(layer[0], f"layer {index} kernel", 1)
-        stride = check_int(layer[1], f"layer {index} stride", 1)
-        dilation = check_int(layer[2], f"layer {index} dilation", 1) if len(layer) == 3 else 1
-        field += dilation * (kernel - 1) * jump
-        jump *= stride
-    return field
-
-
-def conv_params(
-    c_in: int, c_out: int, kernel_size: IntOrPair, groups: int = 1, bias: bool = True
-) -> int:
-    """Number of learnable parameters of a 2-D conv layer.
-
-    ``kH·kW·(c_in / groups)·c_out`` weights, plus ``c_out`` biases when ``bias``.
-
-    Parameters
-    ----------
-    c_in, c_out : int
-        Input and output channels; both divisible by ``groups``.
-    kernel_size : int or (int, int)
-    groups : int, default 1
-    bias : bool, default True
-
-    Returns
-    -------
-    int
-    """
-    c_in = check_int(c_in, "c_in", 1)
-    c_out = check_int(c_out, "c_out", 1)
-    groups = check_int(groups, "groups", 1)
-    kh, kw = pair(kernel_size, "kernel_size", 1)
-    if c_in % groups or c_out % groups:
-        raise ValueError(f"groups={groups} must divide c_in={c_in} and c_out={c_out}")
-    return kh * kw * (c_in // groups) * c_out + (c_out if bias else 0)

@@ -6,7 +6,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._common import FloatArray, as_float_array, check_int, check_real
-from .softmax import softmax
+from .softmax_ce import softmax
 
 __all__ = ["top_k_top_p_filter"]
 

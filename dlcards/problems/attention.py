@@ -28,7 +28,8 @@ from dlcards import kernels as K
 from dlcards.problems.base import Mistakes, Picker, Problem
 from dlcards.problems.core import Grid
 from dlcards.problems.fmt import exp_constants, grid, num, sqrt_const, vec
-from dlcards.problems.kinds import Array, Kind, Shape, Tol
+from dlcards.problems.kinds import Kind, Shape, Tol
+from dlcards.problems.kinds_array import Array
 
 TOL = Tol(abs=5e-3)
 

@@ -15,16 +15,21 @@ A problem module subclasses :class:`Problem` and fills in a few hooks:
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from dlcards.answers import AnswerError
 from dlcards.problems.catalog import SPECS
 from dlcards.problems.checks import check_card_params, is_fixed
 from dlcards.problems.core import Grid, Instance, Rendered, Verdict
 from dlcards.problems.kinds import Kind
+
+if TYPE_CHECKING:
+    # numpy loads when a problem first needs it (a draw, a kernel, a check), not with
+    # this module: a card whose params are all fixed and whose problem is integer
+    # arithmetic (the shipped Compute Drills' first card) is shown without it (issue 13).
+    import numpy as np
 
 MAX_ATTEMPTS = 200
 FAST_SECONDS = 15.0  # DESIGN §9: correct within 15 s suggests 5
@@ -74,13 +79,19 @@ class Picker:
 
 def jsonable(value: Any) -> Any:
     """numpy scalars/arrays and tuples → plain JSON types."""
+    # Without numpy loaded no value can be a numpy one: nothing to convert, no import.
+    np = sys.modules.get("numpy")
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
+    if isinstance(value, bool):
+        return value
+    if np is None:
+        return value
     if isinstance(value, np.ndarray):
         return jsonable(value.tolist())
-    if isinstance(value, np.bool_ | bool):
+    if isinstance(value, np.bool_):
         return bool(value)
     if isinstance(value, np.integer):
         return int(value)
@@ -90,6 +101,8 @@ def jsonable(value: Any) -> Any:
 
 
 def _finite(value: Any) -> bool:
+    import numpy as np
+
     if isinstance(value, str):
         return True
     if isinstance(value, tuple) and not all(isinstance(v, int) for v in value):
@@ -167,6 +180,8 @@ class Problem:
                 f"{self.name}: params are incomplete (missing {', '.join(missing)}); "
                 "a seed is needed to draw them"
             )
+        import numpy as np
+
         rng = np.random.default_rng(seed)
         fallback = None
         for _ in range(MAX_ATTEMPTS):

@@ -26,7 +26,8 @@ from dlcards import kernels as K
 from dlcards.problems.base import Mistakes, Picker, Problem
 from dlcards.problems.core import Grid
 from dlcards.problems.fmt import dot_text, grid, num, nums, signed
-from dlcards.problems.kinds import Array, Kind
+from dlcards.problems.kinds import Kind
+from dlcards.problems.kinds_array import Array
 from dlcards.wording import article, plural
 
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from dlcards.answers import format_number
 from dlcards.problems.core import Grid
+
+if TYPE_CHECKING:  # numpy loads in grid(), when a problem first shows one (issue 13)
+    import numpy as np
 
 _SUPER = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
@@ -110,6 +112,8 @@ def exp_constants(exponents: Iterable[float]) -> list[str]:
 
 def grid(label: str, values: np.ndarray | Sequence, decimals: int = 4) -> Grid:
     """A vector (one row) or a matrix as a :class:`Grid` with a ``(r×c)`` label suffix."""
+    import numpy as np
+
     a = np.asarray(values, dtype=float)
     rows = a.reshape(1, -1) if a.ndim == 1 else a
     size = f"{a.shape[0]}" if a.ndim == 1 else f"{a.shape[0]}×{a.shape[1]}"

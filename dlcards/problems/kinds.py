@@ -4,8 +4,9 @@ Every problem picks one kind per instance (a scalar with a tolerance, a vector,
 a matrix, a shape, a tuple, a word…). The kinds hold the shared checking logic
 of DESIGN §9: tolerances, "close" within 10× the tolerance, shape messages.
 
-Values: numbers are floats, arrays are float ndarrays, shapes are int tuples,
-tuples are Python tuples, and words are ``str`` (canonical spelling).
+Values: numbers are floats, arrays are float ndarrays (the array kind is in
+``kinds_array``), shapes are int tuples, tuples are Python tuples, and words are
+``str`` (canonical spelling).
 """
 
 from __future__ import annotations
@@ -15,13 +16,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from dlcards import answers as A
 from dlcards.answers import AnswerError
 from dlcards.problems.core import Grid, Status
-from dlcards.problems.fmt import grid, num
-from dlcards.wording import article
+from dlcards.problems.fmt import num
 
 Compared = tuple[Status, str]
 
@@ -35,6 +33,8 @@ class Tol:
 
     def bound(self, want: Any, scale: float = 1.0) -> Any:
         """Allowed |error| around ``want`` (a float or an ndarray, elementwise)."""
+        import numpy as np  # here, not at the top: a counting card shows without it
+
         size = np.abs(want)
         # A tiny slack so exact answers survive float round-off (0.1 + 0.2).
         return scale * (self.abs + self.rel * size) + 1e-9 * np.maximum(1.0, size)
@@ -130,6 +130,8 @@ class Kind:
 
     def _loose(self, tol: Tol, other: Any) -> Tol:
         """The tolerance for recognizing ``other``: exact only for whole numbers."""
+        import numpy as np
+
         if tol == EXACT and not isinstance(other, str):
             values = np.asarray(other, dtype=float)
             if not np.all(values == np.round(values)):
@@ -195,115 +197,11 @@ class Scalar(Kind):
         return value if isinstance(value, str) else f"= {num(float(value), 6)}"
 
 
-def _describe(shape: tuple[int, ...]) -> str:
-    return A.describe_array_shape(
-        1 if len(shape) == 1 else shape[0], shape[-1], vector=len(shape) == 1
-    )
-
-
-class Array(Kind):
-    """A vector (``shape = (n,)``) or a matrix (``(r, c)``) compared entry by entry.
-
-    ``reveal`` puts the shape in the hint; off when finding the output shape is
-    part of the exercise (conv, pooling).
-    """
-
-    def __init__(
-        self,
-        shape: tuple[int, ...],
-        tol: Tol = EXACT,
-        *,
-        reveal: bool = True,
-        words: Mapping[str, str] | None = None,
-        hint_words: bool = True,
-    ) -> None:
-        self.shape, self.tol, self.words = shape, tol, words
-        if len(shape) == 1:
-            self.hint = (
-                f"{shape[0]} numbers separated by spaces"
-                if reveal
-                else "numbers separated by spaces"
-            )
-        else:
-            self.hint = (
-                f"{article(shape[0])} {shape[0]}×{shape[1]} matrix, rows separated by ;"
-                if reveal
-                else "a matrix, rows separated by ; (e.g. 1 2; 3 4)"
-            )
-        self.swaps = (("1 2; 3 4", ("2 0; 1 3", "0 1; 5 2")),)
-        if words and hint_words:  # off when the words only serve to name a mistake
-            self.hint += f", or {_words_text(words)}"
-
-    def parse(self, text: str) -> np.ndarray | str:
-        word = _parse_word(text, self.words)
-        if word is not None:
-            return word
-        rows = A.parse_array(text)
-        flat = [v for r in rows for v in r]
-        if len(self.shape) == 1:
-            if len(rows) == 1 or all(len(r) == 1 for r in rows):
-                return np.array(flat)
-            raise AnswerError(
-                f"expected {self.shape[0]} numbers in one row, "
-                f"got {article(len(rows))} {len(rows)}×{len(rows[0])} matrix"
-            )
-        r, c = self.shape
-        if (len(rows) == 1 or all(len(row) == 1 for row in rows)) and (r == 1 or c == 1):
-            # A row or column typed either way round: only the count matters.
-            return np.array(flat).reshape(r, c) if len(flat) == r * c else np.array([flat])
-        if len(rows) == 1 and r > 1 and len(flat) == r * c:
-            raise AnswerError(
-                f"expected {article(r)} {r}×{c} matrix: separate its {r} rows with ; "
-                f"(got one row of {len(flat)} numbers)"
-            )
-        return np.array(rows)
-
-    def format(self, value: np.ndarray | str) -> str:
-        if isinstance(value, str):
-            return value
-        a = np.asarray(value, dtype=float)
-        cell = [[self.tol.fmt(float(v)) for v in row] for row in np.atleast_2d(a)]
-        if a.ndim == 1:
-            return " ".join(cell[0])
-        return "; ".join(" ".join(row) for row in cell)
-
-    def compare(self, got: np.ndarray | str, want: np.ndarray | str) -> Compared:
-        worded = _word_compare(got, want)
-        if worded:
-            return worded
-        g, w = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
-        if g.shape != w.shape:
-            return "wrong", f"Expected {_describe(w.shape)}, got {_describe(g.shape)}."
-        diff = np.abs(g - w)
-        bound = self.tol.bound(w)
-        off = diff > bound
-        if not off.any():
-            return "correct", "Correct."
-        k, n = int(off.sum()), w.size
-        if self.tol != EXACT and (diff <= self.tol.bound(w, 10)).all():
-            i = np.unravel_index(int(np.argmax(diff - bound)), w.shape)
-            return "close", (
-                f"Close: {k} of {n} entries off by more than {self.tol.text()} "
-                f"(worst: {self.tol.fmt(float(g[i]))} vs {self.tol.fmt(float(w[i]))})"
-            )
-        return "wrong", f"Wrong: {k} of {n} entries differ."
-
-    def same(self, got: np.ndarray | str, other: np.ndarray | str) -> bool:
-        loose = Array(self.shape, self._loose(self.tol, other), words=self.words)
-        return loose.compare(got, other)[0] == "correct"
-
-    def format_mistake(self, value: np.ndarray | str) -> str:
-        loose = self._loose(self.tol, value).finer()
-        return Array(self.shape, loose, words=self.words).format(value)
-
-    def show(self, value: np.ndarray | str) -> Grid | str:
-        return value if isinstance(value, str) else grid("your answer", value, 6)
-
-
 class Shape(Kind):
     """A tensor shape, or a word such as ``error``.
 
-    ``square_ok``: a single number n stands for n×n when a square 2-D shape is expected.
+    ``square_ok``: a bare number n stands for n×n when a square 2-D shape is expected
+    (parsed so, so the preview and the check read it alike; ``(n,)`` stays 1-D).
     ``tuples``: every shape written ``(2, 4)``, as the hint's example is, not ``2x4``
     for two dimensions. The hint's example, the preview and the expected answer use
     one notation (known issue 5: "e.g. 2x3x4", "→ shape 4×11×8×8", "(4, 8, 11, 8)").
@@ -333,11 +231,14 @@ class Shape(Kind):
         if word is not None:
             return word
         try:
-            return A.parse_shape(text)
+            dims = A.parse_shape(text)
         except AnswerError as exc:
             if self.words:
                 raise AnswerError(f"{exc}; or type {_words_text(self.words)}") from None
             raise
+        if self.square_ok and len(dims) == 1 and A.normalize(text).isdecimal():
+            return (dims[0], dims[0])  # a bare "29" is 29x29; "(29,)" stays one dimension
+        return dims
 
     def format(self, value: tuple[int, ...] | str) -> str:
         if isinstance(value, str):
@@ -351,8 +252,6 @@ class Shape(Kind):
         if worded:
             return worded
         assert not isinstance(got, str) and not isinstance(want, str)
-        if self.square_ok and len(got) == 1 and len(want) == 2 and want[0] == want[1]:
-            got = (got[0], got[0])
         if tuple(got) == tuple(want):
             return "correct", "Correct."
         if len(got) == len(want) and sum(a != b for a, b in zip(got, want, strict=True)) == 1:
@@ -362,11 +261,7 @@ class Shape(Kind):
         return "wrong", "Wrong."
 
     def show(self, value: tuple[int, ...] | str) -> str:
-        if isinstance(value, str):
-            return value
-        if self.square_ok and len(value) == 1:
-            value = (value[0], value[0])  # as compare reads it: "29" is 29x29
-        return "shape " + self.format(value)
+        return value if isinstance(value, str) else "shape " + self.format(value)
 
 
 class Words(Kind):

@@ -26,7 +26,8 @@ from dlcards import kernels as K
 from dlcards.problems.base import Mistakes, Picker, Problem
 from dlcards.problems.core import Grid
 from dlcards.problems.fmt import exp_constants, grid, ln_const, num, paren, vec
-from dlcards.problems.kinds import Array, Kind, Scalar, Tol
+from dlcards.problems.kinds import Kind, Scalar, Tol
+from dlcards.problems.kinds_array import Array
 
 TOL = Tol(abs=5e-3)
 _NICE_P = [0.1, 0.2, 0.25, 0.4, 0.5, 0.6, 0.75, 0.8]

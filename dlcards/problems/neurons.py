@@ -25,7 +25,8 @@ from dlcards import kernels as K
 from dlcards.problems.base import Mistakes, Picker, Problem
 from dlcards.problems.core import Grid
 from dlcards.problems.fmt import dot_text, exp_const, grid, num, nums, paren, signed, vec
-from dlcards.problems.kinds import Array, Kind, Scalar, Tol
+from dlcards.problems.kinds import Kind, Scalar, Tol
+from dlcards.problems.kinds_array import Array
 
 
 def _dense(

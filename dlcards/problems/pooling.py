@@ -21,7 +21,8 @@ from dlcards import kernels as K
 from dlcards.problems.base import Mistakes, Picker, Problem
 from dlcards.problems.core import Grid
 from dlcards.problems.fmt import grid, num, nums
-from dlcards.problems.kinds import Array, Kind, Tol
+from dlcards.problems.kinds import Kind, Tol
+from dlcards.problems.kinds_array import Array
 from dlcards.wording import plural
 
 AVG_TOL = Tol(abs=5e-3)

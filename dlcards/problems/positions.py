@@ -29,7 +29,8 @@ from dlcards import kernels as K
 from dlcards.problems.base import Mistakes, Picker, Problem
 from dlcards.problems.core import Grid
 from dlcards.problems.fmt import num, num_sig, vec
-from dlcards.problems.kinds import Array, Kind, Scalar, Tol
+from dlcards.problems.kinds import Kind, Scalar, Tol
+from dlcards.problems.kinds_array import Array
 
 TOL = Tol(abs=5e-3)
 

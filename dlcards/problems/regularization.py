@@ -33,7 +33,8 @@ from dlcards import kernels as K
 from dlcards.problems.base import Mistakes, Picker, Problem, Reject, constant
 from dlcards.problems.core import Grid
 from dlcards.problems.fmt import grid, num, nums, sci, signed, sqrt_const, vec
-from dlcards.problems.kinds import Array, Kind, Scalar, Tol, Words
+from dlcards.problems.kinds import Kind, Scalar, Tol, Words
+from dlcards.problems.kinds_array import Array
 from dlcards.problems.kinds_tuple import Tuple
 
 TOL = Tol(abs=5e-3)

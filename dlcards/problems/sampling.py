@@ -22,7 +22,8 @@ from dlcards import kernels as K
 from dlcards.problems.base import Mistakes, Picker, Problem
 from dlcards.problems.core import Grid
 from dlcards.problems.fmt import exp_constants, num, vec
-from dlcards.problems.kinds import Array, Kind, Tol
+from dlcards.problems.kinds import Kind, Tol
+from dlcards.problems.kinds_array import Array
 
 TOL = Tol(abs=5e-3)
 # Two answers closer than this could both pass for the right one once typed to 3 decimals.

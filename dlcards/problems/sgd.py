@@ -28,7 +28,8 @@ from dlcards import kernels as K
 from dlcards.problems.base import Mistakes, Picker, Problem
 from dlcards.problems.core import Grid
 from dlcards.problems.fmt import num, paren, vec
-from dlcards.problems.kinds import Array, Kind, Scalar, Tol
+from dlcards.problems.kinds import Kind, Scalar, Tol
+from dlcards.problems.kinds_array import Array
 from dlcards.problems.kinds_tuple import Tuple
 from dlcards.wording import plural
 

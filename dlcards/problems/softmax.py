@@ -19,7 +19,8 @@ from dlcards import kernels as K
 from dlcards.problems.base import Mistakes, Picker, Problem
 from dlcards.problems.core import Grid
 from dlcards.problems.fmt import exp_constants, num, vec
-from dlcards.problems.kinds import Array, Kind, Tol
+from dlcards.problems.kinds import Kind, Tol
+from dlcards.problems.kinds_array import Array
 
 TOL = Tol(abs=5e-3)
 BIG = 100.0  # |z/T| from which nobody computes e^(z/T) directly (float32 overflows at 88.7)

@@ -28,7 +28,8 @@ from dlcards import kernels as K
 from dlcards.problems.base import Mistakes, Picker, Problem
 from dlcards.problems.core import Grid
 from dlcards.problems.fmt import exp_constants, ln_const, num, vec
-from dlcards.problems.kinds import Array, Kind, Scalar, Tol
+from dlcards.problems.kinds import Kind, Scalar, Tol
+from dlcards.problems.kinds_array import Array
 
 TOL = Tol(abs=5e-3)
 # Vectors with whole-number norms, split into (grad_a, grad_b) for two tensors.

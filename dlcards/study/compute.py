@@ -43,7 +43,7 @@ def instance_for(card: Card, state: CardState | None, rng: LazyRng) -> Instance 
     from dlcards.problems import get_problem
 
     try:
-        instance = make_instance(card, state.sm2.repetitions if state else 0, rng())
+        instance = make_instance(card, state.sm2.repetitions if state else 0, rng)
         problem = get_problem(card.problem)
         # Shown, solved and explained below: a card whose params break any of it is unusable.
         problem.render(instance)
@@ -75,13 +75,17 @@ def level_for(card: ComputeCard, repetitions: int) -> int:
     return max(lower) if lower else min(levels)
 
 
-def make_instance(card: ComputeCard, repetitions: int, rng: np.random.Generator) -> Instance:
-    """The instance to show: the card's fixed params, or a fresh seeded draw."""
+def make_instance(card: ComputeCard, repetitions: int, rng: LazyRng) -> Instance:
+    """The instance to show: the card's fixed params, or a fresh seeded draw.
+
+    The generator is made only for a draw: a card with fixed params shows without
+    numpy.random (issue 13), and without numpy when its problem only counts.
+    """
     from dlcards.problems import get_problem, is_fixed
 
     problem = get_problem(card.problem)
     level = level_for(card, repetitions)
     if is_fixed(card.problem, card.params):
         return problem.make_instance(level=level, seed=None, fixed=card.params)
-    seed = int(rng.integers(0, 2**31 - 1))
+    seed = int(rng().integers(0, 2**31 - 1))
     return problem.make_instance(level=level, seed=seed, fixed=card.params)

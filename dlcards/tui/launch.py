@@ -13,7 +13,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # textual loads with the app, after preload_numpy has started
+if TYPE_CHECKING:  # textual loads with the app
     from dlcards.tui.app import DlcardsApp
 
 
@@ -38,15 +38,21 @@ def launch(app: DlcardsApp) -> int:
 def preload_numpy() -> None:
     """Import numpy (~100 ms) and the problem kernels in a background thread.
 
-    For a session whose first card may be a compute card: most of numpy's import is
-    spent loading its extension modules, which overlaps Textual starting up, so the
-    first compute card does not wait for it. Python's import lock makes the card's own
-    import wait for this one rather than import twice.
+    Python's import lock makes a card's own import wait for this one rather than
+    import twice. Started before the first paint, on 2 cores this thread competed
+    with Textual's start (the GIL is held for much of an import): study starts it
+    once the first card is painted (``screens.review_after_paint``), when the first card did
+    not need numpy (a card that only counts shows without it, issue 13).
     """
 
     def load() -> None:
         try:
-            import dlcards.kernels  # noqa: F401  (numpy with it)
+            import numpy.random  # noqa: F401  (a seeded draw's generator)
+
+            from dlcards import kernels
+
+            for name in kernels.__all__:  # each kernel module (they load on first use)
+                getattr(kernels, name)
         except Exception:  # the card's own import reports whatever is wrong
             pass
 

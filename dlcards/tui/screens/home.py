@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from dlcards import stats
+from dlcards.deck_counting import count_decks
 from dlcards.study.empty import new_cards_note
 from dlcards.tui.widgets.deck_table import DeckTable, broken_decks
 from dlcards.tui.widgets.key_footer import KeyFooter
@@ -86,10 +87,9 @@ class HomeScreen(Screen[None]):
     def refresh_data(self) -> None:
         app = self.dlcards_app
         today = app.today()
-        counts = stats.deck_counts_from_ids(
-            app.collection,
-            app.store.reviewed_by_deck(app.profile, today),
-            app.store.suspended(app.profile),
+        # As `dlcards decks` counts them (due cards counted in SQL, not listed).
+        counts = count_decks(
+            app.store, app.collection, app.profile, today, app.store.suspended(app.profile)
         )
         summary = stats.summary(app.store, app.collection, app.profile, today)
         streak = summary["streak_days"]

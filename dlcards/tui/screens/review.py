@@ -21,15 +21,12 @@ from textual.screen import Screen
 from dlcards.cards import BasicCard, ChoiceCard, ComputeCard
 from dlcards.study.items import QueueItem
 from dlcards.study.protocol import Session, undone_text
+from dlcards.tui.screens import review_notices as notices
+from dlcards.tui.screens.review_after_paint import AfterCardPaint
 from dlcards.tui.screens.review_media import MediaKeys
-from dlcards.tui.screens.review_notices import (
-    ask_before_leaving_ungraded,
-    notify_leech,
-    notify_leech_shown,
-)
 from dlcards.tui.store_wait import write
 from dlcards.tui.widgets.answer_box import AnswerArea, AnswerBox
-from dlcards.tui.widgets.grade_bar import GradeBar, GradeBarAfterPaint, GradeKey
+from dlcards.tui.widgets.grade_bar import GradeBar, GradeKey
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.session_bar import SessionBar
 from dlcards.tui.widgets.title_bar import TitleBar
@@ -49,7 +46,7 @@ if TYPE_CHECKING:
 Phase = Literal["front", "choosing", "typing", "back"]
 
 
-class ReviewScreen(MediaKeys, GradeBarAfterPaint, Screen[None]):
+class ReviewScreen(MediaKeys, AfterCardPaint, Screen[None]):
     BINDINGS = [
         Binding("space", "reveal", "Show answer"),
         Binding("enter", "reveal", "Show answer", show=False),
@@ -174,7 +171,7 @@ class ReviewScreen(MediaKeys, GradeBarAfterPaint, Screen[None]):
         if self.interview or self.practice:
             self._tick()
         if self.session.is_leech(item):
-            notify_leech_shown(self, item)
+            notices.notify_leech_shown(self, item)
         scroll.focus()
         if isinstance(view, AnswerArea):  # a compute or typed-answer card
             # Once laid out: the question from its top, the box focused if it is in view.
@@ -330,7 +327,7 @@ class ReviewScreen(MediaKeys, GradeBarAfterPaint, Screen[None]):
         item = self.item
         grading = partial(self.session.grade, item, quality, answer=self.answer)
         await write(self, self.dlcards_app.store, grading)
-        notify_leech(self, self.session.last_leech, item)
+        notices.notify_leech(self, self.session.last_leech, item)
         await self._advance()
 
     async def _advance(self) -> None:
@@ -395,6 +392,6 @@ class ReviewScreen(MediaKeys, GradeBarAfterPaint, Screen[None]):
     def action_leave(self) -> None:
         leave = partial(self.post_message, self.Ended(self.session, finished=False))
         if self.phase == "back" and self.suggested is not None and self.item is not None:
-            ask_before_leaving_ungraded(self, self.item, leave)  # known issue 25
+            notices.ask_before_leaving_ungraded(self, self.item, leave)  # known issue 25
         else:
             leave()
