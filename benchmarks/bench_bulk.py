@@ -11,8 +11,13 @@ writes it: 50,000 cards, one undo in fifty rows), then times, in this one proces
 - export: ``export_progress`` of that profile to a new file.
 
 Targets: import ≤ 4× raw, export ≤ 2× raw. Also prints the longest time any write
-transaction of the import held the lock (target ~100 ms), measured by wrapping
-``Store.transaction``, and the import's CPU time by phase against the raw insert:
+transaction of the import held the lock (target ~100 ms), measured two ways: by wrapping
+``Store.transaction`` (its commit included, and any WAL checkpoint run after it, which
+holds no write lock), and as another user feels it: a second process takes
+``BEGIN IMMEDIATE`` … ``COMMIT`` every few milliseconds during the import (no busy
+handler: it retries every 0.5 ms itself, since SQLite's busy handler sleeps up to 100 ms
+at a time) and records its longest wait. Also the import's CPU time by phase against the
+raw insert:
 reading and checking the file (``_stage``), writing the rows (the batches of
 ``merge_rows``) and replaying the states (``replay_cards``).
 """
@@ -20,9 +25,11 @@ reading and checking the file (``_stage``), writing the rows (the batches of
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -133,11 +140,45 @@ def timed(action: Callable[[], object], cpu: list[float]) -> float:
     return time.perf_counter() - started
 
 
+def probe_writes(database: Path, stop: Path) -> None:
+    """The second process: BEGIN IMMEDIATE … COMMIT every 5 ms until ``stop`` exists;
+    prints the waits (seconds, JSON) of every attempt that found the lock taken."""
+    conn = sqlite3.connect(database, timeout=0, isolation_level=None)
+    waits: list[float] = []
+    while not stop.exists():
+        first = time.perf_counter()
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError:  # busy: another writer holds the lock
+                time.sleep(0.0005)
+        waited = time.perf_counter() - first
+        conn.execute("COMMIT")
+        if waited > 0.0005:
+            waits.append(waited)
+        time.sleep(0.005)
+    conn.close()
+    print(json.dumps(waits))
+
+
+def start_probe(database: Path, stop: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, __file__, "--probe", str(database), str(stop)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--probe", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.probe:
+        probe_writes(*args.probe)
+        return
     Database.transaction = _timed_transaction  # type: ignore[method-assign,assignment]
     _phase("read and check", progress, "_stage")
     _phase("write rows", LogMerge, "_merge_committed")
@@ -147,6 +188,7 @@ def main() -> None:
     imports: list[float] = []
     exports: list[float] = []
     longest: list[float] = []
+    felt: list[float] = []
     cpu: dict[str, list[float]] = {"raw": [], "import": [], "export": []}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -158,8 +200,14 @@ def main() -> None:
             store = Store.open(folder / f"home{run}" / "progress.sqlite3")
             HOLDS.clear()
             PHASES.clear()
+            stop = folder / f"stop{run}"
+            probe = start_probe(folder / f"home{run}" / "progress.sqlite3", stop)
+            time.sleep(0.3)  # the probe's interpreter started and polling
             run_import = partial(import_progress, store, PROFILE, source, NOW)
             imports.append(timed(run_import, cpu["import"]))
+            stop.touch()
+            waits = json.loads(probe.communicate()[0])
+            felt.append(max(waits, default=0.0))
             for name, seconds in PHASES.items():
                 phases.setdefault(name, []).append(seconds / cpu["raw"][-1])
             longest.append(max(HOLDS, default=0.0))
@@ -172,7 +220,9 @@ def main() -> None:
             print(
                 f"  run {run}: raw {raw[-1]:.2f} s, import {imports[-1]:.2f} s, "
                 f"export {exports[-1]:.2f} s, "
-                f"longest write transaction {longest[-1] * 1000:.0f} ms",
+                f"longest write transaction {longest[-1] * 1000:.0f} ms, "
+                f"longest wait of another writer {felt[-1] * 1000:.0f} ms "
+                f"({len(waits)} waits, {sum(w > 0.1 for w in waits)} over 100 ms)",
                 file=sys.stderr,
             )
     base, base_cpu = statistics.median(raw), statistics.median(cpu["raw"])
@@ -190,6 +240,10 @@ def main() -> None:
             f"= {ratio_cpu:.2f}× raw (target ≤ {target:g}×: {verdict})"
         )
     print(f"longest import write transaction: median {statistics.median(longest) * 1000:.0f} ms")
+    print(
+        "longest wait of another writer during the import: "
+        f"median {statistics.median(felt) * 1000:.0f} ms (target ~100 ms)"
+    )
     split = ", ".join(f"{name} {statistics.median(r):.2f}×" for name, r in phases.items())
     print(f"import CPU by phase, against the raw insert's CPU in the same run: {split}")
 

@@ -22,7 +22,8 @@ from dlcards.store_replay import MERGE_BATCH, REPLAY_BATCH, STALE, LogReplay, ne
 
 # The fields of a row given to Store.merge_rows, in order: a Row's, without the profile.
 MERGE_FIELDS = tuple(name for name in ROW_FIELDS if name != "profile")
-# Study days recounted per transaction after a merge (a day of heavy use is ~1000 rows).
+# Study days recounted in the first transaction after a merge (a day of heavy use is
+# ~1000 rows); then as many as the last one's time allows (store_replay.next_size).
 _RECOUNT_DAYS = 8
 
 
@@ -165,12 +166,25 @@ class LogMerge(LogReplay):
         from the log, a few days or cards a transaction (the write lock is held
         milliseconds). Call it once the rows are in, while the profile is still marked
         stale: a killed import is recounted whole by :meth:`repair_stale_states`."""
-        with self.transaction():
+        # Only reads (thousands of seeks by id for a big import: a second once, under
+        # the lock), so in a read transaction: the log only grows, and the rows an undo
+        # cancels keep their day and card whatever another process adds meanwhile.
+        reading = not self.conn.in_transaction  # else part of the caller's write
+        if reading:
+            self.conn.execute("BEGIN")
+        try:
             touched = store_counts.with_cancelled(self.conn, profile, touched)
+        finally:
+            if reading:
+                self.conn.execute("COMMIT")
         days = sorted(touched.days)
-        for start in range(0, len(days), _RECOUNT_DAYS):
+        start, size = 0, _RECOUNT_DAYS
+        while start < len(days):
+            started = time.perf_counter()
             with self.transaction():
-                store_counts.recount_days(self.conn, profile, days[start : start + _RECOUNT_DAYS])
+                store_counts.recount_days(self.conn, profile, days[start : start + size])
+            start += size
+            size = next_size(size, time.perf_counter() - started, 1)
         by_deck: dict[str, list[str]] = {}
         for deck_id, card_id in sorted(touched.cards):
             by_deck.setdefault(deck_id, []).append(card_id)

@@ -7,19 +7,23 @@ process wrote between that read and the states' writes: its grade must count).""
 from __future__ import annotations
 
 import errno
+import sqlite3
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from dlcards import store_counts
 from dlcards.errors import UserError
 from dlcards.interchange import progress as progress_module
 from dlcards.interchange.progress import export_progress, import_progress
 from dlcards.log import CardState, format_ts, replay
 from dlcards.store import Store
 from dlcards.store_merge import MERGE_FIELDS
-from dlcards.store_replay import LogReplay
+from dlcards.store_replay import HOLD_TARGET, MAX_BATCH, LogReplay, next_size
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -79,6 +83,55 @@ def test_a_grade_committed_after_the_log_was_read_is_in_the_states(
     assert store.states("me")[("d", "c3")].sm2.interval == 1  # a lapse: due tomorrow
     store.close()
     other.close()
+
+
+def test_reading_what_the_imported_undo_rows_cancel_leaves_the_write_lock_free(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Looking up the rows an import's undo rows cancel (a second under the lock for a
+    100,000-row import) only reads: another process can write meanwhile."""
+    path = tmp_path / "progress.sqlite3"
+    store = Store.open(path)
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    read_cancelled = store_counts.with_cancelled
+    could_write: list[bool] = []
+
+    def while_another_process_writes(
+        conn: sqlite3.Connection, profile: str, touched: store_counts.Touched
+    ) -> store_counts.Touched:
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("COMMIT")
+            could_write.append(True)
+        except sqlite3.OperationalError:  # database is locked
+            could_write.append(False)
+        return read_cancelled(conn, profile, touched)
+
+    monkeypatch.setattr(store_counts, "with_cancelled", while_another_process_writes)
+    store.merge_rows("me", _rows(100), NOW)
+    assert could_write == [True]
+    assert store.states("me") == replay(store.rows("me"))
+    other.close()
+    store.close()
+
+
+@given(
+    per_row=st.floats(min_value=1e-7, max_value=1e-2),
+    smallest=st.sampled_from([1, 200, 500]),
+)
+def test_batches_settle_where_one_holds_the_lock_under_the_target(
+    per_row: float, smallest: int
+) -> None:
+    """With a batch's time proportional to its rows, the sizes settle where a batch
+    holds the lock between half of HOLD_TARGET and HOLD_TARGET, unless the floor or
+    the cap is reached first."""
+    size = 500
+    for _ in range(40):
+        size = next_size(size, size * per_row, smallest)
+        assert smallest <= size <= MAX_BATCH
+    held = size * per_row
+    assert held <= HOLD_TARGET or size == smallest
+    assert held >= HOLD_TARGET / 2 * 0.99 or size == MAX_BATCH
 
 
 def test_the_rows_written_are_the_rows_checked_even_if_the_file_changes(

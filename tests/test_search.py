@@ -112,3 +112,56 @@ def test_the_browser_box_parses_filters() -> None:
     assert filters.state == "leech"
     assert terms(filters.query) == ["resume", "max pool", "is:bogus"]
     assert not parse_filters("   ").active and parse_filters("tag:x").active
+
+
+# Letters, accents and a ligature that fold, and GLOB's own special characters.
+_CHARS = "abAB éÉeﬁ*?[]^!-_"
+_WORDS = st.text(alphabet=_CHARS.replace(" ", ""), min_size=1, max_size=4)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cards=st.lists(
+        st.tuples(
+            st.text(alphabet=_CHARS, max_size=24),
+            st.lists(st.sampled_from(["a", "b", "a*", "[b]"]), max_size=2, unique=True),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    words=st.lists(st.lists(_WORDS, min_size=1, max_size=2), max_size=3),
+    tags=st.lists(st.sampled_from(["a", "b", "a*", "[b]", "?"]), max_size=2),
+)
+def test_the_cache_search_finds_what_a_plain_filter_finds(
+    cards: list[tuple[str, list[str]]], words: list[list[str]], tags: list[str]
+) -> None:
+    """The parse cache's SQL search (GLOB per term) against a substring test in Python
+    on independently folded texts: the same cards, whatever the text holds."""
+    import tempfile
+
+    from dlcards.deck_cache import CachedDeck, FileStamp
+    from dlcards.search import tags_column
+
+    # Each inner list is one term: a word alone, or a "quoted phrase" of words.
+    query = " ".join(f'"{" ".join(w)}"' if len(w) > 1 else w[0] for w in words)
+    wanted = [single(" ".join(w)) for w in words]
+    expected = [
+        i
+        for i, (text, card_tags) in enumerate(cards)
+        if all(term in single(text) for term in wanted if term)
+        and all(tag in card_tags for tag in tags)
+    ]
+    rows = [
+        (f"c{i}", "basic", tags_column(t), i + 1, text, folded)
+        for i, ((text, t), folded) in enumerate(
+            zip(cards, normalize_many([c[0] for c in cards]), strict=True)
+        )
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = DeckCache(Path(tmp) / "cache.sqlite3")
+        deck = Path(tmp) / "deck.toml"
+        cache.store(deck, FileStamp(1, 1, 1), CachedDeck("d", None, None, [], []), None, rows)
+        found = cache.search(deck, terms(query), tags)
+        cache.close()
+    assert found is not None
+    assert [row[0] for row in found] == expected

@@ -130,26 +130,44 @@ def short_lock_waits(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @contextmanager
-def _locked_for(home: Path, seconds: float) -> Iterator[None]:
-    """Another "process" holds the home's write lock from now until ``seconds`` pass."""
+def _locked_for(home: Path, seconds: float, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Another "process" holds the home's write lock until ``seconds`` after a writer first
+    says it is waiting (at most 30 s): timed from the writer's own wait, not from the
+    start, so a slow start on a loaded machine cannot find the lock already free."""
+    waiting = threading.Event()
+    say = store_schema._say_waiting  # noqa: SLF001
+
+    def say_and_note(path: Path | None) -> None:
+        say(path)
+        waiting.set()
+
+    monkeypatch.setattr(store_schema, "_say_waiting", say_and_note)
     conn = sqlite3.connect(
         home / "progress.sqlite3", isolation_level=None, timeout=0, check_same_thread=False
     )
     conn.execute("BEGIN IMMEDIATE")
-    timer = threading.Timer(seconds, lambda: conn.execute("ROLLBACK"))
-    timer.start()
+
+    def release() -> None:
+        waiting.wait(30)
+        time.sleep(seconds)
+        conn.execute("ROLLBACK")
+
+    holder = threading.Thread(target=release)
+    holder.start()
     try:
         yield
     finally:
-        timer.join()
+        holder.join()
         conn.close()
 
 
 @pytest.mark.usefixtures("short_lock_waits")
-def test_a_writer_waits_for_the_lock_and_says_so_once(home: Path, tmp_path: Path) -> None:
+def test_a_writer_waits_for_the_lock_and_says_so_once(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     args = _graded_home(home, tmp_path)
     # Released after several of the store's waits: "says so once" is said once over them.
-    with _locked_for(home, 0.5):
+    with _locked_for(home, 0.5, monkeypatch):
         result = run_cli(home, *args, "study", "--deck", "t", "--plain", now=CLOCK, input="\n5\n")
     assert result.returncode == 0, result.stderr
     waiting = [line for line in result.stderr.splitlines() if "waiting" in line]
@@ -160,11 +178,13 @@ def test_a_writer_waits_for_the_lock_and_says_so_once(home: Path, tmp_path: Path
 
 
 @pytest.mark.usefixtures("short_lock_waits")
-def test_users_add_waits_for_the_lock_and_says_so(home: Path, tmp_path: Path) -> None:
+def test_users_add_waits_for_the_lock_and_says_so(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # ensure_profile was a bare INSERT: past SQLite's busy timeout it died with
     # "database is locked" instead of waiting like every other write.
     args = _graded_home(home, tmp_path)
-    with _locked_for(home, 0.5):
+    with _locked_for(home, 0.5, monkeypatch):
         result = run_cli(home, *args, "users", "add", "dana", now=CLOCK)
     assert result.returncode == 0, result.stderr
     assert "waiting for another dlcards process" in result.stderr
