@@ -282,6 +282,15 @@ def test_any_formatted_shape_parses_back(dims: list[int]) -> None:
     assert parse_shape(format_shape(dims)) == tuple(dims)
 
 
+@pytest.mark.parametrize("text", [",\n0", "0\r,", "1,\n,2", "1 ;\n; 2"])
+def test_a_dangling_separator_across_lines_is_a_one_line_error(text: str) -> None:
+    # Found by test_parsers_never_crash: the message quoted the typed newline.
+    for parse in (parse_number, parse_vector, parse_matrix, parse_shape):
+        with pytest.raises(AnswerError) as info:
+            parse(text)
+        assert str(info.value) and "\n" not in str(info.value) and "\r" not in str(info.value)
+
+
 @settings(max_examples=examples(1500, 75), deadline=None)
 @given(st.text(max_size=60))
 def test_parsers_never_crash(text: str) -> None:
