@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import io
+import re
 import tomllib
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import pytest
 from rich.console import Console
+from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 
 from dlcards.config import Settings
+from dlcards.tui.app import DlcardsApp
 from dlcards.tui.screens.help import HelpScreen
 from dlcards.tui.screens.home import HomeScreen
 from dlcards.tui.screens.profiles import ProfileScreen
@@ -20,6 +25,8 @@ from dlcards.tui.widgets.deck_table import DeckTable
 from dlcards.tui.widgets.title_bar import TitleBar
 
 from .test_tui_fixtures import NOW, SIZE, make_world
+
+ANSI = re.compile(r"\x1b\[[0-9;?<>=$]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.")
 
 
 def shown(widget: Static) -> str:
@@ -33,17 +40,49 @@ def learned(app) -> dict[str, int]:  # noqa: ANN001
     return {c.deck.id: c.learned for c in table._counts}  # noqa: SLF001
 
 
+def first_frame_spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The text of each frame the app would write to the terminal, in order (Textual
+    renders frames inside its start-up batch too, and drops those)."""
+    frames: list[str] = []
+    display = DlcardsApp._display  # noqa: SLF001
+
+    def spy(app: DlcardsApp, screen: Screen, update: Any) -> None:  # noqa: ANN401
+        if update is not None and not app._batch_count:  # noqa: SLF001
+            painted = ANSI.sub(" ", update.render_segments(app.console))
+            frames.append(" ".join(painted.split()))
+        display(app, screen, update)
+
+    monkeypatch.setattr(DlcardsApp, "_display", spy)
+    return frames
+
+
 async def test_home_lists_decks_with_counts_and_studies_the_highlighted_one(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     world = make_world(tmp_path)
     yesterday = NOW.replace(day=1)
     world.store.record("alice", "neural", "relu", "review", 4, yesterday, date(2026, 3, 1))
+    frames = first_frame_spy(monkeypatch)
+    widths: list[int] = []
+    rebuild = DeckTable._rebuild  # noqa: SLF001
+
+    def spy_rebuild(table: DeckTable) -> None:
+        rebuild(table)
+        widths.append(table._width)  # noqa: SLF001
+
+    monkeypatch.setattr(DeckTable, "_rebuild", spy_rebuild)
     app = world.app()
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, HomeScreen)
         table = screen.query_one(DeckTable)
+        # Issue 13: the first frame written already shows the counts, each deck's row
+        # and the line of what to study (the footer's keys may come a frame later),
+        # and the table is built once, at the width it is laid out at.
+        assert "5 cards to study now (1 due for review)" in frames[0]
+        assert "Compute Drills 2 2 0 0" in frames[0]
+        assert "Neural Basics 3 2 1 1" in frames[0]
+        assert widths == [table.size.width]
         assert [table.get_row_at(i)[1].plain for i in range(2)] == ["2", "3"]  # cards
         counts = {c.deck.id: (c.cards, c.new, c.due, c.learned) for c in table._counts}  # noqa: SLF001
         assert counts == {"drills": (2, 2, 0, 0), "neural": (3, 2, 1, 1)}

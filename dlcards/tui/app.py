@@ -133,8 +133,17 @@ class DlcardsApp(ThemedApp, DeckEditing, ProfileActions):
             if not self.start_practice(self._practice_options or PracticeOptions()):
                 self.push_screen(_home_screen())
             return
-        if self._start != "review" or not self.start_review(*self._start_args):
+        if self._start == "review" and not self.start_review(*self._start_args):
             self.push_screen(_home_screen())
+
+    def get_default_screen(self) -> Screen:
+        """Home, when the app opens on it: as the default screen, Home is laid out and
+        painted once, after Textual's start-up batch. Pushed from ``on_mount`` (inside
+        that batch) it was laid out and rendered there, a frame Textual drops, then laid
+        out and rendered again for the first frame written (issue 13)."""
+        if self._start == "home":
+            return _home_screen()
+        return super().get_default_screen()
 
     def in_review(self) -> bool:
         """Whether Review is the screen shown (by its id: its module may not be loaded)."""

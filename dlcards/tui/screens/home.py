@@ -59,7 +59,6 @@ class HomeScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id="home")
-        self._loaded_for: tuple[str, date] | None = None
 
     @property
     def dlcards_app(self) -> DlcardsApp:
@@ -83,6 +82,12 @@ class HomeScreen(Screen[None]):
         # the counts are computed only when Home is really on screen.
         if self.app.screen is self:
             self.refresh_data()
+
+    def on_screen_suspend(self) -> None:
+        # Home as the app's first screen is built after the app is ready (issue 13):
+        # a key typed ahead (? opens Help) may cover it before its keys are shown.
+        for footer in self.query(KeyFooter):  # none yet if Home is not composed
+            footer.update_now()
 
     def refresh_data(self) -> None:
         app = self.dlcards_app

@@ -91,14 +91,28 @@ class DeckTable(DataTable):
     def _shown_name(counts: DeckCounts) -> str:
         return counts.deck.name + (YOUR_COPY if counts.deck.overrides_shipped else "")
 
+    def _expected_width(self) -> int:
+        """The width layout will give the table: the screen's, less each container's
+        padding, border and margin (Home stacks full-width blocks). Before Home's first
+        layout the table has no size yet, and columns sized for 0 columns would be
+        rebuilt on the first resize, a frame after the first paint (issue 13)."""
+        width = self.app.size.width
+        for node in self.ancestors_with_self:
+            if node is self.screen:
+                break
+            width -= node.styles.gutter.width + node.styles.margin.width
+        return max(0, width)
+
     def _rebuild(self) -> None:
         # DataTable columns have fixed widths: the deck name takes what the numbers leave.
-        self._width = self.size.width
+        self._width = self.size.width or self._expected_width()
         keep = self.cursor_row
         self.clear(columns=True)
         number_widths = self._number_widths()
         name_width = self._name_width(number_widths)
-        self.add_column("Deck", key="deck", width=name_width)
+        # A Text, not a str: DataTable reads a str label as markup, and Rich's markup
+        # imports its emoji table (~5 ms before Home's first paint).
+        self.add_column(Text("Deck"), key="deck", width=name_width)
         for title, width in zip(NUMBER_COLUMNS, number_widths, strict=True):
             self.add_column(Text(title, justify="right"), key=title.lower(), width=width)
         variables = self.app.theme_variables
@@ -132,6 +146,17 @@ class DeckTable(DataTable):
             )
         if self.row_count:
             self.move_cursor(row=min(keep, self.row_count - 1))
+        self._measure_rows_now()
+
+    def _measure_rows_now(self) -> None:
+        """Measure the new rows now, as DataTable's idle handler does: it runs after the
+        screen's next frame, and Home's first frame showed an empty table (its height
+        comes from the rows measured). Textual's private API, pinned below 9."""
+        if self._require_update_dimensions:
+            self._require_update_dimensions = False
+            new_rows = self._new_rows.copy()
+            self._new_rows.clear()
+            self._update_dimensions(new_rows)
 
     def broken(self, key: str) -> BrokenDeck | None:
         if not key.startswith("!"):

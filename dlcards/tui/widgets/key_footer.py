@@ -91,6 +91,13 @@ class KeyFooter(Footer):
             self._pending = True
             self.call_after_refresh(self._update_keys)
 
+    def update_now(self) -> None:
+        """Show the keys now if an update waits for a refresh: a screen covered by
+        another (Help opened by a key typed ahead, before Home was built) runs no
+        after-refresh callbacks, and its keys would stay blank beneath."""
+        if self._pending:
+            self.call_later(self._update_keys)
+
     async def _update_keys(self) -> None:
         self._pending = False
         if not self.is_attached:
