@@ -188,7 +188,8 @@ def _split_items(text: str) -> list[str]:
 
 def _check_separators(text: str, separators: str) -> None:
     """AnswerError when ``text`` starts or ends with a separator, or has two in a row."""
-    shown = text if len(text) <= 30 else text[:27] + "..."
+    flat = " ".join(text.split())  # the error is one line: a typed newline shows as a space
+    shown = flat if len(flat) <= 30 else flat[:27] + "..."
     if text[0] in separators:
         raise AnswerError(
             f"'{shown}' starts with '{text[0]}': type the number before it, or delete it"

@@ -8,6 +8,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -43,12 +44,17 @@ def shipped_decks_parsed_once() -> Iterator[None]:
     Every in-process command with a new home loaded the shipped decks into an empty
     deck cache: 500-odd parses of the same bytes, a tenth of the suite's time. Only
     the parse itself (``collection._parse``: TOML, then the pydantic models) is kept,
-    keyed by the file's bytes; everything after it (the cache, the search rows) still
-    runs for each home. Decks the tests write are parsed every time.
+    keyed by the file's bytes, and the deck's search rows (``collection._search_rows``:
+    its cards' texts normalized, a function of the parsed deck alone; half of what
+    was left of loading a shipped deck), keyed by the deck's digest. Everything else
+    (the cache's tables, the refs) still runs for each home. Decks the tests write are
+    parsed and normalized every time.
     """
     shipped = collection.shipped_decks_dir().resolve()
     real_parse = collection._parse
+    real_search_rows = collection._search_rows
     parsed: dict[tuple[Path, bytes], Any] = {}
+    search_rows: dict[tuple[Path, str], list[Any]] = {}
 
     def parse_once(path: Path, raw: bytes) -> Any:
         if path.parent != shipped:
@@ -61,8 +67,17 @@ def shipped_decks_parsed_once() -> Iterator[None]:
             deck, cards=list(deck.cards), lines=list(deck.lines), warnings=list(deck.warnings)
         )
 
+    def search_rows_once(deck: Any, parsed_deck: Any) -> list[Any]:
+        if deck.path.parent != shipped:
+            return real_search_rows(deck, parsed_deck)
+        key = (deck.path, deck.digest)
+        if key not in search_rows:
+            search_rows[key] = real_search_rows(deck, parsed_deck)
+        return list(search_rows[key])  # rows are tuples of strings: a new list is enough
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(collection, "_parse", parse_once)
+        patch.setattr(collection, "_search_rows", search_rows_once)
         yield
 
 
@@ -98,6 +113,42 @@ def textual_css_parsed_once() -> Iterator[None]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Stylesheet, "_parse_rules", parse_once)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def typer_command_built_once() -> Iterator[None]:
+    """Each test process turns dlcards' Typer app into its click command once, not once
+    per in-process command.
+
+    ``Typer.__call__`` rebuilds the whole click group on every call: for each of the
+    app's commands ``typing.get_type_hints`` evaluates every annotation string (the
+    modules use ``from __future__ import annotations``), about 40 % of an in-process
+    ``run_cli`` call. A process (a user's command, ``run_cli_process``) builds it once
+    anyway. The click command holds no state between invocations (each has its own
+    context and ``ctx.obj``); it is rebuilt if the app's registered commands change.
+    """
+    import typer.main
+
+    from dlcards.cli.app import app
+
+    real_get_command = typer.main.get_command
+    built: dict[tuple[int, ...], Any] = {}
+
+    def get_command_once(typer_instance: Any) -> Any:
+        if typer_instance is not app:
+            return real_get_command(typer_instance)
+        key = (
+            len(app.registered_commands),
+            len(app.registered_groups),
+            id(app.registered_callback),
+        )
+        if key not in built:
+            built[key] = real_get_command(app)
+        return built[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.main, "get_command", get_command_once)
         yield
 
 
@@ -235,8 +286,55 @@ def run_cli_process(
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary folders (``tmp_path``, the subprocesses' TMPDIR) in memory where the
+    machine has a tmpfs at /dev/shm and TMPDIR is not set.
+
+    The stores are real SQLite files with ``synchronous=FULL``: on a disk each grade,
+    import and backup waits for its fsync, and on the shared CI disk those waits were
+    a good part of the suite's wall time and most of its spread from run to run. On
+    tmpfs the same files, journals, locks and renames behave the same (SQLite sees a
+    POSIX file system); only the fsyncs return at once. A TMPDIR the user sets, or
+    ``--basetemp``, wins.
+    """
+    shm = Path("/dev/shm")
+    if "TMPDIR" not in os.environ and shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
+        os.environ["TMPDIR"] = str(shm)  # the xdist workers and every subprocess inherit it
+        tempfile.tempdir = None  # tempfile computes its folder again, from TMPDIR
+
+
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """``-n auto``: one worker more than the cores. About a third of the suite's wall time
     is spent waiting (fsyncs of synchronous=FULL grades, held locks, subprocesses), and a
     third worker fills it: on the 2-core CI machine 139 s → 125 s, with the same CPU."""
     return (os.cpu_count() or 1) + 1
+
+
+def _waits_for_the_screen(item: pytest.Item) -> bool:
+    """Whether the item's module drives Textual apps (``test_tui_*``): about half of such
+    a test's wall time is the pilot waiting for the app to go idle, not CPU."""
+    return item.path.name.startswith("test_tui_")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Spread the TUI modules evenly through the others, each module's tests kept in order.
+
+    In file order they came last: the workers (one more than the cores) ended the run
+    all driving apps that wait half of the time, leaving a core idle for the last
+    third of the run. Spread out, each worker's share (``--dist worksteal`` hands each
+    a contiguous slice) mixes them with tests that keep a core busy. Every worker
+    collects the same order, as xdist requires.
+    """
+    modules: dict[Path, list[pytest.Item]] = {}
+    for item in items:
+        modules.setdefault(item.path, []).append(item)
+    waiting = [tests for tests in modules.values() if _waits_for_the_screen(tests[0])]
+    busy = [tests for tests in modules.values() if not _waits_for_the_screen(tests[0])]
+    if not waiting or not busy:
+        return
+    ordered: list[list[pytest.Item]] = []
+    step = len(busy) / len(waiting)
+    for index, tests in enumerate(waiting):
+        ordered.append(tests)  # a busy module last: the run ends on tests that use a core
+        ordered += busy[round(index * step) : round((index + 1) * step)]
+    items[:] = [item for tests in ordered for item in tests]

@@ -240,7 +240,7 @@ def test_match_word_ignores_case_and_punctuation() -> None:
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(3000, 100), deadline=None)
 @given(finite)
 def test_any_formatted_number_parses_back(x: float) -> None:
     assert parse_number(format_number(x, 6)) == pytest.approx(x, abs=6e-7)
@@ -248,20 +248,20 @@ def test_any_formatted_number_parses_back(x: float) -> None:
     assert parse_number(format_number(x, 6).replace("-", "−")) == pytest.approx(x, abs=6e-7)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(2000, 100), deadline=None)
 @given(st.floats(min_value=1e-12, max_value=1e6, allow_nan=False), st.integers(2, 8))
 def test_significant_digit_format_parses_back(x: float, sig: int) -> None:
     assert parse_number(format_number(x, sig=sig)) == pytest.approx(x, rel=10 ** (1 - sig))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(1500, 75), deadline=None)
 @given(st.lists(finite, min_size=1, max_size=20))
 def test_any_formatted_vector_parses_back(values: list[float]) -> None:
     parsed = parse_vector(format_vector(values, 6))
     assert parsed == pytest.approx(values, abs=6e-7)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(1500, 75), deadline=None)
 @given(
     st.integers(1, 6).flatmap(
         lambda cols: st.lists(
@@ -282,7 +282,16 @@ def test_any_formatted_shape_parses_back(dims: list[int]) -> None:
     assert parse_shape(format_shape(dims)) == tuple(dims)
 
 
-@settings(max_examples=examples(400, 150), deadline=None)
+@pytest.mark.parametrize("text", [",\n0", "0\r,", "1,\n,2", "1 ;\n; 2"])
+def test_a_dangling_separator_across_lines_is_a_one_line_error(text: str) -> None:
+    # Found by test_parsers_never_crash: the message quoted the typed newline.
+    for parse in (parse_number, parse_vector, parse_matrix, parse_shape):
+        with pytest.raises(AnswerError) as info:
+            parse(text)
+        assert str(info.value) and "\n" not in str(info.value) and "\r" not in str(info.value)
+
+
+@settings(max_examples=examples(1500, 75), deadline=None)
 @given(st.text(max_size=60))
 def test_parsers_never_crash(text: str) -> None:
     # Arbitrary input either parses or raises AnswerError with a one-line message.

@@ -21,6 +21,7 @@ from dlcards.mathtext import readable
 from dlcards.media import inside, safe_name
 
 from ._interchange import LEGACY_SCHEMA, deck_cards, snapshot
+from .conftest import examples
 
 
 def package(
@@ -145,7 +146,7 @@ def test_unusable_media_names_give_no_file(bad: str, tmp_path: Path) -> None:
 
 
 @given(st.text(max_size=300))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(3000, 100), deadline=None)
 def test_any_media_name_stays_in_the_folder(name: str) -> None:
     folder = Path("/tmp/dlcards-media-check/deck")
     path = inside(folder, name)
@@ -237,6 +238,6 @@ def test_hostile_math_never_breaks_the_display(text: str) -> None:
 
 
 @given(st.text(alphabet="\\(){}[]^_x a1frac", max_size=400))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(3000, 100), deadline=None)
 def test_any_math_like_text_is_shown(text: str) -> None:
     assert isinstance(readable("\\(" + text + "\\)"), str)

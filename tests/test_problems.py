@@ -6,6 +6,9 @@ under test.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import functools
 import json
 import math
 import re
@@ -103,11 +106,22 @@ def axes(value: Any) -> list[int]:
     return []
 
 
+@functools.cache
+def _drawn(name: str, level: int, seed: int) -> Any:
+    return get_problem(name).make_instance(level=level, seed=seed)
+
+
 def instances(name: str, seeds: int = SEEDS):
+    """Each level's instances for seeds 0…seeds-1, each drawn once per test process.
+
+    Several tests check the same draws, and drawing them was half of this module's
+    time; each test gets its own copy of the params, so none sees another's changes.
+    """
     problem = get_problem(name)
     for level in problem.levels:
         for seed in range(seeds):
-            yield problem, problem.make_instance(level=level, seed=seed)
+            drawn = _drawn(name, level, seed)
+            yield problem, dataclasses.replace(drawn, params=copy.deepcopy(drawn.params))
 
 
 # --- the facade -----------------------------------------------------------------------

@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 from dlcards.answers import AnswerError
 from dlcards.problems import get_problem
 
+from .conftest import examples
+
 NEW = [
     "lstm_step",
     "grad_clip",
@@ -186,7 +188,7 @@ def test_every_level_is_reached_and_draws_differ(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", NEW)
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(600, 30), deadline=None)
 @given(text=st.text(max_size=60), seed=st.integers(0, 50), level=st.sampled_from([1, 2, 3]))
 def test_answer_parsing_never_crashes(name: str, text: str, seed: int, level: int) -> None:
     problem = get_problem(name)

@@ -86,7 +86,7 @@ def general(line: str) -> tuple[object, ...] | None:
         return None
 
 
-@settings(max_examples=examples(3000, 400))
+@settings(max_examples=examples(3000, 150))
 @given(changes=st.fixed_dictionaries({}, optional=VALUES))
 def test_fast_path_agrees_with_the_general_reader(changes: dict[str, object]) -> None:
     values = {**GOOD, **changes}

@@ -142,7 +142,7 @@ events = st.lists(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(600, 30), deadline=None, suppress_health_check=list(HealthCheck))
 @given(shared=events, only_a=events, only_b=events, first=st.sampled_from(["a", "b"]))
 def test_merges_converge_in_either_order(
     tmp_path_factory: pytest.TempPathFactory, shared: list, only_a: list, only_b: list, first: str

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from dlcards.log import CardState, Row, apply_row, replay_sm2
 from dlcards.scheduler import State
 
+from .conftest import examples
+
 CARDS = [("d", "a"), ("d", "b"), ("e", "a")]
 KINDS = ["review", "review", "review", "drill", "practice", "undo", "suspend", "reset"]
 GRADES = st.one_of(
@@ -38,7 +40,7 @@ def _step_by_step(steps: list[tuple[tuple[str, str], str, object, object]]) -> d
     return states
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(3000, 100), deadline=None)
 @given(STEPS)
 def test_the_integer_replay_agrees_with_apply_row(steps: list) -> None:
     assert replay_sm2(steps) == _step_by_step(steps)

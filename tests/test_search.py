@@ -16,7 +16,7 @@ from dlcards.deck_cache import DeckCache
 from dlcards.search import card_text, card_texts, normalize, normalize_many, terms
 from dlcards.store import Store
 
-from .conftest import write_deck
+from .conftest import examples, write_deck
 
 
 def test_normalize_ignores_case_accents_and_spacing() -> None:
@@ -91,7 +91,7 @@ def single(text: str) -> str:
     return " ".join(kept.split())
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(3000, 100), deadline=None)
 @given(
     st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30), max_size=8)
 )

@@ -20,6 +20,8 @@ from dlcards import deck as deck_module
 from dlcards import toml_read
 from dlcards.deck import DeckError, parse_deck
 
+from .conftest import examples
+
 
 def outcome(read: Any, text: str) -> str:
     """The data's repr (so NaN, -0.0, tzinfo classes and key order all count), or the error."""
@@ -149,7 +151,9 @@ def documents(draw: st.DrawFn) -> str:
     return text
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=examples(2500, 100), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(documents())
 def test_rtoml_reading_matches_tomllib(text: str) -> None:
     assert outcome(toml_read.loads, text) == outcome(tomllib.loads, text)
@@ -163,7 +167,9 @@ def _deck_outcome(path: Path, raw: bytes) -> str:
     return repr((parsed.header, parsed.cards, parsed.lines, parsed.warnings))
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=examples(1000, 50), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(documents())
 def test_parse_deck_matches_tomllib_alone(text: str) -> None:
     path = Path("deck.toml")

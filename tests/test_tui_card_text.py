@@ -26,6 +26,7 @@ from dlcards.tui.widgets.card_text import (
     plain_paragraphs,
 )
 
+from .conftest import examples
 from .test_tui_fixtures import SIZE, make_world
 
 
@@ -99,7 +100,7 @@ _ALPHABET = st.sampled_from(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(4000, 150), deadline=None)
 @given(st.lists(_ALPHABET, max_size=30).map("".join))
 def test_text_taken_as_plain_parses_as_plain_paragraphs(text: str) -> None:
     plain = plain_paragraphs(text)
