@@ -64,7 +64,7 @@ async def test_slash_replaces_the_old_query(tmp_path: Path) -> None:
 def burst_keys(app, keys: list[str]) -> None:  # noqa: ANN001
     """Named keys posted at once: characters, and editing keys among them."""
     for key in keys:
-        character = {"backspace": "\x7f", "left": None, "home": None}.get(key, key)
+        character = {"backspace": "\x7f", "enter": "\r"}.get(key, None if len(key) > 1 else key)
         app.post_message(events.Key(key, character))
 
 
@@ -103,3 +103,18 @@ async def test_editing_keys_in_a_burst_act_in_order_in_search_and_profile_boxes(
         burst_keys(app, EDITS)
         await pilot.pause()
         assert app.screen.query_one(Input).value == "-13"
+
+
+async def test_down_then_enter_typed_together_studies_the_deck_moved_to(tmp_path: Path) -> None:
+    # Enter was a priority binding on Home: it ran as its key arrived, before the Down
+    # typed just ahead of it had moved the table's cursor, and studied the deck
+    # highlighted before (seen in tmux: send-keys Down Enter).
+    world = make_world(tmp_path, decks="both")
+    app = world.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst_keys(app, ["down", "enter"])
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.item is not None
+        assert screen.item.ref.deck_id == "neural"  # the second row: Neural Basics

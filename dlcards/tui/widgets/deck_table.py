@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual import events
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 from dlcards.collection import errors_by_file
@@ -46,12 +48,20 @@ def broken_decks(errors: list[str]) -> list[BrokenDeck]:
     ]
 
 
-class DeckTable(DataTable):
+class DeckTable(DataTable, inherit_bindings=False):
     """Rows keyed by deck id; a broken deck's row key is ``!`` + its path."""
 
     DEFAULT_CSS = """
     DeckTable { height: auto; max-height: 1fr; }
     """
+
+    # DataTable's keys but Enter, which goes on to Home's "Study" in the order typed (a
+    # priority binding there ran before a Down typed just before it was acted on).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        binding
+        for binding in DataTable.BINDINGS
+        if not (isinstance(binding, Binding) and binding.key == "enter")
+    ]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=1)
