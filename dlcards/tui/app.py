@@ -21,6 +21,7 @@ from dlcards.study.protocol import Session
 from dlcards.study.session import StudySession
 from dlcards.tui.deck_editing import DeckEditing
 from dlcards.tui.profile_actions import ProfileActions
+from dlcards.tui.screens import home_screen_class
 from dlcards.tui.themes import ThemedApp
 from dlcards.wording import plural
 
@@ -192,7 +193,7 @@ class DlcardsApp(ThemedApp, DeckEditing, ProfileActions):
             self.notify("Leave the review first (Esc) to practise.")
             return
         home = self.screen
-        deck_id = home.highlighted_deck() if isinstance(home, _home_screen_class()) else None
+        deck_id = home.highlighted_deck() if isinstance(home, home_screen_class()) else None
         deck = self.collection.deck(deck_id) if deck_id else None
 
         def chosen(options: PracticeOptions | None) -> None:
@@ -285,7 +286,7 @@ class DlcardsApp(ThemedApp, DeckEditing, ProfileActions):
 
     def go_home(self) -> None:
         """Close every screen above Home (Home refreshes its counts when it shows again)."""
-        home_screen = _home_screen_class()
+        home_screen = home_screen_class()
         if not any(isinstance(s, home_screen) for s in self.screen_stack):
             while len(self.screen_stack) > 2:
                 self.pop_screen()
@@ -338,14 +339,8 @@ class DlcardsApp(ThemedApp, DeckEditing, ProfileActions):
         return system_commands(self)
 
 
-def _home_screen_class() -> type[HomeScreen]:
-    from dlcards.tui.screens.home import HomeScreen
-
-    return HomeScreen
-
-
 def _home_screen() -> HomeScreen:
-    return _home_screen_class()()
+    return home_screen_class()()
 
 
 # The name the CLI and the tests build the app by (DESIGN §2: the ``make_app`` factory).

@@ -10,17 +10,14 @@ import dataclasses
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING
 
 from textual.app import App
 
 from dlcards import config
 from dlcards.errors import UserError
 from dlcards.store import Store
+from dlcards.tui.screens import home_screen_class
 from dlcards.tui.store_wait import write
-
-if TYPE_CHECKING:
-    from dlcards.tui.screens.home import HomeScreen
 
 
 class ProfileActions(App[None]):
@@ -67,7 +64,7 @@ class ProfileActions(App[None]):
             self.settings = dataclasses.replace(self.settings, user=new)
         if self.profile == old:
             self.profile = new
-            home_screen = _home_screen_class()
+            home_screen = home_screen_class()
             home = next((s for s in self.screen_stack if isinstance(s, home_screen)), None)
             if home is not None:
                 home.refresh_data()
@@ -82,7 +79,7 @@ class ProfileActions(App[None]):
         self.settings = self.settings.for_profile(name)
         self.go_home()
         home = self.screen
-        if isinstance(home, _home_screen_class()):
+        if isinstance(home, home_screen_class()):
             home.refresh_data()
         note = ""
         if self.home is not None:  # remembered, and said so (known issue 12)
@@ -93,9 +90,3 @@ class ProfileActions(App[None]):
             except (OSError, UserError) as exc:
                 note = f" (not remembered for next time: {exc})"
         self.notify(f"Now studying as {name}.{note}", title="Profile")
-
-
-def _home_screen_class() -> type[HomeScreen]:
-    from dlcards.tui.screens.home import HomeScreen
-
-    return HomeScreen
