@@ -262,3 +262,22 @@ async def test_profile_list_marks_the_current_profile(tmp_path: Path) -> None:
         assert options.option_count == 2 and options.highlighted == 0
         await pilot.press("escape")
         assert app.profile == "alice"
+
+
+async def test_clicking_a_deck_row_studies_that_deck(tmp_path: Path) -> None:
+    # The table lost its own Enter (Home's Enter acts in the order typed); a click on the
+    # highlighted row still selects it, and Home studies the deck clicked.
+    world = make_world(tmp_path, decks="both")
+    app = world.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(DeckTable)
+        second_row = (2, table.header_height + 1)
+        await pilot.click(DeckTable, offset=second_row)  # highlights it
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and table.cursor_row == 1
+        await pilot.click(DeckTable, offset=second_row)  # selects it
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.item is not None
+        assert screen.item.ref.deck_id == "neural"

@@ -264,6 +264,10 @@ class HomeScreen(Screen[None]):
 
     # --- actions -------------------------------------------------------------------------
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_study_deck()
+
     def action_study_deck(self) -> None:
         key = self._highlighted_key()
         if key is None:
