@@ -17,12 +17,21 @@ from dlcards.tui.widgets.answer_box import AnswerBox
 
 from .test_tui_fixtures import SIZE, make_world
 
+# The character each named key carries (None: a key that types nothing).
+NAMED = {"slash": "/", "space": " ", "backspace": "\x7f", "enter": "\r"}
 
-def burst(app, keys: str) -> None:  # noqa: ANN001
-    """Keys posted at once, as a fast typist or a paste delivers them (no wait between)."""
+
+def burst_keys(app, keys: list[str]) -> None:  # noqa: ANN001
+    """Keys posted at once, as a fast typist or a paste delivers them (no wait between):
+    characters, and named keys (``backspace``, ``left`` …) among them."""
     for key in keys:
-        name = {"/": "slash", " ": "space"}.get(key, key)
-        app.post_message(events.Key(name, key))
+        app.post_message(events.Key(key, NAMED.get(key, None if len(key) > 1 else key)))
+
+
+def burst(app, text: str) -> None:  # noqa: ANN001
+    """The characters of ``text``, as :func:`burst_keys` posts them."""
+    names = {character: name for name, character in NAMED.items()}
+    burst_keys(app, [names.get(character, character) for character in text])
 
 
 async def test_keys_typed_right_after_slash_on_home_all_reach_the_box(tmp_path: Path) -> None:
@@ -59,13 +68,6 @@ async def test_slash_replaces_the_old_query(tmp_path: Path) -> None:
         burst(app, "/gelu")
         await pilot.pause()
         assert app.screen.query_one(Input).value == "gelu"
-
-
-def burst_keys(app, keys: list[str]) -> None:  # noqa: ANN001
-    """Named keys posted at once: characters, and editing keys among them."""
-    for key in keys:
-        character = {"backspace": "\x7f", "enter": "\r"}.get(key, None if len(key) > 1 else key)
-        app.post_message(events.Key(key, character))
 
 
 # Textual 8 ran an Input's own bindings (backspace, the arrows …) only once the key had
