@@ -59,17 +59,30 @@ class Spool:
         self.hashes: dict[str, str] | None = {} if hashes else None
 
     def add(self, card: dict[str, Any]) -> None:
-        text = "\n[[cards]]\n" + _pairs(card, "cards")
-        _check(text, {"cards": [card]})
-        self.file.write(text.encode("utf-8"))
+        self.file.write(card_block(card).encode("utf-8"))
         self.count += 1
         if self.hashes is not None:
             from dlcards.content_times import card_hash
 
             self.hashes[card["id"]] = card_hash(card)
 
+    def add_block(self, card_id: str, block: bytes, hash_: str | None) -> None:
+        """A card's block and hash computed ahead (:func:`card_block`, ``card_hash``)."""
+        self.file.write(block)
+        self.count += 1
+        if self.hashes is not None:
+            assert hash_ is not None, "a block computed ahead without its hash"
+            self.hashes[card_id] = hash_
+
     def close(self) -> None:
         self.file.close()
+
+
+def card_block(card: dict[str, Any]) -> str:
+    """The card's ``[[cards]]`` block, checked (UserError if it does not read back)."""
+    text = "\n[[cards]]\n" + _pairs(card, "cards")
+    _check(text, {"cards": [card]})
+    return text
 
 
 def write_deck(

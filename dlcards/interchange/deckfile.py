@@ -131,6 +131,10 @@ def merge(
             if reason is not None:
                 result.skipped.append((item.where, reason))
                 continue
+        ahead = item.prepared  # rendered and checked ahead: a card of a new deck
+        if ahead is not None and ahead.reason is not None:
+            result.skipped.append((item.where, ahead.reason))
+            continue
         if match is not None and match in claimed:
             if card["id"] == content_id(card.get("front", "")):
                 why = f"the same front as {claimed[match]} (a card without an id is known by it)"
@@ -138,9 +142,17 @@ def merge(
                 why = f"the same card as {claimed[match]} (id or guid repeated in the file)"
             result.skipped.append((item.where, why))
             continue
-        problem = _invalid(card)
+        problem = ahead.problem if ahead is not None else _invalid(card)
         if problem:
             result.skipped.append((item.where, problem))
+            continue
+        if match is None and spool is not None and ahead is not None:
+            if ahead.refusal is not None:
+                raise UserError(*ahead.refusal)
+            spool.add_block(card["id"], ahead.block, ahead.hash)
+            match = by_id[card["id"]] = -spool.count  # as below
+            claimed[match] = item.where
+            result.imported += 1
             continue
         if match is None and spool is not None:
             spool.add(_ordered(_drop_derived_guid(card, deck_id)))
@@ -176,6 +188,16 @@ def merge(
     if data.get("notetypes") or anki:
         data["deck"]["format"] = 2
     return result
+
+
+def new_card(card: dict[str, Any], deck_id: str) -> dict[str, Any]:
+    """A new card as the deck file holds it (key order; no guid an export would derive)."""
+    return _ordered(_drop_derived_guid(card, deck_id))
+
+
+def invalid_reason(card: dict[str, Any]) -> str | None:
+    """Why a card cannot go into a deck (the deck parser's rules), or None."""
+    return _invalid(card)
 
 
 def _invalid(card: dict[str, Any]) -> str | None:

@@ -152,6 +152,8 @@ def import_deck(
         base = existing
         if existing is None and overrides is not None:
             base = deckfile.load_existing(overrides)
+        if base is None:  # nothing to match but the file's own cards: convert ahead
+            gathered.ahead = (deck_id, bool(times_db))
         header = {"id": deck_id, "name": name or gathered.name or source.stem, **gathered.header}
         spool = stack.enter_context(contextlib.closing(deckfile.Spool(hashes=bool(times_db))))
         merged = deckfile.merge(
