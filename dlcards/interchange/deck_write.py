@@ -180,8 +180,11 @@ def _pairs(table: dict[str, Any], name: str) -> str:
     lines: list[str] = []
     sections: list[str] = []
     for key, value in table.items():
-        if isinstance(value, str):
+        kind = value.__class__
+        if kind is str or isinstance(value, str):
             lines.append(f"{_literal_key(key)} = {_text(value)}\n")
+        elif kind is list and _strings(value):  # tags: _line's first case, without its tests
+            lines.append(_string_list(key, value))
         elif not isinstance(value, list | dict):
             lines.append(_scalar_line(key, value))
         elif isinstance(value, list):
@@ -237,6 +240,8 @@ def _line(key: str, value: Any) -> str:
         return f"{_literal_key(key)} = {_text(value)}\n"
     if kind is int or isinstance(value, bool | int | float):
         return f"{_literal_key(key)} = {_scalar(value)}\n"  # as _scalar_line
+    if kind is list and _strings(value):
+        return _string_list(key, value)
     if isinstance(value, list) and (_strings(value) or all(_plain(v) for v in value)):
         items = [_string(v) if isinstance(v, str) else _literal(v) for v in value]
         one_line = f"{_literal_key(key)} = [{', '.join(items)}]\n"
@@ -244,6 +249,15 @@ def _line(key: str, value: Any) -> str:
             return one_line
         return f"{_literal_key(key)} = [\n" + "".join(f"    {i},\n" for i in items) + "]\n"
     return str(tomli_w.dumps({key: value}, multiline_strings=True))
+
+
+def _string_list(key: str, value: list[str]) -> str:
+    """:func:`_line` of a list of strings (tags, an Anki note's fields)."""
+    items = [_string(v) for v in value]
+    one_line = f"{_literal_key(key)} = [{', '.join(items)}]\n"
+    if len(one_line) <= 100:
+        return one_line
+    return f"{_literal_key(key)} = [\n" + "".join([f"    {i},\n" for i in items]) + "]\n"
 
 
 def _inline(table: dict[str, Any]) -> str:

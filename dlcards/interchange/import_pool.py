@@ -14,9 +14,10 @@ content times are the same as converting in one process
 Workers are forked (Linux): they start with the importer's modules and note types
 loaded, and nothing but the notes and the results crosses the pipes. Elsewhere, for
 fewer than :data:`MIN_NOTES` notes (the pool's start-up would cost more than it
-saves), and when ``DLCARDS_IMPORT_PROCESSES=1``, one process converts them all.
+saves), when no core is free (the load average is over the cores less one, plus
+:data:`SPARE`) and when ``DLCARDS_IMPORT_PROCESSES=1``, one process converts them all.
 The pool adds CPU time (forking, pickling notes and cards: README §Performance)
-and takes the wall-clock time down when a second core is free.
+and takes the wall-clock time down only when a second core is free to run it.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from dlcards.interchange.notes import Incoming, Prepared, RawNote
 
 ENV = "DLCARDS_IMPORT_PROCESSES"  # a number of processes; 1: never a pool
 MIN_NOTES = 2000
+SPARE = 0.5  # load average, beyond this process, under which a core counts as free
 MAX_PROCESSES = 4
 CHUNK = 250  # notes a task: fewer pipe round trips, and still a bounded window
 WINDOW = 3  # chunks in flight per worker: enough to keep each busy, and memory bounded
@@ -54,7 +56,16 @@ def processes(total: int) -> int:
     if wanted:
         # Set by hand (benchmarks, tests): that many, whatever the size of the file.
         return max(1, min(int(wanted), MAX_PROCESSES)) if wanted.isdigit() else 1
-    return min(cores, MAX_PROCESSES) if total >= MIN_NOTES else 1
+    if total < MIN_NOTES or cores < 2:
+        return 1
+    # Workers only help with a core to spare: on a machine already busy they add their
+    # CPU time (forking, pickling) and take as long. The load average counts runnable
+    # processes over the last minute.
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return 1
+    return min(cores, MAX_PROCESSES) if load <= cores - 1 + SPARE else 1
 
 
 # What the forked workers inherit: set in the importer just before the pool starts.
