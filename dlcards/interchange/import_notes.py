@@ -115,20 +115,27 @@ def _cards(
         if workers > 1:
             results = import_pool.converted(notes, converter, gathered.ahead, workers)
     used: set[int] = set()
-    for done, result in enumerate(results, start=1):
-        if result.notetype_id is not None and result.notetype_id not in used:
-            used.add(result.notetype_id)
-            gathered.notetypes.append(notetypes[result.notetype_id].as_table())
-        gathered.modified.update(result.modified)
-        if result.skipped:
-            gathered.skipped.append((result.where, result.skipped))
-        gathered.media_names.extend(result.refs)
-        gathered.media += result.media
-        if progress is not None and (done % 200 == 0 or done == total):
-            progress("converting", done, total)
-        for incoming in result.cards:
-            gathered.produced += 1
-            yield incoming
+    try:
+        for done, result in enumerate(results, start=1):
+            if result.notetype_id is not None and result.notetype_id not in used:
+                used.add(result.notetype_id)
+                gathered.notetypes.append(notetypes[result.notetype_id].as_table())
+            gathered.modified.update(result.modified)
+            if result.skipped:
+                gathered.skipped.append((result.where, result.skipped))
+            gathered.media_names.extend(result.refs)
+            gathered.media += result.media
+            if progress is not None and (done % 200 == 0 or done == total):
+                progress("converting", done, total)
+            for incoming in result.cards:
+                gathered.produced += 1
+                yield incoming
+    finally:
+        # A refusal stops the stream midway: the workers stop with it, not when the
+        # error and the frames it holds are let go.
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
     gathered.notetypes.sort(key=lambda table: table["id"])
 
 

@@ -129,6 +129,8 @@ def import_deck(
             gathered = _from_toml(source)
         else:
             gathered = gather(source, fmt, progress, stack)
+            # Closed however the block ends: a stream stopped by a refusal stops its workers.
+            stack.callback(getattr(gathered.stream, "close", lambda: None))
         deck_id = deck_id or gathered.deck_id or slug(source.stem)
         target = out if out is not None else decks_dir / deck_file_name(deck_id)
         found = locate(deck_id) if locate is not None and out is None else None
