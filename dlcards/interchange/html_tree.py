@@ -49,9 +49,8 @@ _ATTRIBUTE = re.compile(
 _ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|apos|nbsp);|#([0-9]{1,7});|#[xX]([0-9a-fA-F]{1,6});)")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp": "\xa0"}
 _START = re.compile(r"[0-9]{1,9}")
-# _NAMED as written in the HTML, &amp; last (see _decode).
-_NAMED_ENTITIES = {f"&{name};": char for name, char in _NAMED.items() if name != "amp"}
-_NAMED_ENTITIES["&amp;"] = "&"
+# The entities Anki's editor writes, &amp; last (see _decode).
+_NAMED_ENTITIES = {"&lt;": "<", "&gt;": ">", "&nbsp;": "\xa0", "&amp;": "&"}
 
 # A node: [name, children, attrs] for an element, a str for text.
 Node = list[Any]
@@ -60,9 +59,10 @@ Node = list[Any]
 def _decode(text: str) -> str | None:
     if "&" not in text:
         return text
-    if "&#" not in text and text.count("&") == sum(text.count(e) for e in _NAMED_ENTITIES):
-        # Every '&' opens one of the named entities (no two share an '&'): replaced in
-        # turn, &amp; last so that the '&' it gives opens nothing, as the loop below reads.
+    named = text.count("&amp;") + text.count("&lt;") + text.count("&gt;") + text.count("&nbsp;")
+    if named == text.count("&"):
+        # Every '&' opens &amp;, &lt;, &gt; or &nbsp; (no two share an '&'): replaced
+        # in turn, &amp; last so that the '&' it gives opens nothing, as the loop reads.
         for entity, char in _NAMED_ENTITIES.items():
             if entity in text:
                 text = text.replace(entity, char)
