@@ -9,16 +9,20 @@ writes: a bad result never reaches the disk.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dlcards.errors import UserError
 from dlcards.interchange.anki_cards import same_anki_note as _same_anki_note
 from dlcards.interchange.deck_write import Spool, dump_deck, write_deck
 from dlcards.interchange.notes import Incoming
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 _CONTENT_KEYS = ("type", "front", "back", "choices", "correct", "answer", "anki")
 _KEY_ORDER = (
@@ -201,20 +205,28 @@ def invalid_reason(card: dict[str, Any]) -> str | None:
 
 
 def _invalid(card: dict[str, Any]) -> str | None:
-    from pydantic import ValidationError
-
-    from dlcards.deck import _MODELS
-
-    model = _MODELS.get(card.get("type", "basic"))
+    models, error = _validation()
+    model = models.get(card.get("type", "basic"))
     if model is None:
         return f"unknown card type {card.get('type')!r}"
     try:
         model.model_validate(card)
-    except ValidationError as exc:
+    except error as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "card"
         return f"not a valid card ({where}: {first['msg']})"
     return None
+
+
+@functools.cache
+def _validation() -> tuple[dict[str, Any], type[ValidationError]]:
+    """The card models and their error, imported once (pydantic takes 0.1 s to import;
+    an unchanged re-import never needs it)."""
+    from pydantic import ValidationError
+
+    from dlcards.deck import _MODELS
+
+    return _MODELS, ValidationError
 
 
 def _kept_reason(old: dict[str, Any], item: Incoming) -> str | None:

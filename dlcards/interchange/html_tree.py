@@ -59,8 +59,8 @@ Node = list[Any]
 def _decode(text: str) -> str | None:
     if "&" not in text:
         return text
-    named = text.count("&amp;") + text.count("&lt;") + text.count("&gt;") + text.count("&nbsp;")
-    if named == text.count("&"):
+    common = text.count("&amp;") + text.count("&lt;") + text.count("&gt;") + text.count("&nbsp;")
+    if common == text.count("&"):
         # Every '&' opens &amp;, &lt;, &gt; or &nbsp; (no two share an '&'): replaced
         # in turn, &amp; last so that the '&' it gives opens nothing, as the loop reads.
         for entity, char in _NAMED_ENTITIES.items():

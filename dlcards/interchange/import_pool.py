@@ -32,7 +32,10 @@ from itertools import islice
 from multiprocessing.pool import AsyncResult
 from typing import Any
 
+from dlcards.content_times import card_hash
 from dlcards.errors import UserError
+from dlcards.interchange.deck_write import card_block
+from dlcards.interchange.deckfile import invalid_reason, new_card
 from dlcards.interchange.note_cards import NoteCards, NoteConverter
 from dlcards.interchange.notes import Incoming, Prepared, RawNote
 
@@ -133,10 +136,6 @@ def _slim(card: dict[str, Any]) -> dict[str, Any]:
 
 def _prepare(item: Incoming) -> Prepared:
     """What :func:`deckfile.merge` computes of a new card of a new deck, in its order."""
-    from dlcards.content_times import card_hash
-    from dlcards.interchange.deck_write import card_block
-    from dlcards.interchange.deckfile import invalid_reason, new_card
-
     if item.fill is not None:
         reason = item.fill()
         item.fill = None  # a closure: it would not cross the pipe
@@ -155,10 +154,5 @@ def _prepare(item: Incoming) -> Prepared:
 
 def _preload() -> None:
     """Import what the workers use before forking: each would otherwise import it again."""
-    import dlcards.content_times
-    import dlcards.deck
-    import dlcards.interchange.anki_cards
-    import dlcards.interchange.deck_write
-    import dlcards.interchange.deckfile
-    import dlcards.interchange.html2md
-    import dlcards.media  # noqa: F401
+    import dlcards.deck  # the card models (pydantic)
+    import dlcards.interchange.html2md  # noqa: F401

@@ -11,7 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from dlcards.interchange.anki_cards import convert_templated, usable
 from dlcards.interchange.notes import ID_FIELD, Incoming, RawNote, convert_note
+from dlcards.media import field_references
 from dlcards.textsafe import strip_controls
 
 
@@ -41,9 +43,6 @@ class NoteConverter:
         self.usable_ids: dict[int, bool] = {}  # notetype id → usable(): asked once a type
 
     def convert(self, note: RawNote) -> NoteCards:
-        from dlcards.interchange.anki_cards import convert_templated, usable
-        from dlcards.media import field_references
-
         out = NoteCards(note.where)
         type_id = note.notetype_id
         notetype = self.notetypes.get(type_id) if type_id is not None else None
