@@ -189,9 +189,9 @@ def _pairs(table: dict[str, Any], name: str) -> str:
             lines.append(_scalar_line(key, value))
         elif isinstance(value, list):
             lines.append(_line(key, value))
-        elif not all(v.__class__ is str or _plain(v) for v in value.values()):
+        elif (size := _plain_size(value)) is None:
             sections.append(tomli_w.dumps({name: {key: value}}, multiline_strings=True))
-        elif _short(value) and len(inline := _inline(value)) <= 100:
+        elif size <= 100 and len(inline := _inline(value)) <= 100:
             lines.append(f"{_literal_key(key)} = {inline}\n")
         else:
             # [cards.params] after a [[cards]] header belongs to that card.
@@ -201,9 +201,23 @@ def _pairs(table: dict[str, Any], name: str) -> str:
     return "".join(lines + sections)
 
 
-def _short(table: dict[str, Any]) -> bool:
-    """Whether a table may fit on one line (a cheap bound before formatting it)."""
-    return sum(_size(v) for v in table.values()) <= 100
+def _plain_size(table: dict[str, Any]) -> int | None:
+    """The sum of :func:`_size` over the table's values (a cheap bound on its inline
+    length), or None when a value is not :func:`_plain`; one pass for an Anki table."""
+    size = 0
+    for value in table.values():
+        kind = value.__class__
+        if kind is str:
+            size += len(value)
+        elif kind is int:
+            size += 1
+        elif kind is list and _strings(value):
+            size += len(value) + sum(map(len, value))
+        elif _plain(value):
+            size += _size(value)
+        else:
+            return None
+    return size
 
 
 def _size(value: Any) -> int:
