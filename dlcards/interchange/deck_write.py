@@ -23,6 +23,7 @@ from typing import Any
 
 import tomli_w
 
+from dlcards.content_times import card_hash
 from dlcards.errors import UserError
 from dlcards.interchange.toml_strings import basic_string as _string
 from dlcards.interchange.toml_strings import multiline_lines
@@ -62,8 +63,6 @@ class Spool:
         self.file.write(card_block(card).encode("utf-8"))
         self.count += 1
         if self.hashes is not None:
-            from dlcards.content_times import card_hash
-
             self.hashes[card["id"]] = card_hash(card)
 
     def add_block(self, card_id: str, block: bytes, hash_: str | None) -> None:

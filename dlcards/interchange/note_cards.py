@@ -77,10 +77,13 @@ class NoteConverter:
 
 def drop_controls(card: dict[str, Any]) -> None:
     """Control characters (ESC sequences included) never enter a deck from a file."""
-    for key, value in card.items():
-        if key in ("front", "back", "source", "answer") and isinstance(value, str):
+    for key in ("front", "back", "source", "answer"):  # the keys, not all of a card's
+        value = card.get(key)
+        if isinstance(value, str):
             card[key] = strip_controls(value)
-        elif key in ("tags", "choices", "source") and isinstance(value, list):
+    for key in ("tags", "choices", "source"):
+        value = card.get(key)
+        if isinstance(value, list):
             card[key] = [strip_controls(v) if isinstance(v, str) else v for v in value]
 
 
