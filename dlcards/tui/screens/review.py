@@ -74,9 +74,12 @@ class ReviewScreen(MediaKeys, AfterCardPaint, Screen[None]):
             self.session = session
             self.finished = finished
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, opening: bool = False) -> None:
+        """``opening``: the screen the app opens on, which holds the keys typed until
+        its first card is ready (``HoldsEarlyInput``)."""
         super().__init__(id="review")
         self.session = session
+        self._opening = opening
         self.practice = session.practice
         self.interview = session.interview
         self.item: QueueItem | None = None
@@ -93,16 +96,27 @@ class ReviewScreen(MediaKeys, AfterCardPaint, Screen[None]):
         title = "Interview" if self.interview else "Practice" if self.practice else "Review"
         yield TitleBar(title, self.session.profile, id="title")
         yield SessionBar(id="session-bar")
-        yield VerticalScroll(id="card-scroll")
+        # The first card is built with the screen, not mounted after it: the screen's
+        # first frame holds it, and it is there as soon as the screen is (issue 13).
+        item = self.session.next_card()
+        with VerticalScroll(id="card-scroll"):
+            if item is not None:
+                yield self._new_view(item)
         bar = GradeBar(id="grade-bar")
         bar.display = False
         yield bar
         yield KeyFooter()
 
     async def on_mount(self) -> None:
-        item = self.session.next_card()
-        if item is not None:
-            await self.show_item(item)
+        if self.item is not None:
+            self._view_mounted(self.view)
+            if self._opening:
+                # The app's first card: its answer box takes the focus now, not once
+                # laid out (open_at_question), and the keys typed so far, kept by the
+                # app until now, follow it there in order.
+                if isinstance(self.view, AnswerArea):
+                    self.view.focus_box()
+                self.dlcards_app.release_input()
         if self.interview or self.session.time_left() is not None:
             self.set_interval(1.0, self._tick)
 
@@ -128,13 +142,18 @@ class ReviewScreen(MediaKeys, AfterCardPaint, Screen[None]):
         return cast("CardView", self.query_one(".card-view"))
 
     async def show_item(self, item: QueueItem, *, revealed: bool = False) -> None:
-        self.dlcards_app.tell_notices(self.session)
+        view = self._new_view(item, revealed=revealed)
+        scroll = self.query_one("#card-scroll", VerticalScroll)
+        await scroll.remove_children()
+        await scroll.mount(view)
+        self._view_mounted(view)
+
+    def _new_view(self, item: QueueItem, *, revealed: bool = False) -> CardView:
+        """The view of ``item`` (one of four kinds), made the screen's card."""
         self.item = item
         self.suggested = None
         self.answer = None
         self._answered_in = None
-        scroll = self.query_one("#card-scroll", VerticalScroll)
-        await scroll.remove_children()
         card = item.card
         view: CardView
         if isinstance(card, ChoiceCard):
@@ -164,7 +183,14 @@ class ReviewScreen(MediaKeys, AfterCardPaint, Screen[None]):
             assert isinstance(card, BasicCard)
             view = BasicCardView(card, revealed=revealed)
             self.phase = "back" if revealed else "front"
-        await scroll.mount(view)
+        return view
+
+    def _view_mounted(self, view: CardView) -> None:
+        """The rest of showing a card, once its view is mounted."""
+        item = self.item
+        assert item is not None
+        self.dlcards_app.tell_notices(self.session)
+        scroll = self.query_one("#card-scroll", VerticalScroll)
         scroll.scroll_home(animate=False)
         self._update_bar()
         self._show_grades()
