@@ -9,7 +9,9 @@
 ``--ratios`` (issue 13's targets) times, interleaved in one run, four launches to
 their first paint: a bare Textual app painting one Static (the baseline), ``dlcards
 study`` on the interview deck (a basic card) and on Compute Drills (a compute card),
-and ``dlcards`` to Home; it prints each median and its ratio to the bare app.
+and ``dlcards`` to Home; it prints each median and its ratio to the bare app, in wall
+time and in the CPU time the process (all its threads) had used at that paint, which
+the other work on a shared machine disturbs less.
 
 Each run starts ``python -m dlcards … study`` on a pseudo-terminal (100×30),
 reads what it paints, and stops the clock when the first card's front is on
@@ -261,10 +263,23 @@ Bare().run()
 """
 
 
-def first_paint_ms(argv: list[str], env: dict[str, str], marker: str) -> float:
+def cpu_ms(pid: int) -> float:
+    """CPU time the process has used so far, all its threads (schedstat, nanoseconds)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass  # a thread that ended meanwhile
+    return total / 1e6
+
+
+def first_paint_ms(argv: list[str], env: dict[str, str], marker: str) -> tuple[float, float]:
+    """Wall and CPU milliseconds from the launch to the first paint of ``marker``."""
     term = Terminal(argv, env)
     try:
-        return (term.wait_for(marker) - term.started) * 1000
+        painted = term.wait_for(marker)
+        return (painted - term.started) * 1000, cpu_ms(term.pid)
     finally:
         term.close()
 
@@ -291,19 +306,26 @@ def ratios(runs: int) -> None:
             "dlcards to Home": (base, "to study now"),
         }
         times: dict[str, list[float]] = {name: [] for name in cases}
+        cpu: dict[str, list[float]] = {name: [] for name in cases}
         for run in range(runs + 1):  # run 0 warms the caches (decks, backup) and is dropped
             for name, (argv, marker) in cases.items():
                 snapshot = backup(home)
                 try:
-                    ms = first_paint_ms(argv, env, marker)
+                    ms, cpu_used = first_paint_ms(argv, env, marker)
                 finally:
                     restore(home, snapshot)
                 if run:
                     times[name].append(ms)
+                    cpu[name].append(cpu_used)
         bare = statistics.median(times["bare Textual app"])
+        bare_cpu = statistics.median(cpu["bare Textual app"])
         for name, values in times.items():
             median = statistics.median(values)
-            print(f"{name:28} median {median:5.0f} ms  {median / bare:4.2f}x  (n={len(values)})")
+            median_cpu = statistics.median(cpu[name])
+            print(
+                f"{name:28} median {median:5.0f} ms  {median / bare:4.2f}x  (n={len(values)})"
+                f"   CPU {median_cpu:5.0f} ms  {median_cpu / bare_cpu:4.2f}x"
+            )
 
 
 def compile_dlcards() -> None:
