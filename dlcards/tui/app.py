@@ -22,7 +22,7 @@ from dlcards.study.session import StudySession
 from dlcards.tui.deck_editing import DeckEditing
 from dlcards.tui.held_input import HoldsEarlyInput
 from dlcards.tui.profile_actions import ProfileActions
-from dlcards.tui.screens import home_screen_class
+from dlcards.tui.screens import SCREENS_CSS, home_screen_class
 from dlcards.tui.themes import ThemedApp
 from dlcards.wording import plural
 
@@ -71,7 +71,9 @@ class DlcardsApp(ThemedApp, DeckEditing, ProfileActions, HoldsEarlyInput):
         after_session: Callable[[str], str | None] | None = None,
         practice: PracticeOptions | None = None,
     ) -> None:
-        super().__init__()
+        # Opened on Review, the app parses Review's rules only before the first card;
+        # the other screens' (screens.tcss, ~60 % of the rules) follow (issue 13).
+        super().__init__(css_path=[self.CSS_PATH, SCREENS_CSS] if start == "home" else None)
         if reload is None and (home is not None or deck_paths):
             decks_dir = home.decks_dir if home else None
 
