@@ -92,3 +92,24 @@ def test_the_first_frame_holds_the_session_bar_and_the_cards_frame(
     # the card's text in one frame: painted before it in the stream, not after.
     assert "0 done · 1 left" in text[:card], text[: card + 200]
     assert "╭" in text[:card], text[: card + 200]
+
+
+async def test_garbage_collection_is_on_again_once_the_first_frame_is_written(
+    tmp_path: Path,
+) -> None:
+    # ``dlcards study`` turns the cyclic collector off for its start-up (the imports
+    # set off collections worth ~8 % of the CPU to the first card): the app must turn
+    # it on again, or a long session would never free a cycle.
+    import gc
+
+    from .test_tui_fixtures import SIZE, make_world
+
+    world = make_world(tmp_path, decks="basics")
+    app = world.app(start="review")
+    gc.disable()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+    finally:
+        gc.enable()

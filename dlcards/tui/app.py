@@ -6,6 +6,7 @@ the real app on an in-memory store, fixed decks and a fixed day.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
@@ -141,6 +142,11 @@ class DlcardsApp(ThemedApp, DeckEditing, ProfileActions, HoldsEarlyInput):
             return
         if self._start == "review" and not self.start_review(*self._start_args):
             self.push_screen(_home_screen())
+
+    def on_ready(self) -> None:
+        # The first frame is written (Textual's Ready follows the first layout): the
+        # garbage collector ``dlcards study`` turned off for the start-up is on again.
+        gc.enable()
 
     def get_default_screen(self) -> Screen:
         """Home or Review, the screen the app opens on. As the default screen it is laid
