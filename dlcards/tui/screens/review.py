@@ -107,8 +107,8 @@ class ReviewScreen(MediaKeys, AfterCardPaint, Screen[None]):
             # out (open_at_question), and the keys typed so far, kept by the app until
             # now, follow it there in order.
             self._view_mounted(self.view, box_first=self._opening)
-            if self._opening:
-                self.dlcards_app.release_input()
+        if self._opening:
+            self.dlcards_app.release_input()
         if self.interview or self.session.time_left() is not None:
             self.set_interval(1.0, self._tick)
 
