@@ -73,7 +73,7 @@ class DlcardsApp(ThemedApp, DeckEditing, ProfileActions, HoldsEarlyInput):
         practice: PracticeOptions | None = None,
     ) -> None:
         # Opened on Review, the app parses Review's rules only before the first card;
-        # the other screens' (screens.tcss, ~60 % of the rules) follow (issue 13).
+        # the other screens' (screens.tcss, two thirds of the rules) follow (issue 13).
         super().__init__(css_path=[self.CSS_PATH, SCREENS_CSS] if start == "home" else None)
         if reload is None and (home is not None or deck_paths):
             decks_dir = home.decks_dir if home else None
