@@ -120,3 +120,42 @@ async def test_a_card_that_fits_focuses_its_box_at_once(tmp_path: Path) -> None:
         scroll = screen.query_one("#card-scroll", VerticalScroll)
         assert screen.query_one(AnswerBox).has_focus and scroll.scroll_y == 0
         assert inside(screen.query_one(".front"), scroll)
+
+
+@pytest.mark.parametrize(
+    ("keys", "typed"),
+    [
+        # The first key starts the answer; the rest of a fast burst (or a paste) arrives
+        # before the box has focus: commas and spaces were dropped ("[[4,6, 1" → "[[461").
+        (list("[[4,6, 1"), "[[4,6, 1"),
+        # After Enter, a labelled answer: its letters were taken as the screen's keys
+        # (`e` opened the editor, `b` buried the card, `s` suspended it).
+        (["enter", *"be=1e-3, s=2"], "be=1e-3, s=2"),
+    ],
+)
+async def test_a_fast_answer_on_a_tall_card_loses_no_key(
+    tmp_path: Path, keys: list[str], typed: str
+) -> None:
+    from .test_tui_browser_typing import burst_keys
+
+    world = make_world(tmp_path, decks="none")
+    write_deck(world.deck_dir, "tall", TALL, name="Tall")
+    app = world.app(start="review")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await _tall_card_open(pilot, screen)
+        box = screen.query_one(AnswerBox)
+        assert not box.has_focus  # too tall at 80×24: it opens at its question
+        burst_keys(app, [" " if k == " " else k for k in keys])
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is screen and screen.item is not None
+        assert screen.item.ref.card_id == "pool-7x7"  # not buried, suspended, left
+        assert box.has_focus and box.value == typed
+        # Escape leaves the box: letters are the screen's keys again, not the answer's.
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert box.value == typed

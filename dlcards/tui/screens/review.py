@@ -216,7 +216,11 @@ class ReviewScreen(MediaKeys, AfterCardPaint, Screen[None]):
     def on_key(self, event: events.Key) -> None:
         # A tall compute card opens at its question: an answer's first key goes to the box.
         if self.phase == "typing" and isinstance(self.view, AnswerArea):
-            if self.view.take_key(event.character):
+            if event.key == "enter" and not self._typing():
+                # Runs before Enter's binding moves the focus: the keys typed after it
+                # reach this screen first and must go into the box, not act as keys.
+                self.view.begin_answer()
+            elif self.view.take_key(event.character):
                 event.stop()
                 event.prevent_default()
 

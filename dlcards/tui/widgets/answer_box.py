@@ -6,6 +6,7 @@ Only Enter and Escape act while the box has focus.
 from __future__ import annotations
 
 from textual.binding import Binding
+from textual.events import DescendantBlur
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
@@ -68,11 +69,34 @@ class AnswerArea(Widget):
             self.focus_box()
             self.keep_in_view()
 
+    # Set once the answer has begun (Enter or a first key moved into the box) until the
+    # box loses focus (Escape). Focus moves a turn of the message loop later than the key
+    # that asked for it, so the rest of a fast burst or a paste still reaches the screen:
+    # those characters belong to the answer too ("[[4,6, 1" lost its commas and space;
+    # after Enter, the `e` of "1e-3" opened the editor).
+    _answer_begun = False
+
+    def begin_answer(self) -> None:
+        """Enter was pressed to answer: what comes next is the answer's."""
+        if not self.query_one(AnswerBox).disabled:
+            self._answer_begun = True
+
     def take_key(self, character: str | None) -> bool:
-        """Begin the answer with ``character`` if it can start one (a digit, a sign…)."""
+        """Put ``character`` into the box if it belongs to the answer: any character once
+        the answer has begun (or the box has focus), else one that can start an answer
+        (a digit, a sign, a bracket); letters stay the screen's keys until then."""
         box = self.query_one(AnswerBox)
-        if not character or character not in ANSWER_START or box.disabled or box.has_focus:
+        if not character or not character.isprintable() or box.disabled:
             return False
-        box.focus()
+        begun = self._answer_begun or box.has_focus
+        if not begun and character not in ANSWER_START:
+            return False
+        if not box.has_focus:
+            box.focus()
+        self._answer_begun = True
         box.insert_text_at_cursor(character)
         return True
+
+    def on_descendant_blur(self, event: DescendantBlur) -> None:
+        if isinstance(event.widget, AnswerBox):
+            self._answer_begun = False
