@@ -39,8 +39,7 @@ class MediaKeys:
                     # No system viewer here (no xdg-open on a server): say where the
                     # file is so it can be opened by hand, instead of ending the review.
                     self.notify(
-                        f"Could not start a viewer ({error.strerror or error}): "
-                        f"the file is {path}",
+                        f"Could not start a viewer ({error.strerror or error}): the file is {path}",
                         severity="warning",
                     )
                     return
