@@ -6,8 +6,8 @@ Only Enter and Escape act while the box has focus.
 from __future__ import annotations
 
 from textual.binding import Binding
-from textual.events import DescendantBlur
 from textual.containers import VerticalScroll
+from textual.events import DescendantBlur
 from textual.message import Message
 from textual.widget import Widget
 
