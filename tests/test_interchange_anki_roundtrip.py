@@ -331,3 +331,34 @@ def test_an_edited_back_reaches_anki_when_only_the_front_template_is_not_one_fie
     assert len(log.updated) == 1 and len(log.new) == 0
     assert collection.get_note(note.id).fields == ["Hund", "noun", "the dog"]
     assert [why for _, why in exported.skipped if "front" in why], exported.skipped
+
+
+def test_an_unchanged_reimport_says_what_the_first_import_said(
+    tmp_path: Path, collection: Any
+) -> None:
+    """Importing the same .apkg again is answered at once, but it dropped the first
+    import's notes (a filter dlcards does not render, a missing image) and said the file
+    "carries no media files" when it carried the very files already copied."""
+    from .conftest import run_cli
+
+    models = collection.models
+    model = models.copy(models.by_name("Basic"))
+    model["name"] = "Reading"
+    model["tmpls"][0]["qfmt"] = "{{Front}} {{furigana:Front}}"
+    models.update_dict(model)
+    name = collection.media.write_data("cell.png", PNG)
+    note = collection.new_note(models.by_name("Reading"))
+    note["Front"] = f'What is this? <img src="{name}"> <img src="gone.png">'
+    note["Back"] = "A cell"
+    collection.add_note(note, collection.decks.id("Bio"))
+    source = export_apkg(collection, tmp_path / "bio.apkg")
+    home = tmp_path / "home"
+    first = run_cli(home, "import", str(source))
+    assert first.returncode == 0, first.stderr
+    assert "Copied 1 image/sound file(s)" in first.stdout
+    again = run_cli(home, "import", str(source))
+    assert again.returncode == 0, again.stderr
+    assert "No change to deck 'bio'" in again.stdout
+    assert "carries no media files" not in again.stdout
+    for remark in ("furigana", "'gone.png'"):
+        assert remark in first.stdout and remark in again.stdout, again.stdout

@@ -126,7 +126,7 @@ def import_command(
                 "in the review, o opens a card's files in your viewer."
             )
         )
-    elif report.media:
+    elif report.media and report.media_dir is None:
         typer.echo(
             f"Note: {report.media} card(s) refer to images or sounds; dlcards shows their "
             "file names as text (this file carries no media files)."
