@@ -159,3 +159,23 @@ async def test_a_fast_answer_on_a_tall_card_loses_no_key(
         await pilot.press("x")
         await pilot.pause()
         assert box.value == typed
+
+
+async def test_a_paste_on_a_tall_card_goes_into_its_box(tmp_path: Path) -> None:
+    """A paste before the box has the focus (the box below the fold at 80×24) was lost."""
+    from textual import events
+
+    world = make_world(tmp_path, decks="none")
+    write_deck(world.deck_dir, "tall", TALL, name="Tall")
+    app = world.app(start="review")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await _tall_card_open(pilot, screen)
+        box = screen.query_one(AnswerBox)
+        assert not box.has_focus
+        app.post_message(events.Paste("6 6 8; 9 8 8; 9 8 8\n"))
+        await pilot.pause()
+        await pilot.pause()
+        assert box.has_focus and box.value == "6 6 8; 9 8 8; 9 8 8"
+        assert inside(box, screen.query_one("#card-scroll", VerticalScroll))

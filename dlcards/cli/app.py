@@ -11,9 +11,8 @@ stays fast.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperCommand
 
@@ -106,7 +105,8 @@ class _ReadableUsage(TyperCommand):
     """Typer 0.2x writes a required argument as ``{FILE}`` in the usage line, which reads
     as a set of choices; click's own form, ``FILE``, is what people know."""
 
-    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+    # ctx is the Context of the click Typer vendors (a private module): Any here.
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
         return [
             piece[1:-1] if piece.startswith("{") and piece.endswith("}") else piece
             for piece in super().collect_usage_pieces(ctx)

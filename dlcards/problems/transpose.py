@@ -62,7 +62,8 @@ class ConvTransposeOutputSize(Problem):
         extra = f", output_padding={op}" if op else ""
         extra += f", dilation={d}" if d > 1 else ""
         text = (
-            f"{article(i).capitalize()} {i}×{i} feature map goes through nn.ConvTranspose2d(kernel_size={k}, "
+            f"{article(i).capitalize()} {i}×{i} feature map goes through "
+            f"nn.ConvTranspose2d(kernel_size={k}, "
             f"stride={s}, padding={p}{extra}). What is the output's side?"
         )
         return text, [], []

@@ -11,7 +11,6 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Literal, TypeAlias, cast
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -24,6 +23,7 @@ from dlcards.study.protocol import Session, undone_text
 from dlcards.tui.screens import review_notices as notices
 from dlcards.tui.screens.review_after_paint import AfterCardPaint
 from dlcards.tui.screens.review_media import MediaKeys
+from dlcards.tui.screens.review_typing import AnswerKeys
 from dlcards.tui.store_wait import write
 from dlcards.tui.widgets.answer_box import AnswerArea, AnswerBox
 from dlcards.tui.widgets.grade_bar import GradeBar, GradeKey
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 Phase = Literal["front", "choosing", "typing", "back"]
 
 
-class ReviewScreen(MediaKeys, AfterCardPaint, Screen[None]):
+class ReviewScreen(MediaKeys, AnswerKeys, AfterCardPaint, Screen[None]):
     BINDINGS = [
         Binding("space", "reveal", "Show answer"),
         Binding("enter", "reveal", "Show answer", show=False),
@@ -212,17 +212,6 @@ class ReviewScreen(MediaKeys, AfterCardPaint, Screen[None]):
         self.refresh_bindings()
 
     # --- which keys act now ------------------------------------------------------------
-
-    def on_key(self, event: events.Key) -> None:
-        # A tall compute card opens at its question: an answer's first key goes to the box.
-        if self.phase == "typing" and isinstance(self.view, AnswerArea):
-            if event.key == "enter" and not self._typing():
-                # Runs before Enter's binding moves the focus: the keys typed after it
-                # reach this screen first and must go into the box, not act as keys.
-                self.view.begin_answer()
-            elif self.view.take_key(event.character):
-                event.stop()
-                event.prevent_default()
 
     def _typing(self) -> bool:
         return isinstance(self.focused, AnswerBox)

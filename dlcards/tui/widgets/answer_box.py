@@ -76,25 +76,38 @@ class AnswerArea(Widget):
     # after Enter, the `e` of "1e-3" opened the editor).
     _answer_begun = False
 
-    def begin_answer(self) -> None:
-        """Enter was pressed to answer: what comes next is the answer's."""
-        if not self.query_one(AnswerBox).disabled:
-            self._answer_begun = True
-
-    def take_key(self, character: str | None) -> bool:
+    def take_key(self, key: str, character: str | None) -> bool:
         """Put ``character`` into the box if it belongs to the answer: any character once
         the answer has begun (or the box has focus), else one that can start an answer
-        (a digit, a sign, a bracket); letters stay the screen's keys until then."""
+        (a digit, a sign, a bracket); letters stay the screen's keys until then, and
+        Enter begins the answer."""
         box = self.query_one(AnswerBox)
-        if not character or not character.isprintable() or box.disabled:
+        if box.disabled:
             return False
-        begun = self._answer_begun or box.has_focus
-        if not begun and character not in ANSWER_START:
+        if key == "enter":  # not taken: its binding moves into the box (or checks)
+            self._answer_begun = self._answer_begun or not box.has_focus
+            return False
+        if not character or not character.isprintable():
+            return False
+        if not (self._answer_begun or box.has_focus) and character not in ANSWER_START:
             return False
         if not box.has_focus:
             box.focus()
         self._answer_begun = True
         box.insert_text_at_cursor(character)
+        return True
+
+    def take_paste(self, text: str) -> bool:
+        """Put pasted ``text`` into the box, as the box itself takes a paste (its first
+        line), moving into the box."""
+        box = self.query_one(AnswerBox)
+        lines = text.splitlines()
+        if box.disabled or not lines:
+            return False
+        if not box.has_focus:
+            box.focus()
+        self._answer_begun = True
+        box.insert_text_at_cursor(lines[0])
         return True
 
     def on_descendant_blur(self, event: DescendantBlur) -> None:
