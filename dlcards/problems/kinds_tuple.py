@@ -11,7 +11,6 @@ from dlcards import answers as A
 from dlcards.answers import AnswerError
 from dlcards.problems.kinds import Compared, Kind, Words
 
-
 # A label before "=" or ":" (not "==" or ":="), the value after it.
 _LABEL = re.compile(r"\s*([^=:]+?)\s*[=:](?![=:])")
 
