@@ -178,4 +178,8 @@ async def test_a_paste_on_a_tall_card_goes_into_its_box(tmp_path: Path) -> None:
         await pilot.pause()
         await pilot.pause()
         assert box.has_focus and box.value == "6 6 8; 9 8 8; 9 8 8"
-        assert inside(box, screen.query_one("#card-scroll", VerticalScroll))
+        scroll = screen.query_one("#card-scroll", VerticalScroll)
+        await pilot.pause()
+        assert inside(box, scroll)
+        preview = screen.query_one(".preview")
+        assert preview.region.height > 1 and inside(preview, scroll), "the preview is hidden"

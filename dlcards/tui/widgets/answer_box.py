@@ -92,7 +92,7 @@ class AnswerArea(Widget):
         if not (self._answer_begun or box.has_focus) and character not in ANSWER_START:
             return False
         if not box.has_focus:
-            box.focus()
+            box.focus(scroll_visible=False)
         self._answer_begun = True
         box.insert_text_at_cursor(character)
         return True
@@ -105,7 +105,7 @@ class AnswerArea(Widget):
         if box.disabled or not lines:
             return False
         if not box.has_focus:
-            box.focus()
+            box.focus(scroll_visible=False)
         self._answer_begun = True
         box.insert_text_at_cursor(lines[0])
         return True
