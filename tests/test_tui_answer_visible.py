@@ -183,3 +183,22 @@ async def test_a_paste_on_a_tall_card_goes_into_its_box(tmp_path: Path) -> None:
         assert inside(box, scroll)
         preview = screen.query_one(".preview")
         assert preview.region.height > 1 and inside(preview, scroll), "the preview is hidden"
+
+
+@pytest.mark.parametrize("leave", ["u", "b", "s"])
+async def test_a_compute_card_left_at_once_does_not_crash(tmp_path: Path, leave: str) -> None:
+    """Grade, then undo (or bury, suspend) in the same burst: the compute card shown in
+    between was gone when its opening scroll ran ("No nodes match '.answer'")."""
+    from .test_tui_browser_typing import burst_keys
+
+    world = make_world(tmp_path, decks="none")
+    write_deck(world.deck_dir, "tall", TALL, name="Tall")
+    app = world.app(start="review")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await pilot.pause()
+        burst_keys(app, ["space", "4", leave])
+        for _ in range(4):
+            await pilot.pause()
+        assert app.is_running

@@ -53,6 +53,12 @@ class AnswerArea(Widget):
         if not box.disabled:
             box.focus()
 
+    def leaving(self) -> bool:
+        """Whether the card has left (graded, undone, buried) or is being removed: a
+        scroll asked for after the next refresh finds it so when keys came together."""
+        # `display` is False from the moment Textual starts removing a widget.
+        return not (self.is_attached and self.display)
+
     def open_at_question(self, scroll: VerticalScroll) -> None:
         """Show the card from the top of its question (call once it is laid out).
 
@@ -61,6 +67,8 @@ class AnswerArea(Widget):
         Otherwise the card scrolls, and Enter or the first key of an answer
         (:meth:`take_key`) moves into the box, which then stays in view while typing.
         """
+        if self.leaving():
+            return
         scroll.scroll_home(animate=False)
         # Where the answer area ends in the card's own coordinates (not the screen's,
         # which move with the scroll).

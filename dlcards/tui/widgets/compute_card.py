@@ -138,7 +138,7 @@ class ComputeCardView(AfterFirstPaint, AnswerArea, Vertical):
         The box is scrolled to last, so when both do not fit (a big preview grid at
         60×16) the box, where the keys go, wins.
         """
-        if self.verdict is not None:
+        if self.verdict is not None or self.leaving():
             return
         preview = self.query_one(".preview", Static)
         if preview.region.height:
