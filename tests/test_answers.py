@@ -385,3 +385,17 @@ def test_arrays_pasted_from_numpy_or_torch_are_read(text: str) -> None:
 def test_a_real_nesting_error_is_still_named() -> None:
     with pytest.raises(AnswerError, match="too many nested brackets"):
         parse_matrix("[[[1, 2]]]")
+
+
+def test_labelled_values_without_commas_are_read_and_counted_right() -> None:
+    """`v = 4.9 x = 1.159` was refused with "expected 2 values …; got 6" (the labels and
+    signs counted as values)."""
+    from dlcards.problems import AnswerError, get_problem
+
+    problem = get_problem("momentum_step")
+    inst = problem.make_instance(level=1, seed=3)
+    shown = problem.preview(inst, problem.expected_text(inst))
+    assert isinstance(shown, str)
+    assert problem.check(inst, shown.replace(",", ""), 5.0).status == "correct"
+    with pytest.raises(AnswerError, match="got 1$"):
+        problem.check(inst, "v = 4.9", 5.0)
