@@ -205,6 +205,24 @@ def test_importing_into_a_shipped_deck_keeps_its_cards(tmp_path: Path) -> None:
     assert mine["path"] == str(home / "decks" / "deep-learning-interview.toml")
 
 
+def test_an_unchanged_export_of_a_shipped_deck_imports_without_a_copy(tmp_path: Path) -> None:
+    # A copy equal to the shipped deck would override it, hiding its later fixes.
+    home = tmp_path / "home"
+    export = tmp_path / "dl.tsv"
+    assert run_cli(home, "export", "deep-learning-interview", "-o", str(export)).returncode == 0
+    result = run_cli(home, "import", str(export))
+    assert result.returncode == 0, result.stderr
+    # (A TSV holds no choice cards: those are reported skipped and kept as they are.)
+    assert "No change to deck 'deep-learning-interview'" in result.stdout
+    assert "0 imported, 0 updated" in result.stdout
+    assert "no copy of it was written" in result.stdout
+    assert "overrides" not in result.stdout
+    assert not list((home / "decks").glob("*.toml"))
+    listed = {d["id"]: d for d in json.loads(run_cli(home, "decks", "--json").stdout)}
+    shipped = REPO / "decks" / "deep-learning-interview.toml"
+    assert Path(listed["deep-learning-interview"]["path"]) == shipped
+
+
 def test_a_toml_deck_with_a_colon_in_its_first_comment_is_read_as_toml(tmp_path: Path) -> None:
     deck = tmp_path / "mine.toml"
     deck.write_text(

@@ -174,13 +174,19 @@ def import_deck(
                 f"{source}: none of its {len(gathered.skipped)} note(s) can be imported{why}",
                 "nothing was written",
             )
+        # A shipped deck's copy is written only when the file changes one of its cards
+        # or its header: a copy equal to the shipped deck would hide the shipped deck's
+        # later fixes and new cards for nothing.
+        compared = existing if existing is not None else (base if overrides else None)
         changed = (
-            existing is None
+            compared is None
             or merged.imported
             or merged.updated
-            or merged.data["deck"] != existing["deck"]
-            or merged.data.get("notetypes") != existing.get("notetypes")
+            or merged.data["deck"] != compared["deck"]
+            or merged.data.get("notetypes") != compared.get("notetypes")
         )
+        if not changed and existing is None and overrides is not None:
+            target = overrides
         if changed:  # an unchanged deck is neither rendered nor written (a fast re-import)
             deckfile.write_deck(
                 target,
@@ -199,7 +205,7 @@ def import_deck(
         target=target,
         deck_id=deck_id,
         deck_name=merged.data["deck"]["name"],
-        created=existing is None,
+        created=existing is None and bool(changed),
         fmt=fmt,
         notes=notes,
         imported=merged.imported,
@@ -216,7 +222,11 @@ def import_deck(
         import_after.copy_media_of(
             source, gathered.media_names, gathered.media_map, media_root, deck_id, report
         )
-    if overrides is not None and existing is None:
+    if overrides is not None and existing is None and not changed:
+        report.remarks.append(
+            f"the shipped deck '{deck_id}' already holds every card: no copy of it was written"
+        )
+    elif overrides is not None and existing is None:
         report.remarks.append(
             f"it overrides the shipped deck '{deck_id}' (delete {target.name} "
             "to get the shipped one back)"
