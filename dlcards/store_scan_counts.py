@@ -80,30 +80,35 @@ class ScanCounts:
         return sorted(self.old_cards | self.seen.keys())
 
     def write_days(self, conn: sqlite3.Connection, profile: str, days: Sequence[str]) -> None:
-        """Replace these days' counts (inside the caller's transaction)."""
-        for start in range(0, len(days), _CHUNK):
-            chunk = days[start : start + _CHUNK]
+        """Replace these days' counts (inside the caller's transaction, no other
+        connection having written since the log was read: the table holds for the
+        profile what :meth:`read_old` saw, so only those days are deleted)."""
+        old = [day for day in days if day in self.old_days]
+        for start in range(0, len(old), _CHUNK):
+            chunk = old[start : start + _CHUNK]
             conn.execute(
                 f"DELETE FROM review_counts WHERE profile = ? AND study_day IN "
                 f"({', '.join('?' * len(chunk))})",
                 (profile, *chunk),
             )
-            conn.executemany(
-                "INSERT INTO review_counts VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    (profile, day, deck_id, *entry)
-                    for day in chunk
-                    for deck_id, entry in self.days.get(day, {}).items()
-                ),
-            )
+        conn.executemany(
+            "INSERT INTO review_counts VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                (profile, day, deck_id, *entry)
+                for day in days
+                for deck_id, entry in self.days.get(day, {}).items()
+            ),
+        )
 
     def write_cards(
         self, conn: sqlite3.Connection, profile: str, cards: Sequence[tuple[str, str]]
     ) -> None:
-        """Replace these cards' first reviews (inside the caller's transaction)."""
+        """Replace these cards' first reviews (inside the caller's transaction; as
+        :meth:`write_days`, only the rows :meth:`read_old` saw are deleted)."""
         by_deck: dict[str, list[str]] = {}
         for deck_id, card_id in cards:
-            by_deck.setdefault(deck_id, []).append(card_id)
+            if (deck_id, card_id) in self.old_cards:
+                by_deck.setdefault(deck_id, []).append(card_id)
         for deck_id, card_ids in by_deck.items():
             for start in range(0, len(card_ids), _CHUNK):
                 chunk = card_ids[start : start + _CHUNK]
