@@ -104,3 +104,41 @@ def test_a_grade_committed_while_the_counts_are_written_counts_once(tmp_path: Pa
     assert seen[("d", "c4")] == ("2026-03-01", 1)
     store.close()
     other.close()
+
+
+def test_another_process_writes_in_every_gap_of_a_long_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between two of the import's transactions the lock is free: another process grades
+    a card there (each time, so the import's read of the log is always stale), and the
+    states and counts still equal the log's."""
+    from dlcards import store_merge, store_replay
+    from dlcards.log import replay
+
+    path = tmp_path / "progress.sqlite3"
+    store = Store.open(path)
+    other = Store.open(path)  # another process's connection
+    first = _had_one_review(store)
+    gaps: list[int] = []
+    pause = store_replay.let_others_write
+
+    def another_process_grades() -> None:
+        gaps.append(len(gaps))
+        day = date(2026, 3, 1)
+        other.record("me", "d", f"g{len(gaps) % 3}", "review", len(gaps) % 6, NOW, day)
+        pause()
+
+    monkeypatch.setattr(store_replay, "let_others_write", another_process_grades)
+    monkeypatch.setattr(store_merge, "let_others_write", another_process_grades)
+    rows = [_row(1, "c1", "undo", None, cancels=first)]
+    rows += [_row(2 + n % 25, f"c{n % 40}", "review", n % 6) for n in range(1200)]
+    store.merge_rows(
+        "me", [(str(uuid.UUID(int=5000 + n)), *r[1:]) for n, r in enumerate(rows)], NOW
+    )
+    assert len(gaps) >= 3  # rows, states and counts: each in more than one transaction
+    log = store.rows("me")
+    assert sum(r.card_id.startswith("g") for r in log) == len(gaps)
+    assert store.states("me") == replay(log)
+    assert stored_counts(store, "me") == recount_by_hand(store, "me")
+    store.close()
+    other.close()
