@@ -5,11 +5,14 @@
     python benchmarks/bench_tui.py --synthetic OUT --with-shipped  # both, interleaved, ratios
     python benchmarks/bench_tui.py --home H [--deck-path P]... [--user U]
     python benchmarks/bench_tui.py --ratios [--runs 7]        # vs a bare Textual app
+    python benchmarks/bench_tui.py --ratios --against ../main # A/B, launches interleaved
 
 ``--ratios`` (issue 13's targets) times, interleaved in one run, four launches to
 their first paint: a bare Textual app painting one Static (the baseline), ``dlcards
 study`` on the interview deck (a basic card) and on Compute Drills (a compute card),
-and ``dlcards`` to Home; it prints each median and its ratio to the bare app.
+and ``dlcards`` to Home; it prints each median and its ratio to the bare app, in wall
+time and in the CPU time the process (all its threads) had used at that paint, which
+the other work on a shared machine disturbs less.
 
 Each run starts ``python -m dlcards … study`` on a pseudo-terminal (100×30),
 reads what it paints, and stops the clock when the first card's front is on
@@ -261,49 +264,86 @@ Bare().run()
 """
 
 
-def first_paint_ms(argv: list[str], env: dict[str, str], marker: str) -> float:
+def cpu_ms(pid: int) -> float:
+    """CPU time the process has used so far, all its threads (schedstat, nanoseconds)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass  # a thread that ended meanwhile
+    return total / 1e6
+
+
+def first_paint_ms(argv: list[str], env: dict[str, str], marker: str) -> tuple[float, float]:
+    """Wall and CPU milliseconds from the launch to the first paint of ``marker``."""
     term = Terminal(argv, env)
     try:
-        return (term.wait_for(marker) - term.started) * 1000
+        painted = term.wait_for(marker)
+        return (painted - term.started) * 1000, cpu_ms(term.pid)
     finally:
         term.close()
 
 
-def ratios(runs: int) -> None:
-    """Medians of the four launches, interleaved, and their ratios to the bare app."""
+def ratios(runs: int, against: Path | None = None) -> None:
+    """Medians of the four launches, interleaved, and their ratios to the bare app.
+
+    ``against``: another checkout (with its own ``.venv``) whose three dlcards launches
+    are interleaved with these, each right after the same launch of this one, so that an
+    A/B meets the same load (each with its ratio to the same bare app)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DLCARDS_", "TEXTUAL"))}
-    env.update(TERM="xterm-256color", COLORTERM="truecolor", PYTHONPATH=str(ROOT))
+    env.update(TERM="xterm-256color", COLORTERM="truecolor")
+    trees = [("", ROOT, sys.executable)]
+    if against is not None:
+        trees.append((f" [{against.name}]", against, str(against / ".venv" / "bin" / "python")))
+        compileall.compile_dir(against / "dlcards", quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
         home_of(home).ensure()
-        base = [sys.executable, "-m", "dlcards", "--home", str(home), "--user", "bench"]
         interview = ("deep-learning-interview",)
-        cases = {
-            "bare Textual app": ([sys.executable, "-c", BARE_APP], "bare app ready"),
-            "study: first basic card": (
-                [*base, "study", "--deck", interview[0]],
-                first_front(home, [], "bench", interview),
+        basic_marker = first_front(home, [], "bench", interview)
+        cases: dict[str, tuple[list[str], str, dict[str, str]]] = {
+            "bare Textual app": (
+                [sys.executable, "-c", BARE_APP],
+                "bare app ready",
+                {**env, "PYTHONPATH": str(ROOT)},
             ),
-            "study: first compute card": (
-                [*base, "study", "--deck", "compute-drills"],
-                " done · ",
-            ),
-            "dlcards to Home": (base, "to study now"),
         }
+        launches = (
+            ("study: first basic card", ["study", "--deck", interview[0]], basic_marker),
+            ("study: first compute card", ["study", "--deck", "compute-drills"], " done · "),
+            ("dlcards to Home", [], "to study now"),
+        )
+        for label, args, marker in launches:
+            for suffix, tree, python in trees:
+                # -P: not the working directory first on sys.path (``-m`` puts it there),
+                # which would load this checkout's dlcards for the other one too.
+                safe = ["-P"] if against is not None else []
+                argv = [python, *safe, "-m", "dlcards", "--home", str(home), "--user", "bench"]
+                argv += args
+                cases[label + suffix] = (argv, marker, {**env, "PYTHONPATH": str(tree)})
         times: dict[str, list[float]] = {name: [] for name in cases}
+        cpu: dict[str, list[float]] = {name: [] for name in cases}
         for run in range(runs + 1):  # run 0 warms the caches (decks, backup) and is dropped
-            for name, (argv, marker) in cases.items():
+            for name, (argv, marker, launch_env) in cases.items():
                 snapshot = backup(home)
                 try:
-                    ms = first_paint_ms(argv, env, marker)
+                    ms, cpu_used = first_paint_ms(argv, launch_env, marker)
                 finally:
                     restore(home, snapshot)
                 if run:
                     times[name].append(ms)
+                    cpu[name].append(cpu_used)
         bare = statistics.median(times["bare Textual app"])
+        bare_cpu = statistics.median(cpu["bare Textual app"])
+        width = max(len(name) for name in times)
         for name, values in times.items():
             median = statistics.median(values)
-            print(f"{name:28} median {median:5.0f} ms  {median / bare:4.2f}x  (n={len(values)})")
+            median_cpu = statistics.median(cpu[name])
+            print(
+                f"{name:{width}} median {median:5.0f} ms  {median / bare:4.2f}x  (n={len(values)})"
+                f"   CPU {median_cpu:5.0f} ms  {median_cpu / bare_cpu:4.2f}x"
+            )
 
 
 def compile_dlcards() -> None:
@@ -321,11 +361,14 @@ def main() -> None:
     parser.add_argument("--user")
     parser.add_argument("--ratios", action="store_true", help="first paints vs a bare app")
     parser.add_argument(
+        "--against", type=Path, help="--ratios: another checkout (its .venv) interleaved"
+    )
+    parser.add_argument(
         "--with-shipped", action="store_true", help="--synthetic interleaved with shipped decks"
     )
     args = parser.parse_args()
     if args.ratios:
-        ratios(args.runs)
+        ratios(args.runs, args.against.resolve() if args.against else None)
         return
     with tempfile.TemporaryDirectory() as tmp:
         cases: list[Case] = []

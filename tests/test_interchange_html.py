@@ -123,6 +123,10 @@ _PIECES = list("ab _*`\n\t>#-1.") + [
     "&amp;",
     "&nbsp;",
     "&lt;",
+    "&gt;",
+    "&quot;",
+    "&apos;",
+    "&amp;lt;",  # an escaped entity: decoded once, it is text
     "&#65;",
     "&#x263A;",
     "\xa0",

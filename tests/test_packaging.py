@@ -35,6 +35,7 @@ def test_wheel_contains_decks_schema_and_styles(wheel: Path) -> None:
         assert f"dlcards/_shipped_decks/{name}" in names
     assert "dlcards/schema.sql" in names
     assert "dlcards/tui/dlcards.tcss" in names
+    assert "dlcards/tui/screens/screens.tcss" in names
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
 
 

@@ -120,3 +120,32 @@ async def test_a_card_that_fits_focuses_its_box_at_once(tmp_path: Path) -> None:
         scroll = screen.query_one("#card-scroll", VerticalScroll)
         assert screen.query_one(AnswerBox).has_focus and scroll.scroll_y == 0
         assert inside(screen.query_one(".front"), scroll)
+
+
+@pytest.mark.parametrize("typed", ["", "6 6"])
+async def test_the_first_card_when_tall_opens_at_its_question_or_at_what_was_typed(
+    tmp_path: Path, typed: str
+) -> None:
+    # The app's first card gives its box the focus before it is laid out (keys typed
+    # during the start-up go there); once laid out it opens as any card when nothing
+    # was typed, and keeps the box in view when something was.
+    from textual import events
+
+    world = make_world(tmp_path, decks="none")
+    write_deck(world.deck_dir, "tall", TALL[1:], name="Tall")
+    app = world.app(start="review")
+    for character in typed:
+        app.post_message(events.Key("space" if character == " " else character, character))
+    async with app.run_test(size=(60, 16)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        scroll = screen.query_one("#card-scroll", VerticalScroll)
+        box = screen.query_one(AnswerBox)
+        assert box.value == typed
+        if typed:
+            assert box.has_focus and inside(box, scroll)
+        else:
+            assert not box.has_focus and scroll.scroll_y == 0
+            assert inside(screen.query_one(".front"), scroll)

@@ -120,3 +120,36 @@ async def test_down_then_enter_typed_together_studies_the_deck_moved_to(tmp_path
         screen = app.screen
         assert isinstance(screen, ReviewScreen) and screen.item is not None
         assert screen.item.ref.deck_id == "neural"  # the second row: Neural Basics
+
+
+# Issue 13: ``dlcards study`` opens on Review itself, whose first card is built once the
+# app runs; keys read before then (typed during the start-up) wait for that card.
+
+
+async def test_keys_typed_while_the_app_starts_reach_the_first_cards_answer_box(
+    tmp_path: Path,
+) -> None:
+    world = make_world(tmp_path, decks="compute")
+    app = world.app(start="review")
+    burst(app, "s1")  # read before the first card exists: "s" is not Suspend here
+    app.post_message(events.Paste(" 2"))
+    burst(app, ";")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        box = app.screen.query_one(AnswerBox)
+        assert box.has_focus and box.value == "s1 2;"
+        assert world.store.suspended("alice") == {}
+
+
+async def test_keys_typed_while_the_app_starts_reveal_and_grade_the_first_card(
+    tmp_path: Path,
+) -> None:
+    world = make_world(tmp_path, decks="basics")
+    app = world.app(start="review")
+    burst_keys(app, ["space", "4"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.item is not None
+        assert screen.item.ref.card_id == "vanishing"  # the second card: the first graded
+    assert [(row.card_id, row.grade) for row in world.store.rows("alice")] == [("relu", 4)]

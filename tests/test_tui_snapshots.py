@@ -85,6 +85,9 @@ class TestReview:
         world = make_world(tmp_path, decks="compute")
 
         async def answer(pilot: Pilot) -> None:
+            # Set as typed into the card shown: Review, the screen the app opens on, builds
+            # its card once the app is running (keys typed before then wait for it).
+            await pilot.pause()
             pilot.app.screen.query_one(AnswerBox).value = "2.5 2; 2.25 1.75"
             await pilot.press("enter")
             await settle(pilot)

@@ -68,8 +68,10 @@ def render_card(
     notetype: NotetypeLike, fields: list[str], ord_: int, *, tags: str = "", deck: str = ""
 ) -> Side:
     """Front and back HTML of card ``ord_`` of a note with these ``fields``."""
-    names = list(notetype.fields) + [f"field {i + 1}" for i in range(len(fields))]
-    values = dict(zip(names, fields + [""] * (len(notetype.fields) - len(fields)), strict=False))
+    names = notetype.fields
+    if len(fields) > len(names):  # fields the note type does not name: "field 3", …
+        names = names + [f"field {i + 1}" for i in range(len(fields) - len(names))]
+    values = dict(zip(names, fields + [""] * (len(names) - len(fields)), strict=False))
     template = notetype.templates[0 if notetype.cloze else ord_]
     ctx = Context(
         values,

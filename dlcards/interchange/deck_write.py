@@ -23,6 +23,7 @@ from typing import Any
 
 import tomli_w
 
+from dlcards.content_times import card_hash
 from dlcards.errors import UserError
 from dlcards.interchange.toml_strings import basic_string as _string
 from dlcards.interchange.toml_strings import multiline_lines
@@ -59,17 +60,28 @@ class Spool:
         self.hashes: dict[str, str] | None = {} if hashes else None
 
     def add(self, card: dict[str, Any]) -> None:
-        text = "\n[[cards]]\n" + _pairs(card, "cards")
-        _check(text, {"cards": [card]})
-        self.file.write(text.encode("utf-8"))
+        self.file.write(card_block(card).encode("utf-8"))
         self.count += 1
         if self.hashes is not None:
-            from dlcards.content_times import card_hash
-
             self.hashes[card["id"]] = card_hash(card)
+
+    def add_block(self, card_id: str, block: bytes, hash_: str | None) -> None:
+        """A card's block and hash computed ahead (:func:`card_block`, ``card_hash``)."""
+        self.file.write(block)
+        self.count += 1
+        if self.hashes is not None:
+            assert hash_ is not None, "a block computed ahead without its hash"
+            self.hashes[card_id] = hash_
 
     def close(self) -> None:
         self.file.close()
+
+
+def card_block(card: dict[str, Any]) -> str:
+    """The card's ``[[cards]]`` block, checked (UserError if it does not read back)."""
+    text = "\n[[cards]]\n" + _pairs(card, "cards")
+    _check(text, {"cards": [card]})
+    return text
 
 
 def write_deck(
@@ -167,15 +179,18 @@ def _pairs(table: dict[str, Any], name: str) -> str:
     lines: list[str] = []
     sections: list[str] = []
     for key, value in table.items():
-        if isinstance(value, str):
+        kind = value.__class__
+        if kind is str or isinstance(value, str):
             lines.append(f"{_literal_key(key)} = {_text(value)}\n")
+        elif kind is list and _strings(value):  # tags: _line's first case, without its tests
+            lines.append(_string_list(key, value))
         elif not isinstance(value, list | dict):
             lines.append(_scalar_line(key, value))
         elif isinstance(value, list):
             lines.append(_line(key, value))
-        elif not all(v.__class__ is str or _plain(v) for v in value.values()):
+        elif (size := _plain_size(value)) is None:
             sections.append(tomli_w.dumps({name: {key: value}}, multiline_strings=True))
-        elif _short(value) and len(inline := _inline(value)) <= 100:
+        elif size <= 100 and len(inline := _inline(value)) <= 100:
             lines.append(f"{_literal_key(key)} = {inline}\n")
         else:
             # [cards.params] after a [[cards]] header belongs to that card.
@@ -185,9 +200,23 @@ def _pairs(table: dict[str, Any], name: str) -> str:
     return "".join(lines + sections)
 
 
-def _short(table: dict[str, Any]) -> bool:
-    """Whether a table may fit on one line (a cheap bound before formatting it)."""
-    return sum(_size(v) for v in table.values()) <= 100
+def _plain_size(table: dict[str, Any]) -> int | None:
+    """The sum of :func:`_size` over the table's values (a cheap bound on its inline
+    length), or None when a value is not :func:`_plain`; one pass for an Anki table."""
+    size = 0
+    for value in table.values():
+        kind = value.__class__
+        if kind is str:
+            size += len(value)
+        elif kind is int:
+            size += 1
+        elif kind is list and _strings(value):
+            size += len(value) + sum(map(len, value))
+        elif _plain(value):
+            size += _size(value)
+        else:
+            return None
+    return size
 
 
 def _size(value: Any) -> int:
@@ -224,6 +253,8 @@ def _line(key: str, value: Any) -> str:
         return f"{_literal_key(key)} = {_text(value)}\n"
     if kind is int or isinstance(value, bool | int | float):
         return f"{_literal_key(key)} = {_scalar(value)}\n"  # as _scalar_line
+    if kind is list and _strings(value):
+        return _string_list(key, value)
     if isinstance(value, list) and (_strings(value) or all(_plain(v) for v in value)):
         items = [_string(v) if isinstance(v, str) else _literal(v) for v in value]
         one_line = f"{_literal_key(key)} = [{', '.join(items)}]\n"
@@ -231,6 +262,15 @@ def _line(key: str, value: Any) -> str:
             return one_line
         return f"{_literal_key(key)} = [\n" + "".join(f"    {i},\n" for i in items) + "]\n"
     return str(tomli_w.dumps({key: value}, multiline_strings=True))
+
+
+def _string_list(key: str, value: list[str]) -> str:
+    """:func:`_line` of a list of strings (tags, an Anki note's fields)."""
+    items = [_string(v) for v in value]
+    one_line = f"{_literal_key(key)} = [{', '.join(items)}]\n"
+    if len(one_line) <= 100:
+        return one_line
+    return f"{_literal_key(key)} = [\n" + "".join([f"    {i},\n" for i in items]) + "]\n"
 
 
 def _inline(table: dict[str, Any]) -> str:

@@ -9,16 +9,20 @@ writes: a bad result never reaches the disk.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dlcards.errors import UserError
 from dlcards.interchange.anki_cards import same_anki_note as _same_anki_note
 from dlcards.interchange.deck_write import Spool, dump_deck, write_deck
 from dlcards.interchange.notes import Incoming
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 _CONTENT_KEYS = ("type", "front", "back", "choices", "correct", "answer", "anki")
 _KEY_ORDER = (
@@ -131,6 +135,10 @@ def merge(
             if reason is not None:
                 result.skipped.append((item.where, reason))
                 continue
+        ahead = item.prepared  # rendered and checked ahead: a card of a new deck
+        if ahead is not None and ahead.reason is not None:
+            result.skipped.append((item.where, ahead.reason))
+            continue
         if match is not None and match in claimed:
             if card["id"] == content_id(card.get("front", "")):
                 why = f"the same front as {claimed[match]} (a card without an id is known by it)"
@@ -138,9 +146,17 @@ def merge(
                 why = f"the same card as {claimed[match]} (id or guid repeated in the file)"
             result.skipped.append((item.where, why))
             continue
-        problem = _invalid(card)
+        problem = ahead.problem if ahead is not None else _invalid(card)
         if problem:
             result.skipped.append((item.where, problem))
+            continue
+        if match is None and spool is not None and ahead is not None:
+            if ahead.refusal is not None:
+                raise UserError(*ahead.refusal)
+            spool.add_block(card["id"], ahead.block, ahead.hash)
+            match = by_id[card["id"]] = -spool.count  # as below
+            claimed[match] = item.where
+            result.imported += 1
             continue
         if match is None and spool is not None:
             spool.add(_ordered(_drop_derived_guid(card, deck_id)))
@@ -178,21 +194,39 @@ def merge(
     return result
 
 
+def new_card(card: dict[str, Any], deck_id: str) -> dict[str, Any]:
+    """A new card as the deck file holds it (key order; no guid an export would derive)."""
+    return _ordered(_drop_derived_guid(card, deck_id))
+
+
+def invalid_reason(card: dict[str, Any]) -> str | None:
+    """Why a card cannot go into a deck (the deck parser's rules), or None."""
+    return _invalid(card)
+
+
 def _invalid(card: dict[str, Any]) -> str | None:
-    from pydantic import ValidationError
-
-    from dlcards.deck import _MODELS
-
-    model = _MODELS.get(card.get("type", "basic"))
+    models, error = _validation()
+    model = models.get(card.get("type", "basic"))
     if model is None:
         return f"unknown card type {card.get('type')!r}"
     try:
         model.model_validate(card)
-    except ValidationError as exc:
+    except error as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "card"
         return f"not a valid card ({where}: {first['msg']})"
     return None
+
+
+@functools.cache
+def _validation() -> tuple[dict[str, Any], type[ValidationError]]:
+    """The card models and their error, imported once (pydantic takes 0.1 s to import;
+    an unchanged re-import never needs it)."""
+    from pydantic import ValidationError
+
+    from dlcards.deck import _MODELS
+
+    return _MODELS, ValidationError
 
 
 def _kept_reason(old: dict[str, Any], item: Incoming) -> str | None:

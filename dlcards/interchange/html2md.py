@@ -62,8 +62,11 @@ def convert(field_html: str) -> Converted:
         not_media += 1
         return keep(text)
 
-    text = field_html.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace(_OPEN, "").replace(_CLOSE, "")
+    text = field_html
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _OPEN in text or _CLOSE in text:
+        text = text.replace(_OPEN, "").replace(_CLOSE, "")
     if "\\(" in text or "\\[" in text:
         from dlcards.mathtext import MATH
 
@@ -114,7 +117,9 @@ def _tidy(markdown: str) -> str:
         markdown = _BREAK_BEFORE_BLANK.sub("\n", markdown.strip())
         if markdown.endswith("\\"):
             markdown = markdown[:-1]
-    return _BLANK_RUNS.sub("\n\n", markdown).strip()
+    if "\n\n\n" in markdown:  # what _BLANK_RUNS needs to match
+        markdown = _BLANK_RUNS.sub("\n\n", markdown)
+    return markdown.strip()
 
 
 def plain(text: str) -> Converted:

@@ -49,6 +49,8 @@ _ATTRIBUTE = re.compile(
 _ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|apos|nbsp);|#([0-9]{1,7});|#[xX]([0-9a-fA-F]{1,6});)")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp": "\xa0"}
 _START = re.compile(r"[0-9]{1,9}")
+# The entities Anki's editor writes, &amp; last (see _decode).
+_NAMED_ENTITIES = {"&lt;": "<", "&gt;": ">", "&nbsp;": "\xa0", "&amp;": "&"}
 
 # A node: [name, children, attrs] for an element, a str for text.
 Node = list[Any]
@@ -56,6 +58,14 @@ Node = list[Any]
 
 def _decode(text: str) -> str | None:
     if "&" not in text:
+        return text
+    common = text.count("&amp;") + text.count("&lt;") + text.count("&gt;") + text.count("&nbsp;")
+    if common == text.count("&"):
+        # Every '&' opens &amp;, &lt;, &gt; or &nbsp; (no two share an '&'): replaced
+        # in turn, &amp; last so that the '&' it gives opens nothing, as the loop reads.
+        for entity, char in _NAMED_ENTITIES.items():
+            if entity in text:
+                text = text.replace(entity, char)
         return text
     parts: list[str] = []
     last = 0
@@ -109,6 +119,7 @@ def _tag(piece: str) -> tuple[bool, str, str, bool] | None:
 
 
 _TAGS: dict[str, tuple[bool, str, str, bool] | None] = {}
+_UNSEEN: Any = object()
 
 
 def parse(text: str) -> Node | None:
@@ -134,7 +145,9 @@ def parse(text: str) -> Node | None:
                 return None  # text directly in a list, outside any <li>: markdownify's
             siblings.append(decoded)  # never beside another string: a tag is between
             continue
-        tag = _tag(piece)
+        tag = _TAGS.get(piece, _UNSEEN)  # _tag's cache, read without the call
+        if tag is _UNSEEN:
+            tag = _tag(piece)
         if tag is None:
             return None
         closing, name, attributes, selfclosing = tag

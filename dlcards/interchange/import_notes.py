@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from dlcards.errors import UserError
-from dlcards.interchange.notes import ID_FIELD, Incoming, RawNote, convert_note, valid_id
+from dlcards.interchange.notes import Incoming, RawNote, valid_id
 from dlcards.textsafe import strip_controls
 
 Progress = Callable[[str, int, int], None]
@@ -44,6 +44,9 @@ class Gathered:
     unsupported: set[str] = field(default_factory=set)  # template features not rendered
     media_map: dict[str, tuple[str, bool]] = field(default_factory=dict)
     produced: int = 0  # cards the stream has given so far
+    # Set before the stream is read when the deck is new: (deck id, whether content
+    # hashes are kept); the notes may then be converted ahead, in worker processes.
+    ahead: tuple[str, bool] | None = None
 
 
 def gather(source: Path, fmt: str, progress: Progress | None, stack: ExitStack) -> Gathered:
@@ -99,68 +102,41 @@ def _cards(
     total: int,
     progress: Progress | None,
 ) -> Iterator[Incoming]:
-    from dlcards.interchange.anki_cards import convert_templated, usable
-    from dlcards.media import field_references
+    from dlcards.interchange.note_cards import NoteCards, NoteConverter
 
     # An export by dlcards puts the deck's tags on every note: they go back to the deck.
     deck_tags = set(gathered.header.get("tags", []))
+    converter = NoteConverter(notetypes, deck_tags, gathered.unsupported)
+    results: Iterable[NoteCards] = map(converter.convert, notes)
+    if gathered.ahead is not None:  # a new deck: its notes may be converted on every core
+        from dlcards.interchange import import_pool
+
+        workers = import_pool.processes(total)
+        if workers > 1:
+            results = import_pool.converted(notes, converter, gathered.ahead, workers)
     used: set[int] = set()
-    usable_ids: dict[int, bool] = {}  # notetype id → usable(): asked once a note type
-    for done, note in enumerate(notes, start=1):
-        type_id = note.notetype_id
-        notetype = notetypes.get(type_id) if type_id is not None else None
-        if notetype is not None and type_id is not None:
-            if type_id not in usable_ids:
-                usable_ids[type_id] = usable(notetype)
-            if ID_FIELD in note.field_names or not usable_ids[type_id]:
-                notetype = None  # a note dlcards exported, or an odd type: read field by field
-        if notetype is not None:
-            converted = convert_templated(note, notetype, gathered.unsupported)
-            if converted.cards and notetype.id not in used:
-                used.add(notetype.id)
-                gathered.notetypes.append(notetype.as_table())
-            for item in converted.cards:
-                gathered.modified[item.card["id"]] = note.modified
-        else:
-            converted = convert_note(note)
-        if converted.skipped:
-            gathered.skipped.append((note.where, converted.skipped))
-        refs: list[str] = []
-        if converted.cards:
-            for value in note.fields:
-                if "<img" in value or "<IMG" in value or "[sound:" in value:
-                    refs.extend(field_references(value))
-        gathered.media_names.extend(refs)
-        gathered.media += bool(refs or converted.media)
-        if progress is not None and (done % 200 == 0 or done == total):
-            progress("converting", done, total)
-        for incoming in converted.cards:
-            drop_controls(incoming.card)
-            if incoming.fill is not None:  # rendered later: stripped then
-                incoming.fill = _stripping(incoming.fill, incoming.card)
-            if deck_tags and "tags" in incoming.card:
-                incoming.card["tags"] = [t for t in incoming.card["tags"] if t not in deck_tags]
-            gathered.produced += 1
-            yield incoming
+    try:
+        for done, result in enumerate(results, start=1):
+            if result.notetype_id is not None and result.notetype_id not in used:
+                used.add(result.notetype_id)
+                gathered.notetypes.append(notetypes[result.notetype_id].as_table())
+            gathered.modified.update(result.modified)
+            if result.skipped:
+                gathered.skipped.append((result.where, result.skipped))
+            gathered.media_names.extend(result.refs)
+            gathered.media += result.media
+            if progress is not None and (done % 200 == 0 or done == total):
+                progress("converting", done, total)
+            for incoming in result.cards:
+                gathered.produced += 1
+                yield incoming
+    finally:
+        # A refusal stops the stream midway: the workers stop with it, not when the
+        # error and the frames it holds are let go.
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
     gathered.notetypes.sort(key=lambda table: table["id"])
-
-
-def drop_controls(card: dict[str, Any]) -> None:
-    """Control characters (ESC sequences included) never enter a deck from a file."""
-    for key, value in card.items():
-        if key in ("front", "back", "source", "answer") and isinstance(value, str):
-            card[key] = strip_controls(value)
-        elif key in ("tags", "choices", "source") and isinstance(value, list):
-            card[key] = [strip_controls(v) if isinstance(v, str) else v for v in value]
-
-
-def _stripping(fill: Callable[[], str | None], card: dict[str, Any]) -> Callable[[], str | None]:
-    def run() -> str | None:
-        reason = fill()
-        drop_controls(card)
-        return reason
-
-    return run
 
 
 def _apply_marker(gathered: Gathered, text: str) -> None:

@@ -129,6 +129,8 @@ def import_deck(
             gathered = _from_toml(source)
         else:
             gathered = gather(source, fmt, progress, stack)
+            # Closed however the block ends: a stream stopped by a refusal stops its workers.
+            stack.callback(getattr(gathered.stream, "close", lambda: None))
         deck_id = deck_id or gathered.deck_id or slug(source.stem)
         target = out if out is not None else decks_dir / deck_file_name(deck_id)
         found = locate(deck_id) if locate is not None and out is None else None
@@ -152,6 +154,8 @@ def import_deck(
         base = existing
         if existing is None and overrides is not None:
             base = deckfile.load_existing(overrides)
+        if base is None:  # nothing to match but the file's own cards: convert ahead
+            gathered.ahead = (deck_id, bool(times_db))
         header = {"id": deck_id, "name": name or gathered.name or source.stem, **gathered.header}
         spool = stack.enter_context(contextlib.closing(deckfile.Spool(hashes=bool(times_db))))
         merged = deckfile.merge(

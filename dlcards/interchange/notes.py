@@ -66,6 +66,21 @@ class Incoming:
     # Renders front and back into ``card`` when called (None: the card is complete);
     # returns why the note gives no card. Merging skips it for an unchanged Anki note.
     fill: Callable[[], str | None] | None = None
+    # Done ahead by a worker process (import_pool) for a card of a new deck.
+    prepared: Prepared | None = None
+
+
+@dataclass
+class Prepared:
+    """What merging a new card into a new deck computes of it, computed ahead: why it
+    gives no card (``reason``, from rendering) or is not valid (``problem``), else its
+    checked ``[[cards]]`` block, content hash, or the refusal writing it raised."""
+
+    reason: str | None = None
+    problem: str | None = None
+    block: bytes = b""
+    hash: str | None = None
+    refusal: tuple[str, str | None] | None = None  # UserError(what, todo)
 
 
 @dataclass

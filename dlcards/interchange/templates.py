@@ -55,20 +55,43 @@ def plain_text(value: str) -> str:
 
 def render(template: str, ctx: Context, *, answer: bool) -> Rendered:
     """One side of a card; on the back ``{{FrontSide}}`` becomes :data:`FRONT_SIDE`."""
-    tokens, ends, problems = _parsed(template)
+    tokens, ends, problems, names = _parsed(template)
+    if names is not None:
+        # Text and bare fields only (most templates: "{{Front}}", "{{FrontSide}}<hr
+        # id=answer>{{Back}}"): the text between the fields, joined with their values,
+        # as _render gives it without its walk over the tokens.
+        fields = ctx.fields
+        if all(name in fields for name in names):
+            parts = tokens.copy()
+            for index in range(1, len(parts), 2):
+                name = parts[index].strip()
+                if name == "FrontSide":
+                    parts[index] = FRONT_SIDE if answer else ""
+                else:
+                    parts[index] = fields[name]
+            return Rendered("".join(parts))
     out = Rendered("", unsupported=set(problems))
     out.html = _render(tokens, 0, len(tokens), ctx, answer, out, ends)
     return out
 
 
+_BARE = re.compile(r"\s*[^#^/:{}\s](?:[^:{}]*[^:{}\s])?\s*")
+
+
 @lru_cache(maxsize=64)
-def _parsed(template: str) -> tuple[list[str], dict[int, int], frozenset[str]]:
-    """A template's tokens, its sections' ends and what was wrong with them: the same
-    few templates render every note of an import. Read-only for the caller."""
+def _parsed(
+    template: str,
+) -> tuple[list[str], dict[int, int], frozenset[str], frozenset[str] | None]:
+    """A template's tokens, its sections' ends, what was wrong with them and, when every
+    tag is a bare field name or {{FrontSide}} (no section, no filter), those names: the
+    same few templates render every note of an import. Read-only for the caller."""
     out = Rendered("")
     tokens = _TAG.split(template)
     ends = _sections(tokens, out)
-    return tokens, ends, frozenset(out.unsupported)
+    tags = [tokens[index] for index in range(1, len(tokens), 2)]
+    bare = all(_BARE.fullmatch(tag) for tag in tags) and not out.unsupported
+    names = frozenset(t.strip() for t in tags if t.strip() != "FrontSide") if bare else None
+    return tokens, ends, frozenset(out.unsupported), names
 
 
 def _sections(tokens: list[str], out: Rendered) -> dict[int, int]:

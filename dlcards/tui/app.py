@@ -6,6 +6,7 @@ the real app on an in-memory store, fixed decks and a fixed day.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
@@ -20,8 +21,9 @@ from dlcards.store import Store
 from dlcards.study.protocol import Session
 from dlcards.study.session import StudySession
 from dlcards.tui.deck_editing import DeckEditing
+from dlcards.tui.held_input import HoldsEarlyInput
 from dlcards.tui.profile_actions import ProfileActions
-from dlcards.tui.screens import home_screen_class
+from dlcards.tui.screens import SCREENS_CSS, home_screen_class
 from dlcards.tui.themes import ThemedApp
 from dlcards.wording import plural
 
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
 Start = Literal["home", "review", "practice"]
 
 
-class DlcardsApp(ThemedApp, DeckEditing, ProfileActions):
+class DlcardsApp(ThemedApp, DeckEditing, ProfileActions, HoldsEarlyInput):
     """The app. ``start="review"`` opens Review on the chosen decks/tags/limit;
     ``start="practice"`` a practice session with the ``practice`` options.
 
@@ -70,7 +72,9 @@ class DlcardsApp(ThemedApp, DeckEditing, ProfileActions):
         after_session: Callable[[str], str | None] | None = None,
         practice: PracticeOptions | None = None,
     ) -> None:
-        super().__init__()
+        # Opened on Review, the app parses Review's rules only before the first card;
+        # the other screens' (screens.tcss, two thirds of the rules) follow (issue 13).
+        super().__init__(css_path=[self.CSS_PATH, SCREENS_CSS] if start == "home" else None)
         if reload is None and (home is not None or deck_paths):
             decks_dir = home.decks_dir if home else None
 
@@ -123,11 +127,13 @@ class DlcardsApp(ThemedApp, DeckEditing, ProfileActions):
         )
 
     def on_mount(self) -> None:
-        # ``dlcards study`` opens Review alone (Home is built when it is first needed),
-        # so the first card is painted as early as possible. For the same reason each
-        # screen's module is imported when the screen is first shown, not with the app:
-        # Home's table and stats are not needed for a review, nor Review's card views
-        # (Markdown, ~50 ms) for Home.
+        # ``dlcards study`` and ``practice`` open on Review itself (get_default_screen),
+        # Home being built when it is first needed; each screen's module is imported
+        # when the screen is first shown, not with the app: Home's table and stats are
+        # not needed for a review, nor Review's card views (Markdown, ~50 ms) for Home.
+        if self._opening_review is not None:
+            return
+        # Nothing to study: the same calls again say why, over Home.
         if self._start == "practice":
             from dlcards.study.practice import PracticeOptions
 
@@ -137,14 +143,46 @@ class DlcardsApp(ThemedApp, DeckEditing, ProfileActions):
         if self._start == "review" and not self.start_review(*self._start_args):
             self.push_screen(_home_screen())
 
+    def on_ready(self) -> None:
+        # The first frame is written (Textual's Ready follows the first layout): the
+        # garbage collector ``dlcards study`` turned off for the start-up is on again.
+        gc.enable()
+
     def get_default_screen(self) -> Screen:
-        """Home, when the app opens on it: as the default screen, Home is laid out and
-        painted once, after Textual's start-up batch. Pushed from ``on_mount`` (inside
-        that batch) it was laid out and rendered there, a frame Textual drops, then laid
-        out and rendered again for the first frame written (issue 13)."""
+        """Home or Review, the screen the app opens on. As the default screen it is laid
+        out and painted once, after Textual's start-up batch, and the first frame written
+        is the whole screen. Pushed from ``on_mount`` (inside that batch) it was laid out
+        and rendered there, a frame Textual drops, and the first frame written then held
+        only what changed after it: a card without its frame and session bar, the rest
+        a frame or two later (issue 13)."""
         if self._start == "home":
             return _home_screen()
-        return super().get_default_screen()
+        opening = self._open_review()
+        if opening is not None:
+            return opening
+        return super().get_default_screen()  # blank: on_mount opens Home and says why
+
+    _opening_review: ReviewScreen | None = None
+
+    def _open_review(self) -> ReviewScreen | None:
+        """Review on the session ``dlcards study`` or ``practice`` asked for, or None
+        when it has no card. Keys typed before its first card is ready wait for it."""
+        session: Session
+        if self._start == "practice":
+            from dlcards.study.practice import PracticeOptions
+
+            session = self.new_practice(self._practice_options or PracticeOptions())
+        else:
+            session = self.new_session(*self._start_args)
+        if session.next_card() is None:
+            return None
+        if self._before_session is not None:
+            self._before_session()  # the daily backup, before the first grade
+        from dlcards.tui.screens.review import ReviewScreen
+
+        self.hold_input()
+        self._opening_review = ReviewScreen(session, opening=True)
+        return self._opening_review
 
     def in_review(self) -> bool:
         """Whether Review is the screen shown (by its id: its module may not be loaded)."""

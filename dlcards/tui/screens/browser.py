@@ -23,6 +23,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from dlcards.browse import CardRow, Filters, fill_fronts, find_cards, parse_filters
+from dlcards.tui.screens import SCREENS_CSS
 from dlcards.tui.widgets.card_list import CardList
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.ordered_input import OrderedInput
@@ -75,6 +76,7 @@ class DetailLine:
 
 
 class BrowserScreen(Screen[None]):
+    CSS_PATH = SCREENS_CSS  # read on first show if the app opened on Review
     BINDINGS = [
         Binding("slash", "search", "Search"),
         Binding("down", "to_list", "List", show=False),

@@ -24,6 +24,7 @@ from dlcards.browse import describe_instance, live_rows
 from dlcards.cards import ComputeCard
 from dlcards.collection import CardRef
 from dlcards.log import is_leech, parse_ts
+from dlcards.tui.screens import SCREENS_CSS
 from dlcards.tui.store_wait import write
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.title_bar import TitleBar
@@ -53,6 +54,7 @@ def local_time(ts: str, zone: tzinfo | None = None) -> str:
 
 
 class CardScreen(Screen[None]):
+    CSS_PATH = SCREENS_CSS  # read on first show if the app opened on Review
     BINDINGS = [
         Binding("s", "suspend", "Suspend"),
         Binding("s", "unsuspend", "Unsuspend"),

@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from dlcards.tui.screens import SCREENS_CSS
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Dismisses with True for y (and Enter when ``enter_is_yes``), False for n or Escape.
@@ -16,6 +18,8 @@ class ConfirmScreen(ModalScreen[bool]):
     Enter means yes only where yes loses nothing that cannot be had again (leaving an
     ungraded answer), never before a reset or a delete.
     """
+
+    CSS_PATH = SCREENS_CSS  # read on first show if the app opened on Review
 
     BINDINGS = [
         Binding("y", "dismiss(True)", "Yes"),

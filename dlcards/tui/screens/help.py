@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from dlcards.scheduler import GRADE_LABELS
+from dlcards.tui.screens import SCREENS_CSS
 
 HOME_KEYS = [
     ("Enter", "study the highlighted deck"),
@@ -92,6 +93,7 @@ def help_body() -> Group:
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = SCREENS_CSS  # read on first show if the app opened on Review
     BINDINGS = [
         Binding("escape", "dismiss", "Close"),
         Binding("question_mark", "dismiss", "Close", show=False),

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Static
 from dlcards import stats
 from dlcards.deck_counting import count_decks
 from dlcards.study.empty import new_cards_note
+from dlcards.tui.screens import SCREENS_CSS
 from dlcards.tui.widgets.deck_table import DeckTable, broken_decks
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.title_bar import TitleBar
@@ -34,6 +35,7 @@ def days_until(day: date, today: date) -> str:
 
 
 class HomeScreen(Screen[None]):
+    CSS_PATH = SCREENS_CSS  # read on first show if the app opened on Review
     BINDINGS = [
         # Short labels: with practice and cards, the full ones overflow 80 columns.
         # Not a priority binding: one runs as its key arrives, ahead of keys typed before

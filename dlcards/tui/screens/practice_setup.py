@@ -12,6 +12,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from dlcards.study.practice import PracticeOptions
+from dlcards.tui.screens import SCREENS_CSS
 
 INTERVIEW_CARDS = 10
 
@@ -51,6 +52,8 @@ def practice_choices(
 
 class PracticeSetupScreen(ModalScreen[PracticeOptions | None]):
     """Dismisses with the practice options chosen, or None."""
+
+    CSS_PATH = SCREENS_CSS  # read on first show if the app opened on Review
 
     # Under 24 rows the dialog takes the height and the list scrolls, so the note and
     # the key hint under it stay on screen (known issue 41: cut off at 60×16).

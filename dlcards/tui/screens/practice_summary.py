@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from dlcards.study.practice import PracticeSummary
+from dlcards.tui.screens import SCREENS_CSS
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.title_bar import TitleBar
 from dlcards.wording import clock_text
@@ -20,6 +21,7 @@ BAR = 12  # cells of a topic's accuracy bar
 
 
 class PracticeSummaryScreen(Screen[None]):
+    CSS_PATH = SCREENS_CSS  # read on first show if the app opened on Review
     BINDINGS = [
         Binding("enter", "app.go_home", "Home"),
         Binding("escape", "app.go_home", "Home", show=False),

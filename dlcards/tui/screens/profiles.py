@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from dlcards import config
 from dlcards.config import check_profile_name
 from dlcards.errors import UserError
+from dlcards.tui.screens import SCREENS_CSS
 from dlcards.tui.widgets.ordered_input import OrderedInput
 from dlcards.wording import plural
 
@@ -36,6 +37,8 @@ class ProfileScreen(ModalScreen[str | None]):
     A rename is done here, through the app's ``rename_profile``; the dialog stays
     open, showing the new name.
     """
+
+    CSS_PATH = SCREENS_CSS  # read on first show if the app opened on Review
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),

@@ -9,7 +9,7 @@ for the next card, so leaving (or a crash) never loses a grade.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Literal, TypeAlias, cast
+from typing import TYPE_CHECKING, cast
 
 from textual import events
 from textual.app import ComposeResult
@@ -18,12 +18,13 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 
-from dlcards.cards import BasicCard, ChoiceCard, ComputeCard
+from dlcards.cards import BasicCard, ChoiceCard
 from dlcards.study.items import QueueItem
 from dlcards.study.protocol import Session, undone_text
 from dlcards.tui.screens import review_notices as notices
 from dlcards.tui.screens.review_after_paint import AfterCardPaint
 from dlcards.tui.screens.review_media import MediaKeys
+from dlcards.tui.screens.review_views import Phase, card_view
 from dlcards.tui.store_wait import write
 from dlcards.tui.widgets.answer_box import AnswerArea, AnswerBox
 from dlcards.tui.widgets.grade_bar import GradeBar, GradeKey
@@ -34,16 +35,9 @@ from dlcards.wording import clock_text
 
 if TYPE_CHECKING:
     from dlcards.tui.app import DlcardsApp
-    from dlcards.tui.widgets.basic_card import BasicCardView
-    from dlcards.tui.widgets.choice_card import ChoiceCardView
+    from dlcards.tui.screens.review_views import CardView
     from dlcards.tui.widgets.compute_card import ComputeCardView
     from dlcards.tui.widgets.typed_card import TypedCardView
-
-    CardView: TypeAlias = BasicCardView | ChoiceCardView | ComputeCardView | TypedCardView
-
-# front: a basic card's question; choosing: options being toggled; typing: a compute or
-# typed ({{type:F}}) answer not yet checked; back: answer shown, waiting for a grade.
-Phase = Literal["front", "choosing", "typing", "back"]
 
 
 class ReviewScreen(MediaKeys, AfterCardPaint, Screen[None]):
@@ -74,9 +68,12 @@ class ReviewScreen(MediaKeys, AfterCardPaint, Screen[None]):
             self.session = session
             self.finished = finished
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, opening: bool = False) -> None:
+        """``opening``: the app's first screen (keys typed wait for its first card)."""
         super().__init__(id="review")
         self.session = session
+        self._opening = opening
+        self._resumed = False
         self.practice = session.practice
         self.interview = session.interview
         self.item: QueueItem | None = None
@@ -93,16 +90,25 @@ class ReviewScreen(MediaKeys, AfterCardPaint, Screen[None]):
         title = "Interview" if self.interview else "Practice" if self.practice else "Review"
         yield TitleBar(title, self.session.profile, id="title")
         yield SessionBar(id="session-bar")
-        yield VerticalScroll(id="card-scroll")
+        # The first card is built with the screen, not mounted after it: the screen's
+        # first frame holds it, and it is there as soon as the screen is (issue 13).
+        item = self.session.next_card()
+        with VerticalScroll(id="card-scroll"):
+            if item is not None:
+                yield self._new_view(item)
         bar = GradeBar(id="grade-bar")
         bar.display = False
         yield bar
         yield KeyFooter()
 
     async def on_mount(self) -> None:
-        item = self.session.next_card()
-        if item is not None:
-            await self.show_item(item)
+        if self.item is not None:
+            # The app's first card: its answer box takes the focus now, not once laid
+            # out (open_at_question), and the keys typed so far, kept by the app until
+            # now, follow it there in order.
+            self._view_mounted(self.view, box_first=self._opening)
+        if self._opening:
+            self.dlcards_app.release_input()
         if self.interview or self.session.time_left() is not None:
             self.set_interval(1.0, self._tick)
 
@@ -123,48 +129,34 @@ class ReviewScreen(MediaKeys, AfterCardPaint, Screen[None]):
 
     @property
     def view(self) -> CardView:
-        # One of the four views is mounted per card (show_item), with this class. Each
-        # view's module loads when a card of its kind is first shown, not with Review.
+        # One of the four views (review_views) is mounted per card, with this class.
         return cast("CardView", self.query_one(".card-view"))
 
     async def show_item(self, item: QueueItem, *, revealed: bool = False) -> None:
-        self.dlcards_app.tell_notices(self.session)
+        view = self._new_view(item, revealed=revealed)
+        scroll = self.query_one("#card-scroll", VerticalScroll)
+        await scroll.remove_children()
+        await scroll.mount(view)
+        self._view_mounted(view)
+
+    def _new_view(self, item: QueueItem, *, revealed: bool = False) -> CardView:
+        """The view of ``item``, made the screen's card."""
         self.item = item
         self.suggested = None
         self.answer = None
         self._answered_in = None
+        view, self.phase = card_view(
+            item, self.session.timer, interview=self.interview, revealed=revealed
+        )
+        return view
+
+    def _view_mounted(self, view: CardView, *, box_first: bool = False) -> None:
+        """The rest of showing a card, once its view is mounted; ``box_first``: an
+        answer box takes the focus at once (else the card does, until laid out)."""
+        item = self.item
+        assert item is not None
+        self.dlcards_app.tell_notices(self.session)
         scroll = self.query_one("#card-scroll", VerticalScroll)
-        await scroll.remove_children()
-        card = item.card
-        view: CardView
-        if isinstance(card, ChoiceCard):
-            from dlcards.tui.widgets.choice_card import ChoiceCardView
-
-            view, self.phase = ChoiceCardView(card, interview=self.interview), "choosing"
-        elif isinstance(card, ComputeCard):
-            from dlcards.problems import get_problem
-            from dlcards.tui.widgets.compute_card import ComputeCardView
-
-            assert item.instance is not None
-            problem = get_problem(item.instance.problem)
-            session = self.session
-
-            def seconds() -> float:
-                return session.timer() - item.shown_at
-
-            view = ComputeCardView(card, item.instance, problem, seconds, interview=self.interview)
-            self.phase = "typing"
-        elif card.answer and not revealed:  # a typed-answer card ({{type:F}} from Anki)
-            from dlcards.tui.widgets.typed_card import TypedCardView
-
-            view, self.phase = TypedCardView(card), "typing"
-        else:
-            from dlcards.tui.widgets.basic_card import BasicCardView
-
-            assert isinstance(card, BasicCard)
-            view = BasicCardView(card, revealed=revealed)
-            self.phase = "back" if revealed else "front"
-        await scroll.mount(view)
         scroll.scroll_home(animate=False)
         self._update_bar()
         self._show_grades()
@@ -172,7 +164,10 @@ class ReviewScreen(MediaKeys, AfterCardPaint, Screen[None]):
             self._tick()
         if self.session.is_leech(item):
             notices.notify_leech_shown(self, item)
-        scroll.focus()
+        if box_first and isinstance(view, AnswerArea):
+            view.focus_box()  # only: focusing the card first restyled all of it twice
+        else:
+            scroll.focus()
         if isinstance(view, AnswerArea):  # a compute or typed-answer card
             # Once laid out: the question from its top, the box focused if it is in view.
             self.call_after_refresh(view.open_at_question, scroll)
@@ -395,3 +390,11 @@ class ReviewScreen(MediaKeys, AfterCardPaint, Screen[None]):
             notices.ask_before_leaving_ungraded(self, self.item, leave)  # known issue 25
         else:
             leave()
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Before Screen's own handler. The first resume of the app's first screen would
+        # style again every widget just styled as mounted (stylesheet and theme set):
+        # 2–3 % of the calls to the first paint (issue 13). Later resumes restyle.
+        if self._opening and not self._resumed:
+            event.refresh_styles = False
+        self._resumed = True

@@ -15,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static, Tab, Tabs
 
+from dlcards.tui.screens import SCREENS_CSS
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.title_bar import TitleBar
 from dlcards.views import stats_view as view
@@ -48,6 +49,7 @@ def fit_tab_labels(names: list[str], room: int) -> list[str]:
 
 
 class StatsScreen(Screen[None]):
+    CSS_PATH = SCREENS_CSS  # read on first show if the app opened on Review
     BINDINGS = [
         Binding("escape", "app.go_home", "Home"),
         Binding("q", "app.go_home", "Home", show=False),

@@ -11,12 +11,14 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from dlcards.study.session import SessionSummary
+from dlcards.tui.screens import SCREENS_CSS
 from dlcards.tui.widgets.key_footer import KeyFooter
 from dlcards.tui.widgets.title_bar import TitleBar
 from dlcards.wording import clock_text, plural
 
 
 class SummaryScreen(Screen[None]):
+    CSS_PATH = SCREENS_CSS  # read on first show if the app opened on Review
     BINDINGS = [
         Binding("enter", "app.go_home", "Home"),
         Binding("escape", "app.go_home", "Home", show=False),

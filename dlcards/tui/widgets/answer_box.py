@@ -64,9 +64,16 @@ class AnswerArea(Widget):
         # Where the answer area ends in the card's own coordinates (not the screen's,
         # which move with the scroll).
         bottom = self.virtual_region.y + self.query_one(".answer").virtual_region.bottom
+        box = self.query_one(AnswerBox)
         if bottom <= scroll.content_region.height:
             self.focus_box()
             self.keep_in_view()
+        elif box.has_focus and not box.value:
+            # The app's first card gives its box the focus before it is laid out
+            # (ReviewScreen.on_mount); with nothing typed yet, it opens as any card.
+            scroll.focus()
+        elif box.has_focus:
+            self.keep_in_view()  # an answer typed already: where it is typed stays in view
 
     def take_key(self, character: str | None) -> bool:
         """Begin the answer with ``character`` if it can start one (a digit, a sign…)."""

@@ -1,0 +1,158 @@
+"""Converting the notes of a large new deck on every core: a fork-based process pool.
+
+Converting a note (its templates rendered, its HTML made Markdown, its card
+validated, written as a checked ``[[cards]]`` block and hashed) is about 85 % of
+importing a 10,000-note package, and needs nothing from the other notes when the
+deck is new: no card of the deck can match it but the ones of the same file, which
+the merge still finds in order. So the importing process reads the notes and hands
+them out in chunks to worker processes, which do all of that
+(:class:`~dlcards.interchange.notes.Prepared`); it then merges the results in the
+notes' order and writes the blocks as they are. The deck file, the report and the
+content times are the same as converting in one process
+(tests/test_import_pool.py compares the two).
+
+Workers are forked (Linux): they start with the importer's modules and note types
+loaded, and nothing but the notes and the results crosses the pipes. Elsewhere, for
+fewer than :data:`MIN_NOTES` notes (the pool's start-up would cost more than it
+saves), when no core is free (the load average is over the cores less one, plus
+:data:`SPARE`) and when ``DLCARDS_IMPORT_PROCESSES=1``, one process converts them all.
+The pool adds CPU time (forking, pickling notes and cards: README §Performance)
+and takes the wall-clock time down only when a second core is free to run it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from multiprocessing.pool import AsyncResult
+from typing import Any
+
+from dlcards.content_times import card_hash
+from dlcards.errors import UserError
+from dlcards.interchange.deck_write import card_block
+from dlcards.interchange.deckfile import invalid_reason, new_card
+from dlcards.interchange.note_cards import NoteCards, NoteConverter
+from dlcards.interchange.notes import Incoming, Prepared, RawNote
+
+ENV = "DLCARDS_IMPORT_PROCESSES"  # a number of processes; 1: never a pool
+MIN_NOTES = 2000
+SPARE = 0.5  # load average, beyond this process, under which a core counts as free
+MAX_PROCESSES = 4
+CHUNK = 250  # notes a task: fewer pipe round trips, and still a bounded window
+WINDOW = 3  # chunks in flight per worker: enough to keep each busy, and memory bounded
+
+
+def processes(total: int) -> int:
+    """How many worker processes convert ``total`` notes (1: none, the importer does)."""
+    if sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    wanted = os.environ.get(ENV, "").strip()
+    if wanted:
+        # Set by hand (benchmarks, tests): that many, whatever the size of the file.
+        return max(1, min(int(wanted), MAX_PROCESSES)) if wanted.isdigit() else 1
+    if total < MIN_NOTES or cores < 2:
+        return 1
+    # Workers only help with a core to spare: on a machine already busy they add their
+    # CPU time (forking, pickling) and take as long. The load average counts runnable
+    # processes over the last minute.
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return 1
+    return min(cores, MAX_PROCESSES) if load <= cores - 1 + SPARE else 1
+
+
+# What the forked workers inherit: set in the importer just before the pool starts.
+_converter: NoteConverter | None = None
+_deck_id = ""
+_hashes = False
+
+
+def converted(
+    notes: Iterable[RawNote], converter: NoteConverter, ahead: tuple[str, bool], workers: int
+) -> Iterator[NoteCards]:
+    """Each note's cards, in the notes' order, converted and prepared by ``workers``
+    forked processes; the notes are read here (the package's database stays in this
+    process) and ``converter.unsupported`` gathers what the workers found."""
+    global _converter, _deck_id, _hashes
+    _preload()
+    _converter, (_deck_id, _hashes) = converter, ahead
+    context = multiprocessing.get_context("fork")
+    pool = context.Pool(workers, initializer=_quiet)
+    try:
+        pending: deque[AsyncResult[tuple[list[NoteCards], set[str]]]] = deque()
+        stream = iter(notes)
+        while chunk := list(islice(stream, CHUNK)):
+            pending.append(pool.apply_async(_work, (chunk,)))
+            if len(pending) >= WINDOW * workers:
+                yield from _taken(pending.popleft().get(), converter)
+        while pending:
+            yield from _taken(pending.popleft().get(), converter)
+        pool.close()
+    finally:
+        pool.terminate()  # on an error or a refusal too: no worker outlives the import
+        pool.join()
+        _converter = None
+
+
+def _taken(result: tuple[list[NoteCards], set[str]], converter: NoteConverter) -> list[NoteCards]:
+    cards, unsupported = result
+    converter.unsupported |= unsupported
+    return cards
+
+
+def _quiet() -> None:
+    # Ctrl-C reaches the whole process group: the importer stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _work(chunk: list[RawNote]) -> tuple[list[NoteCards], set[str]]:
+    """In a worker: the chunk's notes converted, each card prepared for the merge."""
+    assert _converter is not None, "a worker started outside converted()"
+    out = [_converter.convert(note) for note in chunk]
+    for note in out:
+        for item in note.cards:
+            item.prepared = _prepare(item)
+            item.card = _slim(item.card)
+            item.front_html = item.back_html = None  # read only to update a deck's card
+    return out, _converter.unsupported
+
+
+def _slim(card: dict[str, Any]) -> dict[str, Any]:
+    """What the merge reads of a card prepared ahead (its block holds the rest): its id
+    and guid to find it again, its front to name a repeat, whether it came from Anki."""
+    keys = ("id", "guid", "front", "anki")
+    return {k: (True if k == "anki" else card[k]) for k in keys if k in card}
+
+
+def _prepare(item: Incoming) -> Prepared:
+    """What :func:`deckfile.merge` computes of a new card of a new deck, in its order."""
+    if item.fill is not None:
+        reason = item.fill()
+        item.fill = None  # a closure: it would not cross the pipe
+        if reason is not None:
+            return Prepared(reason=reason)
+    problem = invalid_reason(item.card)
+    if problem:
+        return Prepared(problem=problem)
+    card = new_card(item.card, _deck_id)
+    try:
+        block = card_block(card).encode("utf-8")
+    except UserError as exc:
+        return Prepared(refusal=(exc.what, exc.todo))
+    return Prepared(block=block, hash=card_hash(card) if _hashes else None)
+
+
+def _preload() -> None:
+    """Import what the workers use before forking: each would otherwise import it again."""
+    import dlcards.deck  # the card models (pydantic)
+    import dlcards.interchange.html2md  # noqa: F401
