@@ -343,6 +343,11 @@ def parse_shape(text: str) -> tuple[int, ...]:
     return tuple(dims)
 
 
+# A value's label as the live preview writes it ("v = ", "x:"), and the place before one.
+_LABELLED = re.compile(r"\s*[A-Za-z_]\w*\s*[=:](?![=:])")
+_BEFORE_LABEL = re.compile(r"\s+(?=[A-Za-z_]\w*\s*[=:](?![=:]))")
+
+
 def split_tuple(text: str, n: int, *, rest_last: bool = False) -> list[str]:
     """Split ``(a, b)`` or ``a, b`` (or ``a; b``, or ``a b``) into ``n`` parts.
 
@@ -357,10 +362,16 @@ def split_tuple(text: str, n: int, *, rest_last: bool = False) -> list[str]:
     if len(parts) == n and all(parts):
         return parts
     if len(parts) == 1:
+        # Labelled values without commas ("v = 0.1 x = -2.9"): split before each label.
+        labelled = [p.strip() for p in _BEFORE_LABEL.split(inner) if p.strip()]
+        if len(labelled) == n and all(_LABELLED.match(p) for p in labelled):
+            return labelled
         words = inner.split()
         if len(words) == n or (rest_last and len(words) > n):
             return words[: n - 1] + [" ".join(words[n - 1 :])]
     got = len([p for p in parts if p]) if len(parts) > 1 else len(inner.split())
+    if len(parts) == 1 and _LABELLED.match(inner):  # "v = 0.1" alone: not 3 values
+        got = len(labelled)
     raise AnswerError(f"expected {n} values separated by commas, like (a, b); got {got}")
 
 

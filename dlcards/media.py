@@ -81,7 +81,11 @@ def shown_references(text: str) -> list[str]:
 
 
 def open_in_viewer(path: Path) -> None:
-    """Open ``path`` with the system's viewer, without waiting for it."""
+    """Open ``path`` with the system's viewer, without waiting for it.
+
+    Raises OSError when there is no viewer to start (a server or container without
+    ``xdg-open``): the caller says so and where the file is, rather than crash.
+    """
     if sys.platform == "win32":  # pragma: no cover - not the CI platform
         os.startfile(path)  # mypy checks this branch only for win32, where it exists
         return

@@ -351,6 +351,22 @@ def test_a_labelled_answer_names_what_is_wrong_with_it() -> None:
         problem.check(inst, "v=1, v=2", 5.0)
     with pytest.raises(AnswerError, match="label every value or none"):
         problem.check(inst, "v=1, 2", 5.0)
+    # A label that names no part is named as such (it was "can't read 'a=4.9' as a number").
+    with pytest.raises(AnswerError, match="'a' is not one of v, x"):
+        problem.check(inst, "a=4.9, b=1.159", 5.0)
+
+
+def test_values_labelled_with_a_colon_are_read_as_labelled() -> None:
+    """`v: 4.9, x: 1.159` (as a dict or a log line writes it) was refused with
+    "v: expected a single number, got 2 values"."""
+    from dlcards.problems import get_problem
+
+    problem = get_problem("momentum_step")
+    inst = problem.make_instance(level=1, seed=3)
+    shown = problem.preview(inst, problem.expected_text(inst))
+    assert isinstance(shown, str)
+    v, x = (part.split("=")[1].strip() for part in shown.split(","))
+    assert problem.check(inst, f"x: {x}, v: {v}", 5.0).status == "correct"
 
 
 @pytest.mark.parametrize(
@@ -369,3 +385,17 @@ def test_arrays_pasted_from_numpy_or_torch_are_read(text: str) -> None:
 def test_a_real_nesting_error_is_still_named() -> None:
     with pytest.raises(AnswerError, match="too many nested brackets"):
         parse_matrix("[[[1, 2]]]")
+
+
+def test_labelled_values_without_commas_are_read_and_counted_right() -> None:
+    """`v = 4.9 x = 1.159` was refused with "expected 2 values …; got 6" (the labels and
+    signs counted as values)."""
+    from dlcards.problems import AnswerError, get_problem
+
+    problem = get_problem("momentum_step")
+    inst = problem.make_instance(level=1, seed=3)
+    shown = problem.preview(inst, problem.expected_text(inst))
+    assert isinstance(shown, str)
+    assert problem.check(inst, shown.replace(",", ""), 5.0).status == "correct"
+    with pytest.raises(AnswerError, match="got 1$"):
+        problem.check(inst, "v = 4.9", 5.0)

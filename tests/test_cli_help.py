@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,10 @@ COMMANDS = [
     ["users", "add"],
     ["users", "delete"],
     ["backup", "restore"],
+    ["goal"],
+    ["sync"],
+    ["scheduler", "use"],
+    ["users", "rename"],
 ]
 
 
@@ -31,6 +36,11 @@ def test_help_names_values_as_people_read_them(home: Path, command: list[str]) -
     text = run_cli(home, *command, "--help").stdout
     for machine in ("<str>", "<int range>", "<float range>", "<path>", "{file}", "{name}"):
         assert machine not in text
+    # Typer 0.2x writes a required argument as {FILE}, which reads as a set of choices;
+    # an argument left without a metavar shows its Python name ([folder], name).
+    usage = text.splitlines()[0]
+    assert "{" not in usage and "}" not in usage, usage
+    assert not re.search(r"\[[a-z_]+\]|\b[a-z_]+$", usage.removeprefix("Usage: dlcards")), usage
 
 
 def test_help_metavars(home: Path) -> None:
@@ -39,6 +49,10 @@ def test_help_metavars(home: Path) -> None:
     assert "--user NAME" in run_cli(home, "--help").stdout
     assert "FILE" in run_cli(home, "import", "--help").stdout
     assert "-y, --yes" in run_cli(home, "users", "delete", "--help").stdout
+    assert "Usage: dlcards import [OPTIONS] FILE\n" in run_cli(home, "import", "--help").stdout
+    assert "users rename [OPTIONS] OLD NEW\n" in run_cli(home, "users", "rename", "--help").stdout
+    assert "--date DATE" in run_cli(home, "goal", "--help").stdout
+    assert "sync [OPTIONS] [DIR]\n" in run_cli(home, "sync", "--help").stdout
 
 
 def test_validate_takes_a_folder_of_decks(home: Path, tmp_path: Path) -> None:

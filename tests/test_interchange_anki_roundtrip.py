@@ -298,3 +298,67 @@ def test_an_unchanged_reimport_leaves_the_deck_alone_and_an_edited_deck_is_merge
     third = import_deck(source, decks_dir=tmp_path / "d", times_db=store.conn)
     assert (third.imported, third.unchanged) == (1, 6)
     assert len(deck_cards(third.target)) == 7
+
+
+def test_an_edited_back_reaches_anki_when_only_the_front_template_is_not_one_field(
+    tmp_path: Path, collection: Any, store: Any
+) -> None:
+    """Front and back both edited in dlcards, the front's template showing two fields:
+    the back's one field ({{Meaning}}) still goes to Anki; only the front is kept."""
+    models = collection.models
+    model = models.new("Word and note")
+    for name in ("Word", "Note", "Meaning"):
+        models.add_field(model, models.new_field(name))
+    template = models.new_template("Card 1")
+    template["qfmt"] = "{{Word}} ({{Note}})"
+    template["afmt"] = "{{FrontSide}}<hr id=answer>{{Meaning}}"
+    models.add_template(model, template)
+    models.add(model)
+    note = collection.new_note(models.by_name("Word and note"))
+    note["Word"], note["Note"], note["Meaning"] = "Hund", "noun", "dog"
+    collection.add_note(note, collection.decks.id("Words"))
+    source = export_apkg(collection, tmp_path / "w.apkg")
+    report = import_deck(source, decks_dir=tmp_path / "d", times_db=store.conn)
+    text = report.target.read_text("utf-8")
+    edited = text.replace('front = "Hund (noun)"', 'front = "der Hund (noun)"')
+    edited = edited.replace('back = "dog"', 'back = "the dog"')
+    assert edited.count("der Hund") == 1 and edited.count("the dog") == 1
+    report.target.write_text(edited, "utf-8")
+    out = tmp_path / "back.apkg"
+    later = datetime.now(UTC) + timedelta(hours=1)
+    exported = export_deck(report.target, out, now=later, times_db=store.conn)
+    log = import_apkg(collection, out)
+    assert len(log.updated) == 1 and len(log.new) == 0
+    assert collection.get_note(note.id).fields == ["Hund", "noun", "the dog"]
+    assert [why for _, why in exported.skipped if "front" in why], exported.skipped
+
+
+def test_an_unchanged_reimport_says_what_the_first_import_said(
+    tmp_path: Path, collection: Any
+) -> None:
+    """Importing the same .apkg again is answered at once, but it dropped the first
+    import's notes (a filter dlcards does not render, a missing image) and said the file
+    "carries no media files" when it carried the very files already copied."""
+    from .conftest import run_cli
+
+    models = collection.models
+    model = models.copy(models.by_name("Basic"))
+    model["name"] = "Reading"
+    model["tmpls"][0]["qfmt"] = "{{Front}} {{furigana:Front}}"
+    models.update_dict(model)
+    name = collection.media.write_data("cell.png", PNG)
+    note = collection.new_note(models.by_name("Reading"))
+    note["Front"] = f'What is this? <img src="{name}"> <img src="gone.png">'
+    note["Back"] = "A cell"
+    collection.add_note(note, collection.decks.id("Bio"))
+    source = export_apkg(collection, tmp_path / "bio.apkg")
+    home = tmp_path / "home"
+    first = run_cli(home, "import", str(source))
+    assert first.returncode == 0, first.stderr
+    assert "Copied 1 image/sound file(s)" in first.stdout
+    again = run_cli(home, "import", str(source))
+    assert again.returncode == 0, again.stderr
+    assert "No change to deck 'bio'" in again.stdout
+    assert "carries no media files" not in again.stdout
+    for remark in ("furigana", "'gone.png'"):
+        assert remark in first.stdout and remark in again.stdout, again.stdout

@@ -232,3 +232,37 @@ def test_a_deck_id_never_names_a_file_outside_the_decks_folder(
     assert deck_id in [d["id"] for d in listed]  # the id is kept; only the file name is safe
     again = run_cli(home, "import", str(source))  # and found again: an update, not a copy
     assert "1 unchanged" in again.stdout and len(list(tmp_path.rglob("*.toml"))) == 1
+
+
+def test_a_pipe_or_a_device_is_refused_in_one_line(tmp_path: Path) -> None:
+    """`dlcards import <(cat notes.csv)` said "no notes to import" (the pipe was read
+    twice), and `import /dev/zero` read without end past every cap."""
+    import os
+    import threading
+
+    home = tmp_path / "home"
+    fifo = tmp_path / "notes.csv"
+    os.mkfifo(fifo)
+
+    done = threading.Event()
+
+    def write() -> None:  # serves every reader that opens the pipe, until done
+        while not done.wait(0.05):
+            try:
+                fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:  # no reader yet
+                continue
+            with os.fdopen(fd, "w") as handle:
+                handle.write("front,back\nq1,a1\n")
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    try:
+        result = run_cli(home, "import", str(fifo), "--format", "csv")
+    finally:
+        done.set()
+        writer.join()
+    one_line_error(result, "not a regular file", "save it to a file")
+    device = run_cli(home, "import", "/dev/null")
+    one_line_error(device, "not a regular file")
+    assert not (home / "decks").exists() or not any((home / "decks").iterdir())

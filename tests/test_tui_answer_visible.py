@@ -122,6 +122,88 @@ async def test_a_card_that_fits_focuses_its_box_at_once(tmp_path: Path) -> None:
         assert inside(screen.query_one(".front"), scroll)
 
 
+@pytest.mark.parametrize(
+    ("keys", "typed"),
+    [
+        # The first key starts the answer; the rest of a fast burst (or a paste) arrives
+        # before the box has focus: commas and spaces were dropped ("[[4,6, 1" → "[[461").
+        (list("[[4,6, 1"), "[[4,6, 1"),
+        # After Enter, a labelled answer: its letters were taken as the screen's keys
+        # (`e` opened the editor, `b` buried the card, `s` suspended it).
+        (["enter", *"be=1e-3, s=2"], "be=1e-3, s=2"),
+    ],
+)
+async def test_a_fast_answer_on_a_tall_card_loses_no_key(
+    tmp_path: Path, keys: list[str], typed: str
+) -> None:
+    from .test_tui_browser_typing import burst_keys
+
+    world = make_world(tmp_path, decks="none")
+    write_deck(world.deck_dir, "tall", TALL, name="Tall")
+    app = world.app(start="review")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await _tall_card_open(pilot, screen)
+        box = screen.query_one(AnswerBox)
+        assert not box.has_focus  # too tall at 80×24: it opens at its question
+        burst_keys(app, [" " if k == " " else k for k in keys])
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is screen and screen.item is not None
+        assert screen.item.ref.card_id == "pool-7x7"  # not buried, suspended, left
+        assert box.has_focus and box.value == typed
+        # Escape leaves the box: letters are the screen's keys again, not the answer's.
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert box.value == typed
+
+
+async def test_a_paste_on_a_tall_card_goes_into_its_box(tmp_path: Path) -> None:
+    """A paste before the box has the focus (the box below the fold at 80×24) was lost."""
+    from textual import events
+
+    world = make_world(tmp_path, decks="none")
+    write_deck(world.deck_dir, "tall", TALL, name="Tall")
+    app = world.app(start="review")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await _tall_card_open(pilot, screen)
+        box = screen.query_one(AnswerBox)
+        assert not box.has_focus
+        app.post_message(events.Paste("6 6 8; 9 8 8; 9 8 8\n"))
+        await pilot.pause()
+        await pilot.pause()
+        assert box.has_focus and box.value == "6 6 8; 9 8 8; 9 8 8"
+        scroll = screen.query_one("#card-scroll", VerticalScroll)
+        await pilot.pause()
+        assert inside(box, scroll)
+        preview = screen.query_one(".preview")
+        assert preview.region.height > 1 and inside(preview, scroll), "the preview is hidden"
+
+
+@pytest.mark.parametrize("leave", ["u", "b", "s"])
+async def test_a_compute_card_left_at_once_does_not_crash(tmp_path: Path, leave: str) -> None:
+    """Grade, then undo (or bury, suspend) in the same burst: the compute card shown in
+    between was gone when its opening scroll ran ("No nodes match '.answer'")."""
+    from .test_tui_browser_typing import burst_keys
+
+    world = make_world(tmp_path, decks="none")
+    write_deck(world.deck_dir, "tall", TALL, name="Tall")
+    app = world.app(start="review")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await pilot.pause()
+        burst_keys(app, ["space", "4", leave])
+        for _ in range(4):
+            await pilot.pause()
+        assert app.is_running
+
+
 @pytest.mark.parametrize("typed", ["", "6 6"])
 async def test_the_first_card_when_tall_opens_at_its_question_or_at_what_was_typed(
     tmp_path: Path, typed: str

@@ -281,3 +281,22 @@ async def test_clicking_a_deck_row_studies_that_deck(tmp_path: Path) -> None:
         screen = app.screen
         assert isinstance(screen, ReviewScreen) and screen.item is not None
         assert screen.item.ref.deck_id == "neural"
+
+
+@pytest.mark.parametrize("keys", [["enter", "enter"], ["a", "a"], ["enter", "a"]])
+async def test_study_pressed_twice_at_once_opens_one_review(
+    tmp_path: Path, keys: list[str]
+) -> None:
+    """A double Enter (or `a`) on Home asked for two reviews before the first was shown;
+    the second one crashed the app ("a widget already exists with that ID")."""
+    from .test_tui_browser_typing import burst_keys
+
+    world = make_world(tmp_path, decks="basics")
+    app = world.app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        burst_keys(app, keys)
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == ["ReviewScreen"]

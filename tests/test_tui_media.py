@@ -55,3 +55,29 @@ async def test_o_says_which_file_is_missing(
         await pilot.pause()
         assert opened == []
         assert any("cell diagram.png" in str(n.message) for n in app._notifications)
+
+
+async def test_o_without_a_system_viewer_says_where_the_file_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A machine without xdg-open (a server, a container): `o` ended the review with a
+    crash; it now says so and names the file, and the review goes on."""
+    world = make_world(tmp_path, decks="basics")
+    for old in world.deck_dir.glob("*.toml"):
+        old.unlink()
+    write_deck(world.deck_dir, "bio", DECK)
+    folder = world.home.root / "media" / "bio"
+    folder.mkdir(parents=True)
+    (folder / "cell diagram.png").write_bytes(b"png")
+    empty = tmp_path / "no-programs"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))  # no xdg-open (nor open) to be found
+    app = world.app(start="review")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert any(str(folder / "cell diagram.png") in m for m in messages), messages
+        await pilot.press("space")  # the review goes on: the answer shows
+        await pilot.pause()
+        assert app.screen.phase == "back"

@@ -58,6 +58,17 @@ def test_a_conv_prompt_says_an_11x11_input() -> None:
     assert "applied to an 11×11 input" in problem.render(instance).text
 
 
+@pytest.mark.parametrize(("size", "start"), [(8, "An 8×8 feature map"), (4, "A 4×4 feature map")])
+def test_a_transposed_conv_prompt_says_an_8x8_feature_map(size: int, start: str) -> None:
+    from dlcards.problems import get_problem
+
+    problem = get_problem("conv_transpose_output_size")
+    fixed = {"size": size, "kernel_size": 2, "stride": 2, "padding": 0}
+    fixed |= {"output_padding": 0, "dilation": 1}
+    instance = problem.make_instance(level=1, seed=None, fixed=fixed)
+    assert problem.render(instance).text.startswith(start)
+
+
 @pytest.mark.parametrize(
     ("typed", "shown"),
     [

@@ -11,9 +11,10 @@ stays fast.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from dlcards import __version__
 from dlcards.cli import cards, decks, goal, scheduler, sessions, study, sync, transfer, users
@@ -98,6 +99,30 @@ users.register(app)
 scheduler.register(app)
 goal.register(app)
 sync.register(app)
+
+
+class _ReadableUsage(TyperCommand):
+    """Typer 0.2x writes a required argument as ``{FILE}`` in the usage line, which reads
+    as a set of choices; click's own form, ``FILE``, is what people know."""
+
+    # ctx is the Context of the click Typer vendors (a private module): Any here.
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return [
+            piece[1:-1] if piece.startswith("{") and piece.endswith("}") else piece
+            for piece in super().collect_usage_pieces(ctx)
+        ]
+
+
+def _readable_usage(group: typer.Typer) -> None:
+    for command in group.registered_commands:
+        if command.cls in (None, TyperCommand):  # Typer's default, not a class of our own
+            command.cls = _ReadableUsage
+    for sub in group.registered_groups:
+        if sub.typer_instance is not None:
+            _readable_usage(sub.typer_instance)
+
+
+_readable_usage(app)
 
 
 def main(argv: list[str] | None = None) -> None:

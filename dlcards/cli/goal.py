@@ -17,7 +17,9 @@ def goal(
     cli: typer.Context,
     on: Annotated[
         str | None,
-        typer.Option("--date", help="The interview date, YYYY-MM-DD.", show_default=False),
+        typer.Option(
+            "--date", metavar="DATE", help="The interview date, YYYY-MM-DD.", show_default=False
+        ),
     ] = None,
     deck: DeckOption = None,
     clear: Annotated[bool, typer.Option("--clear", help="Remove the goal.")] = False,

@@ -32,7 +32,7 @@ def scheduler_show(cli: typer.Context) -> None:
 
 def scheduler_use(
     cli: typer.Context,
-    name: Annotated[str, typer.Argument(help="sm2 or fsrs.", show_default=False)],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="sm2 or fsrs.", show_default=False)],
 ) -> None:
     """Schedule this profile with SM-2 (the default) or FSRS; its log replays either way."""
     from dlcards import config

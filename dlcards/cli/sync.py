@@ -28,7 +28,9 @@ def sync(
     folder: Annotated[
         str | None,
         typer.Argument(
-            help="The shared folder (default: sync_dir in config.toml).", show_default=False
+            metavar="DIR",
+            help="The shared folder (default: sync_dir in config.toml).",
+            show_default=False,
         ),
     ] = None,
 ) -> None:

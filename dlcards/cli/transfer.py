@@ -80,8 +80,16 @@ def import_command(
     ] = None,
 ) -> None:
     """Import cards into a TOML deck; importing again updates them instead of duplicating."""
+    from dlcards.errors import UserError
     from dlcards.interchange.importer import import_deck
 
+    if file.exists() and not file.is_file() and not file.is_dir():
+        # A pipe (<(…)) or a device is read more than once, and its size is not known
+        # before: /dev/zero filled the memory past every cap.
+        raise UserError(
+            f"{file}: not a regular file (a pipe or a device)",
+            "save it to a file and import that; nothing was changed",
+        )
     ctx = app_context(cli)
     ctx.home.ensure()
 
@@ -126,7 +134,7 @@ def import_command(
                 "in the review, o opens a card's files in your viewer."
             )
         )
-    elif report.media:
+    elif report.media and report.media_dir is None:
         typer.echo(
             f"Note: {report.media} card(s) refer to images or sounds; dlcards shows their "
             "file names as text (this file carries no media files)."

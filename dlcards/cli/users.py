@@ -73,7 +73,18 @@ def users_add(cli: typer.Context, name: NameArg) -> None:
     typer.echo(f"Added profile {name}; study as it with 'dlcards --user {name}'.")
 
 
-def users_rename(cli: typer.Context, old: NameArg, new: NameArg) -> None:
+def users_rename(
+    cli: typer.Context,
+    old: Annotated[
+        str, typer.Argument(metavar="OLD", help="The profile to rename.", show_default=False)
+    ],
+    new: Annotated[
+        str,
+        typer.Argument(
+            metavar="NEW", help="Its new name: a–z, 0–9, '_', '-' (1–32).", show_default=False
+        ),
+    ],
+) -> None:
     """Rename a profile, keeping every review and state it has."""
     from dlcards import config
 

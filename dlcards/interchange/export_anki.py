@@ -87,22 +87,26 @@ def _apply_edits(note: AnkiNote, card: Any, notetype: _View) -> str | None:
     if notetype.cloze:
         return "edited in dlcards, but a cloze note keeps Anki's fields (edit it in Anki)"
     _, qfmt, afmt = notetype.templates[ord_]
-    targets: list[tuple[str, str]] = []
+    targets: list[tuple[str, str, str]] = []
     if front.markdown != card.front:
-        targets.append((qfmt, card.front))
+        targets.append(("front", qfmt, card.front))
     if back.markdown != card.back:
         mark = ANSWER_MARK.search(afmt)
-        targets.append((afmt[mark.end() :] if mark else afmt, card.back))
+        targets.append(("back", afmt[mark.end() :] if mark else afmt, card.back))
     updates: dict[int, str] = {}
-    for template, text in targets:
+    kept: list[str] = []
+    for face, template, text in targets:
         match = _ONE_FIELD.fullmatch(template)
         name = match.group(1).strip() if match else None
         if name not in notetype.fields:
-            return (
-                "edited in dlcards, but its template shows more than one field, "
-                "so Anki keeps its fields"
-            )
+            kept.append(face)  # a side that is no one field: the other side still goes
+            continue
         updates[notetype.fields.index(name)] = to_html(text)
     for index, value in updates.items():
         note.fields[index] = value
+    if kept:
+        return (
+            f"edited in dlcards, but the template of its {' and '.join(kept)} shows more "
+            "than one field, so Anki keeps its fields there"
+        )
     return None

@@ -41,7 +41,11 @@ def unchanged_report(known: dict[str, Any], fmt: str) -> ImportReport:
         unchanged=known["cards"],
         skipped=[(str(w), str(r)) for w, r in known["skipped"]],
         media=known["media"],
+        # What the first import had to say (filters dlcards does not render, media not in
+        # the package) is as true now; its media are already in their folder.
+        remarks=[str(r) for r in known.get("remarks", [])],
         written=False,
+        media_dir=Path(known["media_dir"]) if known.get("media_dir") else None,
     )
 
 
@@ -56,6 +60,8 @@ def remember(conn: sqlite3.Connection, key: str, report: ImportReport) -> None:
         "cards": report.imported + report.updated + report.unchanged,
         "skipped": report.skipped,
         "media": report.media,
+        "remarks": report.remarks,
+        "media_dir": str(report.media_dir) if report.media_dir else None,
     }
     import_marks.remember(conn, key, report.target, summary, report.media_dir, report.media_files)
 

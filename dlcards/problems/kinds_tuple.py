@@ -3,12 +3,16 @@ kind, or labelled as the live preview shows them (``v = 0.1, x = -2.9``)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from dlcards import answers as A
 from dlcards.answers import AnswerError
 from dlcards.problems.kinds import Compared, Kind, Words
+
+# A label before "=" or ":" (not "==" or ":="), the value after it.
+_LABEL = re.compile(r"\s*([^=:]+?)\s*[=:](?![=:])")
 
 
 def _label_key(text: str) -> str:
@@ -43,11 +47,16 @@ class Tuple(Kind):
         names = {_label_key(name): index for index, (name, _) in enumerate(self.parts)}
         found: dict[int, str] = {}
         for piece in pieces:
-            label, sep, value = piece.partition("=")
-            index = names.get(_label_key(label)) if sep else None
+            # "v = 0.1" as the preview writes it, or "v: 0.1" as a dict or a log line does.
+            match = _LABEL.match(piece)
+            label, value = (match.group(1), piece[match.end() :]) if match else ("", piece)
+            index = names.get(_label_key(label)) if match else None
             if index is None:
                 if found:
                     raise AnswerError(f"label every value or none: '{piece.strip()[:30]}'")
+                if match and len(pieces) == len(self.parts) and label.strip().isidentifier():
+                    wanted = ", ".join(name for name, _ in self.parts)
+                    raise AnswerError(f"'{label.strip()[:20]}' is not one of {wanted}")
                 return pieces
             if index in found:
                 raise AnswerError(f"{self.parts[index][0]} is given twice")

@@ -16,6 +16,7 @@ from dlcards import kernels as K
 from dlcards.problems.base import Mistakes, Picker, Problem
 from dlcards.problems.core import Grid
 from dlcards.problems.kinds import Kind, Scalar
+from dlcards.wording import article
 
 
 def _p(params: dict[str, Any]) -> tuple[int, int, int, int, int, int]:
@@ -61,7 +62,8 @@ class ConvTransposeOutputSize(Problem):
         extra = f", output_padding={op}" if op else ""
         extra += f", dilation={d}" if d > 1 else ""
         text = (
-            f"A {i}×{i} feature map goes through nn.ConvTranspose2d(kernel_size={k}, "
+            f"{article(i).capitalize()} {i}×{i} feature map goes through "
+            f"nn.ConvTranspose2d(kernel_size={k}, "
             f"stride={s}, padding={p}{extra}). What is the output's side?"
         )
         return text, [], []

@@ -272,7 +272,10 @@ class DlcardsApp(ThemedApp, DeckEditing, ProfileActions, HoldsEarlyInput):
         return True
 
     def on_home_screen_study(self, message: HomeScreen.Study) -> None:
-        self.start_review(message.deck_ids)
+        # Only while Home shows: a second Enter (or `a`) typed with the first asks again
+        # once the first review is on its way, and a second Review crashed the app.
+        if isinstance(self.screen, home_screen_class()):
+            self.start_review(message.deck_ids)
 
     def on_review_screen_ended(self, message: ReviewScreen.Ended) -> None:
         session = message.session

@@ -24,6 +24,7 @@ from dlcards.study.protocol import Session, undone_text
 from dlcards.tui.screens import review_notices as notices
 from dlcards.tui.screens.review_after_paint import AfterCardPaint
 from dlcards.tui.screens.review_media import MediaKeys
+from dlcards.tui.screens.review_typing import AnswerKeys
 from dlcards.tui.screens.review_views import Phase, card_view
 from dlcards.tui.store_wait import write
 from dlcards.tui.widgets.answer_box import AnswerArea, AnswerBox
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from dlcards.tui.widgets.typed_card import TypedCardView
 
 
-class ReviewScreen(MediaKeys, AfterCardPaint, Screen[None]):
+class ReviewScreen(MediaKeys, AnswerKeys, AfterCardPaint, Screen[None]):
     BINDINGS = [
         Binding("space", "reveal", "Show answer"),
         Binding("enter", "reveal", "Show answer", show=False),
@@ -207,13 +208,6 @@ class ReviewScreen(MediaKeys, AfterCardPaint, Screen[None]):
         self.refresh_bindings()
 
     # --- which keys act now ------------------------------------------------------------
-
-    def on_key(self, event: events.Key) -> None:
-        # A tall compute card opens at its question: an answer's first key goes to the box.
-        if self.phase == "typing" and isinstance(self.view, AnswerArea):
-            if self.view.take_key(event.character):
-                event.stop()
-                event.prevent_default()
 
     def _typing(self) -> bool:
         return isinstance(self.focused, AnswerBox)

@@ -33,7 +33,16 @@ class MediaKeys:
         for name in self._media_names()[:5]:
             path = inside(folder, name)
             if path is not None and path.is_file():
-                open_in_viewer(path)
+                try:
+                    open_in_viewer(path)
+                except OSError as error:
+                    # No system viewer here (no xdg-open on a server): say where the
+                    # file is so it can be opened by hand, instead of ending the review.
+                    self.notify(
+                        f"Could not start a viewer ({error.strerror or error}): the file is {path}",
+                        severity="warning",
+                    )
+                    return
                 opened.append(name)
             else:
                 missing.append(name)

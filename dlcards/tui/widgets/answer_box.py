@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.events import DescendantBlur
 from textual.message import Message
 from textual.widget import Widget
 
@@ -52,6 +53,12 @@ class AnswerArea(Widget):
         if not box.disabled:
             box.focus()
 
+    def leaving(self) -> bool:
+        """Whether the card has left (graded, undone, buried) or is being removed: a
+        scroll asked for after the next refresh finds it so when keys came together."""
+        # `display` is False from the moment Textual starts removing a widget.
+        return not (self.is_attached and self.display)
+
     def open_at_question(self, scroll: VerticalScroll) -> None:
         """Show the card from the top of its question (call once it is laid out).
 
@@ -60,6 +67,8 @@ class AnswerArea(Widget):
         Otherwise the card scrolls, and Enter or the first key of an answer
         (:meth:`take_key`) moves into the box, which then stays in view while typing.
         """
+        if self.leaving():
+            return
         scroll.scroll_home(animate=False)
         # Where the answer area ends in the card's own coordinates (not the screen's,
         # which move with the scroll).
@@ -75,11 +84,47 @@ class AnswerArea(Widget):
         elif box.has_focus:
             self.keep_in_view()  # an answer typed already: where it is typed stays in view
 
-    def take_key(self, character: str | None) -> bool:
-        """Begin the answer with ``character`` if it can start one (a digit, a sign…)."""
+    # Set once the answer has begun (Enter or a first key moved into the box) until the
+    # box loses focus (Escape). Focus moves a turn of the message loop later than the key
+    # that asked for it, so the rest of a fast burst or a paste still reaches the screen:
+    # those characters belong to the answer too ("[[4,6, 1" lost its commas and space;
+    # after Enter, the `e` of "1e-3" opened the editor).
+    _answer_begun = False
+
+    def take_key(self, key: str, character: str | None) -> bool:
+        """Put ``character`` into the box if it belongs to the answer: any character once
+        the answer has begun (or the box has focus), else one that can start an answer
+        (a digit, a sign, a bracket); letters stay the screen's keys until then, and
+        Enter begins the answer."""
         box = self.query_one(AnswerBox)
-        if not character or character not in ANSWER_START or box.disabled or box.has_focus:
+        if box.disabled:
             return False
-        box.focus()
+        if key == "enter":  # not taken: its binding moves into the box (or checks)
+            self._answer_begun = self._answer_begun or not box.has_focus
+            return False
+        if not character or not character.isprintable():
+            return False
+        if not (self._answer_begun or box.has_focus) and character not in ANSWER_START:
+            return False
+        if not box.has_focus:
+            box.focus(scroll_visible=False)
+        self._answer_begun = True
         box.insert_text_at_cursor(character)
         return True
+
+    def take_paste(self, text: str) -> bool:
+        """Put pasted ``text`` into the box, as the box itself takes a paste (its first
+        line), moving into the box."""
+        box = self.query_one(AnswerBox)
+        lines = text.splitlines()
+        if box.disabled or not lines:
+            return False
+        if not box.has_focus:
+            box.focus(scroll_visible=False)
+        self._answer_begun = True
+        box.insert_text_at_cursor(lines[0])
+        return True
+
+    def on_descendant_blur(self, event: DescendantBlur) -> None:
+        if isinstance(event.widget, AnswerBox):
+            self._answer_begun = False

@@ -128,7 +128,9 @@ class ComputeCardView(AfterFirstPaint, AnswerArea, Vertical):
         event.stop()
         self.query_one(".answer-error", Static).update("")
         self.query_one(".preview", Static).update(self._preview(event.value))
-        self.call_after_refresh(self.keep_in_view)
+        # Twice: the refresh after the update lays the new preview out; only after it
+        # is its height (a grid that just appeared, a paste) the one to scroll to.
+        self.call_after_refresh(self.call_after_refresh, self.keep_in_view)
 
     def keep_in_view(self) -> None:
         """Scroll so that the preview and the answer box are on screen while typing.
@@ -136,12 +138,12 @@ class ComputeCardView(AfterFirstPaint, AnswerArea, Vertical):
         The box is scrolled to last, so when both do not fit (a big preview grid at
         60×16) the box, where the keys go, wins.
         """
-        if self.verdict is not None:
+        if self.verdict is not None or self.leaving():
             return
         preview = self.query_one(".preview", Static)
         if preview.region.height:
-            preview.scroll_visible(animate=False)
-        self.query_one(AnswerBox).scroll_visible(animate=False)
+            preview.scroll_visible(animate=False, immediate=True)
+        self.query_one(AnswerBox).scroll_visible(animate=False, immediate=True)
 
     def _preview(self, value: str) -> RenderableType:
         shown = self.problem.preview(self.instance, value)
