@@ -16,8 +16,9 @@ transaction of the import held the lock (target ~100 ms), measured two ways: by 
 holds no write lock), and as another user feels it: a second process takes
 ``BEGIN IMMEDIATE`` … ``COMMIT`` every few milliseconds during the import (no busy
 handler: it retries every 0.5 ms itself, since SQLite's busy handler sleeps up to 100 ms
-at a time) and records its longest wait. Also the import's CPU time by phase against the
-raw insert:
+at a time) and records its longest wait; a third process does the same through
+``Database.transaction``, as dlcards' own writers wait (a grade from the TUI or the
+CLI). Also the import's CPU time by phase against the raw insert:
 reading and checking the file (``_stage``), writing the rows (the batches of
 ``merge_rows``) and replaying the states (``replay_cards``).
 """
@@ -162,9 +163,26 @@ def probe_writes(database: Path, stop: Path) -> None:
     print(json.dumps(waits))
 
 
-def start_probe(database: Path, stop: Path) -> subprocess.Popen[str]:
+def probe_store_writes(database: Path, stop: Path) -> None:
+    """The same as a dlcards writer: an empty ``Database.transaction`` every 5 ms (its
+    own wait for the lock, as a grade from the TUI or the CLI waits); prints the waits."""
+    db = Database.open(database)
+    db.on_wait = lambda path: None
+    waits: list[float] = []
+    while not stop.exists():
+        first = time.perf_counter()
+        with db.transaction():
+            waited = time.perf_counter() - first
+        if waited > 0.0005:
+            waits.append(waited)
+        time.sleep(0.005)
+    db.close()
+    print(json.dumps(waits))
+
+
+def start_probe(database: Path, stop: Path, kind: str = "--probe") -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, __file__, "--probe", str(database), str(stop)],
+        [sys.executable, __file__, kind, str(database), str(stop)],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -175,9 +193,13 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--probe", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--probe-store", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.probe:
         probe_writes(*args.probe)
+        return
+    if args.probe_store:
+        probe_store_writes(*args.probe_store)
         return
     Database.transaction = _timed_transaction  # type: ignore[method-assign,assignment]
     _phase("read and check", progress, "_stage")
@@ -189,6 +211,7 @@ def main() -> None:
     exports: list[float] = []
     longest: list[float] = []
     felt: list[float] = []
+    felt_store: list[float] = []
     cpu: dict[str, list[float]] = {"raw": [], "import": [], "export": []}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -202,12 +225,17 @@ def main() -> None:
             PHASES.clear()
             stop = folder / f"stop{run}"
             probe = start_probe(folder / f"home{run}" / "progress.sqlite3", stop)
-            time.sleep(0.3)  # the probe's interpreter started and polling
+            store_probe = start_probe(
+                folder / f"home{run}" / "progress.sqlite3", stop, "--probe-store"
+            )
+            time.sleep(0.5)  # the probes' interpreters started and polling
             run_import = partial(import_progress, store, PROFILE, source, NOW)
             imports.append(timed(run_import, cpu["import"]))
             stop.touch()
             waits = json.loads(probe.communicate()[0])
             felt.append(max(waits, default=0.0))
+            store_waits = json.loads(store_probe.communicate()[0])
+            felt_store.append(max(store_waits, default=0.0))
             for name, seconds in PHASES.items():
                 phases.setdefault(name, []).append(seconds / cpu["raw"][-1])
             longest.append(max(HOLDS, default=0.0))
@@ -222,7 +250,8 @@ def main() -> None:
                 f"export {exports[-1]:.2f} s, "
                 f"longest write transaction {longest[-1] * 1000:.0f} ms, "
                 f"longest wait of another writer {felt[-1] * 1000:.0f} ms "
-                f"({len(waits)} waits, {sum(w > 0.1 for w in waits)} over 100 ms)",
+                f"({len(waits)} waits, {sum(w > 0.1 for w in waits)} over 100 ms), "
+                f"of a dlcards writer {felt_store[-1] * 1000:.0f} ms",
                 file=sys.stderr,
             )
     base, base_cpu = statistics.median(raw), statistics.median(cpu["raw"])
@@ -242,7 +271,9 @@ def main() -> None:
     print(f"longest import write transaction: median {statistics.median(longest) * 1000:.0f} ms")
     print(
         "longest wait of another writer during the import: "
-        f"median {statistics.median(felt) * 1000:.0f} ms (target ~100 ms)"
+        f"median {statistics.median(felt) * 1000:.0f} ms (target ~100 ms); "
+        f"of a dlcards writer (Database.transaction): "
+        f"median {statistics.median(felt_store) * 1000:.0f} ms"
     )
     split = ", ".join(f"{name} {statistics.median(r):.2f}×" for name, r in phases.items())
     print(f"import CPU by phase, against the raw insert's CPU in the same run: {split}")

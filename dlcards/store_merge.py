@@ -18,7 +18,14 @@ from dlcards import store_counts
 from dlcards.log import Row
 from dlcards.store_counts import Touched
 from dlcards.store_log import ROW_COLUMNS, ROW_FIELDS, ROW_MARKS
-from dlcards.store_replay import MERGE_BATCH, REPLAY_BATCH, STALE, LogReplay, next_size
+from dlcards.store_replay import (
+    MERGE_BATCH,
+    REPLAY_BATCH,
+    STALE,
+    LogReplay,
+    let_others_write,
+    next_size,
+)
 
 # The fields of a row given to Store.merge_rows, in order: a Row's, without the profile.
 MERGE_FIELDS = tuple(name for name in ROW_FIELDS if name != "profile")
@@ -123,9 +130,10 @@ class LogMerge(LogReplay):
                     self._merge_committed(profile, batch, counts, touched, counted)
                     size = next_size(size, time.perf_counter() - started, MERGE_BATCH)
                     batch = []
+                    let_others_write()
             self._merge_committed(profile, batch, counts, touched, counted)
-            self.replay_cards(profile, touched, whole=counts["added"] >= before)
-            self.recount_merged(profile, counted)
+            if not self.replay_cards(profile, touched, whole=counts["added"] >= before):
+                self.recount_merged(profile, counted)
         finally:
             self.conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
             self.conn.execute(f"PRAGMA synchronous = {int(synchronous)}")
@@ -185,6 +193,7 @@ class LogMerge(LogReplay):
                 store_counts.recount_days(self.conn, profile, days[start : start + size])
             start += size
             size = next_size(size, time.perf_counter() - started, 1)
+            let_others_write()
         by_deck: dict[str, list[str]] = {}
         for deck_id, card_id in sorted(touched.cards):
             by_deck.setdefault(deck_id, []).append(card_id)
@@ -193,6 +202,7 @@ class LogMerge(LogReplay):
                 with self.transaction():
                     chunk = card_ids[start : start + REPLAY_BATCH]
                     store_counts.recount_seen(self.conn, profile, deck_id, chunk)
+                let_others_write()
 
     def _merge_batch(
         self,

@@ -13,13 +13,15 @@ another process is in its replay.
 
 from __future__ import annotations
 
+import sqlite3
 import time
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from dlcards import store_counts
 from dlcards.log import SCHEDULING_KINDS, CardState, Row, apply_row, replay_sm2
 from dlcards.store_log import LogStore
+from dlcards.store_scan_counts import ScanCounts
 
 if TYPE_CHECKING:
     from dlcards.fsrs_scheduler import FsrsScheduler
@@ -32,6 +34,9 @@ MERGE_BATCH = 500
 REPLAY_BATCH = 200
 HOLD_TARGET = 0.04
 MAX_BATCH = 20_000
+# Seconds between two of a bulk write's transactions, the lock left free (let_others_write).
+FAIR_GAP = 0.002
+_T = TypeVar("_T")
 # meta key (+ profile) set while an import's rows are in but its states not replayed.
 STALE = "stale_states:"
 
@@ -76,42 +81,69 @@ class _Step:
 class LogReplay(LogStore):
     """Store's methods for rebuilding the state cache from the log."""
 
-    def replay_cards(self, profile: str, cards: set[tuple[str, str]], *, whole: bool) -> None:
+    def replay_cards(self, profile: str, cards: set[tuple[str, str]], *, whole: bool) -> bool:
         """Replay these cards' states into the cache, a few hundred cards a transaction.
 
         ``whole``: the caller's import brought most of the profile's log, so reading
-        all of it once, in order, costs less than reading the cards' rows one by one.
+        all of it once, in order, costs less than reading the cards' rows one by one;
+        the running counts are then tallied from the same read. True if they were
+        (the caller need not recount them), False if the caller must.
         """
         ordered = _sorted_cards(cards)
+        counted = False
         if whole:
-            ordered = self._replay_scanned(profile, ordered)
+            ordered, counted = self._replay_scanned(profile, ordered)
         self._replay_chunked(profile, ordered)
+        return counted
 
     def _replay_scanned(
         self, profile: str, ordered: list[tuple[str, str]]
-    ) -> list[tuple[str, str]]:
+    ) -> tuple[list[tuple[str, str]], bool]:
         """Replay the whole log once, outside any write transaction, and write the
         states of ``ordered`` in short ones; the cards left to replay chunk by chunk
         (all of them from the first chunk after another connection committed: the
-        log read may then miss its rows)."""
+        log read may then miss its rows), and whether the running counts were
+        written from the same read (store_scan_counts) too."""
+        tally = ScanCounts()
         self.conn.execute("BEGIN")
         try:
             # Read first: any later commit by another connection changes it.
             version = self.conn.execute("PRAGMA data_version").fetchone()[0]
-            states = self._profile_states(profile)
+            states = self._profile_states(profile, tally)
+            tally.read_old(self.conn, profile)
         finally:
             self.conn.execute("COMMIT")
+        left = self._write_unchanged(
+            version,
+            ordered,
+            lambda chunk: self._write_states(profile, {key: states.get(key) for key in chunk}),
+        )
+        if left:
+            return left, False
+        # Then the running counts: every day and card the profile has, so they are the
+        # whole log's (the tables may hold days and cards no longer counted).
+        counted = not self._write_unchanged(
+            version, tally.day_keys(), lambda chunk: tally.write_days(self.conn, profile, chunk)
+        ) and not self._write_unchanged(
+            version, tally.card_keys(), lambda chunk: tally.write_cards(self.conn, profile, chunk)
+        )
+        return [], counted
+
+    def _write_unchanged(
+        self, version: int, items: Sequence[_T], write: Callable[[list[_T]], object]
+    ) -> list[_T]:
+        """``write`` the items a chunk a short transaction, as long as no other
+        connection has committed since ``version`` was read; the items not written."""
         start, size = 0, REPLAY_BATCH
-        while start < len(ordered):
+        while start < len(items):
             started = time.perf_counter()
             with self.transaction():
                 if self.conn.execute("PRAGMA data_version").fetchone()[0] != version:
-                    return ordered[start:]
-                self._write_states(
-                    profile, {key: states.get(key) for key in ordered[start : start + size]}
-                )
+                    return list(items[start:])
+                write(list(items[start : start + size]))
             start += size
             size = next_size(size, time.perf_counter() - started, REPLAY_BATCH)
+            let_others_write()
         return []
 
     def _write_states(self, profile: str, states: dict[tuple[str, str], CardState | None]) -> None:
@@ -142,6 +174,7 @@ class LogReplay(LogStore):
                 self._replay_chunk(profile, ordered[start : start + size], fsrs)
             start += size
             size = next_size(size, time.perf_counter() - started, REPLAY_BATCH)
+            let_others_write()
 
     def _replay_chunk(
         self, profile: str, chunk: list[tuple[str, str]], fsrs: FsrsScheduler | None
@@ -205,7 +238,9 @@ class LogReplay(LogStore):
             (_state_row(profile, key, s) for key, s in states.items() if s.reviews),
         )
 
-    def _profile_states(self, profile: str) -> dict[tuple[str, str], CardState]:
+    def _profile_states(
+        self, profile: str, tally: ScanCounts | None = None
+    ) -> dict[tuple[str, str], CardState]:
         """Every card's state, the profile's whole log replayed, streamed for logs of
         millions of rows (the caller holds a transaction, so both reads see one log).
 
@@ -222,18 +257,20 @@ class LogReplay(LogStore):
                 "SELECT cancels FROM reviews WHERE +profile = ? AND cancels IS NOT NULL", (profile,)
             )
         }
-        kinds = ", ".join(f"'{k}'" for k in SCHEDULING_KINDS)
+        wanted = SCHEDULING_KINDS if tally is None else (*SCHEDULING_KINDS, "drill")
+        kinds = ", ".join(f"'{k}'" for k in wanted)
         states: dict[tuple[str, str], CardState] = {}
         fsrs = self.fsrs_for(profile)
-        live = (
-            row
-            for row in self.conn.execute(
-                "SELECT id, deck_id, card_id, study_day, kind, grade FROM reviews "
-                f"WHERE profile = ? AND kind IN ({kinds}) ORDER BY ts, id",
-                (profile,),
-            )
-            if row[0] not in cancelled
+        rows = self.conn.execute(
+            "SELECT id, deck_id, card_id, study_day, kind, grade FROM reviews "
+            f"WHERE profile = ? AND kind IN ({kinds}) ORDER BY ts, id",
+            (profile,),
         )
+        live: Iterator[tuple[Any, ...]]
+        if tally is None:
+            live = (row for row in rows if row[0] not in cancelled)
+        else:
+            live = _tallied(rows, cancelled, _all_cancelled(self.conn), tally)
         if fsrs is None:
             states = replay_sm2(((r[1], r[2]), r[4], r[5], r[3]) for r in live)
         else:
@@ -246,6 +283,42 @@ class LogReplay(LogStore):
                 if after is not None:
                     states[key] = after
         return states
+
+
+def let_others_write() -> None:
+    """A pause between two of a bulk write's transactions: without it the import takes
+    the lock again microseconds after its commit, and another process waiting to
+    write (a grade) gets in only if it retries in that gap (bench_bulk.py measures
+    its longest wait)."""
+    time.sleep(FAIR_GAP)
+
+
+def _all_cancelled(conn: sqlite3.Connection) -> set[str]:
+    """The ids any undo row cancels, as store_counts' "not undone" reads them (every
+    profile's, on the small partial index of undo rows)."""
+    return {c for (c,) in conn.execute("SELECT cancels FROM reviews WHERE cancels IS NOT NULL")}
+
+
+def _tallied(
+    rows: Iterable[tuple[Any, ...]], cancelled: set[str], undone: set[str], tally: ScanCounts
+) -> Iterator[tuple[Any, ...]]:
+    """The rows the state replay takes (``cancelled``: the profile's undo rows'), the
+    counted ones (``undone``: any profile's) tallied on the way."""
+    # ScanCounts.add, inlined: a call a row was a third of the tally's time.
+    days, seen, add = tally.days, tally.seen, tally.add
+    for row in rows:
+        row_id, deck_id, card_id, day, kind, grade = row
+        if kind == "review" and type(grade) is int and row_id not in undone:
+            passed = int(grade >= 3)
+            entry = days.setdefault(day, {}).setdefault(deck_id, [0, 0, 0])
+            entry[0] += 1
+            entry[1] += passed
+            if (deck_id, card_id) not in seen:
+                seen[deck_id, card_id] = (day, passed)
+        elif row_id not in undone:
+            add(deck_id, card_id, day, kind, grade)
+        if kind != "drill" and row_id not in cancelled:
+            yield row
 
 
 def _sorted_cards(cards: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

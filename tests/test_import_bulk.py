@@ -11,6 +11,7 @@ import sqlite3
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -24,6 +25,8 @@ from dlcards.log import CardState, format_ts, replay
 from dlcards.store import Store
 from dlcards.store_merge import MERGE_FIELDS
 from dlcards.store_replay import HOLD_TARGET, MAX_BATCH, LogReplay, next_size
+
+from .test_store_counts import recount_by_hand, stored_counts
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -68,9 +71,9 @@ def test_a_grade_committed_after_the_log_was_read_is_in_the_states(
     read_log = LogReplay._profile_states
 
     def then_another_process_grades(
-        self: LogReplay, profile: str
+        self: LogReplay, profile: str, *tally: Any
     ) -> dict[tuple[str, str], CardState]:
-        states = read_log(self, profile)
+        states = read_log(self, profile, *tally)
         if self is store:  # between the import's read of the log and its writes
             other.record("me", "d", "c3", "review", 1, NOW, NOW.date())
         return states
@@ -81,6 +84,8 @@ def test_a_grade_committed_after_the_log_was_read_is_in_the_states(
     assert rows[-1].card_id == "c3" and rows[-1].grade == 1  # the other process's grade
     assert store.states("me") == replay(rows)
     assert store.states("me")[("d", "c3")].sm2.interval == 1  # a lapse: due tomorrow
+    # The running counts too: the grade counted once, whatever the import tallied.
+    assert stored_counts(store, "me") == recount_by_hand(store, "me")
     store.close()
     other.close()
 
@@ -107,8 +112,11 @@ def test_reading_what_the_imported_undo_rows_cancel_leaves_the_write_lock_free(
             could_write.append(False)
         return read_cancelled(conn, profile, touched)
 
+    # A profile with a longer log: the import's rows are recounted by day and card
+    # (one that brings most of the log counts them from its read of the whole log).
+    store.merge_rows("me", _rows(300), NOW)
     monkeypatch.setattr(store_counts, "with_cancelled", while_another_process_writes)
-    store.merge_rows("me", _rows(100), NOW)
+    store.merge_rows("me", _rows(100, first=300), NOW)
     assert could_write == [True]
     assert store.states("me") == replay(store.rows("me"))
     other.close()

@@ -246,6 +246,25 @@ def test_totals_and_retention_are_read_by_date_on_the_counts_and_recounts_by_day
     assert "SCAN reviews" not in plan
 
 
+def test_the_rows_a_merges_undo_rows_cancel_are_found_by_id(tmp_path: Path) -> None:
+    """A merge's recount looks up what its undo rows cancel, 500 ids a query: by the id
+    index, not by walking the profile's whole log for every chunk (a 1M-row import
+    spent minutes there, under no lock but with the import's states waiting)."""
+    store = Store.open(tmp_path / "progress.sqlite3")
+    grades = [_grade(store, "ann", ("grade", "review", "aa", f"c{n}", 0), n) for n in range(3)]
+    touched = store_counts.Touched(cancelled={*grades, *(f"gone{n}" for n in range(497))})
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    found = store_counts.with_cancelled(store.conn, "ann", touched)
+    store.conn.set_trace_callback(None)
+    assert found.cards == {("aa", "c0"), ("aa", "c1"), ("aa", "c2")}
+    assert found.days == {DAY0.isoformat()}
+    (lookup,) = statements
+    plan = " ".join(row[3] for row in store.conn.execute(f"EXPLAIN QUERY PLAN {lookup}"))
+    assert plan == "SEARCH reviews USING INDEX sqlite_autoindex_reviews_1 (id=?)", plan
+    store.close()
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
