@@ -167,3 +167,26 @@ async def test_the_first_cards_back_is_built_after_its_first_frame(
         assert len(app.screen.query(GradeKey)) == 6
         await pilot.press("space")
         assert back.display
+
+
+async def test_grade_keys_built_as_the_bar_is_removed_do_not_crash_the_app() -> None:
+    # The card's Painted message can arrive after its screen began to leave (Enter
+    # studies a deck, a second key leaves at once): building the keys then crashed the
+    # app with "Can't mount widget(s) before Grid() is mounted".
+    from textual.app import App, ComposeResult
+
+    from dlcards.tui.widgets.grade_bar import GradeBar, GradeKey
+
+    class OneBar(App[None]):
+        def compose(self) -> ComposeResult:
+            yield GradeBar()
+
+    app = OneBar()
+    async with app.run_test() as pilot:
+        bar = app.query_one(GradeBar)
+        removal = bar.remove()
+        bar.build()
+        await removal
+        await pilot.pause()
+        assert not app.query(GradeKey) and not app.query(GradeBar)
+    assert app.return_code in (0, None)

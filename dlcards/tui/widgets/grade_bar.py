@@ -101,6 +101,10 @@ class GradeBar(Widget):
             return
         grid = Grid()
         self.mount(Static(id="grade-note"), grid)
+        if not grid.is_attached:
+            # The bar is being removed (its screen left before the card's paint arrived):
+            # Textual mounted nothing, and the keys have nowhere to go.
+            return
         # Mounted one level at a time: a Grid's constructor children join the DOM only
         # when it composes, and ``show`` sets the keys right after this returns.
         grid.mount(*(GradeKey(grade) for grade in range(6)))
