@@ -4,6 +4,7 @@ down to 60×16, also when the tall compute card is not the first of the session.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from textual.containers import VerticalScroll
@@ -14,6 +15,9 @@ from dlcards.tui.widgets.answer_box import AnswerBox
 
 from .conftest import write_deck
 from .test_tui_fixtures import make_world
+
+if TYPE_CHECKING:
+    from dlcards.tui.app import DlcardsApp
 
 TALL = [
     """
@@ -50,12 +54,9 @@ def inside(widget: Widget, scroll: VerticalScroll) -> bool:
 async def test_box_and_preview_stay_visible_while_typing(
     tmp_path: Path, size: tuple[int, int]
 ) -> None:
-    world = make_world(tmp_path, decks="none")
-    write_deck(world.deck_dir, "tall", TALL, name="Tall")
-    app = world.app(start="review")
+    app = _tall_app(tmp_path)
     async with app.run_test(size=size) as pilot:
-        screen = app.screen
-        assert isinstance(screen, ReviewScreen)
+        screen = _review(app)
         await pilot.press("space", "4")  # the basic card: now the tall one is second
         await pilot.pause()
         assert screen.item is not None and screen.item.ref.card_id == "pool-7x7"
@@ -74,6 +75,19 @@ async def test_box_and_preview_stay_visible_while_typing(
         assert preview.region.height > 0 and inside(preview, scroll), "the preview is hidden"
 
 
+def _tall_app(folder: Path, cards: list[str] = TALL) -> DlcardsApp:
+    """A study session of the Tall deck: a basic card, then the 7×7 pooling card."""
+    world = make_world(folder, decks="none")
+    write_deck(world.deck_dir, "tall", cards, name="Tall")
+    return world.app(start="review")
+
+
+def _review(app: DlcardsApp) -> ReviewScreen:
+    screen = app.screen
+    assert isinstance(screen, ReviewScreen)
+    return screen
+
+
 async def _tall_card_open(pilot: object, screen: ReviewScreen) -> None:
     await pilot.press("space", "4")  # type: ignore[attr-defined]
     await pilot.pause()  # type: ignore[attr-defined]
@@ -86,12 +100,9 @@ async def test_tall_card_opens_at_its_question_and_enter_or_a_digit_starts_the_a
     tmp_path: Path, size: tuple[int, int]
 ) -> None:
     for key in ("enter", "6"):
-        world = make_world(tmp_path / key, decks="none")
-        write_deck(world.deck_dir, "tall", TALL, name="Tall")
-        app = world.app(start="review")
+        app = _tall_app(tmp_path / key)
         async with app.run_test(size=size) as pilot:
-            screen = app.screen
-            assert isinstance(screen, ReviewScreen)
+            screen = _review(app)
             await _tall_card_open(pilot, screen)
             scroll = screen.query_one("#card-scroll", VerticalScroll)
             box = screen.query_one(AnswerBox)
@@ -110,12 +121,9 @@ async def test_tall_card_opens_at_its_question_and_enter_or_a_digit_starts_the_a
 
 
 async def test_a_card_that_fits_focuses_its_box_at_once(tmp_path: Path) -> None:
-    world = make_world(tmp_path, decks="none")
-    write_deck(world.deck_dir, "tall", TALL, name="Tall")
-    app = world.app(start="review")
+    app = _tall_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, ReviewScreen)
+        screen = _review(app)
         await _tall_card_open(pilot, screen)
         scroll = screen.query_one("#card-scroll", VerticalScroll)
         assert screen.query_one(AnswerBox).has_focus and scroll.scroll_y == 0
@@ -138,12 +146,9 @@ async def test_a_fast_answer_on_a_tall_card_loses_no_key(
 ) -> None:
     from .test_tui_browser_typing import burst_keys
 
-    world = make_world(tmp_path, decks="none")
-    write_deck(world.deck_dir, "tall", TALL, name="Tall")
-    app = world.app(start="review")
+    app = _tall_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, ReviewScreen)
+        screen = _review(app)
         await _tall_card_open(pilot, screen)
         box = screen.query_one(AnswerBox)
         assert not box.has_focus  # too tall at 80×24: it opens at its question
@@ -165,12 +170,9 @@ async def test_a_paste_on_a_tall_card_goes_into_its_box(tmp_path: Path) -> None:
     """A paste before the box has the focus (the box below the fold at 80×24) was lost."""
     from textual import events
 
-    world = make_world(tmp_path, decks="none")
-    write_deck(world.deck_dir, "tall", TALL, name="Tall")
-    app = world.app(start="review")
+    app = _tall_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, ReviewScreen)
+        screen = _review(app)
         await _tall_card_open(pilot, screen)
         box = screen.query_one(AnswerBox)
         assert not box.has_focus
@@ -191,12 +193,9 @@ async def test_a_compute_card_left_at_once_does_not_crash(tmp_path: Path, leave:
     between was gone when its opening scroll ran ("No nodes match '.answer'")."""
     from .test_tui_browser_typing import burst_keys
 
-    world = make_world(tmp_path, decks="none")
-    write_deck(world.deck_dir, "tall", TALL, name="Tall")
-    app = world.app(start="review")
+    app = _tall_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, ReviewScreen)
+        _review(app)
         await pilot.pause()
         burst_keys(app, ["space", "4", leave])
         for _ in range(4):
@@ -213,16 +212,13 @@ async def test_the_first_card_when_tall_opens_at_its_question_or_at_what_was_typ
     # was typed, and keeps the box in view when something was.
     from textual import events
 
-    world = make_world(tmp_path, decks="none")
-    write_deck(world.deck_dir, "tall", TALL[1:], name="Tall")
-    app = world.app(start="review")
+    app = _tall_app(tmp_path, TALL[1:])
     for character in typed:
         app.post_message(events.Key("space" if character == " " else character, character))
     async with app.run_test(size=(60, 16)) as pilot:
         await pilot.pause()
         await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ReviewScreen)
+        screen = _review(app)
         scroll = screen.query_one("#card-scroll", VerticalScroll)
         box = screen.query_one(AnswerBox)
         assert box.value == typed

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import write_deck
-from .test_tui_fixtures import SIZE, make_world
+from .test_tui_fixtures import SIZE, World, make_world
 
 DECK = [
     '''[[cards]]
@@ -17,19 +17,26 @@ DECK = [
 ]
 
 
+def _bio_world(folder: Path, *files: str) -> tuple[World, Path]:
+    """A home whose only deck is the bio card, with these media files in its folder."""
+    world = make_world(folder, decks="basics")
+    for old in world.deck_dir.glob("*.toml"):
+        old.unlink()
+    write_deck(world.deck_dir, "bio", DECK)
+    media = world.home.root / "media" / "bio"
+    if files:
+        media.mkdir(parents=True)
+    for name in files:
+        (media / name).write_bytes(name.encode())
+    return world, media
+
+
 async def test_o_opens_the_cards_media(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import dlcards.media
 
     opened: list[Path] = []
     monkeypatch.setattr(dlcards.media, "open_in_viewer", opened.append)
-    world = make_world(tmp_path, decks="basics")
-    for old in world.deck_dir.glob("*.toml"):
-        old.unlink()
-    write_deck(world.deck_dir, "bio", DECK)
-    folder = world.home.root / "media" / "bio"
-    folder.mkdir(parents=True)
-    (folder / "cell diagram.png").write_bytes(b"png")
-    (folder / "say.mp3").write_bytes(b"mp3")
+    world, folder = _bio_world(tmp_path, "cell diagram.png", "say.mp3")
     app = world.app(start="review")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("o")
@@ -45,10 +52,7 @@ async def test_o_says_which_file_is_missing(
 
     opened: list[Path] = []
     monkeypatch.setattr(dlcards.media, "open_in_viewer", opened.append)
-    world = make_world(tmp_path, decks="basics")
-    for old in world.deck_dir.glob("*.toml"):
-        old.unlink()
-    write_deck(world.deck_dir, "bio", DECK)
+    world, _ = _bio_world(tmp_path)
     app = world.app(start="review")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("o")
@@ -62,13 +66,7 @@ async def test_o_without_a_system_viewer_says_where_the_file_is(
 ) -> None:
     """A machine without xdg-open (a server, a container): `o` ended the review with a
     crash; it now says so and names the file, and the review goes on."""
-    world = make_world(tmp_path, decks="basics")
-    for old in world.deck_dir.glob("*.toml"):
-        old.unlink()
-    write_deck(world.deck_dir, "bio", DECK)
-    folder = world.home.root / "media" / "bio"
-    folder.mkdir(parents=True)
-    (folder / "cell diagram.png").write_bytes(b"png")
+    world, folder = _bio_world(tmp_path, "cell diagram.png")
     empty = tmp_path / "no-programs"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))  # no xdg-open (nor open) to be found
