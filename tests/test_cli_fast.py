@@ -1,7 +1,8 @@
-"""The TUI's fast start (dlcards.cli.fast): the same command line as Typer, without Typer.
+"""The fast start (dlcards.cli.fast): the same command line as Typer, without Typer.
 
-``dlcards``, ``dlcards study`` and ``dlcards practice`` start without building the
-Typer app (issue 13: ~60 ms before the first card). Everything a user can see must
+``dlcards``, ``dlcards study``, ``dlcards practice`` and ``dlcards import`` start without
+building the Typer app (issue 13: ~60 ms before the first card; issue 12: ~45 ms of
+every import). Everything a user can see must
 stay Typer's: each command line here runs through the entry point (``dlcards.cli.main``)
 and through the Typer app alone (``dlcards.cli.app.main``), each on a fresh copy of
 the same home, and prints the same, to the same stream, with the same exit code.
@@ -18,12 +19,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import typer
 import typer.main
 from typer.testing import CliRunner
 
 import dlcards.cli
 import dlcards.cli.app
-from dlcards.cli import fast
+from dlcards.cli import fast, state
 
 from .conftest import REPO, cli_env, write_deck
 
@@ -86,7 +88,36 @@ TYPER = [
     ("--nope",),
     ("--plain",),
     ("--debug", "--debug"),
+    ("import",),
+    ("import", "--help"),
+    ("import", "a.csv", "b.csv"),
+    ("import", ""),
+    ("import", "-"),
+    ("import", "a.csv", "--format", "CSV"),
+    ("import", "a.csv", "--format", "xlsx"),
+    ("import", "a.csv", "--format"),
+    ("import", "a.csv", "--name", "x", "--name", "y"),
+    ("import", "a.csv", "-o", "a.toml", "--output", "b.toml"),
+    ("import", "a.csv", "-oa.toml"),
+    ("import", "a.csv", "-o=a.toml"),
+    ("import", "a.csv", "--deck-id", "-x"),
+    ("import", "a.csv", "--plain"),
+    ("import", "--", "a.csv"),
+    ("import", "a.csv", "--user", "ann"),
 ]
+
+# Import command lines the fast path runs: (file, options).
+FAST_IMPORT = {
+    ("import", "a.csv"): ("a.csv", {}),
+    ("--home", "h", "import", "--format=tsv", "a.csv", "--name", "N"): (
+        "a.csv",
+        {"--format": ["tsv"], "--name": ["N"]},
+    ),
+    ("import", "a.apkg", "-o", "out.toml", "--deck-id", "d", "--format", "anki-text"): (
+        "a.apkg",
+        {"--output": ["out.toml"], "--deck-id": ["d"], "--format": ["anki-text"]},
+    ),
+}
 
 
 @pytest.mark.parametrize("args", list(FAST), ids=" ".join)
@@ -94,6 +125,18 @@ def test_the_fast_path_reads_the_tuis_command_lines(args: tuple[str, ...]) -> No
     call = fast.parse(list(args))
     assert call is not None
     assert (call.command, call.values, call.flags) == FAST[args]
+
+
+@pytest.mark.parametrize("args", list(FAST_IMPORT), ids=" ".join)
+def test_the_fast_path_reads_import_command_lines(args: tuple[str, ...]) -> None:
+    call = fast.parse(list(args))
+    assert call is not None
+    assert (call.command, call.arguments, call.values, call.flags) == (
+        "import",
+        [FAST_IMPORT[args][0]],
+        FAST_IMPORT[args][1],
+        set(),
+    )
 
 
 @pytest.mark.parametrize("args", TYPER, ids=" ".join)
@@ -119,9 +162,14 @@ def test_the_fast_path_knows_exactly_the_typer_apps_options() -> None:
         return takes, flags
 
     assert options(group) == (fast.VALUES[None], set(fast.FLAGS[None]))
-    for name in ("study", "practice"):
+    for name in ("study", "practice", "import"):
         command = group.commands[name]  # type: ignore[attr-defined]
         assert options(command) == (fast.VALUES[name], set(fast.FLAGS[name]))
+    # import: its one argument, its short option and the values of --format.
+    params = {param.name: param for param in group.commands["import"].params}  # type: ignore[attr-defined]
+    assert [p.name for p in params.values() if not p.opts[0].startswith("-")] == ["file"]
+    assert set(params["out"].opts) == {"-o", "--output"} == {"-o", fast.SHORT["import"]["-o"]}
+    assert tuple(params["fmt"].type.choices) == fast.FORMATS
 
 
 def _run(
@@ -180,6 +228,62 @@ def test_both_entry_points_answer_alike(tmp_path: Path, args: tuple[str, ...], s
     assert _untimed(through_entry) == _untimed(through_typer)
 
 
+IMPORTS = [
+    ("import", "words.csv"),
+    ("import", "--format", "tsv", "words.tsv", "--name", "Words", "--deck-id", "w"),
+    ("import", "words.csv", "-o", "out.toml"),
+    ("import", "words.csv", "--output", "notes.txt"),
+    ("import", "words.csv", "--deck-id", "bad id"),
+    ("import", "missing.csv"),
+    ("import", "empty.csv"),
+    ("import", "words.csv", "--format", "apkg"),
+    ("--user", "bob", "import", "words.csv"),
+    ("import", "words.csv", "--format", "xlsx"),
+    ("import", "words.csv", "extra.csv"),
+    ("import", "--help"),
+]
+
+
+@pytest.mark.parametrize("args", IMPORTS, ids=" ".join)
+def test_both_entry_points_import_alike(tmp_path: Path, args: tuple[str, ...]) -> None:
+    # The deck file written, the report, the errors and the exit code: all the same.
+    write_deck(tmp_path / "template" / "decks", "d", 2)
+    (tmp_path / "words.csv").write_text("front,back\nhola,hello\nadiós,goodbye\n", "utf-8")
+    (tmp_path / "words.tsv").write_text("uno\tone\ndos\ttwo\n", "utf-8")
+    (tmp_path / "empty.csv").write_text("", "utf-8")
+    home = tmp_path / "home"
+    results, decks = [], []
+    for entry in (dlcards.cli.app.main, dlcards.cli.main):
+        (tmp_path / "out.toml").unlink(missing_ok=True)
+        results.append(_run(entry, home, args, ""))
+        written = sorted([*home.glob("decks/*.toml"), *tmp_path.glob("out.toml")])
+        decks.append({path.name: path.read_bytes() for path in written})
+    assert results[0] == results[1]
+    assert decks[0] == decks[1]
+    if args == ("import", "words.csv"):  # the case is what it looks like
+        assert results[0][0] == 0 and "2 imported" in results[0][1], results[0]
+        assert "words.toml" in decks[0]
+
+
+def test_importing_loads_no_typer(home: Path, tmp_path: Path) -> None:
+    source = tmp_path / "words.csv"
+    source.write_text("front,back\nhola,hello\n", "utf-8")
+    code = (
+        "import sys\n"
+        "from dlcards.cli import main\n"
+        "try:\n"
+        f"    main(['import', {str(source)!r}])\n"
+        "finally:\n"
+        "    print('typer' in sys.modules, file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=cli_env(home), cwd=REPO
+    )
+    assert result.returncode == 0, result.stderr
+    assert "1 imported" in result.stdout, result.stdout
+    assert result.stderr.splitlines()[-1] == "False"
+
+
 def _untimed(result: tuple[int, str, str]) -> tuple[int, str, str]:
     """The result without the session's wall-clock time ("time 0:01"): on a loaded machine
     the two runs of one session can take different seconds."""
@@ -210,3 +314,22 @@ def test_studying_loads_no_typer(home: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "1 done" in result.stdout or "Session over: 1 card" in result.stdout, result.stdout
     assert result.stderr.splitlines()[-1] == "False"
+
+
+@pytest.mark.parametrize("err", [False, True])
+@pytest.mark.parametrize(
+    "message", ["Created deck 'd' (D)", "", "a\x1b[31mred\x1b[0m b", "x² H₂O — ü", "tab\there"]
+)
+def test_the_fast_paths_echo_writes_as_typers(message: str, err: bool) -> None:
+    # The import report goes through dlcards.cli.state.echo on both paths: it must write
+    # exactly what typer.echo writes (to a file or pipe: escape sequences stripped).
+    written = []
+    for write in (typer.echo, state.echo):
+        with CliRunner().isolation() as (out, error, _):
+            write(message, err=err)
+            written.append((out.getvalue(), error.getvalue()))
+    assert written[0] == written[1]
+    assert (
+        written[0][int(err)]
+        == (message.replace("\x1b[31m", "").replace("\x1b[0m", "") + "\n").encode()
+    )

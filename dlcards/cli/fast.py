@@ -1,14 +1,17 @@
-"""The console entry point: ``dlcards``, ``study`` and ``practice`` start without Typer.
+"""The console entry point: ``dlcards``, ``study``, ``practice``, ``import`` skip Typer.
 
 Importing typer and building the Typer app cost about 60 ms before the first card
-(issue 13). So ``main`` first reads the command line itself, and only when it is a
-plain, valid call of the TUI's three ways in (``dlcards``, ``dlcards study …``,
-``dlcards practice …`` with their options, global options before) does it run the
-session directly. Everything else — ``--help``, ``--version``, another command, an
-unknown or repeated option, a missing or bad value, ``--`` — goes to the Typer app,
-which prints its own messages: the fast path never produces an error of its own, so
-flags, help, errors and exit codes stay exactly Typer's. It accepts less than Typer
-(a value starting with "-", a number written oddly): those take the Typer path too.
+(issue 13), and 45 ms of every import (issue 12). So ``main`` first reads the command
+line itself, and only when it is a plain, valid call of the TUI's three ways in
+(``dlcards``, ``dlcards study …``, ``dlcards practice …`` with their options, global
+options before) or of ``dlcards import FILE …`` (options before or after the file)
+does it run the command directly. Everything else — ``--help``, ``--version``, another
+command, an unknown or repeated option, a missing or bad value, ``--`` — goes to the
+Typer app, which prints its own messages: the fast path never produces an error of its
+own, so flags, help, errors and exit codes stay exactly Typer's. It accepts less than
+Typer (a value starting with "-", a number written oddly, "-oFILE", an unreadable
+path): those take the Typer path too. The import's report is printed by the same
+code on both paths (``dlcards.cli.importing``).
 Ending an invocation works as in Typer's own ``main`` (``typer.core._main``).
 """
 
@@ -20,6 +23,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from dlcards.cli.importing import FORMATS
 from dlcards.cli.state import CliState, echo_err
 
 # Options taking a value, per place (None: the global options before the command);
@@ -28,11 +32,16 @@ VALUES: dict[str | None, dict[str, bool]] = {
     None: {"--home": False, "--user": False, "--deck-path": True},
     "study": {"--deck": True, "--tag": True, "--limit": False},
     "practice": {"--deck": True, "--tag": True, "--minutes": False, "--count": False},
+    "import": {"--format": False, "--deck-id": False, "--name": False, "--output": False},
 }
+# Short names of options that take a value, only as a separate word ("-o FILE"):
+# "-oFILE" and "-o=FILE" mean other things to click, and go to Typer.
+SHORT: dict[str | None, dict[str, str]] = {"import": {"-o": "--output"}}
 FLAGS: dict[str | None, frozenset[str]] = {
     None: frozenset({"--debug"}),
     "study": frozenset({"--plain"}),
     "practice": frozenset({"--compute-only", "--interview", "--plain"}),
+    "import": frozenset(),
 }
 # Numbers as click reads them, in the forms everyone writes: anything else (" 5",
 # "1e3", "٣") goes to Typer, which says what it makes of it.
@@ -49,6 +58,7 @@ class FastCall:
     flags: set[str] = field(default_factory=set)
     global_values: dict[str, list[str]] = field(default_factory=dict)
     global_flags: set[str] = field(default_factory=set)
+    arguments: list[str] = field(default_factory=list)
 
     def one(self, name: str) -> str | None:
         found = self.values.get(name)
@@ -64,11 +74,14 @@ def _read_options(
 ) -> int | None:
     """Read the options of ``place`` from the front of ``args``; how many were read
     (stopping at the first word that is no option), or None to leave it to Typer."""
-    taking, flagging = VALUES[place], FLAGS[place]
+    taking, flagging, short = VALUES[place], FLAGS[place], SHORT.get(place, {})
     i = 0
     while i < len(args) and args[i].startswith("-"):
         word = args[i]
-        name, equals, value = word.partition("=")
+        if word in short:
+            name, equals, value = short[word], "", ""
+        else:
+            name, equals, value = word.partition("=") if word.startswith("--") else (word, "", "")
         if not equals and name in flagging:
             if name in flags:
                 return None  # repeated: Typer's business
@@ -98,6 +111,8 @@ def parse(args: list[str]) -> FastCall | None:
     rest = args[read:]
     if not rest:
         return call  # `dlcards`: Home
+    if rest[0] == "import":
+        return _import(call, rest[1:])
     if rest[0] not in ("study", "practice"):
         return None
     call.command = rest[0]
@@ -111,6 +126,30 @@ def parse(args: list[str]) -> FastCall | None:
     ):
         text = call.one(name)
         if text is not None and (not pattern.fullmatch(text) or float(text) < least):
+            return None
+    return call
+
+
+def _import(call: FastCall, args: list[str]) -> FastCall | None:
+    """``import``'s options, before or after its one FILE (click reads both orders)."""
+    call.command = "import"
+    i = 0
+    while i < len(args):
+        read = _read_options(args[i:], "import", call.values, call.flags)
+        if read is None:
+            return None
+        i += read
+        if i < len(args):
+            if call.arguments or not args[i]:
+                return None  # a second file, or an empty one: Typer says what it makes of it
+            call.arguments.append(args[i])
+            i += 1
+    fmt = call.one("--format")
+    if not call.arguments or (fmt is not None and fmt not in FORMATS):
+        return None
+    for path in (call.arguments[0], call.one("--output")):
+        # Typer's paths must be readable when they exist: it names one that is not.
+        if path is not None and os.path.exists(path) and not os.access(path, os.R_OK):
             return None
     return call
 
@@ -132,7 +171,25 @@ def main(argv: list[str] | None = None) -> None:
         deck_paths=call.global_values.get("--deck-path", []),
         debug="--debug" in call.global_flags,
     )
-    run_guarded(state, lambda: _run(state, lambda: _session(state, call)))
+    run_guarded(state, lambda: _run(state, lambda: _command(state, call)))
+
+
+def _command(state: CliState, call: FastCall) -> int:
+    if call.command != "import":
+        return _session(state, call)
+    from pathlib import Path
+
+    from dlcards.cli.importing import run_import
+
+    out = call.one("--output")
+    return run_import(
+        state,
+        Path(call.arguments[0]),
+        call.one("--format") or "auto",
+        call.one("--deck-id"),
+        call.one("--name"),
+        Path(out) if out is not None else None,
+    )
 
 
 def _session(state: CliState, call: FastCall) -> int:

@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 _ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
 
 
-def echo_err(message: str) -> None:
-    """``message`` and a newline on stderr, as ``typer.echo(message, err=True)`` writes it."""
-    stream = sys.stderr
+def echo(message: str, *, err: bool = False) -> None:
+    """``message`` and a newline on stdout (stderr), as ``typer.echo`` writes it."""
+    stream = sys.stderr if err else sys.stdout
     try:
         terminal = stream.isatty()
     except Exception:  # a replaced stream without isatty: not a terminal, as click says
@@ -37,6 +37,11 @@ def echo_err(message: str) -> None:
         message = _ANSI.sub("", message)
     stream.write(message + "\n")
     stream.flush()
+
+
+def echo_err(message: str) -> None:
+    """``message`` and a newline on stderr, as ``typer.echo(message, err=True)`` writes it."""
+    echo(message, err=True)
 
 
 @dataclass

@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
-from dlcards.cli.shared import app_context
-from dlcards.textsafe import one_line
+from dlcards.cli.importing import grouped, run_import
+from dlcards.cli.shared import app_context, cli_state
 
 
 class ImportFormat(StrEnum):
@@ -30,18 +30,6 @@ class ExportFormat(StrEnum):
     tsv = "tsv"
     csv = "csv"
     apkg = "apkg"
-
-
-def _grouped(skipped: list[tuple[str, str]], limit: int = 3) -> list[str]:
-    """'N × reason (where, where, …)' lines, most frequent reason first."""
-    by_reason: dict[str, list[str]] = {}
-    for where, reason in skipped:
-        by_reason.setdefault(reason, []).append(where)
-    lines = []
-    for reason, places in sorted(by_reason.items(), key=lambda item: -len(item[1])):
-        shown = ", ".join(places[:limit]) + (", …" if len(places) > limit else "")
-        lines.append(f"  {len(places)} × {reason} ({shown})")
-    return lines
 
 
 # --- import / export ---------------------------------------------------------------------
@@ -80,67 +68,7 @@ def import_command(
     ] = None,
 ) -> None:
     """Import cards into a TOML deck; importing again updates them instead of duplicating."""
-    from dlcards.errors import UserError
-    from dlcards.interchange.importer import import_deck
-
-    if file.exists() and not file.is_file() and not file.is_dir():
-        # A pipe (<(…)) or a device is read more than once, and its size is not known
-        # before: /dev/zero filled the memory past every cap.
-        raise UserError(
-            f"{file}: not a regular file (a pipe or a device)",
-            "save it to a file and import that; nothing was changed",
-        )
-    ctx = app_context(cli)
-    ctx.home.ensure()
-
-    def locate(wanted: str) -> tuple[Path, bool] | None:
-        from dlcards.collection import may_hold_deck
-
-        if not may_hold_deck(ctx.home.decks_dir, ctx.deck_paths, wanted):
-            return None
-        deck = ctx.collection.deck(wanted)
-        return (deck.path, deck.shipped) if deck is not None else None
-
-    from dlcards.cli.progress_bar import progress_bar
-
-    with progress_bar("Importing") as progress:
-        report = import_deck(
-            file,
-            decks_dir=ctx.home.decks_dir,
-            fmt=fmt.value,
-            deck_id=deck_id,
-            name=name,
-            out=out,
-            progress=progress,
-            locate=locate,
-            times_db=ctx.store.conn,
-            now=ctx.now(),
-            media_root=ctx.home.root / "media",
-        )
-    verb = "Created" if report.created else "Updated" if report.written else "No change to"
-    typer.echo(
-        f"{verb} deck '{report.deck_id}' ({one_line(report.deck_name)}) in {report.target}: "
-        f"{report.imported} imported, {report.updated} updated, {report.unchanged} unchanged, "
-        f"{len(report.skipped)} skipped."
-    )
-    if report.skipped:
-        typer.echo("Skipped:")
-        for line in _grouped(report.skipped):
-            typer.echo(one_line(line))
-    if report.media_files:
-        typer.echo(
-            one_line(
-                f"Copied {report.media_files} image/sound file(s) to {report.media_dir}; "
-                "in the review, o opens a card's files in your viewer."
-            )
-        )
-    elif report.media and report.media_dir is None:
-        typer.echo(
-            f"Note: {report.media} card(s) refer to images or sounds; dlcards shows their "
-            "file names as text (this file carries no media files)."
-        )
-    for remark in report.remarks:
-        typer.echo(f"Note: {one_line(remark)}.")
+    run_import(cli_state(cli), file, fmt.value, deck_id, name, out)
 
 
 def export_command(
@@ -191,7 +119,7 @@ def export_command(
     )
     if report.skipped:
         typer.echo("Not exported:")
-        for line in _grouped(report.skipped):
+        for line in grouped(report.skipped):
             typer.echo(line)
 
 
