@@ -11,6 +11,7 @@ the same home, and prints the same, to the same stream, with the same exit code.
 from __future__ import annotations
 
 import contextlib
+import gc
 import re
 import shutil
 import subprocess
@@ -253,9 +254,11 @@ def test_both_entry_points_import_alike(tmp_path: Path, args: tuple[str, ...]) -
     (tmp_path / "empty.csv").write_text("", "utf-8")
     home = tmp_path / "home"
     results, decks = [], []
+    thresholds = gc.get_threshold()
     for entry in (dlcards.cli.app.main, dlcards.cli.main):
         (tmp_path / "out.toml").unlink(missing_ok=True)
         results.append(_run(entry, home, args, ""))
+        assert gc.get_threshold() == thresholds  # the import's collector settings end with it
         written = sorted([*home.glob("decks/*.toml"), *tmp_path.glob("out.toml")])
         decks.append({path.name: path.read_bytes() for path in written})
     assert results[0] == results[1]

@@ -3,6 +3,7 @@ file, the report and the content times one process gives, against the real Anki 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import sqlite3
 import sys
@@ -64,8 +65,10 @@ def test_worker_processes_give_the_deck_one_process_gives(
     tmp_path: Path, collection: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source = mixed_package(collection, tmp_path / "mixed.apkg")
+    thresholds = gc.get_threshold()
     one = imported(source, tmp_path / "one", monkeypatch, "1")
     two = imported(source, tmp_path / "two", monkeypatch, "2")
+    assert gc.get_threshold() == thresholds  # the pool's collector settings end with it
     assert two[0] == one[0]  # the deck file, byte for byte
     assert two[1] == one[1]  # when each card's content changed
     assert two[2] == one[2]  # imported, skipped and why, media, remarks
@@ -89,6 +92,7 @@ def test_a_refusal_in_a_worker_refuses_the_import_and_writes_nothing(
         real_check(text, expected)
 
     monkeypatch.setattr(deck_write, "_check", check)  # the forked workers inherit it
+    thresholds = gc.get_threshold()
     for processes in ("1", "2"):
         monkeypatch.setenv(import_pool.ENV, processes)
         folder = tmp_path / processes
@@ -100,6 +104,7 @@ def test_a_refusal_in_a_worker_refuses_the_import_and_writes_nothing(
         assert store.conn.execute("SELECT count(*) FROM content_times").fetchone() == (0,)
         store.close()
     assert multiprocessing.active_children() == []
+    assert gc.get_threshold() == thresholds
 
 
 def test_small_files_and_busy_machines_use_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
