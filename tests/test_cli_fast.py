@@ -14,6 +14,7 @@ import contextlib
 import gc
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -336,3 +337,32 @@ def test_the_fast_paths_echo_writes_as_typers(message: str, err: bool) -> None:
         written[0][int(err)]
         == (message.replace("\x1b[31m", "").replace("\x1b[0m", "") + "\n").encode()
     )
+
+
+def test_an_import_process_ends_with_everything_written(home: Path, tmp_path: Path) -> None:
+    # `dlcards import` as a process of its own ends without the interpreter's teardown
+    # (fast._exit_now): its report, its deck file, its content times and the mark that
+    # makes the next import of the same file a quick "No change" must all be there.
+    source = tmp_path / "words.csv"
+    source.write_text("front,back\nhola,hello\nadiós,goodbye\n", "utf-8")
+
+    def dlcards_import() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "dlcards", "import", str(source)],
+            capture_output=True,
+            text=True,
+            env=cli_env(home, now=NOW),
+            cwd=REPO,
+        )
+
+    first = dlcards_import()
+    assert (first.returncode, first.stderr) == (0, ""), first.stderr
+    deck = home / "decks" / "words.toml"
+    assert first.stdout == (
+        f"Created deck 'words' (words) in {deck}: 2 imported, 0 updated, 0 unchanged, 0 skipped.\n"
+    )
+    assert 'front = "hola"' in deck.read_text("utf-8")
+    with contextlib.closing(sqlite3.connect(home / "progress.sqlite3")) as conn:
+        assert conn.execute("SELECT count(*) FROM content_times").fetchone() == (2,)
+    again = dlcards_import()
+    assert again.returncode == 0 and again.stdout.startswith("No change to deck 'words'")

@@ -171,7 +171,10 @@ def main(argv: list[str] | None = None) -> None:
         deck_paths=call.global_values.get("--deck-path", []),
         debug="--debug" in call.global_flags,
     )
-    run_guarded(state, lambda: _run(state, lambda: _command(state, call)))
+    # A finished import, as a process of its own (not called by a test or a program):
+    # ends without tearing the interpreter down (see _run).
+    quick = argv is None and call.command == "import"
+    run_guarded(state, lambda: _run(state, lambda: _command(state, call), quick=quick))
 
 
 def _command(state: CliState, call: FastCall) -> int:
@@ -220,9 +223,17 @@ def _session(state: CliState, call: FastCall) -> int:
     )
 
 
-def _run(state: CliState, session: Callable[[], int]) -> None:
+def _run(state: CliState, session: Callable[[], int], *, quick: bool = False) -> None:
     """End as Typer's ``main`` ends a command: the state closed first (its root
-    context's close), end of input as "Aborted!", a closed pipe quietly, the exit code."""
+    context's close), end of input as "Aborted!", a closed pipe quietly, the exit code.
+
+    ``quick``: once the command has succeeded and everything is closed and written,
+    the process ends at once (``os._exit``) rather than through the interpreter's
+    teardown, which frees every object of pydantic, the importer and the pool one by
+    one: 30 ms of the 10,000-note bench import (2026-12-08). Nothing is left to it: the
+    deck file is written and synced, the databases closed, the pool's workers joined,
+    the temporary folders removed, and every line printed was flushed as it was written.
+    """
     import errno
 
     try:
@@ -242,4 +253,15 @@ def _run(state: CliState, session: Callable[[], int]) -> None:
         sys.stdout = PacifyFlushWrapper(sys.stdout)
         sys.stderr = PacifyFlushWrapper(sys.stderr)
         sys.exit(1)
+    if quick:
+        _exit_now(code)
     sys.exit(code)
+
+
+def _exit_now(code: int) -> None:
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return  # the usual end then reports it, as it would have
+    os._exit(code)
