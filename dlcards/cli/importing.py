@@ -9,7 +9,6 @@ writes it (``dlcards.cli.state.echo``).
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 
 from dlcards.cli.state import CliState, echo
@@ -41,26 +40,6 @@ def run_import(
     out: Path | None,
 ) -> int:
     """Import ``file`` as ``dlcards import`` does and print its report; the exit code."""
-    # The import's objects are freed by reference counts (it makes no cycles): collecting
-    # every 50,000 new objects rather than 700 took the importing process's collections
-    # from 26 ms to 4 ms of CPU on the bench package (2026-12-08), a third of it before
-    # the pool starts. The caller's thresholds come back after.
-    thresholds = gc.get_threshold()
-    gc.set_threshold(50_000)
-    try:
-        return _imported(state, file, fmt, deck_id, name, out)
-    finally:
-        gc.set_threshold(*thresholds)
-
-
-def _imported(
-    state: CliState,
-    file: Path,
-    fmt: str,
-    deck_id: str | None,
-    name: str | None,
-    out: Path | None,
-) -> int:
     from dlcards.errors import UserError
     from dlcards.interchange.importer import import_deck
 

@@ -47,7 +47,6 @@ MAX_PROCESSES = 4
 CHUNK = 250  # notes a task: fewer pipe round trips, and still a bounded window
 FIRST = (25, 100)  # the first chunks of each worker (see _sizes)
 WINDOW = 3  # chunks in flight per worker: enough to keep each busy, and memory bounded
-_THRESHOLD = 50_000  # new objects between two collections, in the pool's processes
 
 
 def processes(total: int) -> int:
@@ -97,12 +96,6 @@ def converted(
         pool = context.Pool(workers, initializer=_started)
     finally:
         gc.unfreeze()
-    # The importer's garbage while the workers convert is the results it takes apart,
-    # freed by reference counts as the workers' is: a collection every 50,000 new objects
-    # rather than 700 took 17 ms of its CPU (of 0.29 s) to under 1 ms (2026-12-08); the
-    # caller's thresholds come back with the pool's end.
-    thresholds = gc.get_threshold()
-    gc.set_threshold(_THRESHOLD)
     try:
         pending: deque[AsyncResult[tuple[list[_Packed], set[str]]]] = deque()
         stream = iter(notes)
@@ -120,7 +113,6 @@ def converted(
         pool.terminate()  # on an error or a refusal too: no worker outlives the import
         pool.join()
         _converter = None
-        gc.set_threshold(*thresholds)
 
 
 def _sizes(workers: int) -> Iterator[int]:
@@ -141,10 +133,8 @@ def _taken(result: tuple[list[_Packed], set[str]], converter: NoteConverter) -> 
 def _started() -> None:
     # Ctrl-C reaches the whole process group: the importer stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A worker lives for one import and its garbage is freed by reference counts (the
-    # trees and cards hold no cycles): a collection every 50,000 new objects rather than
-    # 700 took 4 % off its CPU time on the bench package (2026-12-08).
-    gc.set_threshold(_THRESHOLD)
+    # Its garbage collector runs as the importer's did at the fork: every
+    # importer.COLLECT_EVERY new objects (import_deck's fewer_collections).
 
 
 # A note's result as it crosses the pipe: plain tuples, not the dataclasses. The importer
