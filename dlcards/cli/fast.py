@@ -23,8 +23,8 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from dlcards.cli.importing import FORMATS
 from dlcards.cli.state import CliState, echo_err
+from dlcards.interchange import IMPORT_FORMATS as FORMATS
 
 # Options taking a value, per place (None: the global options before the command);
 # True: repeatable. Flags take none. The Typer app defines the same (a test compares).

@@ -14,10 +14,6 @@ from pathlib import Path
 from dlcards.cli.state import CliState, echo
 from dlcards.textsafe import one_line
 
-# The values of ``--format`` (``transfer.ImportFormat``; a test compares the two), here
-# for the fast path (``dlcards.cli.fast``), which reads them without Typer.
-FORMATS = ("auto", "apkg", "anki-text", "csv", "tsv", "toml")
-
 
 def grouped(skipped: list[tuple[str, str]], limit: int = 3) -> list[str]:
     """'N × reason (where, where, …)' lines, most frequent reason first."""

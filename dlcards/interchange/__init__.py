@@ -11,3 +11,7 @@
   ``dlcards export`` to TOML, Anki text files and .apkg (genanki).
 - :mod:`progress` — the review log as JSON Lines, merged by row id.
 """
+
+# The values of ``dlcards import --format``: here, in the package's light ``__init__``,
+# so that the CLI's fast path (``dlcards.cli.fast``) reads them without loading the importer.
+IMPORT_FORMATS = ("auto", "apkg", "anki-text", "csv", "tsv", "toml")

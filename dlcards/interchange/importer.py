@@ -14,12 +14,12 @@ from pathlib import Path
 
 from dlcards.errors import UserError
 from dlcards.fileutil import reading
+from dlcards.interchange import IMPORT_FORMATS as FORMATS
 from dlcards.interchange import deckfile, import_after
 from dlcards.interchange.import_after import ImportReport
 from dlcards.interchange.import_notes import Gathered, Progress, gather
 from dlcards.interchange.notes import Incoming, valid_id
 
-FORMATS = ("auto", "apkg", "anki-text", "csv", "tsv", "toml")
 _EXTENSIONS = {
     ".apkg": "apkg",
     ".colpkg": "apkg",
